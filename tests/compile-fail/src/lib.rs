@@ -1,0 +1,1 @@
+//! Compile-fail cases for the spec macro live in `cases/`.
