@@ -68,11 +68,15 @@ pub enum Error {
     /// The `msg_signature` (or plain-mode `signature`) does not match: the push
     /// was forged, or the message token configured here differs from the one
     /// set on the WeChat platform.
-    #[error("invalid signature: check that the message token matches the one configured on the WeChat platform")]
+    #[error(
+        "invalid signature: check that the message token matches the one configured on the WeChat platform"
+    )]
     InvalidSignature,
 
     /// The decrypted message names another receiver than ours.
-    #[error("receive id mismatch: expected `{expected}`, the message is for `{actual}` (check the AppId / component AppId)")]
+    #[error(
+        "receive id mismatch: expected `{expected}`, the message is for `{actual}` (check the AppId / component AppId)"
+    )]
     ReceiveIdMismatch {
         /// The appid (or component appid) this side was configured with.
         expected: String,
@@ -109,7 +113,9 @@ pub enum Error {
     // ---- tokens ----------------------------------------------------------
     /// No component_verify_ticket has been stored yet, so no
     /// component_access_token can be fetched.
-    #[error("no component_verify_ticket stored for component `{component_appid}`: wire the push endpoint (decrypt the callback and store the ticket) and wait for WeChat's next push (every 10 minutes)")]
+    #[error(
+        "no component_verify_ticket stored for component `{component_appid}`: wire the push endpoint (decrypt the callback and store the ticket) and wait for WeChat's next push (every 10 minutes)"
+    )]
     TicketMissing {
         /// The component appid whose ticket is missing.
         component_appid: String,
@@ -117,7 +123,9 @@ pub enum Error {
 
     /// No authorizer_refresh_token is stored for this authorizer: it was never
     /// authorized here, or it was unauthorized.
-    #[error("no authorizer_refresh_token stored for authorizer `{authorizer_appid}`: the merchant must authorize (again)")]
+    #[error(
+        "no authorizer_refresh_token stored for authorizer `{authorizer_appid}`: the merchant must authorize (again)"
+    )]
     RefreshTokenMissing {
         /// The authorizer appid.
         authorizer_appid: String,

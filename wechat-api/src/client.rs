@@ -1,0 +1,343 @@
+//! The [`Client`]: configuration, HTTP, token management, and the one code
+//! path every generated method goes through.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use tracing::Instrument;
+use url::Url;
+
+use crate::config::Config;
+use crate::endpoint::{ConfigKey, Credential, Endpoint, HttpMethod};
+use crate::error::{Error, Result};
+use crate::response;
+use crate::token::{DurableStore, MemoryStore, TokenManager, TokenStore};
+
+/// Default timeout of one HTTP request.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// A WeChat client: cheap to clone, share it between tasks.
+///
+/// Endpoints are grouped by spec module: `client.component()`,
+/// `client.official()`, `client.oauth()`. Calls whose endpoint needs a
+/// credential get it from the [`TokenManager`]: cached while valid, refreshed
+/// once when it expires, and refreshed and retried once when WeChat says it
+/// is invalid (40001, 40014, 42001).
+///
+/// ```no_run
+/// # async fn demo() -> wechat_api::Result<()> {
+/// use wechat_api::{Client, Config};
+/// use wechat_api::api::official::{GetTicketRequest, TicketType};
+///
+/// let client = Client::new(Config::from_env()?)?;
+/// let ticket = client.official().get_ticket(GetTicketRequest::new(TicketType::Jsapi)).await?;
+/// println!("expires in {} s", ticket.expires_in);
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+    /// `Some(appid)` when acting for an authorizer of the third-party platform.
+    pub(crate) authorizer: Option<Arc<str>>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Inner {
+    pub(crate) http: reqwest::Client,
+    pub(crate) config: Config,
+    base_urls: HashMap<String, Url>,
+    pub(crate) tokens: TokenManager,
+}
+
+/// How a call authenticates; chosen on the module handle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Auth<'a> {
+    /// Use the token the client manages (refreshing and retrying as needed).
+    Managed,
+    /// Use this token as is.
+    Explicit(&'a str),
+}
+
+impl Client {
+    /// A client with default settings and an in-memory token store.
+    ///
+    /// Use [`Client::builder`] for a durable or shared (Redis) store.
+    ///
+    /// # Errors
+    /// [`Error::Config`] when the HTTP client cannot be built.
+    pub fn new(config: Config) -> Result<Self> {
+        Self::builder(config).build()
+    }
+
+    /// Starts a [`ClientBuilder`].
+    pub fn builder(config: Config) -> ClientBuilder {
+        ClientBuilder {
+            config,
+            base_urls: HashMap::new(),
+            store: None,
+            manager: None,
+            timeout: DEFAULT_TIMEOUT,
+            http: None,
+        }
+    }
+
+    /// The same client, acting for an authorizer of the third-party platform:
+    /// calls that need an `access_token` use the authorizer's (refreshed with
+    /// its stored `authorizer_refresh_token`), and `appid` parameters are the
+    /// authorizer's.
+    pub fn authorizer(&self, authorizer_appid: impl Into<String>) -> Client {
+        Client {
+            inner: Arc::clone(&self.inner),
+            authorizer: Some(Arc::from(authorizer_appid.into())),
+        }
+    }
+
+    /// The authorizer this client acts for, if any.
+    pub fn authorizer_appid(&self) -> Option<&str> {
+        self.authorizer.as_deref()
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// The token manager (to store a pushed verify ticket, read stored
+    /// refresh tokens, and so on).
+    pub fn tokens(&self) -> &TokenManager {
+        &self.inner.tokens
+    }
+
+    /// The value a `from:` parameter is filled with.
+    pub(crate) fn config_value(&self, key: ConfigKey) -> Result<&str> {
+        use secrecy::ExposeSecret;
+        let c = &self.inner.config;
+        match key {
+            ConfigKey::AppId => match &self.authorizer {
+                Some(appid) => Ok(appid),
+                None => Config::require(c.appid(), "appid"),
+            },
+            ConfigKey::Secret => Config::require(c.secret().map(|s| s.expose_secret()), "secret"),
+            ConfigKey::ComponentAppId => Config::require(c.component_appid(), "component_appid"),
+            ConfigKey::ComponentSecret => Config::require(
+                c.component_secret().map(|s| s.expose_secret()),
+                "component_secret",
+            ),
+        }
+    }
+
+    /// The base URL requests to `host` go to: `https://{host}` unless
+    /// overridden with [`ClientBuilder::base_url`].
+    pub fn base_url(&self, host: &str) -> Result<Url> {
+        match self.inner.base_urls.get(host) {
+            Some(url) => Ok(url.clone()),
+            None => Url::parse(&format!("https://{host}"))
+                .map_err(|e| Error::Config(format!("invalid host `{host}`: {e}"))),
+        }
+    }
+
+    /// Runs one call of a generated method: resolves the credential, sends,
+    /// checks `errcode`, decodes, and on an expired-token answer refreshes and
+    /// retries exactly once.
+    pub(crate) async fn execute<Q, B, R>(
+        &self,
+        endpoint: &'static Endpoint,
+        auth: Auth<'_>,
+        query: Option<&Q>,
+        body: Option<&B>,
+    ) -> Result<R>
+    where
+        Q: Serialize + ?Sized,
+        B: Serialize + ?Sized,
+        R: DeserializeOwned,
+    {
+        let span = tracing::debug_span!(
+            "wechat.call",
+            endpoint = endpoint.name,
+            module = endpoint.module,
+            authorizer = self.authorizer.as_deref().unwrap_or(""),
+        );
+        async move {
+            match (endpoint.credential, auth) {
+                (Credential::None, _) => self.send(endpoint, None, query, body).await,
+                (_, Auth::Explicit(token)) => self.send(endpoint, Some(token), query, body).await,
+                (credential, Auth::Managed) => {
+                    let token = self.credential(credential).await?;
+                    match self.send(endpoint, Some(&token), query, body).await {
+                        Err(e) if e.is_token_expired() => {
+                            tracing::info!(
+                                code = e.api_code(),
+                                "token rejected; refreshing and retrying once"
+                            );
+                            self.invalidate_credential(credential, &token).await?;
+                            let token = self.credential(credential).await?;
+                            self.send(endpoint, Some(&token), query, body).await
+                        }
+                        other => other,
+                    }
+                }
+            }
+        }
+        .instrument(span)
+        .await
+    }
+
+    async fn send<Q, B, R>(
+        &self,
+        endpoint: &'static Endpoint,
+        token: Option<&str>,
+        query: Option<&Q>,
+        body: Option<&B>,
+    ) -> Result<R>
+    where
+        Q: Serialize + ?Sized,
+        B: Serialize + ?Sized,
+        R: DeserializeOwned,
+    {
+        let mut url = self.base_url(endpoint.host)?;
+        {
+            let base = url.path().trim_end_matches('/').to_string();
+            url.set_path(&format!("{base}{}", endpoint.path));
+        }
+        let method = match endpoint.method {
+            HttpMethod::Get => reqwest::Method::GET,
+            HttpMethod::Post => reqwest::Method::POST,
+        };
+        let mut request = self.inner.http.request(method, url);
+        if let (Some(name), Some(token)) = (endpoint.credential.query_name(), token) {
+            request = request.query(&[(name, token)]);
+        }
+        if let Some(query) = query {
+            request = request.query(query);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let http_error = |source: reqwest::Error| Error::Http {
+            endpoint: endpoint.name,
+            source: source.without_url(),
+        };
+        let answer = request.send().await.map_err(http_error)?;
+        let status = answer.status();
+        let bytes = answer.bytes().await.map_err(http_error)?;
+        tracing::debug!(status = status.as_u16(), bytes = bytes.len(), "answer");
+        response::decode(endpoint.name, status.as_u16(), &bytes)
+    }
+}
+
+/// Builds a [`Client`].
+pub struct ClientBuilder {
+    config: Config,
+    base_urls: HashMap<String, Url>,
+    store: Option<Arc<dyn TokenStore>>,
+    manager: Option<TokenManager>,
+    timeout: Duration,
+    http: Option<reqwest::Client>,
+}
+
+impl std::fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("config", &self.config)
+            .field("base_urls", &self.base_urls)
+            .field("custom_store", &self.store.is_some())
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// Sends requests for `host` (e.g. `api.weixin.qq.com`) to `base`
+    /// instead of `https://{host}`: a test server, the sandbox, a proxy.
+    ///
+    /// # Errors
+    /// [`Error::Config`] when `base` is not an absolute URL.
+    pub fn base_url(mut self, host: impl Into<String>, base: &str) -> Result<Self> {
+        let url = Url::parse(base)
+            .map_err(|e| Error::Config(format!("invalid base URL `{base}`: {e}")))?;
+        self.base_urls.insert(host.into(), url);
+        Ok(self)
+    }
+
+    /// Sends requests for every WeChat host to `base` (tests, the sandbox).
+    ///
+    /// # Errors
+    /// [`Error::Config`] when `base` is not an absolute URL.
+    pub fn base_url_for_all(mut self, base: &str) -> Result<Self> {
+        for host in crate::api::ENDPOINTS.iter().map(|e| e.host) {
+            self = self.base_url(host, base)?;
+        }
+        Ok(self)
+    }
+
+    /// Keeps tokens in `store` (default: in memory).
+    pub fn token_store(mut self, store: Arc<dyn TokenStore>) -> Self {
+        self.store = Some(store);
+        self
+    }
+
+    /// Keeps tokens in a durable file at `path` (see [`DurableStore`]).
+    ///
+    /// # Errors
+    /// [`Error::Store`] when the file cannot be opened.
+    pub fn durable_store(self, path: impl AsRef<std::path::Path>) -> Result<Self> {
+        let store = DurableStore::open_blocking(path)?;
+        Ok(self.token_store(Arc::new(store)))
+    }
+
+    /// Uses an existing token manager (shares its cache with other clients).
+    pub fn token_manager(mut self, manager: TokenManager) -> Self {
+        self.manager = Some(manager);
+        self
+    }
+
+    /// Timeout of one HTTP request (default 15 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Uses this `reqwest::Client` (its own timeouts and proxy apply).
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
+    /// Builds the client.
+    ///
+    /// # Errors
+    /// [`Error::Config`] when the HTTP client cannot be built.
+    pub fn build(self) -> Result<Client> {
+        let http = match self.http {
+            Some(http) => http,
+            None => {
+                // reqwest is built without a bundled crypto provider; use ring
+                // unless the application installed one.
+                if rustls::crypto::CryptoProvider::get_default().is_none() {
+                    let _ = rustls::crypto::ring::default_provider().install_default();
+                }
+                reqwest::Client::builder()
+                    .timeout(self.timeout)
+                    .build()
+                    .map_err(|e| Error::Config(format!("HTTP client setup failed: {e}")))?
+            }
+        };
+        let tokens = match (self.manager, self.store) {
+            (Some(manager), _) => manager,
+            (None, Some(store)) => TokenManager::new(store),
+            (None, None) => TokenManager::new(Arc::new(MemoryStore::new())),
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                config: self.config,
+                base_urls: self.base_urls,
+                tokens,
+            }),
+            authorizer: None,
+        })
+    }
+}

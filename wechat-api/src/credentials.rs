@@ -1,0 +1,166 @@
+//! Managed credentials: which token a call needs, and how the client
+//! refreshes it through the [`TokenManager`](crate::token::TokenManager).
+//!
+//! * `component_access_token`: from the stored `component_verify_ticket`.
+//! * `access_token` of the account itself: `cgi-bin/token`.
+//! * `access_token` of an authorizer: `api_authorizer_token` with the stored
+//!   `authorizer_refresh_token`; the new refresh token is stored before the
+//!   access token is handed out.
+//! * `jsapi_ticket`: `cgi-bin/ticket/getticket` with the access token.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+use crate::api::component::{AuthorizerTokenRequest, ComponentTokenRequest};
+use crate::api::official::{GetTicketRequest, TicketType};
+use crate::client::Client;
+use crate::endpoint::{ConfigKey, Credential};
+use crate::error::{Error, Result};
+use crate::token::{FreshToken, TokenKey};
+
+impl Client {
+    /// The platform's `component_access_token`, cached or refreshed once.
+    ///
+    /// # Errors
+    /// [`Error::TicketMissing`] when no `component_verify_ticket` was stored;
+    /// the errors of `component_token` otherwise.
+    pub async fn component_access_token(&self) -> Result<String> {
+        let component_appid = self.config_value(ConfigKey::ComponentAppId)?;
+        let key = TokenKey::component_access_token(component_appid);
+        self.tokens()
+            .get_or_refresh(&key, || async {
+                let ticket = self.tokens().verify_ticket(component_appid).await?;
+                let answer = self
+                    .component()
+                    .component_token(ComponentTokenRequest::new(ticket))
+                    .await?;
+                Ok(FreshToken::new(
+                    answer.component_access_token,
+                    seconds(answer.expires_in),
+                ))
+            })
+            .await
+    }
+
+    /// The `access_token` calls of this client use: the account's basic token,
+    /// or the authorizer's when the client acts for one
+    /// ([`Client::authorizer`]).
+    ///
+    /// # Errors
+    /// [`Error::RefreshTokenMissing`] for an authorizer never authorized here;
+    /// [`Error::AuthorizerRefresh`] when WeChat refuses the refresh token; the
+    /// errors of `cgi-bin/token` otherwise.
+    pub async fn access_token(&self) -> Result<String> {
+        match &self.authorizer {
+            Some(authorizer_appid) => self.authorizer_access_token(authorizer_appid).await,
+            None => {
+                let appid = self.config_value(ConfigKey::AppId)?;
+                let key = TokenKey::access_token(appid);
+                self.tokens()
+                    .get_or_refresh(&key, || async {
+                        let answer = self.official().token().await?;
+                        Ok(FreshToken::new(
+                            answer.access_token,
+                            seconds(answer.expires_in),
+                        ))
+                    })
+                    .await
+            }
+        }
+    }
+
+    async fn authorizer_access_token(&self, authorizer_appid: &str) -> Result<String> {
+        let component_appid = self.config_value(ConfigKey::ComponentAppId)?;
+        let key = TokenKey::authorizer_access_token(component_appid, authorizer_appid);
+        self.tokens()
+            .get_or_refresh(&key, || async {
+                let failed = |source: Error| Error::AuthorizerRefresh {
+                    authorizer_appid: authorizer_appid.to_owned(),
+                    source: Box::new(source),
+                };
+                let refresh_token = self
+                    .tokens()
+                    .refresh_token(component_appid, authorizer_appid)
+                    .await?;
+                // `authorizer_token` stores the new refresh token (spec hook)
+                // before it returns.
+                let answer = self
+                    .component()
+                    .authorizer_token(AuthorizerTokenRequest::new(authorizer_appid, refresh_token))
+                    .await
+                    .map_err(failed)?;
+                Ok(FreshToken::new(
+                    answer.authorizer_access_token,
+                    seconds(answer.expires_in),
+                ))
+            })
+            .await
+    }
+
+    /// The JS-SDK `jsapi_ticket` of the account (or of the authorizer the
+    /// client acts for), cached or refreshed once.
+    ///
+    /// # Errors
+    /// The errors of [`access_token`](Self::access_token) and of `getticket`.
+    pub async fn jsapi_ticket(&self) -> Result<String> {
+        let appid = self.config_value(ConfigKey::AppId)?;
+        let key = TokenKey::jsapi_ticket(appid);
+        self.tokens()
+            .get_or_refresh(&key, || async {
+                let answer = self
+                    .official()
+                    .get_ticket(GetTicketRequest::new(TicketType::Jsapi))
+                    .await?;
+                Ok(FreshToken::new(answer.ticket, seconds(answer.expires_in)))
+            })
+            .await
+    }
+
+    /// The managed token for `credential`.
+    ///
+    /// Boxed on purpose: fetching a token is itself a generated call, which may
+    /// need a token, so without type erasure here the future types of
+    /// `execute` would be infinitely recursive.
+    pub(crate) fn credential(
+        &self,
+        credential: Credential,
+    ) -> Pin<Box<dyn Future<Output = Result<String>> + Send + '_>> {
+        Box::pin(async move {
+            match credential {
+                Credential::ComponentAccessToken => self.component_access_token().await,
+                Credential::AccessToken => self.access_token().await,
+                Credential::None => Err(Error::Config("this endpoint takes no credential".into())),
+            }
+        })
+    }
+
+    /// Drops `stale` (just rejected by WeChat) so the next call refreshes.
+    pub(crate) async fn invalidate_credential(
+        &self,
+        credential: Credential,
+        stale: &str,
+    ) -> Result<()> {
+        let key = match (credential, &self.authorizer) {
+            (Credential::ComponentAccessToken, _) => {
+                TokenKey::component_access_token(self.config_value(ConfigKey::ComponentAppId)?)
+            }
+            (Credential::AccessToken, Some(authorizer)) => TokenKey::authorizer_access_token(
+                self.config_value(ConfigKey::ComponentAppId)?,
+                authorizer.as_ref(),
+            ),
+            (Credential::AccessToken, None) => {
+                TokenKey::access_token(self.config_value(ConfigKey::AppId)?)
+            }
+            (Credential::None, _) => return Ok(()),
+        };
+        self.tokens()
+            .invalidate_if_equals(&key, stale)
+            .await
+            .map(drop)
+    }
+}
+
+fn seconds(expires_in: u32) -> Duration {
+    Duration::from_secs(u64::from(expires_in))
+}

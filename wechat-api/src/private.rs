@@ -1,0 +1,19 @@
+//! What generated code refers to. Not public API.
+
+pub use crate::client::{Auth, Client};
+pub use crate::endpoint::{
+    ConfigKey, Credential, Endpoint, HttpMethod, ParamInfo, ParamLocation, ParamSource,
+};
+pub use crate::error::Result;
+pub use crate::hooks;
+pub use serde;
+pub use serde_json;
+
+/// Prints `[redacted]` in place of a secret field.
+pub struct Redacted;
+
+impl std::fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
