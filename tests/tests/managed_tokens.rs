@@ -1,0 +1,319 @@
+//! Generated methods with managed credentials: tokens fetched on demand,
+//! refresh tokens stored by the call that obtained them, and the self-healing
+//! retry after 40001 / 40014 / 42001 — verified by request counts.
+
+use std::time::Duration;
+
+use wechat_api::api::component::QueryAuthRequest;
+use wechat_api::api::official::{GetTicketRequest, TicketType};
+use wechat_api::token::TokenKey;
+use wechat_api::{Client, Config, Error};
+use wiremock::matchers::{body_partial_json, method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const COMPONENT_APPID: &str = "wx_component";
+const AUTHORIZER: &str = "wx_authorizer";
+
+fn json(body: &str) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_raw(body.to_owned(), "application/json")
+}
+
+fn client(server: &MockServer) -> Client {
+    let config = Config::builder()
+        .appid("wx_app")
+        .secret("app_secret")
+        .component_appid(COMPONENT_APPID)
+        .component_secret("component_secret")
+        .build()
+        .unwrap();
+    Client::builder(config)
+        .base_url_for_all(&server.uri())
+        .unwrap()
+        .build()
+        .unwrap()
+}
+
+async fn mount_component_token(server: &MockServer, token: &str, expected_calls: u64) {
+    Mock::given(path("/cgi-bin/component/api_component_token"))
+        .and(body_partial_json(
+            serde_json::json!({"component_verify_ticket": "VERIFY_TICKET"}),
+        ))
+        .respond_with(json(&format!(
+            r#"{{"component_access_token":"{token}","expires_in":7200}}"#
+        )))
+        .up_to_n_times(1)
+        .expect(expected_calls)
+        .mount(server)
+        .await;
+}
+
+#[tokio::test]
+async fn a_missing_verify_ticket_is_a_clear_error_and_nothing_is_called() {
+    let server = MockServer::start().await;
+    let err = client(&server)
+        .component()
+        .create_preauthcode()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::TicketMissing { component_appid } if component_appid == COMPONENT_APPID),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("push endpoint"), "{err}");
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn the_component_token_is_fetched_once_from_the_stored_ticket_and_reused() {
+    let server = MockServer::start().await;
+    mount_component_token(&server, "CT1", 1).await;
+    Mock::given(path("/cgi-bin/component/api_create_preauthcode"))
+        .and(query_param("component_access_token", "CT1"))
+        .respond_with(json(r#"{"pre_auth_code":"PAC","expires_in":600}"#))
+        .expect(3)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    client
+        .tokens()
+        .store_verify_ticket(COMPONENT_APPID, "VERIFY_TICKET")
+        .await
+        .unwrap();
+    for _ in 0..3 {
+        assert_eq!(
+            client
+                .component()
+                .create_preauthcode()
+                .await
+                .unwrap()
+                .pre_auth_code,
+            "PAC"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_invalid_token_answer_refreshes_once_and_retries_once() {
+    let server = MockServer::start().await;
+    // first the stale token is rejected, then the fresh one is accepted
+    Mock::given(path("/cgi-bin/component/api_create_preauthcode"))
+        .and(query_param("component_access_token", "STALE"))
+        .respond_with(json(r#"{"errcode":40001,"errmsg":"invalid credential"}"#))
+        .expect(1)
+        .mount(&server)
+        .await;
+    mount_component_token(&server, "FRESH", 1).await;
+    Mock::given(path("/cgi-bin/component/api_create_preauthcode"))
+        .and(query_param("component_access_token", "FRESH"))
+        .respond_with(json(r#"{"pre_auth_code":"PAC","expires_in":600}"#))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    client
+        .tokens()
+        .store_verify_ticket(COMPONENT_APPID, "VERIFY_TICKET")
+        .await
+        .unwrap();
+    let key = TokenKey::component_access_token(COMPONENT_APPID);
+    client
+        .tokens()
+        .set(&key, "STALE", Some(Duration::from_secs(3600)))
+        .await
+        .unwrap();
+    assert_eq!(
+        client
+            .component()
+            .create_preauthcode()
+            .await
+            .unwrap()
+            .pre_auth_code,
+        "PAC"
+    );
+    assert_eq!(
+        client.tokens().get(&key).await.unwrap().as_deref(),
+        Some("FRESH")
+    );
+}
+
+#[tokio::test]
+async fn a_second_rejection_is_returned_not_looped() {
+    for code in [40001, 40014, 42001] {
+        let server = MockServer::start().await;
+        Mock::given(path("/cgi-bin/ticket/getticket"))
+            .respond_with(json(&format!(
+                r#"{{"errcode":{code},"errmsg":"rejected"}}"#
+            )))
+            .expect(2)
+            .mount(&server)
+            .await;
+        Mock::given(path("/cgi-bin/token"))
+            .respond_with(json(r#"{"access_token":"NEW","expires_in":7200}"#))
+            .expect(2)
+            .mount(&server)
+            .await;
+        let err = client(&server)
+            .official()
+            .get_ticket(GetTicketRequest::new(TicketType::Jsapi))
+            .await
+            .unwrap_err();
+        assert_eq!(err.api_code(), Some(code));
+    }
+}
+
+#[tokio::test]
+async fn other_errors_are_not_retried() {
+    let server = MockServer::start().await;
+    Mock::given(path("/cgi-bin/ticket/getticket"))
+        .respond_with(json(
+            r#"{"errcode":45009,"errmsg":"reach max api daily quota limit"}"#,
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/cgi-bin/token"))
+        .respond_with(json(r#"{"access_token":"T","expires_in":7200}"#))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = client(&server)
+        .official()
+        .get_ticket(GetTicketRequest::new(TicketType::Jsapi))
+        .await
+        .unwrap_err();
+    assert_eq!(err.api_code(), Some(45009));
+}
+
+#[tokio::test]
+async fn query_auth_stores_the_refresh_token_and_authorizer_calls_use_it() {
+    let server = MockServer::start().await;
+    mount_component_token(&server, "CT", 1).await;
+    Mock::given(path("/cgi-bin/component/api_query_auth"))
+        .respond_with(json(&format!(
+            r#"{{"authorization_info":{{"authorizer_appid":"{AUTHORIZER}","authorizer_access_token":"AT1","expires_in":1,"authorizer_refresh_token":"RT1","func_info":[]}}}}"#
+        )))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/cgi-bin/component/api_authorizer_token"))
+        .and(body_partial_json(serde_json::json!({"authorizer_appid": AUTHORIZER, "authorizer_refresh_token": "RT1"})))
+        .respond_with(json(r#"{"authorizer_access_token":"AT2","expires_in":7200,"authorizer_refresh_token":"RT2"}"#))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/cgi-bin/clear_quota"))
+        .and(query_param("access_token", "AT2"))
+        .and(body_partial_json(serde_json::json!({"appid": AUTHORIZER})))
+        .respond_with(json(r#"{"errcode":0,"errmsg":"ok"}"#))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    client
+        .tokens()
+        .store_verify_ticket(COMPONENT_APPID, "VERIFY_TICKET")
+        .await
+        .unwrap();
+    client
+        .component()
+        .query_auth(QueryAuthRequest::new("AUTH_CODE"))
+        .await
+        .unwrap();
+    assert_eq!(
+        client
+            .tokens()
+            .refresh_token(COMPONENT_APPID, AUTHORIZER)
+            .await
+            .unwrap(),
+        "RT1"
+    );
+    // AT1 expires within the safety margin, so the authorizer token is refreshed with RT1
+    client
+        .authorizer(AUTHORIZER)
+        .official()
+        .clear_quota()
+        .await
+        .unwrap();
+    assert_eq!(
+        client
+            .tokens()
+            .refresh_token(COMPONENT_APPID, AUTHORIZER)
+            .await
+            .unwrap(),
+        "RT2"
+    );
+}
+
+#[tokio::test]
+async fn a_refused_refresh_token_names_the_authorizer() {
+    let server = MockServer::start().await;
+    mount_component_token(&server, "CT", 1).await;
+    Mock::given(path("/cgi-bin/component/api_authorizer_token"))
+        .respond_with(json(
+            r#"{"errcode":61023,"errmsg":"refresh_token is invalid"}"#,
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    client
+        .tokens()
+        .store_verify_ticket(COMPONENT_APPID, "VERIFY_TICKET")
+        .await
+        .unwrap();
+    client
+        .tokens()
+        .store_refresh_token(COMPONENT_APPID, AUTHORIZER, "BAD_RT")
+        .await
+        .unwrap();
+    let err = client
+        .authorizer(AUTHORIZER)
+        .access_token()
+        .await
+        .unwrap_err();
+    match &err {
+        Error::AuthorizerRefresh {
+            authorizer_appid, ..
+        } => assert_eq!(authorizer_appid, AUTHORIZER),
+        other => panic!("expected AuthorizerRefresh, got {other:?}"),
+    }
+    assert_eq!(err.api_code(), Some(61023));
+    assert!(!err.to_string().contains("BAD_RT"));
+}
+
+#[tokio::test]
+async fn an_unknown_authorizer_is_refresh_token_missing() {
+    let server = MockServer::start().await;
+    let err = client(&server)
+        .authorizer("wx_never")
+        .access_token()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::RefreshTokenMissing { authorizer_appid } if authorizer_appid == "wx_never"),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_jsapi_ticket_is_managed_too() {
+    let server = MockServer::start().await;
+    Mock::given(path("/cgi-bin/token"))
+        .respond_with(json(r#"{"access_token":"AT","expires_in":7200}"#))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/cgi-bin/ticket/getticket"))
+        .and(query_param("access_token", "AT"))
+        .and(query_param("type", "jsapi"))
+        .respond_with(json(
+            r#"{"errcode":0,"errmsg":"ok","ticket":"JT","expires_in":7200}"#,
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    assert_eq!(client.jsapi_ticket().await.unwrap(), "JT");
+    assert_eq!(client.jsapi_ticket().await.unwrap(), "JT");
+}
