@@ -594,7 +594,7 @@ fn snake_ident(path: &Path, node: &Spanned<String>, what: &str) -> Result<String
             path,
             node,
             format!(
-                "invalid identifier `{name}` for a {what}: expected a snake_case Rust identifier that is not a keyword (like `{}`)",
+                "invalid identifier `{name}` for the {what}: expected a snake_case Rust identifier that is not a keyword (like `{}`)",
                 suggest_snake(name)
             ),
         ));

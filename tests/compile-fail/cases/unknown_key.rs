@@ -1,0 +1,4 @@
+// unknown key: a compile error naming file, line and column.
+wechat_api_macros::generate!("unknown_key");
+
+fn main() {}
