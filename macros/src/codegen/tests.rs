@@ -47,6 +47,7 @@ endpoints:
     host: open.weixin.qq.com
     path: /cgi-bin/post
     credential: component_access_token
+    hook: remember_thing
     body:
       - name: component_appid
         from: component_appid
