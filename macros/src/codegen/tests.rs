@@ -83,3 +83,22 @@ fn generated_code_for_a_small_spec() {
 fn generated_code_is_deterministic() {
     assert_eq!(expand(SMALL_SPEC), expand(SMALL_SPEC));
 }
+
+/// The real spec expands to valid Rust; `--nocapture` prints its size (the
+/// figure README quotes).
+#[test]
+fn the_real_spec_expands_to_a_rust_file() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
+    let files = crate::load::load_dir(&dir).expect("the real spec loads");
+    let api = validate(&files).expect("the real spec is valid");
+    let file: syn::File = syn::parse2(super::generate(&api)).expect("generated code parses");
+    let text = prettyplease::unparse(&file);
+    let endpoints: usize = api.modules.iter().map(|m| m.endpoints.len()).sum();
+    assert!(endpoints >= 16, "the seed's endpoints are all in the spec");
+    eprintln!(
+        "generated code for {endpoints} endpoints in {} modules: {} lines, {} bytes",
+        api.modules.len(),
+        text.lines().count(),
+        text.len()
+    );
+}
