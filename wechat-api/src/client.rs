@@ -262,12 +262,14 @@ impl ClientBuilder {
         Ok(self)
     }
 
-    /// Sends requests for every WeChat host to `base` (tests, the sandbox).
+    /// Sends requests for every WeChat host (the spec's, and the hosts of the
+    /// authorization pages) to `base`: tests, the sandbox.
     ///
     /// # Errors
     /// [`Error::Config`] when `base` is not an absolute URL.
     pub fn base_url_for_all(mut self, base: &str) -> Result<Self> {
-        for host in crate::api::ENDPOINTS.iter().map(|e| e.host) {
+        let page_hosts = [crate::authorize::MP_HOST, crate::authorize::OPEN_HOST];
+        for host in crate::api::ENDPOINTS.iter().map(|e| e.host).chain(page_hosts) {
             self = self.base_url(host, base)?;
         }
         Ok(self)
