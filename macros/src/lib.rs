@@ -6,8 +6,8 @@
 //! every endpoint. The path is relative to the file containing the
 //! invocation, like `include_str!`.
 //!
-//! This crate is a thin shell: loading ([`load`]), checking ([`validate`]) and
-//! code generation ([`codegen`]) are plain functions over `proc_macro2`, unit
+//! This crate is a thin shell: loading (`load`), checking (`validate`) and
+//! code generation (`codegen`) are plain functions over `proc_macro2`, unit
 //! tested directly. A broken spec never panics the macro: it becomes a
 //! `compile_error!` naming the file, line and column.
 
