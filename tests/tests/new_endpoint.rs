@@ -6,6 +6,10 @@
 //! spec, and builds a tiny program that calls it against wiremock. Then it
 //! adds a *second* new spec file and rebuilds incrementally: the program only
 //! compiles if `wechat-api` was regenerated (build.rs watches the folder).
+//! Last it edits the first file (a new response field), which `include_str!`
+//! tracking must notice.
+//! Last it edits the first file (a new response field), which `include_str!`
+//! tracking must notice.
 //!
 //! The copy builds in `target/spec-probe` so that later runs are incremental.
 
@@ -183,6 +187,28 @@ async fn a_new_spec_file_is_a_new_typed_endpoint() {
     assert_eq!(
         serde_json::from_slice::<serde_json::Value>(&now.body).unwrap(),
         serde_json::json!({"tz": "Asia/Shanghai"})
+    );
+
+    // 3. an edited file: a new response field appears in the typed struct
+    let edited = WEATHER_SPEC.replace(
+        "        type: i32\n",
+        "        type: i32\n      - name: humidity\n        type: u32\n",
+    );
+    assert_ne!(edited, WEATHER_SPEC);
+    std::fs::write(dir.join("spec/weather.yaml"), edited).unwrap();
+    let main = probe_main(true).replace(
+        r#"println!("city={} celsius={}", weather.city, weather.celsius);"#,
+        r#"println!("city={} celsius={} humidity={}", weather.city, weather.celsius, weather.humidity);"#,
+    );
+    std::fs::write(dir.join("probe/src/main.rs"), main).unwrap();
+    let uri = server.uri();
+    let dir_owned = dir.to_path_buf();
+    let out = tokio::task::spawn_blocking(move || run_probe(&dir_owned, &uri))
+        .await
+        .unwrap();
+    assert_eq!(
+        out.trim(),
+        "city=Shenzhen celsius=24 humidity=80\nunix=1700000000"
     );
 }
 
