@@ -27,7 +27,7 @@ pub(crate) use error::SpecError;
 
 /// Generates the typed client from a spec directory.
 ///
-/// ```ignore
+/// ```text
 /// wechat_api_macros::generate!("../../spec");
 /// ```
 #[proc_macro]

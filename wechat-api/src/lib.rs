@@ -1,9 +1,40 @@
 //! Typed async SDK for WeChat official accounts and WeChat Open Platform
 //! third-party ("component") platforms.
 //!
+//! * [`Client`] calls every endpoint of the YAML spec with typed requests and
+//!   responses ([`api`]), managing tokens through [`token::TokenManager`].
+//! * [`crypto`] verifies, decrypts and encrypts callback messages
+//!   (WXBizMsgCrypt); [`event`] types the pushed events.
+//! * [`authorize`] builds authorization URLs; [`jssdk`] signs JS-SDK configs.
+//!
 //! See the README for an overview.
 #![warn(missing_docs)]
 
+pub mod api;
+pub mod authorize;
+mod client;
+mod config;
+mod credentials;
+pub mod crypto;
+pub mod endpoint;
 mod error;
+pub mod event;
+#[doc(hidden)]
+pub mod hooks;
+pub mod jssdk;
+mod redact;
+mod response;
+pub mod token;
 
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
+
+pub use client::{Auth, Client, ClientBuilder, DEFAULT_TIMEOUT};
+pub use config::{Config, ConfigBuilder, ENV_VARS};
 pub use error::{Error, Result};
+
+/// The README's example, compiled as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;

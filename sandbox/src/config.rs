@@ -1,0 +1,392 @@
+//! What the sandbox knows: the third-party platform, the official account,
+//! the merchants that can authorize and the users that can log in, and how
+//! long what it issues lives.
+
+use std::fmt;
+use std::time::Duration;
+
+use wechat_api::endpoint::Endpoint;
+
+/// The component appid of the default configuration.
+pub const DEFAULT_COMPONENT_APPID: &str = "wx00000000c0000001";
+/// The official account appid of the default configuration.
+pub const DEFAULT_OFFICIAL_APPID: &str = "wx00000000a0000001";
+/// The merchant (authorizer) appid of the default configuration.
+pub const DEFAULT_MERCHANT_APPID: &str = "wx00000000b0000001";
+/// The openid of the user of the default configuration.
+pub const DEFAULT_OPENID: &str = "oSandboxUser0000000000000001";
+
+/// A merchant: an official account that can authorize the third-party
+/// platform on the sandbox's authorization page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Merchant {
+    /// The authorizer appid.
+    pub appid: String,
+    /// Its nickname (`authorizer_info.nick_name`).
+    pub nick_name: String,
+    /// Its original id (`gh_...`).
+    pub user_name: String,
+    /// Its subject (company) name.
+    pub principal_name: String,
+    /// The permission set ids it grants.
+    pub func_ids: Vec<i64>,
+}
+
+impl Merchant {
+    /// A merchant with appid `appid` and nickname `nick_name`, granting
+    /// permission sets 1, 2 and 3.
+    pub fn new(appid: impl Into<String>, nick_name: impl Into<String>) -> Self {
+        let appid = appid.into();
+        let tail: String = appid
+            .chars()
+            .rev()
+            .take(12)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        Merchant {
+            user_name: format!("gh_{tail}"),
+            appid,
+            nick_name: nick_name.into(),
+            principal_name: "Sandbox Trading Co., Ltd.".to_owned(),
+            func_ids: vec![1, 2, 3],
+        }
+    }
+
+    /// Sets the original id (`gh_...`).
+    pub fn user_name(mut self, user_name: impl Into<String>) -> Self {
+        self.user_name = user_name.into();
+        self
+    }
+
+    /// Sets the permission set ids granted on authorization.
+    pub fn func_ids(mut self, ids: impl IntoIterator<Item = i64>) -> Self {
+        self.func_ids = ids.into_iter().collect();
+        self
+    }
+}
+
+/// A WeChat user who can go through web-page OAuth.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    /// The openid (the same for every account in the sandbox).
+    pub openid: String,
+    /// The nickname `sns/userinfo` returns.
+    pub nickname: String,
+    /// The unionid, if any.
+    pub unionid: Option<String>,
+}
+
+impl User {
+    /// A user with this openid and nickname.
+    pub fn new(openid: impl Into<String>, nickname: impl Into<String>) -> Self {
+        User {
+            openid: openid.into(),
+            nickname: nickname.into(),
+            unionid: None,
+        }
+    }
+
+    /// Sets the unionid.
+    pub fn unionid(mut self, unionid: impl Into<String>) -> Self {
+        self.unionid = Some(unionid.into());
+        self
+    }
+}
+
+/// The sandbox's configuration; start from [`SandboxConfig::builder`].
+///
+/// `Debug` does not show secrets.
+#[derive(Clone)]
+pub struct SandboxConfig {
+    pub(crate) component_appid: String,
+    pub(crate) component_secret: String,
+    pub(crate) component_token: String,
+    pub(crate) component_aes_key: String,
+    pub(crate) official_appid: String,
+    pub(crate) official_secret: String,
+    pub(crate) merchants: Vec<Merchant>,
+    pub(crate) users: Vec<User>,
+    pub(crate) token_ttl: Duration,
+    pub(crate) token_overlap: Duration,
+    pub(crate) code_ttl: Duration,
+    pub(crate) push_interval: Option<Duration>,
+    pub(crate) push_timeout: Duration,
+    pub(crate) callback_url: Option<url::Url>,
+    pub(crate) endpoints: &'static [&'static Endpoint],
+}
+
+impl fmt::Debug for SandboxConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SandboxConfig")
+            .field("component_appid", &self.component_appid)
+            .field("official_appid", &self.official_appid)
+            .field("merchants", &self.merchants)
+            .field("users", &self.users)
+            .field("token_ttl", &self.token_ttl)
+            .field("token_overlap", &self.token_overlap)
+            .field("code_ttl", &self.code_ttl)
+            .field("push_interval", &self.push_interval)
+            .field(
+                "callback_url",
+                &self.callback_url.as_ref().map(url::Url::as_str),
+            )
+            .field("endpoints", &self.endpoints.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        SandboxConfig {
+            component_appid: DEFAULT_COMPONENT_APPID.to_owned(),
+            component_secret: "sandbox-component-secret".to_owned(),
+            component_token: "sandboxtoken".to_owned(),
+            component_aes_key: "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG".to_owned(),
+            official_appid: DEFAULT_OFFICIAL_APPID.to_owned(),
+            official_secret: "sandbox-official-secret".to_owned(),
+            merchants: vec![Merchant::new(DEFAULT_MERCHANT_APPID, "Sandbox Coffee")],
+            users: vec![User::new(DEFAULT_OPENID, "Alice")],
+            token_ttl: Duration::from_secs(7200),
+            token_overlap: Duration::from_secs(300),
+            code_ttl: Duration::from_secs(600),
+            push_interval: Some(Duration::from_secs(600)),
+            push_timeout: Duration::from_secs(5),
+            callback_url: None,
+            endpoints: wechat_api::api::ENDPOINTS,
+        }
+    }
+}
+
+impl SandboxConfig {
+    /// A builder starting from the default configuration: one component
+    /// platform, one official account, one merchant and one user, tokens of
+    /// 7200 s, a verify ticket pushed every 10 minutes once a callback URL is
+    /// set.
+    pub fn builder() -> SandboxConfigBuilder {
+        SandboxConfigBuilder {
+            config: SandboxConfig::default(),
+            merchants_set: false,
+            users_set: false,
+        }
+    }
+
+    /// The third-party platform's appid.
+    pub fn component_appid(&self) -> &str {
+        &self.component_appid
+    }
+
+    /// The third-party platform's AppSecret.
+    pub fn component_secret(&self) -> &str {
+        &self.component_secret
+    }
+
+    /// The third-party platform's message token.
+    pub fn component_token(&self) -> &str {
+        &self.component_token
+    }
+
+    /// The third-party platform's EncodingAESKey.
+    pub fn component_aes_key(&self) -> &str {
+        &self.component_aes_key
+    }
+
+    /// The official account's appid.
+    pub fn official_appid(&self) -> &str {
+        &self.official_appid
+    }
+
+    /// The official account's AppSecret.
+    pub fn official_secret(&self) -> &str {
+        &self.official_secret
+    }
+
+    /// The merchants that can authorize.
+    pub fn merchants(&self) -> &[Merchant] {
+        &self.merchants
+    }
+
+    /// The users that can log in.
+    pub fn users(&self) -> &[User] {
+        &self.users
+    }
+
+    /// Lifetime of every token and ticket issued.
+    pub fn token_ttl(&self) -> Duration {
+        self.token_ttl
+    }
+
+    /// The verify ticket push interval, if pushes are scheduled.
+    pub fn push_interval(&self) -> Option<Duration> {
+        self.push_interval
+    }
+
+    /// The merchant with this appid.
+    pub fn merchant(&self, appid: &str) -> Option<&Merchant> {
+        self.merchants.iter().find(|m| m.appid == appid)
+    }
+
+    /// The user with this openid.
+    pub fn user(&self, openid: &str) -> Option<&User> {
+        self.users.iter().find(|u| u.openid == openid)
+    }
+
+    /// A `wechat_api::Config` with the credentials of this sandbox's
+    /// component platform and official account.
+    ///
+    /// # Errors
+    /// [`wechat_api::Error::Config`] when the configured EncodingAESKey is not
+    /// 43 characters.
+    pub fn client_config(&self) -> wechat_api::Result<wechat_api::Config> {
+        wechat_api::Config::builder()
+            .appid(&self.official_appid)
+            .secret(&self.official_secret)
+            .component_appid(&self.component_appid)
+            .component_secret(&self.component_secret)
+            .component_token(&self.component_token)
+            .component_encoding_aes_key(&self.component_aes_key)
+            .build()
+    }
+}
+
+/// Builds a [`SandboxConfig`].
+#[derive(Debug)]
+#[must_use]
+pub struct SandboxConfigBuilder {
+    config: SandboxConfig,
+    merchants_set: bool,
+    users_set: bool,
+}
+
+impl SandboxConfigBuilder {
+    /// The third-party platform's appid and AppSecret.
+    pub fn component(mut self, appid: impl Into<String>, secret: impl Into<String>) -> Self {
+        self.config.component_appid = appid.into();
+        self.config.component_secret = secret.into();
+        self
+    }
+
+    /// The third-party platform's message token and EncodingAESKey (43
+    /// characters), used to sign and encrypt the pushes.
+    pub fn component_crypto(
+        mut self,
+        token: impl Into<String>,
+        aes_key: impl Into<String>,
+    ) -> Self {
+        self.config.component_token = token.into();
+        self.config.component_aes_key = aes_key.into();
+        self
+    }
+
+    /// The official account's appid and AppSecret.
+    pub fn official(mut self, appid: impl Into<String>, secret: impl Into<String>) -> Self {
+        self.config.official_appid = appid.into();
+        self.config.official_secret = secret.into();
+        self
+    }
+
+    /// Adds a merchant (the first call replaces the default one).
+    pub fn merchant(mut self, merchant: Merchant) -> Self {
+        if !self.merchants_set {
+            self.config.merchants.clear();
+            self.merchants_set = true;
+        }
+        self.config.merchants.push(merchant);
+        self
+    }
+
+    /// Adds a user (the first call replaces the default one).
+    pub fn user(mut self, user: User) -> Self {
+        if !self.users_set {
+            self.config.users.clear();
+            self.users_set = true;
+        }
+        self.config.users.push(user);
+        self
+    }
+
+    /// Lifetime of every token and ticket issued (default 7200 s); the
+    /// `expires_in` answered is this in whole seconds (at least 1).
+    pub fn token_ttl(mut self, ttl: Duration) -> Self {
+        self.config.token_ttl = ttl;
+        self
+    }
+
+    /// How long a token replaced by `cgi-bin/token` (or a forced
+    /// `stable_token`) keeps working (default 5 minutes, as on WeChat).
+    pub fn token_overlap(mut self, overlap: Duration) -> Self {
+        self.config.token_overlap = overlap;
+        self
+    }
+
+    /// Lifetime of pre-auth codes, auth codes and OAuth codes (default 600 s).
+    pub fn code_ttl(mut self, ttl: Duration) -> Self {
+        self.config.code_ttl = ttl;
+        self
+    }
+
+    /// Pushes a new verify ticket every `interval` once a callback URL is
+    /// set (default 10 minutes); `None`: only on demand.
+    pub fn push_interval(mut self, interval: Option<Duration>) -> Self {
+        self.config.push_interval = interval;
+        self
+    }
+
+    /// How long a push waits for the callback's answer (default 5 s).
+    pub fn push_timeout(mut self, timeout: Duration) -> Self {
+        self.config.push_timeout = timeout;
+        self
+    }
+
+    /// Where events are pushed (can also be set later with
+    /// [`Sandbox::set_callback_url`](crate::Sandbox::set_callback_url)).
+    pub fn callback_url(mut self, url: url::Url) -> Self {
+        self.config.callback_url = Some(url);
+        self
+    }
+
+    /// Serves these endpoints instead of `wechat_api::api::ENDPOINTS`.
+    pub fn endpoints(mut self, endpoints: &'static [&'static Endpoint]) -> Self {
+        self.config.endpoints = endpoints;
+        self
+    }
+
+    /// The configuration.
+    ///
+    /// # Errors
+    /// [`SandboxError::Config`](crate::SandboxError::Config) when the
+    /// EncodingAESKey is invalid, a value is empty, or there is no merchant
+    /// or no user.
+    pub fn build(self) -> Result<SandboxConfig, crate::SandboxError> {
+        let c = self.config;
+        let bad = |m: &str| Err(crate::SandboxError::Config(m.to_owned()));
+        for (name, value) in [
+            ("component appid", &c.component_appid),
+            ("component secret", &c.component_secret),
+            ("component token", &c.component_token),
+            ("official appid", &c.official_appid),
+            ("official secret", &c.official_secret),
+        ] {
+            if value.trim().is_empty() {
+                return bad(&format!("the {name} is empty"));
+            }
+        }
+        if let Err(e) = wechat_api::crypto::decode_encoding_aes_key(&c.component_aes_key) {
+            return bad(&format!("invalid EncodingAESKey: {e}"));
+        }
+        if c.merchants.is_empty() {
+            return bad("at least one merchant is needed");
+        }
+        if c.users.is_empty() {
+            return bad("at least one user is needed");
+        }
+        if c.token_ttl.is_zero() || c.code_ttl.is_zero() {
+            return bad("token and code lifetimes must be positive");
+        }
+        if c.push_interval.is_some_and(|i| i.is_zero()) {
+            return bad("the push interval must be positive");
+        }
+        Ok(c)
+    }
+}

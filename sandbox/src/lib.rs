@@ -1,0 +1,487 @@
+//! A local WeChat: an in-process emulator of the WeChat servers for tests,
+//! demos and the quickstart.
+//!
+//! [`Sandbox::start`] binds a random port on 127.0.0.1 and serves, with real
+//! behaviour:
+//!
+//! * **every endpoint of the spec** (`wechat_api::api::ENDPOINTS`): each
+//!   one is routed from its static description, its credential is checked
+//!   (a live token of the right kind: 41001 missing, 40001 unknown or
+//!   replaced, 42001 expired), its required and fixed parameters, appids
+//!   (40013) and secrets (40125). What has state — tokens, codes, tickets —
+//!   is hand-written as overrides keyed by path; any other endpoint answers
+//!   its spec example, so an endpoint added to `spec/` is served at once;
+//! * **the authorization page** (`/cgi-bin/componentloginpage`): a
+//!   configured merchant authorizes at once, the `authorized` event is
+//!   pushed to the callback URL and the browser is redirected to
+//!   `redirect_uri?auth_code=..&expires_in=..`;
+//! * **web-page OAuth** (`/connect/oauth2/authorize`) for configured users;
+//! * **pushes** of `component_verify_ticket` (on a schedule and with
+//!   [`Sandbox::push_verify_ticket`]), `authorized`, `updateauthorized` and
+//!   `unauthorized`, encrypted and signed exactly as WeChat does. Only the
+//!   latest delivered verify ticket gets a `component_access_token`.
+//!
+//! Tests steer it: [`Sandbox::inject`] queues [`Fault`]s (errcodes, HTTP
+//! statuses, delays), [`Sandbox::request_count`] counts requests per path,
+//! [`Sandbox::expire_all_tokens`] makes every token expire now.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use wechat_sandbox::{Sandbox, SandboxConfig};
+//!
+//! let sandbox = Sandbox::start(SandboxConfig::default()).await?;
+//! let client = sandbox.client_builder()?.build()?;
+//! let token = client.access_token().await?;
+//! assert_eq!(sandbox.request_count("/cgi-bin/token"), 1);
+//! # let _ = token;
+//! # Ok(()) }
+//! ```
+#![warn(missing_docs)]
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use axum::Router;
+use axum::routing::get;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use url::Url;
+use wechat_api::authorize::{MP_HOST, OPEN_HOST};
+use wechat_api::crypto::MsgCrypt;
+
+mod config;
+pub mod errcode;
+mod faults;
+mod overrides;
+mod pages;
+mod push;
+mod routes;
+mod world;
+
+pub use config::{
+    DEFAULT_COMPONENT_APPID, DEFAULT_MERCHANT_APPID, DEFAULT_OFFICIAL_APPID, DEFAULT_OPENID,
+    Merchant, SandboxConfig, SandboxConfigBuilder, User,
+};
+pub use faults::{Fault, FaultKind};
+
+use faults::{Monitor, lock};
+use push::Event;
+use world::{TokenKind, World};
+
+/// Paths served by hand-written pages rather than the spec.
+const PAGE_PATHS: [&str; 3] = [
+    "/cgi-bin/componentloginpage",
+    "/wxaopen/safe/bindcomponent",
+    "/connect/oauth2/authorize",
+];
+
+/// How often expired tokens and codes are forgotten.
+const SWEEP_INTERVAL: Duration = Duration::from_secs(60);
+
+/// What can go wrong running the sandbox.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SandboxError {
+    /// The configuration is invalid.
+    #[error("sandbox configuration: {0}")]
+    Config(String),
+    /// The listening socket could not be opened.
+    #[error("sandbox could not listen: {0}")]
+    Bind(#[source] std::io::Error),
+    /// An event could not be pushed because no callback URL is set.
+    #[error("no callback URL is set: call Sandbox::set_callback_url first")]
+    NoCallbackUrl,
+    /// The callback did not accept a push.
+    #[error("push failed: {0}")]
+    Push(String),
+    /// Encrypting a push failed.
+    #[error("push encryption failed: {0}")]
+    Crypto(#[source] wechat_api::Error),
+}
+
+/// State shared by the handlers (its `Debug` shows no token).
+pub(crate) struct Shared {
+    pub(crate) config: SandboxConfig,
+    world: Mutex<World>,
+    pub(crate) monitor: Monitor,
+    pub(crate) crypt: MsgCrypt,
+    pub(crate) http: reqwest::Client,
+    callback_url: Mutex<Option<Url>>,
+}
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Shared")
+            .field("config", &self.config)
+            .field("callback_url", &self.callback_url().map(|u| u.to_string()))
+            .finish_non_exhaustive()
+    }
+}
+
+impl Shared {
+    /// The world, locked (hold it briefly, never across an await).
+    pub(crate) fn world(&self) -> MutexGuard<'_, World> {
+        lock(&self.world)
+    }
+
+    pub(crate) fn callback_url(&self) -> Option<Url> {
+        lock(&self.callback_url).clone()
+    }
+
+    /// Pushes a new verify ticket; it becomes the current one once delivered.
+    async fn push_verify_ticket(&self) -> Result<String, SandboxError> {
+        let ticket = format!("ticket@@@{}", world::random_string(86));
+        self.push(&Event::VerifyTicket {
+            ticket: ticket.clone(),
+        })
+        .await?;
+        self.world().verify_ticket = Some(ticket.clone());
+        tracing::info!("component_verify_ticket pushed and accepted");
+        Ok(ticket)
+    }
+}
+
+/// `expires_in` for a lifetime: whole seconds (rounded down, so a client
+/// never believes a token lives longer than it does), at least 1.
+pub(crate) fn expires_in(d: Duration) -> u64 {
+    d.as_secs().max(1)
+}
+
+/// A running sandbox; stops when dropped (or with [`Sandbox::shutdown`]).
+#[derive(Debug)]
+pub struct Sandbox {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    base_url: Url,
+    server: Option<JoinHandle<()>>,
+    stop: Option<oneshot::Sender<()>>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Sandbox {
+    /// Starts a sandbox on a random free port of 127.0.0.1.
+    ///
+    /// # Errors
+    /// [`SandboxError::Config`] for an invalid EncodingAESKey;
+    /// [`SandboxError::Bind`] when no port can be opened.
+    pub async fn start(config: SandboxConfig) -> Result<Self, SandboxError> {
+        let crypt = MsgCrypt::new(
+            config.component_token.clone(),
+            config.component_aes_key.clone(),
+            config.component_appid.clone(),
+        )
+        .map_err(|e| SandboxError::Config(e.to_string()))?;
+        if rustls::crypto::CryptoProvider::get_default().is_none() {
+            let _ = rustls::crypto::ring::default_provider().install_default();
+        }
+        let http = reqwest::Client::builder()
+            .timeout(config.push_timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| SandboxError::Config(format!("HTTP client: {e}")))?;
+        let shared = Arc::new(Shared {
+            callback_url: Mutex::new(config.callback_url.clone()),
+            config,
+            world: Mutex::new(World::default()),
+            monitor: Monitor::default(),
+            crypt,
+            http,
+        });
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+            .await
+            .map_err(SandboxError::Bind)?;
+        let addr = listener.local_addr().map_err(SandboxError::Bind)?;
+        let base_url = Url::parse(&format!("http://{addr}/"))
+            .map_err(|e| SandboxError::Config(e.to_string()))?;
+        let app = router(Arc::clone(&shared));
+        let (stop, stopped) = oneshot::channel::<()>();
+        let server = tokio::spawn(async move {
+            let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
+                let _ = stopped.await;
+            });
+            if let Err(error) = serve.await {
+                tracing::error!(%error, "the sandbox server stopped");
+            }
+        });
+        let mut tasks = vec![tokio::spawn(sweep(Arc::downgrade(&shared)))];
+        if let Some(interval) = shared.config.push_interval {
+            tasks.push(tokio::spawn(push_on_schedule(
+                Arc::downgrade(&shared),
+                interval,
+            )));
+        }
+        tracing::info!(%addr, "WeChat sandbox listening");
+        Ok(Sandbox {
+            shared,
+            addr,
+            base_url,
+            server: Some(server),
+            stop: Some(stop),
+            tasks,
+        })
+    }
+
+    /// Starts a sandbox with [`SandboxConfig::default`].
+    ///
+    /// # Errors
+    /// As [`Sandbox::start`].
+    pub async fn start_default() -> Result<Self, SandboxError> {
+        Self::start(SandboxConfig::default()).await
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &SandboxConfig {
+        &self.shared.config
+    }
+
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT/`: the base URL of every WeChat host.
+    pub fn base_url(&self) -> &Url {
+        &self.base_url
+    }
+
+    /// A client configuration with the credentials of the sandbox's
+    /// component platform and official account.
+    ///
+    /// # Errors
+    /// As [`SandboxConfig::client_config`].
+    pub fn client_config(&self) -> wechat_api::Result<wechat_api::Config> {
+        self.shared.config.client_config()
+    }
+
+    /// A client builder with [`client_config`](Self::client_config) and every
+    /// WeChat host (api, mp, open) pointed at the sandbox. Add a token store
+    /// and build.
+    ///
+    /// # Errors
+    /// As [`wechat_api::ClientBuilder::base_url`].
+    pub fn client_builder(&self) -> wechat_api::Result<wechat_api::ClientBuilder> {
+        self.client_builder_with(self.client_config()?)
+    }
+
+    /// A client builder with `config` and every WeChat host pointed at the
+    /// sandbox.
+    ///
+    /// # Errors
+    /// As [`wechat_api::ClientBuilder::base_url`].
+    pub fn client_builder_with(
+        &self,
+        config: wechat_api::Config,
+    ) -> wechat_api::Result<wechat_api::ClientBuilder> {
+        let base = self.base_url.as_str();
+        wechat_api::Client::builder(config)
+            .base_url_for_all(base)?
+            .base_url(MP_HOST, base)?
+            .base_url(OPEN_HOST, base)
+    }
+
+    /// Where events are pushed; scheduled verify-ticket pushes start once set.
+    pub fn set_callback_url(&self, url: Url) {
+        *lock(&self.shared.callback_url) = Some(url);
+    }
+
+    /// Stops pushing (pushes fail with [`SandboxError::NoCallbackUrl`]).
+    pub fn clear_callback_url(&self) {
+        *lock(&self.shared.callback_url) = None;
+    }
+
+    /// The callback URL, if set.
+    pub fn callback_url(&self) -> Option<Url> {
+        self.shared.callback_url()
+    }
+
+    /// Pushes a new `component_verify_ticket` now and returns it. Once the
+    /// callback accepted it (answered `success`), it is the only ticket
+    /// `api_component_token` accepts.
+    ///
+    /// # Errors
+    /// [`SandboxError::NoCallbackUrl`], or [`SandboxError::Push`] when the
+    /// callback is unreachable or does not answer `success` (the previous
+    /// ticket then stays current).
+    pub async fn push_verify_ticket(&self) -> Result<String, SandboxError> {
+        self.shared.push_verify_ticket().await
+    }
+
+    /// The current (latest delivered) verify ticket.
+    pub fn verify_ticket(&self) -> Option<String> {
+        self.shared.world().verify_ticket.clone()
+    }
+
+    /// The merchant `appid` revokes its authorization: its tokens and refresh
+    /// token stop working and `unauthorized` is pushed.
+    ///
+    /// # Errors
+    /// [`SandboxError::Config`] if it had not authorized; the push errors
+    /// (the authorization is revoked all the same).
+    pub async fn unauthorize(&self, appid: &str) -> Result<(), SandboxError> {
+        {
+            let mut world = self.shared.world();
+            if world.authorizations.remove(appid).is_none() {
+                return Err(SandboxError::Config(format!(
+                    "`{appid}` has not authorized the component"
+                )));
+            }
+            world.revoke(|k| matches!(k, TokenKind::Authorizer { appid: a } if a == appid));
+        }
+        self.shared
+            .push(&Event::Unauthorized {
+                authorizer_appid: appid.to_owned(),
+            })
+            .await
+    }
+
+    /// Whether the merchant `appid` has authorized the component.
+    pub fn is_authorized(&self, appid: &str) -> bool {
+        self.shared.world().authorizations.contains_key(appid)
+    }
+
+    /// The merchant who authorizes on the next authorization page without
+    /// `biz_appid` (default: the first configured).
+    ///
+    /// # Errors
+    /// [`SandboxError::Config`] if `appid` is not a configured merchant.
+    pub fn select_merchant(&self, appid: &str) -> Result<(), SandboxError> {
+        if self.shared.config.merchant(appid).is_none() {
+            return Err(SandboxError::Config(format!("`{appid}` is not a merchant")));
+        }
+        self.shared.world().selected_merchant = Some(appid.to_owned());
+        Ok(())
+    }
+
+    /// The user who consents on the next OAuth pages (default: the first
+    /// configured).
+    ///
+    /// # Errors
+    /// [`SandboxError::Config`] if `openid` is not a configured user.
+    pub fn select_user(&self, openid: &str) -> Result<(), SandboxError> {
+        if self.shared.config.user(openid).is_none() {
+            return Err(SandboxError::Config(format!("`{openid}` is not a user")));
+        }
+        self.shared.world().selected_user = Some(openid.to_owned());
+        Ok(())
+    }
+
+    /// Makes every token and ticket issued so far expire now: their next use
+    /// is answered 42001.
+    pub fn expire_all_tokens(&self) {
+        self.shared.world().expire_all();
+    }
+
+    /// Queues a fault for the next matching request(s).
+    pub fn inject(&self, fault: Fault) {
+        self.shared.monitor.inject(fault);
+    }
+
+    /// Drops every queued fault.
+    pub fn clear_faults(&self) {
+        self.shared.monitor.clear_faults();
+    }
+
+    /// How many faulty answers are still queued.
+    pub fn pending_faults(&self) -> usize {
+        self.shared.monitor.pending_faults()
+    }
+
+    /// How many requests `path` (e.g. `/cgi-bin/token`) received, faulty
+    /// ones included.
+    pub fn request_count(&self, path: &str) -> usize {
+        self.shared.monitor.count(path)
+    }
+
+    /// Requests received per path.
+    pub fn request_counts(&self) -> BTreeMap<String, usize> {
+        self.shared.monitor.counts()
+    }
+
+    /// Sets every request counter back to zero.
+    pub fn reset_request_counts(&self) {
+        self.shared.monitor.reset_counts();
+    }
+
+    /// Stops the server, waiting up to a second for requests in flight.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            let abort = server.abort_handle();
+            if tokio::time::timeout(Duration::from_secs(1), server)
+                .await
+                .is_err()
+            {
+                abort.abort();
+            }
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if let Some(server) = self.server.take() {
+            server.abort();
+        }
+        for task in self.tasks.drain(..) {
+            task.abort();
+        }
+    }
+}
+
+/// The whole application: spec routes, pages, counters and faults.
+fn router(shared: Arc<Shared>) -> Router {
+    let endpoints = shared.config.endpoints;
+    let mut app = routes::spec_routes(endpoints);
+    for path in PAGE_PATHS {
+        if endpoints.iter().any(|e| e.path == path) {
+            tracing::warn!(
+                path,
+                "a spec endpoint has the path of a sandbox page; serving the endpoint"
+            );
+            continue;
+        }
+        let page = if path == "/connect/oauth2/authorize" {
+            get(pages::oauth_authorize)
+        } else {
+            get(pages::component_login_page)
+        };
+        app = app.route(path, page);
+    }
+    app.fallback(routes::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&shared),
+            faults::intercept,
+        ))
+        .with_state(shared)
+}
+
+/// Forgets expired state every minute while the sandbox lives.
+async fn sweep(shared: std::sync::Weak<Shared>) {
+    loop {
+        tokio::time::sleep(SWEEP_INTERVAL).await;
+        let Some(shared) = shared.upgrade() else {
+            return;
+        };
+        shared.world().sweep();
+    }
+}
+
+/// Pushes a verify ticket every `interval` while a callback URL is set.
+async fn push_on_schedule(shared: std::sync::Weak<Shared>, interval: Duration) {
+    loop {
+        tokio::time::sleep(interval).await;
+        let Some(shared) = shared.upgrade() else {
+            return;
+        };
+        if shared.callback_url().is_none() {
+            continue;
+        }
+        if let Err(error) = shared.push_verify_ticket().await {
+            tracing::warn!(%error, "scheduled component_verify_ticket push failed");
+        }
+    }
+}

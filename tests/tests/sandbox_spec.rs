@@ -1,0 +1,621 @@
+//! The sandbox serves every endpoint of the spec, with WeChat's checks and
+//! errcodes: routes come from `wechat_api::api::ENDPOINTS`, an endpoint
+//! unknown to the hand-written code is served from its example, and the
+//! stateful endpoints (tokens, codes, tickets) behave like WeChat.
+
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+use url::Url;
+use wechat_api::api::component::AuthorizerTokenRequest;
+use wechat_api::api::oauth::{
+    AccessTokenRequest, CheckTokenRequest, RefreshTokenRequest, UserinfoRequest,
+};
+use wechat_api::api::official::{GetTicketRequest, StableTokenRequest, TicketType};
+use wechat_api::authorize::Scope;
+use wechat_api::endpoint::{
+    ConfigKey, Credential, Endpoint, HttpMethod, ParamInfo, ParamLocation, ParamSource,
+};
+use wechat_api::token::MemoryStore;
+use wechat_api::{Client, Config, Error};
+use wechat_api_examples::callback::CallbackServer;
+use wechat_sandbox::{
+    DEFAULT_MERCHANT_APPID, DEFAULT_OPENID, Fault, Sandbox, SandboxConfig, errcode,
+};
+
+fn browser() -> reqwest::Client {
+    wechat_api_examples::quickstart::browser().expect("browser")
+}
+
+async fn sandbox() -> Sandbox {
+    let config = SandboxConfig::builder()
+        .push_interval(None)
+        .build()
+        .expect("config");
+    Sandbox::start(config).await.expect("sandbox starts")
+}
+
+fn client(sandbox: &Sandbox) -> Client {
+    sandbox
+        .client_builder()
+        .expect("builder")
+        .token_store(Arc::new(MemoryStore::new()))
+        .build()
+        .expect("client")
+}
+
+/// Sends a raw request; returns the status and the JSON body.
+async fn raw(
+    sandbox: &Sandbox,
+    method: HttpMethod,
+    path: &str,
+    query: &[(&str, &str)],
+    body: Option<Value>,
+) -> (u16, Value) {
+    let url = sandbox
+        .base_url()
+        .join(path.trim_start_matches('/'))
+        .unwrap();
+    let http = browser();
+    let mut request = match method {
+        HttpMethod::Get => http.get(url),
+        HttpMethod::Post => http.post(url),
+    }
+    .query(query);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let answer = request.send().await.expect("sandbox answers");
+    let status = answer.status().as_u16();
+    let text = answer.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+fn errcode_of(v: &Value) -> i64 {
+    v.get("errcode").and_then(Value::as_i64).unwrap_or(0)
+}
+
+/// A sandbox whose platform has a ticket (pushed to a callback server) and
+/// whose merchant authorized; returns the server too (keep it alive).
+async fn authorized(sandbox: &Sandbox) -> (Client, CallbackServer) {
+    let client = client(sandbox);
+    let server = CallbackServer::start(([127, 0, 0, 1], 0).into(), client.clone())
+        .await
+        .unwrap();
+    sandbox.set_callback_url(server.events_url());
+    sandbox.push_verify_ticket().await.unwrap();
+    let code = client
+        .component()
+        .create_preauthcode()
+        .await
+        .unwrap()
+        .pre_auth_code;
+    let page = client
+        .component_auth_url(code, "http://127.0.0.1:9/cb")
+        .unwrap()
+        .build()
+        .unwrap();
+    let back = wechat_api_examples::quickstart::follow(&browser(), &page, "page")
+        .await
+        .unwrap();
+    let auth_code = back
+        .query_pairs()
+        .find(|(k, _)| k == "auth_code")
+        .map(|(_, v)| v.into_owned())
+        .unwrap();
+    client
+        .component()
+        .query_auth(wechat_api::api::component::QueryAuthRequest::new(auth_code))
+        .await
+        .unwrap();
+    (client, server)
+}
+
+#[tokio::test]
+async fn every_spec_endpoint_is_routed_and_checked() {
+    let sandbox = sandbox().await;
+    assert!(!wechat_api::api::ENDPOINTS.is_empty());
+    for endpoint in wechat_api::api::ENDPOINTS {
+        let (status, body) = raw(&sandbox, endpoint.method, endpoint.path, &[], None).await;
+        assert_eq!(status, 200, "{endpoint}: {body}");
+        let code = errcode_of(&body);
+        assert_ne!(
+            code, 0,
+            "{endpoint} accepted a call without parameters: {body}"
+        );
+        if endpoint.credential != Credential::None {
+            assert_eq!(code, errcode::MISSING_ACCESS_TOKEN, "{endpoint}: {body}");
+        }
+        assert_eq!(sandbox.request_count(endpoint.path), 1, "{endpoint}");
+    }
+    let (status, _) = raw(
+        &sandbox,
+        HttpMethod::Get,
+        "/cgi-bin/nothing_here",
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(status, 404);
+}
+
+static WIDGET: Endpoint = Endpoint {
+    module: "demo",
+    name: "get_widget",
+    summary: "An endpoint only this test knows.",
+    link: None,
+    method: HttpMethod::Post,
+    host: "api.weixin.qq.com",
+    path: "/cgi-bin/demo/get_widget",
+    credential: Credential::AccessToken,
+    params: &[
+        ParamInfo {
+            location: ParamLocation::Body,
+            name: "widget_id",
+            source: ParamSource::Caller { required: true },
+        },
+        ParamInfo {
+            location: ParamLocation::Body,
+            name: "appid",
+            source: ParamSource::Config(ConfigKey::AppId),
+        },
+        ParamInfo {
+            location: ParamLocation::Query,
+            name: "kind",
+            source: ParamSource::Fixed("round"),
+        },
+    ],
+    response_fields: &["widget"],
+    example: Some(r#"{"errcode": 0, "errmsg": "ok", "widget": {"id": 7, "name": "gear"}}"#),
+};
+
+static WITH_WIDGET: &[&Endpoint] = &[&WIDGET, &wechat_api::api::official::endpoints::TOKEN];
+
+#[tokio::test]
+async fn an_endpoint_added_to_the_spec_is_served_from_its_example_after_the_checks() {
+    let config = SandboxConfig::builder()
+        .push_interval(None)
+        .endpoints(WITH_WIDGET)
+        .build()
+        .unwrap();
+    let sandbox = Sandbox::start(config).await.unwrap();
+    let appid = sandbox.config().official_appid().to_owned();
+    let token = client(&sandbox).access_token().await.unwrap();
+    let post = |query: Vec<(&'static str, String)>, body: Value| {
+        let sandbox = &sandbox;
+        async move {
+            let query: Vec<(&str, &str)> = query.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            raw(sandbox, HttpMethod::Post, WIDGET.path, &query, Some(body)).await
+        }
+    };
+    let good_body = json!({"widget_id": "w1", "appid": appid});
+
+    let (_, answer) = post(vec![("kind", "round".into())], good_body.clone()).await;
+    assert_eq!(
+        errcode_of(&answer),
+        errcode::MISSING_ACCESS_TOKEN,
+        "{answer}"
+    );
+    let (_, answer) = post(
+        vec![("access_token", "forged".into()), ("kind", "round".into())],
+        good_body.clone(),
+    )
+    .await;
+    assert_eq!(errcode_of(&answer), errcode::INVALID_CREDENTIAL, "{answer}");
+    let (_, answer) = post(
+        vec![("access_token", token.clone()), ("kind", "round".into())],
+        json!({"appid": appid}),
+    )
+    .await;
+    assert_eq!(errcode_of(&answer), errcode::DATA_FORMAT, "{answer}");
+    let (_, answer) = post(
+        vec![("access_token", token.clone()), ("kind", "square".into())],
+        good_body.clone(),
+    )
+    .await;
+    assert_eq!(errcode_of(&answer), errcode::INVALID_ARGS, "{answer}");
+    let (_, answer) = post(
+        vec![("access_token", token.clone()), ("kind", "round".into())],
+        json!({"widget_id": "w1", "appid": "wx_somebody_else"}),
+    )
+    .await;
+    assert_eq!(errcode_of(&answer), errcode::INVALID_APPID, "{answer}");
+
+    let (status, answer) = post(
+        vec![("access_token", token.clone()), ("kind", "round".into())],
+        good_body.clone(),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        answer,
+        json!({"errcode": 0, "errmsg": "ok", "widget": {"id": 7, "name": "gear"}})
+    );
+
+    sandbox.expire_all_tokens();
+    let (_, answer) = post(
+        vec![("access_token", token), ("kind", "round".into())],
+        good_body,
+    )
+    .await;
+    assert_eq!(errcode_of(&answer), errcode::EXPIRED, "{answer}");
+    // Endpoints not in the list are not served.
+    let (status, _) = raw(
+        &sandbox,
+        HttpMethod::Get,
+        "/cgi-bin/ticket/getticket",
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn wrong_secrets_and_unknown_appids_are_refused_with_wechat_errcodes() {
+    let sandbox = sandbox().await;
+    let c = sandbox.config();
+    let build = |config: Config| {
+        sandbox
+            .client_builder_with(config)
+            .unwrap()
+            .build()
+            .unwrap()
+    };
+    let bad_secret = build(
+        Config::builder()
+            .appid(c.official_appid())
+            .secret("not-the-secret")
+            .build()
+            .unwrap(),
+    );
+    let e = bad_secret.official().token().await.unwrap_err();
+    assert_eq!(e.api_code(), Some(errcode::INVALID_SECRET), "{e}");
+    let unknown = build(
+        Config::builder()
+            .appid("wx_unknown_appid")
+            .secret(c.official_secret())
+            .build()
+            .unwrap(),
+    );
+    let e = unknown.official().token().await.unwrap_err();
+    assert_eq!(e.api_code(), Some(errcode::INVALID_APPID), "{e}");
+    let e = unknown
+        .official()
+        .stable_token(StableTokenRequest::new())
+        .await
+        .unwrap_err();
+    assert_eq!(e.api_code(), Some(errcode::INVALID_APPID), "{e}");
+
+    let bad_component = build(
+        Config::builder()
+            .component_appid(c.component_appid())
+            .component_secret("nope")
+            .build()
+            .unwrap(),
+    );
+    let e = bad_component
+        .component()
+        .component_token(wechat_api::api::component::ComponentTokenRequest::new(
+            "ticket@@@x",
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(e.api_code(), Some(errcode::INVALID_SECRET), "{e}");
+    // Right secret, but no ticket was ever pushed.
+    let e = client(&sandbox)
+        .component()
+        .component_token(wechat_api::api::component::ComponentTokenRequest::new(
+            "ticket@@@x",
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(e.api_code(), Some(errcode::INVALID_TICKET), "{e}");
+    // And the right ones work.
+    assert!(client(&sandbox).official().token().await.is_ok());
+}
+
+#[tokio::test]
+async fn the_component_token_is_issued_for_the_latest_ticket_only() {
+    let sandbox = sandbox().await;
+    let (client, _server) = authorized(&sandbox).await;
+    let first = sandbox.verify_ticket().unwrap();
+    let second = sandbox.push_verify_ticket().await.unwrap();
+    assert_ne!(first, second);
+    assert_eq!(sandbox.verify_ticket().as_deref(), Some(second.as_str()));
+    let component = client.component();
+    let e = component
+        .component_token(wechat_api::api::component::ComponentTokenRequest::new(
+            first,
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(e.api_code(), Some(errcode::INVALID_TICKET), "{e}");
+    let answer = component
+        .component_token(wechat_api::api::component::ComponentTokenRequest::new(
+            second,
+        ))
+        .await
+        .unwrap();
+    assert_eq!(answer.expires_in, 7200);
+}
+
+#[tokio::test]
+async fn pre_auth_codes_are_one_time_and_the_page_redirects_with_an_auth_code() {
+    let sandbox = sandbox().await;
+    let (client, server) = authorized(&sandbox).await;
+    let code = client
+        .component()
+        .create_preauthcode()
+        .await
+        .unwrap()
+        .pre_auth_code;
+    let page = client
+        .component_auth_url(code, "https://platform.example.com/back?x=1")
+        .unwrap()
+        .build()
+        .unwrap();
+    let http = browser();
+    let back = wechat_api_examples::quickstart::follow(&http, &page, "page")
+        .await
+        .unwrap();
+    assert_eq!(back.host_str(), Some("platform.example.com"));
+    let params: std::collections::HashMap<_, _> = back.query_pairs().into_owned().collect();
+    assert_eq!(params.get("x").map(String::as_str), Some("1"));
+    assert!(params.get("auth_code").is_some_and(|c| !c.is_empty()));
+    assert_eq!(params.get("expires_in").map(String::as_str), Some("600"));
+    // The merchant had authorized before: `updateauthorized` was pushed.
+    assert_eq!(
+        server.state().authorizers().get(DEFAULT_MERCHANT_APPID),
+        Some(&wechat_api_examples::callback::AuthorizerStatus::Authorized)
+    );
+
+    let again = http.get(page.clone()).send().await.unwrap();
+    assert_eq!(again.status().as_u16(), 400);
+    assert!(again.text().await.unwrap().contains("already used"));
+
+    let mut forged = page.clone();
+    forged.set_query(Some(&format!(
+        "component_appid={}&pre_auth_code=forged&redirect_uri=https%3A%2F%2Fa.example%2F",
+        sandbox.config().component_appid()
+    )));
+    assert_eq!(
+        http.get(forged).send().await.unwrap().status().as_u16(),
+        400
+    );
+}
+
+#[tokio::test]
+async fn authorizer_tokens_need_the_current_refresh_token() {
+    let sandbox = sandbox().await;
+    let (client, _server) = authorized(&sandbox).await;
+    let e = client
+        .component()
+        .authorizer_token(AuthorizerTokenRequest::new(
+            DEFAULT_MERCHANT_APPID,
+            "refreshtoken@@@forged",
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(e.api_code(), Some(errcode::INVALID_REFRESH_TOKEN), "{e}");
+    let e = client
+        .component()
+        .get_authorizer_info(wechat_api::api::component::GetAuthorizerInfoRequest::new(
+            "wx_never_authorized",
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(e.api_code(), Some(errcode::NOT_AUTHORIZED), "{e}");
+    // The stored refresh token works, and the authorizer's token is accepted
+    // where an access_token is.
+    let authorizer = client.authorizer(DEFAULT_MERCHANT_APPID);
+    let ticket = authorizer
+        .official()
+        .get_ticket(GetTicketRequest::new(TicketType::WxCard))
+        .await
+        .unwrap();
+    assert_eq!(ticket.expires_in, 7200);
+    let info = client
+        .component()
+        .get_authorizer_info(wechat_api::api::component::GetAuthorizerInfoRequest::new(
+            DEFAULT_MERCHANT_APPID,
+        ))
+        .await
+        .unwrap();
+    assert_eq!(info.authorizer_info.nick_name, "Sandbox Coffee");
+    assert_eq!(
+        info.authorization_info.authorizer_appid.as_deref(),
+        Some(DEFAULT_MERCHANT_APPID)
+    );
+    // A component token is not an access token.
+    let component_token = client.component_access_token().await.unwrap();
+    let e = client
+        .official()
+        .with_token(&component_token)
+        .clear_quota()
+        .await
+        .unwrap_err();
+    assert_eq!(e.api_code(), Some(errcode::INVALID_CREDENTIAL), "{e}");
+}
+
+#[tokio::test]
+async fn the_official_accounts_oauth_flow() {
+    let sandbox = sandbox().await;
+    let client = client(&sandbox);
+    let http = browser();
+    let code_for = |scope| {
+        let url = client
+            .oauth_url("https://shop.example.com/login", scope)
+            .unwrap()
+            .state("s42")
+            .build()
+            .unwrap();
+        let http = http.clone();
+        async move {
+            let back = wechat_api_examples::quickstart::follow(&http, &url, "oauth")
+                .await
+                .unwrap();
+            let params: std::collections::HashMap<_, _> = back.query_pairs().into_owned().collect();
+            assert_eq!(params.get("state").map(String::as_str), Some("s42"));
+            params.get("code").cloned().unwrap()
+        }
+    };
+    let code = code_for(Scope::UserInfo).await;
+    let oauth = client.oauth();
+    let token = oauth
+        .access_token(AccessTokenRequest::new(code.as_str()))
+        .await
+        .unwrap()
+        .token;
+    assert_eq!(token.openid, DEFAULT_OPENID);
+    assert_eq!(token.scope, "snsapi_userinfo");
+    let e = oauth
+        .access_token(AccessTokenRequest::new(code.as_str()))
+        .await
+        .unwrap_err();
+    assert_eq!(e.api_code(), Some(errcode::OAUTH_CODE_USED), "{e}");
+    let e = oauth
+        .access_token(AccessTokenRequest::new("forged"))
+        .await
+        .unwrap_err();
+    assert_eq!(e.api_code(), Some(errcode::INVALID_OAUTH_CODE), "{e}");
+
+    let info = oauth
+        .userinfo(UserinfoRequest::new(
+            token.access_token.as_str(),
+            DEFAULT_OPENID,
+        ))
+        .await
+        .unwrap();
+    assert_eq!(info.nickname.as_deref(), Some("Alice"));
+    oauth
+        .check_token(CheckTokenRequest::new(
+            token.access_token.as_str(),
+            DEFAULT_OPENID,
+        ))
+        .await
+        .unwrap();
+    let e = oauth
+        .check_token(CheckTokenRequest::new(
+            token.access_token.as_str(),
+            "oSomeoneElse",
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(e.api_code(), Some(errcode::INVALID_OPENID), "{e}");
+
+    let refreshed = oauth
+        .refresh_token(RefreshTokenRequest::new(token.refresh_token.as_str()))
+        .await
+        .unwrap()
+        .token;
+    assert_ne!(refreshed.access_token, token.access_token);
+    let e = oauth
+        .refresh_token(RefreshTokenRequest::new("forged"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e.api_code(),
+        Some(errcode::INVALID_OAUTH_REFRESH_TOKEN),
+        "{e}"
+    );
+
+    sandbox.expire_all_tokens();
+    let e = oauth
+        .userinfo(UserinfoRequest::new(
+            refreshed.access_token.as_str(),
+            DEFAULT_OPENID,
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(e.api_code(), Some(errcode::EXPIRED), "{e}");
+
+    // snsapi_base does not give the profile.
+    let base = oauth
+        .access_token(AccessTokenRequest::new(code_for(Scope::Base).await))
+        .await
+        .unwrap()
+        .token;
+    let e = oauth
+        .userinfo(UserinfoRequest::new(
+            base.access_token.as_str(),
+            DEFAULT_OPENID,
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(e.api_code(), Some(errcode::API_UNAUTHORIZED), "{e}");
+}
+
+#[tokio::test]
+async fn tickets_stable_tokens_and_quota() {
+    let sandbox = sandbox().await;
+    let client = client(&sandbox);
+    let official = client.official();
+    let jsapi = official
+        .get_ticket(GetTicketRequest::new(TicketType::Jsapi))
+        .await
+        .unwrap();
+    let again = official
+        .get_ticket(GetTicketRequest::new(TicketType::Jsapi))
+        .await
+        .unwrap();
+    assert_eq!(
+        jsapi.ticket, again.ticket,
+        "a live ticket is handed out again"
+    );
+    let card = official
+        .get_ticket(GetTicketRequest::new(TicketType::WxCard))
+        .await
+        .unwrap();
+    assert_ne!(card.ticket, jsapi.ticket);
+
+    let stable = official
+        .stable_token(StableTokenRequest::new())
+        .await
+        .unwrap();
+    let same = official
+        .stable_token(StableTokenRequest::new())
+        .await
+        .unwrap();
+    assert_eq!(stable.access_token, same.access_token);
+    let forced = official
+        .stable_token(StableTokenRequest::new().force_refresh(true))
+        .await
+        .unwrap();
+    assert_ne!(forced.access_token, stable.access_token);
+
+    for _ in 0..10 {
+        official.clear_quota().await.unwrap();
+    }
+    let e = official.clear_quota().await.unwrap_err();
+    assert_eq!(e.api_code(), Some(errcode::CLEAR_QUOTA_LIMIT), "{e}");
+    assert!(matches!(e, Error::Api { .. }));
+    // An injected fault does not change that bookkeeping.
+    sandbox.inject(Fault::errcode(45009).on("/cgi-bin/clear_quota"));
+    let e = official.clear_quota().await.unwrap_err();
+    assert_eq!(e.api_code(), Some(45009));
+    assert_eq!(sandbox.request_count("/cgi-bin/clear_quota"), 12);
+}
+
+#[tokio::test]
+async fn the_oauth_page_refuses_bad_requests() {
+    let sandbox = sandbox().await;
+    let http = browser();
+    let base = sandbox.base_url().join("connect/oauth2/authorize").unwrap();
+    let official = sandbox.config().official_appid().to_owned();
+    let cases: [(&str, String); 4] = [
+        ("unknown appid", "appid=wx_nobody&redirect_uri=https%3A%2F%2Fa.example%2F&response_type=code&scope=snsapi_base".into()),
+        ("bad scope", format!("appid={official}&redirect_uri=https%3A%2F%2Fa.example%2F&response_type=code&scope=snsapi_all")),
+        ("relative redirect", format!("appid={official}&redirect_uri=%2Flogin&response_type=code&scope=snsapi_base")),
+        ("merchant not authorized", format!("appid={DEFAULT_MERCHANT_APPID}&redirect_uri=https%3A%2F%2Fa.example%2F&response_type=code&scope=snsapi_base&component_appid={}", sandbox.config().component_appid())),
+    ];
+    for (name, query) in cases {
+        let mut url: Url = base.clone();
+        url.set_query(Some(&query));
+        let answer = http.get(url).send().await.unwrap();
+        assert_eq!(answer.status().as_u16(), 400, "{name}");
+    }
+}

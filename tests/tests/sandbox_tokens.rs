@@ -1,0 +1,210 @@
+//! Tokens that expire or get replaced behind the client's back: the client
+//! refreshes and retries once, and no error reaches the caller. The
+//! sandbox's request counters show exactly one extra token fetch.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use wechat_api::Client;
+use wechat_api::api::component::QueryAuthRequest;
+use wechat_api::api::official::{GetTicketRequest, TicketType};
+use wechat_api::token::{MemoryStore, TokenManager};
+use wechat_api_examples::callback::CallbackServer;
+use wechat_sandbox::{DEFAULT_MERCHANT_APPID, Sandbox, SandboxConfig, errcode};
+
+const TOKEN: &str = "/cgi-bin/token";
+const TICKET: &str = "/cgi-bin/ticket/getticket";
+const COMPONENT_TOKEN: &str = "/cgi-bin/component/api_component_token";
+const PREAUTHCODE: &str = "/cgi-bin/component/api_create_preauthcode";
+const AUTHORIZER_TOKEN: &str = "/cgi-bin/component/api_authorizer_token";
+
+async fn sandbox_with(config: wechat_sandbox::SandboxConfigBuilder) -> Sandbox {
+    Sandbox::start(config.push_interval(None).build().unwrap())
+        .await
+        .unwrap()
+}
+
+fn client(sandbox: &Sandbox) -> Client {
+    sandbox
+        .client_builder()
+        .unwrap()
+        .token_store(Arc::new(MemoryStore::new()))
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_expired_access_token_is_refreshed_and_the_call_retried_once() {
+    let sandbox = sandbox_with(SandboxConfig::builder()).await;
+    let client = client(&sandbox);
+    let official = client.official();
+    official
+        .get_ticket(GetTicketRequest::new(TicketType::Jsapi))
+        .await
+        .unwrap();
+    assert_eq!(sandbox.request_count(TOKEN), 1);
+    assert_eq!(sandbox.request_count(TICKET), 1);
+
+    sandbox.expire_all_tokens();
+    let ticket = official
+        .get_ticket(GetTicketRequest::new(TicketType::Jsapi))
+        .await
+        .expect("the client refreshes and retries");
+    assert!(!ticket.ticket.is_empty());
+    assert_eq!(
+        sandbox.request_count(TOKEN),
+        2,
+        "exactly one extra token fetch"
+    );
+    assert_eq!(
+        sandbox.request_count(TICKET),
+        3,
+        "the rejected call and its retry"
+    );
+
+    // The new token is cached again: no more fetches.
+    official.clear_quota().await.unwrap();
+    assert_eq!(sandbox.request_count(TOKEN), 2);
+}
+
+#[tokio::test]
+async fn expired_component_and_authorizer_tokens_are_refreshed_transparently() {
+    let sandbox = sandbox_with(SandboxConfig::builder()).await;
+    let client = client(&sandbox);
+    let server = CallbackServer::start(([127, 0, 0, 1], 0).into(), client.clone())
+        .await
+        .unwrap();
+    sandbox.set_callback_url(server.events_url());
+    sandbox.push_verify_ticket().await.unwrap();
+    let code = client
+        .component()
+        .create_preauthcode()
+        .await
+        .unwrap()
+        .pre_auth_code;
+    let page = client
+        .component_auth_url(code, "http://127.0.0.1:9/cb")
+        .unwrap()
+        .build()
+        .unwrap();
+    let browser = wechat_api_examples::quickstart::browser().unwrap();
+    let back = wechat_api_examples::quickstart::follow(&browser, &page, "page")
+        .await
+        .unwrap();
+    let auth_code = back
+        .query_pairs()
+        .find(|(k, _)| k == "auth_code")
+        .map(|(_, v)| v.into_owned())
+        .unwrap();
+    client
+        .component()
+        .query_auth(QueryAuthRequest::new(auth_code))
+        .await
+        .unwrap();
+    let authorizer = client.authorizer(DEFAULT_MERCHANT_APPID);
+    authorizer.official().clear_quota().await.unwrap();
+    assert_eq!(sandbox.request_count(COMPONENT_TOKEN), 1);
+    assert_eq!(
+        sandbox.request_count(AUTHORIZER_TOKEN),
+        0,
+        "query_auth cached it"
+    );
+
+    sandbox.expire_all_tokens();
+    sandbox.reset_request_counts();
+    client.component().create_preauthcode().await.unwrap();
+    assert_eq!(sandbox.request_count(COMPONENT_TOKEN), 1);
+    assert_eq!(sandbox.request_count(PREAUTHCODE), 2);
+    authorizer
+        .official()
+        .get_ticket(GetTicketRequest::new(TicketType::Jsapi))
+        .await
+        .unwrap();
+    assert_eq!(sandbox.request_count(AUTHORIZER_TOKEN), 1);
+    assert_eq!(sandbox.request_count(TICKET), 2);
+    assert_eq!(
+        sandbox.request_count(TOKEN),
+        0,
+        "the account's own token is not involved"
+    );
+}
+
+#[tokio::test]
+async fn short_lived_tokens_are_fetched_again_when_they_expire() {
+    let sandbox = sandbox_with(SandboxConfig::builder().token_ttl(Duration::from_secs(1))).await;
+    let manager = TokenManager::builder(Arc::new(MemoryStore::new()))
+        .safety_margin(Duration::ZERO)
+        .build();
+    let client = sandbox
+        .client_builder()
+        .unwrap()
+        .token_manager(manager)
+        .build()
+        .unwrap();
+    let answer = client.official().token().await.unwrap();
+    assert_eq!(answer.expires_in, 1);
+    sandbox.reset_request_counts();
+
+    let first = client.access_token().await.unwrap();
+    assert_eq!(client.access_token().await.unwrap(), first);
+    client.official().clear_quota().await.unwrap();
+    assert_eq!(sandbox.request_count(TOKEN), 1);
+
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    client
+        .official()
+        .clear_quota()
+        .await
+        .expect("no error reaches the caller");
+    assert_eq!(
+        sandbox.request_count(TOKEN),
+        2,
+        "exactly one extra token fetch"
+    );
+    assert_eq!(sandbox.request_count("/cgi-bin/clear_quota"), 2);
+}
+
+#[tokio::test]
+async fn a_replaced_token_stops_working_after_the_overlap() {
+    let sandbox = sandbox_with(SandboxConfig::builder().token_overlap(Duration::ZERO)).await;
+    let client = client(&sandbox);
+    let old = client.official().token().await.unwrap().access_token;
+    let new = client.official().token().await.unwrap().access_token;
+    let e = client
+        .official()
+        .with_token(&old)
+        .clear_quota()
+        .await
+        .unwrap_err();
+    assert_eq!(e.api_code(), Some(errcode::INVALID_CREDENTIAL), "{e}");
+    client
+        .official()
+        .with_token(&new)
+        .clear_quota()
+        .await
+        .unwrap();
+    // An explicit token is never refreshed or retried.
+    assert_eq!(sandbox.request_count(TOKEN), 2);
+    let e = client
+        .official()
+        .with_token("not-a-token")
+        .clear_quota()
+        .await
+        .unwrap_err();
+    assert_eq!(e.api_code(), Some(errcode::INVALID_CREDENTIAL));
+    assert_eq!(sandbox.request_count("/cgi-bin/clear_quota"), 3);
+}
+
+#[tokio::test]
+async fn with_the_default_overlap_the_previous_token_keeps_working() {
+    let sandbox = sandbox_with(SandboxConfig::builder()).await;
+    let client = client(&sandbox);
+    let old = client.official().token().await.unwrap().access_token;
+    client.official().token().await.unwrap();
+    client
+        .official()
+        .with_token(&old)
+        .clear_quota()
+        .await
+        .unwrap();
+}

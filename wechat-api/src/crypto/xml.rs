@@ -1,0 +1,533 @@
+//! A small, allocation-free scanner for WeChat's flat XML documents.
+//!
+//! Every WeChat callback document is one root element (`<xml>`) whose children
+//! are leaf elements holding text or CDATA. This scanner walks those children
+//! with `quick-xml`'s pull reader and hands each wanted one to a [`FieldSink`],
+//! borrowing the text from the input whenever it can (no entity, no `\r`, a
+//! single text or CDATA piece). Deeper elements are skipped without
+//! recursion, so hostile nesting cannot exhaust the stack.
+//!
+//! Whitespace is trimmed at the ends of a value only where it comes from
+//! plain text, never from CDATA: `<A> x </A>` is `x`, `<A><![CDATA[ x ]]></A>`
+//! is ` x `.
+//!
+//! Speed: `quick-xml` costs some 40 ns per event, which is most of the time
+//! spent on a small push. So a fast path first tries the exact shape WeChat
+//! sends — a root element holding leaf elements with plain names, text
+//! without entities or `\r`, and CDATA — and hands over to `quick-xml` as
+//! soon as it meets anything else (declaration, comment, attribute, entity,
+//! nesting, malformed markup…). A hand-over starts again with a fresh
+//! [`FieldSink`], so no field is reported twice, and the fast path builds
+//! values with the same [`Accumulator`] as the `quick-xml` path, so both give
+//! the same values (a property test checks this).
+
+use std::borrow::Cow;
+
+use quick_xml::Reader;
+use quick_xml::events::{BytesRef, Event};
+
+use crate::{Error, Result};
+
+/// Receives the wanted fields of a document.
+pub(crate) trait FieldSink<'a>: Default {
+    /// Identifies a wanted field.
+    type Key;
+
+    /// Which field an element name is, `None` to skip the element.
+    fn classify(name: &str) -> Option<Self::Key>;
+
+    /// Stores a field's value. An error stops the scan.
+    fn set(&mut self, key: Self::Key, value: Cow<'a, str>) -> Result<()>;
+}
+
+/// Reads the children of the root element of `xml` into a fresh `S`, in
+/// document order.
+///
+/// # Errors
+///
+/// [`Error::InvalidXml`] if the document is not well-formed (mismatched or
+/// unclosed tags, unknown entity, no root element), or whatever
+/// [`FieldSink::set`] returns.
+pub(crate) fn scan_fields<'a, S: FieldSink<'a>>(xml: &'a str) -> Result<S> {
+    let mut sink = S::default();
+    if let Some(result) = scan_fast(xml, &mut sink) {
+        return result.map(|()| sink);
+    }
+    // Start again from scratch: nothing the fast path stored is kept.
+    let mut sink = S::default();
+    scan_with_quick_xml(xml, &mut sink)?;
+    Ok(sink)
+}
+
+/// XML whitespace.
+fn is_ws(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | '\n')
+}
+
+/// `s` without its leading XML whitespace (byte-wise).
+fn skip_ws(s: &str) -> &str {
+    let n = s
+        .bytes()
+        .take_while(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+        .count();
+    s.get(n..).unwrap_or_default()
+}
+
+/// Splits a leading element name (ASCII letters, digits, `_`) off `s`.
+fn split_name(s: &str) -> Option<(&str, &str)> {
+    let end = s
+        .bytes()
+        .position(|b| !(b.is_ascii_alphanumeric() || b == b'_'))
+        .unwrap_or(s.len());
+    if end == 0 {
+        return None;
+    }
+    s.split_at_checked(end)
+}
+
+/// Where `]]>` starts in `s`: a SIMD search for the rare byte `]`, then a
+/// check of the two bytes after it.
+fn find_cdata_end(s: &str) -> Option<usize> {
+    let bytes = s.as_bytes();
+    let mut from = 0;
+    loop {
+        let at = from + memchr::memchr(b']', bytes.get(from..)?)?;
+        if bytes.get(at..)?.starts_with(b"]]>") {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+}
+
+/// The fast path: fills `sink`, or returns `None` to hand over to
+/// `quick-xml` (unsupported construct or malformed document); `sink` is then
+/// partly filled and must be dropped. `Some(Err(_))` is an error of
+/// [`FieldSink::set`].
+fn scan_fast<'a, S: FieldSink<'a>>(xml: &'a str, sink: &mut S) -> Option<Result<()>> {
+    let (root, after_root) = split_name(skip_ws(xml).strip_prefix('<')?)?;
+    let mut rest = after_root.strip_prefix('>')?;
+    loop {
+        let tag = skip_ws(rest).strip_prefix('<')?;
+        if let Some(close) = tag.strip_prefix('/') {
+            let (name, after) = split_name(close)?;
+            let after = after.strip_prefix('>')?;
+            return (name == root && skip_ws(after).is_empty()).then_some(Ok(()));
+        }
+        let (name, after_name) = split_name(tag)?;
+        let value;
+        if let Some(after) = after_name.strip_prefix("/>") {
+            value = Cow::Borrowed("");
+            rest = after;
+        } else {
+            (value, rest) = read_content(after_name.strip_prefix('>')?, name)?;
+        }
+        if let Some(key) = S::classify(name)
+            && let Err(error) = sink.set(key, value)
+        {
+            return Some(Err(error));
+        }
+    }
+}
+
+/// Reads the content of element `name` up to its end tag; returns the value
+/// and what follows the end tag.
+fn read_content<'a>(body: &'a str, name: &str) -> Option<(Cow<'a, str>, &'a str)> {
+    // The usual shapes first: a single CDATA section, or a single text.
+    if let Some(cdata) = body.strip_prefix("<![CDATA[") {
+        let end = find_cdata_end(cdata)?;
+        let (content, after) = (cdata.get(..end)?, cdata.get(end + 3..)?);
+        if let Some(rest) = end_tag(after, name)
+            && memchr::memchr(b'\r', content.as_bytes()).is_none()
+        {
+            return Some((Cow::Borrowed(content), rest));
+        }
+    } else {
+        let lt = memchr::memchr(b'<', body.as_bytes())?;
+        let (text, after) = body.split_at_checked(lt)?;
+        if let Some(rest) = end_tag(after, name)
+            && !text.bytes().any(|b| b == b'&' || b == b'\r')
+        {
+            return Some((Accumulator::single_text(text), rest));
+        }
+    }
+    // Mixed text and CDATA.
+    let mut body = body;
+    let mut acc = Accumulator::default();
+    loop {
+        let (text, markup) = body.split_at_checked(memchr::memchr(b'<', body.as_bytes())?)?;
+        if !text.is_empty() {
+            if text.bytes().any(|b| b == b'&' || b == b'\r') {
+                return None;
+            }
+            acc.push(Cow::Borrowed(text), true);
+        }
+        if let Some(cdata) = markup.strip_prefix("<![CDATA[") {
+            let end = find_cdata_end(cdata)?;
+            let content = cdata.get(..end)?;
+            if memchr::memchr(b'\r', content.as_bytes()).is_some() {
+                return None;
+            }
+            acc.push(Cow::Borrowed(content), false);
+            body = cdata.get(end + 3..)?;
+        } else {
+            return Some((acc.finish(), end_tag(markup, name)?));
+        }
+    }
+}
+
+/// If `s` starts with the end tag `</name>`, what follows it.
+fn end_tag<'a>(s: &'a str, name: &str) -> Option<&'a str> {
+    s.strip_prefix("</")?.strip_prefix(name)?.strip_prefix('>')
+}
+
+/// The general path: `quick-xml`'s pull reader.
+fn scan_with_quick_xml<'a, S: FieldSink<'a>>(xml: &'a str, sink: &mut S) -> Result<()> {
+    let mut reader = Reader::from_str(xml);
+    let mut depth = 0usize;
+    let mut seen_root = false;
+    // The field being read (depth 2) and its text so far.
+    let mut current: Option<(S::Key, Accumulator<'a>)> = None;
+    loop {
+        let event = reader.read_event().map_err(xml_error)?;
+        match event {
+            Event::Start(start) => {
+                depth = depth.saturating_add(1);
+                if depth == 1 {
+                    if seen_root {
+                        return Err(Error::InvalidXml("more than one root element".to_owned()));
+                    }
+                    seen_root = true;
+                } else if depth == 2 {
+                    current = S::classify(start.local_name().as_ref())
+                        .map(|key| (key, Accumulator::default()));
+                }
+            }
+            Event::Empty(empty) => {
+                if depth == 0 {
+                    if seen_root {
+                        return Err(Error::InvalidXml("more than one root element".to_owned()));
+                    }
+                    seen_root = true;
+                } else if depth == 1
+                    && let Some(key) = S::classify(empty.local_name().as_ref())
+                {
+                    sink.set(key, Cow::Borrowed(""))?;
+                }
+            }
+            Event::End(_) => {
+                if depth == 2
+                    && let Some((key, value)) = current.take()
+                {
+                    sink.set(key, value.finish())?;
+                }
+                depth = depth
+                    .checked_sub(1)
+                    .ok_or_else(|| Error::InvalidXml("unexpected end tag".to_owned()))?;
+            }
+            Event::Text(text) => {
+                if depth == 2
+                    && let Some((_, value)) = current.as_mut()
+                {
+                    value.push(text.xml10_content(), true);
+                }
+            }
+            Event::CData(cdata) => {
+                if depth == 2
+                    && let Some((_, value)) = current.as_mut()
+                {
+                    value.push(cdata.xml10_content(), false);
+                }
+            }
+            Event::GeneralRef(reference) => {
+                if depth == 2
+                    && let Some((_, value)) = current.as_mut()
+                {
+                    value.push(Cow::Owned(resolve_entity(&reference)?.to_string()), false);
+                }
+            }
+            Event::Eof => break,
+            Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::DocType(_) => {}
+        }
+    }
+    if depth != 0 {
+        return Err(Error::InvalidXml(
+            "unexpected end of document (unclosed element)".to_owned(),
+        ));
+    }
+    if !seen_root {
+        return Err(Error::InvalidXml("no root element".to_owned()));
+    }
+    Ok(())
+}
+
+/// Turns a `quick-xml` error into ours. Its messages name tags and positions,
+/// never the text content, so nothing secret leaks through.
+fn xml_error(error: quick_xml::Error) -> Error {
+    Error::InvalidXml(error.to_string())
+}
+
+/// Resolves a character reference or one of XML's five predefined entities.
+/// Anything else is an error: no DTD is ever read, so no other entity exists.
+fn resolve_entity(reference: &BytesRef<'_>) -> Result<char> {
+    if let Some(ch) = reference
+        .resolve_char_ref()
+        .map_err(|e| Error::InvalidXml(e.to_string()))?
+    {
+        return Ok(ch);
+    }
+    match reference.as_ref() {
+        "lt" => Ok('<'),
+        "gt" => Ok('>'),
+        "amp" => Ok('&'),
+        "apos" => Ok('\''),
+        "quot" => Ok('"'),
+        other => Err(Error::InvalidXml(format!(
+            "unknown entity `&{};`",
+            other.chars().take(32).collect::<String>()
+        ))),
+    }
+}
+
+/// The text of one element, built from its text, CDATA and entity pieces.
+struct Accumulator<'a> {
+    value: Option<Cow<'a, str>>,
+    /// Bytes at the start that came from plain text (trimmable).
+    head_text: usize,
+    /// Whether only plain text has been seen so far.
+    in_head: bool,
+    /// Bytes at the end that came from plain text (trimmable).
+    tail_text: usize,
+}
+
+impl Default for Accumulator<'_> {
+    fn default() -> Self {
+        Self {
+            value: None,
+            head_text: 0,
+            in_head: true,
+            tail_text: 0,
+        }
+    }
+}
+
+impl<'a> Accumulator<'a> {
+    /// The value of an element holding one plain text: trimmed.
+    fn single_text(text: &'a str) -> Cow<'a, str> {
+        Cow::Borrowed(text.trim_matches(is_ws))
+    }
+
+    fn push(&mut self, piece: Cow<'a, str>, is_text: bool) {
+        let len = piece.len();
+        match &mut self.value {
+            None => self.value = Some(piece),
+            Some(value) => value.to_mut().push_str(&piece),
+        }
+        if is_text {
+            if self.in_head {
+                self.head_text = self.head_text.saturating_add(len);
+            }
+            self.tail_text = self.tail_text.saturating_add(len);
+        } else {
+            self.in_head = false;
+            self.tail_text = 0;
+        }
+    }
+
+    fn finish(self) -> Cow<'a, str> {
+        let Some(value) = self.value else {
+            return Cow::Borrowed("");
+        };
+        if self.head_text == 0 && self.tail_text == 0 {
+            return value;
+        }
+        let len = value.len();
+        let head = value.get(..self.head_text).unwrap_or_default();
+        let start = self.head_text - head.trim_start_matches(is_ws).len();
+        let tail_from = len.saturating_sub(self.tail_text);
+        let tail = value.get(tail_from..).unwrap_or_default();
+        let end = len - (self.tail_text - tail.trim_end_matches(is_ws).len());
+        if start >= end {
+            return Cow::Borrowed("");
+        }
+        match value {
+            Cow::Borrowed(s) => Cow::Borrowed(s.get(start..end).unwrap_or_default()),
+            Cow::Owned(mut s) => {
+                s.truncate(end);
+                s.drain(..start);
+                Cow::Owned(s)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    type Fields = Vec<(String, String)>;
+
+    /// Collects every field whose name does not start with `X`.
+    #[derive(Default)]
+    struct Collect(Fields);
+
+    impl<'a> FieldSink<'a> for Collect {
+        type Key = String;
+
+        fn classify(name: &str) -> Option<String> {
+            (!name.starts_with('X')).then(|| name.to_owned())
+        }
+
+        fn set(&mut self, key: String, value: Cow<'a, str>) -> Result<()> {
+            self.0.push((key, value.into_owned()));
+            Ok(())
+        }
+    }
+
+    /// Through `scan_fields` (fast path, then `quick-xml`).
+    fn values(xml: &str) -> Result<Vec<String>> {
+        let Collect(fields) = scan_fields(xml)?;
+        Ok(fields.into_iter().map(|(_, v)| v).collect())
+    }
+
+    /// The fast path alone, `None` when it hands over.
+    fn fast(xml: &str) -> Option<Fields> {
+        let mut sink = Collect::default();
+        scan_fast(xml, &mut sink)?.ok()?;
+        Some(sink.0)
+    }
+
+    /// `quick-xml` alone.
+    fn reference(xml: &str) -> Result<Fields> {
+        let mut sink = Collect::default();
+        scan_with_quick_xml(xml, &mut sink)?;
+        Ok(sink.0)
+    }
+
+    #[test]
+    fn text_cdata_and_entities() {
+        let xml = "<xml><A> plain </A><B><![CDATA[ kept ]]></B>\n<C>\n <![CDATA[x]]> \n</C>\
+                   <D>a&amp;b&#x41;</D><E/><F></F><G><H>deep</H>t</G><Xskip>1</Xskip></xml>";
+        assert_eq!(
+            values(xml).expect("well-formed"),
+            ["plain", " kept ", "x", "a&bA", "", "", "t"]
+        );
+        assert_eq!(fast(xml), None, "entities and nesting go to quick-xml");
+        let flat = "<xml>\n  <A> plain </A><B><![CDATA[ kept ]]></B>\n<C>\n <![CDATA[x]]> \n</C>\
+                    <E/><F></F><G>a<![CDATA[<b>]]> c </G><Xskip>1</Xskip>\n</xml>\n";
+        let expected = ["plain", " kept ", "x", "", "", "a<b> c"];
+        assert_eq!(values(flat).expect("well-formed"), expected);
+        let fast_values: Vec<String> = fast(flat)
+            .expect("the fast path takes it")
+            .into_iter()
+            .map(|(_, v)| v)
+            .collect();
+        assert_eq!(fast_values, expected);
+    }
+
+    #[test]
+    fn malformed_documents_are_errors() {
+        for xml in [
+            "",
+            "<xml><A>x</B></xml>",
+            "<xml><A>x</A>",
+            "<xml>&foo;</xml><xml/>",
+            "<a/><b/>",
+            "<xml><A>&nope;</A></xml>",
+            "<xml><A><![CDATA[x</A></xml>",
+            "<xml><A>x</A></xml><A>",
+        ] {
+            assert!(
+                matches!(values(xml), Err(Error::InvalidXml(_))),
+                "{xml:?} should be rejected"
+            );
+        }
+    }
+
+    fn piece() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[ \n\t]{0,3}",
+            "[a-z <>&;#0-9\r\n\\]\\[]{0,8}".prop_map(|s| s.replace('<', "")),
+            "[a-zA-Z0-9 \n\\]<>&]{0,8}".prop_map(|s| format!("<![CDATA[{}]]>", s.replace("]]>", ""))),
+            Just("&amp;".to_owned()),
+            Just("<!-- c -->".to_owned()),
+            Just("\u{4f60}\u{597d}".to_owned()),
+        ]
+    }
+
+    fn element() -> impl Strategy<Value = String> {
+        (
+            prop_oneof![Just("A"), Just("B"), Just("Xz"), Just("a:b"), Just("Encrypt")],
+            proptest::collection::vec(piece(), 0..4),
+            prop_oneof![Just(0u8), Just(0), Just(0), Just(1), Just(2)],
+        )
+            .prop_map(|(name, pieces, shape)| match shape {
+                1 => format!("<{name}/>"),
+                2 => format!("<{name} k=\"v\">{}</{name}>", pieces.concat()),
+                _ => format!("<{name}>{}</{name}>", pieces.concat()),
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// Wherever the fast path answers, it answers like `quick-xml`.
+        #[test]
+        fn fast_path_agrees_with_quick_xml(
+            lead in "[ \n]{0,2}",
+            children in proptest::collection::vec((element(), "[ \n\t]{0,2}"), 0..8),
+            tail in prop_oneof![Just(""), Just("\n"), Just(" x"), Just("<y/>")],
+        ) {
+            let body: String = children.iter().map(|(e, ws)| format!("{e}{ws}")).collect();
+            let xml = format!("{lead}<xml>{body}</xml>{tail}");
+            if let Some(fast) = fast(&xml) {
+                prop_assert_eq!(Ok(fast), reference(&xml).map_err(|e| e.to_string()), "{}", xml);
+            }
+        }
+
+        /// WeChat's own shape always takes the fast path, with the same
+        /// answer as `quick-xml`.
+        #[test]
+        fn wechat_shape_takes_the_fast_path(
+            children in proptest::collection::vec(
+                (
+                    prop_oneof![Just("AppId"), Just("Encrypt"), Just("Xtra"), Just("Content")],
+                    proptest::collection::vec(
+                        prop_oneof![
+                            "[ \n\t]{0,3}",
+                            "[a-zA-Z0-9 +/=>\n\\]]{1,8}",
+                            "[a-zA-Z0-9 \n\\]<>&\u{4f60}]{0,8}"
+                                .prop_map(|s| format!("<![CDATA[{}]]>", s.replace("]]>", ""))),
+                        ],
+                        0..3,
+                    ),
+                    any::<bool>(),
+                ),
+                0..6,
+            ),
+        ) {
+            let body: String = children
+                .iter()
+                .map(|(name, pieces, empty)| {
+                    if *empty && pieces.is_empty() {
+                        format!("<{name}/>\n")
+                    } else {
+                        format!("<{name}>{}</{name}>\n", pieces.concat())
+                    }
+                })
+                .collect();
+            let xml = format!("<xml>{body}</xml>");
+            let fast = fast(&xml);
+            prop_assert!(fast.is_some(), "{}", xml);
+            prop_assert_eq!(fast.ok_or_else(String::new), reference(&xml).map_err(|e| e.to_string()), "{}", xml);
+        }
+
+        /// Arbitrary input never panics, whatever the path.
+        #[test]
+        fn arbitrary_input_never_panics(xml in "\\PC{0,64}") {
+            let _ = values(&xml);
+            let _ = fast(&xml);
+        }
+    }
+}

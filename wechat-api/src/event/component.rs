@@ -1,0 +1,215 @@
+//! Pushes to a third-party platform's "authorization event" URL, told apart
+//! by their `InfoType`.
+//!
+//! | `InfoType` | variant |
+//! | --- | --- |
+//! | `component_verify_ticket` | [`ComponentEvent::VerifyTicket`] (every 10 minutes) |
+//! | `authorized` | [`ComponentEvent::Authorized`] |
+//! | `updateauthorized` | [`ComponentEvent::UpdateAuthorized`] |
+//! | `unauthorized` | [`ComponentEvent::Unauthorized`] |
+//! | anything else | [`ComponentEvent::Unknown`], with the raw XML |
+
+use std::fmt;
+
+use serde::Serialize;
+
+use super::Redacted;
+use super::raw::{RawFields, required, required_number};
+use crate::{Error, Result};
+
+/// A decrypted push to a third-party platform, by `InfoType`.
+///
+/// Serializes (e.g. to JSON) with a `kind` tag: the `InfoType` for known
+/// pushes, `"unknown"` otherwise; fields are snake_case. Serialization
+/// includes secret values in full (tickets, authorization codes): it is meant
+/// for storage and debugging tools, unlike `Debug`, which redacts them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind")]
+#[non_exhaustive]
+pub enum ComponentEvent {
+    /// `component_verify_ticket`: the ticket needed to fetch the
+    /// component_access_token. Store it.
+    #[serde(rename = "component_verify_ticket")]
+    VerifyTicket(ComponentVerifyTicket),
+    /// `authorized`: an account authorized the platform. Exchange the
+    /// authorization code for the authorizer's tokens.
+    #[serde(rename = "authorized")]
+    Authorized(Authorization),
+    /// `updateauthorized`: an account changed the permissions it granted.
+    #[serde(rename = "updateauthorized")]
+    UpdateAuthorized(Authorization),
+    /// `unauthorized`: an account revoked its authorization.
+    #[serde(rename = "unauthorized")]
+    Unauthorized(Unauthorization),
+    /// Any other `InfoType` (WeChat adds new ones: fast registration, name
+    /// checks…). Never an error, so that new pushes are not lost.
+    #[serde(rename = "unknown")]
+    Unknown {
+        /// The `InfoType` found (empty if the element was absent).
+        info_type: String,
+        /// The whole decrypted XML.
+        raw: String,
+    },
+}
+
+/// The `component_verify_ticket` push.
+#[derive(Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct ComponentVerifyTicket {
+    /// The third-party platform's component AppId.
+    pub app_id: String,
+    /// Unix seconds.
+    pub create_time: i64,
+    /// The ticket (secret: `Debug` shows only its start).
+    pub component_verify_ticket: String,
+}
+
+impl fmt::Debug for ComponentVerifyTicket {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ComponentVerifyTicket")
+            .field("app_id", &self.app_id)
+            .field("create_time", &self.create_time)
+            .field(
+                "component_verify_ticket",
+                &Redacted(&self.component_verify_ticket),
+            )
+            .finish()
+    }
+}
+
+/// The `authorized` and `updateauthorized` pushes.
+#[derive(Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Authorization {
+    /// The third-party platform's component AppId.
+    pub app_id: String,
+    /// Unix seconds.
+    pub create_time: i64,
+    /// The AppId of the account that authorized.
+    pub authorizer_appid: String,
+    /// The authorization code, to exchange with `api_query_auth` (secret:
+    /// `Debug` shows only its start).
+    pub authorization_code: String,
+    /// When the authorization code expires, in Unix seconds.
+    pub authorization_code_expired_time: i64,
+    /// The pre-auth code the authorization went through, when WeChat sends
+    /// it (secret: `Debug` shows only its start).
+    pub pre_auth_code: Option<String>,
+}
+
+impl fmt::Debug for Authorization {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Authorization")
+            .field("app_id", &self.app_id)
+            .field("create_time", &self.create_time)
+            .field("authorizer_appid", &self.authorizer_appid)
+            .field("authorization_code", &Redacted(&self.authorization_code))
+            .field(
+                "authorization_code_expired_time",
+                &self.authorization_code_expired_time,
+            )
+            .field(
+                "pre_auth_code",
+                &self.pre_auth_code.as_deref().map(Redacted),
+            )
+            .finish()
+    }
+}
+
+/// The `unauthorized` push.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Unauthorization {
+    /// The third-party platform's component AppId.
+    pub app_id: String,
+    /// Unix seconds.
+    pub create_time: i64,
+    /// The AppId of the account that revoked its authorization.
+    pub authorizer_appid: String,
+}
+
+impl ComponentEvent {
+    /// Parses a decrypted component push (see
+    /// [`MsgCrypt::decrypt_push`](crate::crypto::MsgCrypt::decrypt_push)).
+    /// CDATA and plain text are both accepted.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidXml`] if the XML is malformed, has no `InfoType`, or a
+    /// known push lacks a field it must have (or has a non-numeric time). An
+    /// unknown `InfoType` is not an error but [`ComponentEvent::Unknown`].
+    pub fn from_xml(xml: &str) -> Result<Self> {
+        let raw = RawFields::parse(xml)?;
+        Self::from_raw(&raw, xml)?.ok_or_else(|| {
+            Error::InvalidXml("no <InfoType>: this is not a component push".to_owned())
+        })
+    }
+
+    /// The typed event, `None` if there is no `InfoType`.
+    pub(crate) fn from_raw(raw: &RawFields<'_>, xml: &str) -> Result<Option<Self>> {
+        let Some(info_type) = raw.InfoType.as_deref() else {
+            return Ok(None);
+        };
+        let event = match info_type {
+            "component_verify_ticket" => Self::VerifyTicket(ComponentVerifyTicket {
+                app_id: required(&raw.AppId, "AppId", info_type)?,
+                create_time: required_number(&raw.CreateTime, "CreateTime", info_type)?,
+                component_verify_ticket: required(
+                    &raw.ComponentVerifyTicket,
+                    "ComponentVerifyTicket",
+                    info_type,
+                )?,
+            }),
+            "authorized" => Self::Authorized(Authorization::from_raw(raw, info_type)?),
+            "updateauthorized" => Self::UpdateAuthorized(Authorization::from_raw(raw, info_type)?),
+            "unauthorized" => Self::Unauthorized(Unauthorization {
+                app_id: required(&raw.AppId, "AppId", info_type)?,
+                create_time: required_number(&raw.CreateTime, "CreateTime", info_type)?,
+                authorizer_appid: required(&raw.AuthorizerAppid, "AuthorizerAppid", info_type)?,
+            }),
+            other => Self::Unknown {
+                info_type: other.to_owned(),
+                raw: xml.to_owned(),
+            },
+        };
+        Ok(Some(event))
+    }
+
+    /// The `InfoType` of this push.
+    pub fn info_type(&self) -> &str {
+        match self {
+            Self::VerifyTicket(_) => "component_verify_ticket",
+            Self::Authorized(_) => "authorized",
+            Self::UpdateAuthorized(_) => "updateauthorized",
+            Self::Unauthorized(_) => "unauthorized",
+            Self::Unknown { info_type, .. } => info_type,
+        }
+    }
+
+    /// The component AppId the push is for, when the push is known.
+    pub fn app_id(&self) -> Option<&str> {
+        match self {
+            Self::VerifyTicket(e) => Some(&e.app_id),
+            Self::Authorized(e) | Self::UpdateAuthorized(e) => Some(&e.app_id),
+            Self::Unauthorized(e) => Some(&e.app_id),
+            Self::Unknown { .. } => None,
+        }
+    }
+}
+
+impl Authorization {
+    fn from_raw(raw: &RawFields<'_>, info_type: &str) -> Result<Self> {
+        Ok(Self {
+            app_id: required(&raw.AppId, "AppId", info_type)?,
+            create_time: required_number(&raw.CreateTime, "CreateTime", info_type)?,
+            authorizer_appid: required(&raw.AuthorizerAppid, "AuthorizerAppid", info_type)?,
+            authorization_code: required(&raw.AuthorizationCode, "AuthorizationCode", info_type)?,
+            authorization_code_expired_time: required_number(
+                &raw.AuthorizationCodeExpiredTime,
+                "AuthorizationCodeExpiredTime",
+                info_type,
+            )?,
+            pre_auth_code: raw.PreAuthCode.as_deref().map(str::to_owned),
+        })
+    }
+}

@@ -1,0 +1,94 @@
+//! Typed pushes: what a decrypted callback says.
+//!
+//! [`MsgCrypt::decrypt_push`](crate::crypto::MsgCrypt::decrypt_push) returns
+//! the plaintext XML of a push; this module turns it into types:
+//!
+//! - [`ComponentEvent`]: pushes to a third-party platform, by `InfoType`
+//!   (component_verify_ticket, authorized, updateauthorized, unauthorized;
+//!   anything else is kept raw as [`ComponentEvent::Unknown`]);
+//! - [`Message`]: messages to an official account, by `MsgType` (text and
+//!   events typed; anything else kept raw);
+//! - [`Push`]: either, when one endpoint receives both.
+//!
+//! Field names are snake_case; CDATA and plain text are both accepted. The
+//! document is read in one pass with `quick-xml`'s pull reader, borrowing the
+//! text from the input; the types implement serde's `Serialize` (e.g. for JSON
+//! output). `Debug` never shows tickets or authorization codes in full.
+//!
+//! ```
+//! use wechat_api::event::ComponentEvent;
+//!
+//! let xml = "<xml><AppId>wx0123456789abcdef</AppId><CreateTime>1413192605</CreateTime>\
+//!            <InfoType><![CDATA[component_verify_ticket]]></InfoType>\
+//!            <ComponentVerifyTicket>ticket@@@secret</ComponentVerifyTicket></xml>";
+//! let ComponentEvent::VerifyTicket(ticket) = ComponentEvent::from_xml(xml)? else {
+//!     panic!("not a ticket");
+//! };
+//! assert_eq!(ticket.component_verify_ticket, "ticket@@@secret");
+//! assert!(!format!("{ticket:?}").contains("ticket@@@secret"));
+//! # Ok::<(), wechat_api::Error>(())
+//! ```
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::{Error, Result};
+
+pub mod component;
+pub mod message;
+mod raw;
+
+pub use component::{Authorization, ComponentEvent, ComponentVerifyTicket, Unauthorization};
+pub use message::{EventKind, EventMessage, Message, MessageHeader, OtherMessage, TextMessage};
+
+/// Any decrypted push: a component push (it has an `InfoType`) or an
+/// official-account message (it has a `MsgType`).
+///
+/// Serializes as the inner value, untagged (each inner type has its own
+/// `kind` tag).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum Push {
+    /// A push to a third-party platform.
+    Component(ComponentEvent),
+    /// A message or event for an official account.
+    Message(Message),
+}
+
+impl Push {
+    /// Parses a decrypted push of either family, in one pass.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidXml`] if the XML is malformed, has neither `InfoType`
+    /// nor `MsgType`, or a known push lacks a required field.
+    pub fn from_xml(xml: &str) -> Result<Self> {
+        let raw = raw::RawFields::parse(xml)?;
+        if let Some(event) = ComponentEvent::from_raw(&raw, xml)? {
+            return Ok(Self::Component(event));
+        }
+        if let Some(message) = Message::from_raw(&raw, xml)? {
+            return Ok(Self::Message(message));
+        }
+        Err(Error::InvalidXml(
+            "neither <InfoType> nor <MsgType>: not a WeChat push".to_owned(),
+        ))
+    }
+}
+
+/// Shows the first few characters of a secret and its length, never the rest.
+struct Redacted<'a>(&'a str);
+
+impl fmt::Debug for Redacted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const SHOWN: usize = 4;
+        let total = self.0.chars().count();
+        if total <= 2 * SHOWN {
+            return write!(f, "\"<redacted>\"");
+        }
+        let prefix: String = self.0.chars().take(SHOWN).collect();
+        write!(f, "\"{prefix}…<redacted, {total} chars>\"")
+    }
+}
