@@ -48,7 +48,6 @@ use axum::routing::get;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use url::Url;
-use wechat_api::authorize::{MP_HOST, OPEN_HOST};
 use wechat_api::crypto::MsgCrypt;
 
 mod config;
@@ -276,9 +275,7 @@ impl Sandbox {
     ) -> wechat_api::Result<wechat_api::ClientBuilder> {
         let base = self.base_url.as_str();
         wechat_api::Client::builder(config)
-            .base_url_for_all(base)?
-            .base_url(MP_HOST, base)?
-            .base_url(OPEN_HOST, base)
+            .base_url_for_all(base)
     }
 
     /// Where events are pushed; scheduled verify-ticket pushes start once set.

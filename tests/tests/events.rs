@@ -3,9 +3,7 @@
 
 use wechat_api::Error;
 use wechat_api::crypto::MsgCrypt;
-use wechat_api::event::{
-    Authorization, ComponentEvent, EventKind, Message, Push, Unauthorization,
-};
+use wechat_api::event::{Authorization, ComponentEvent, EventKind, Message, Push, Unauthorization};
 
 const TICKET_CDATA: &str = "<xml><AppId><![CDATA[wx3c1a2b3c4d5e6f70]]></AppId>\
 <CreateTime>1413192605</CreateTime>\
@@ -324,7 +322,8 @@ fn encrypted_component_push_end_to_end() {
     let plaintext = crypt
         .decrypt_push(&signature, "1413192605", "1234567", &body)
         .expect("decrypts");
-    let ComponentEvent::VerifyTicket(ticket) = ComponentEvent::from_xml(&plaintext).expect("parses")
+    let ComponentEvent::VerifyTicket(ticket) =
+        ComponentEvent::from_xml(&plaintext).expect("parses")
     else {
         panic!("not a ticket");
     };

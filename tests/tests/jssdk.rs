@@ -26,11 +26,22 @@ fn fragment_is_stripped() {
         jsapi_signature(TICKET, NONCE, TIMESTAMP, &format!("{URL}#a#b")),
         SIGNATURE
     );
-    assert_eq!(url_without_fragment("https://a.example/p?x=1#frag"), "https://a.example/p?x=1");
-    assert_eq!(url_without_fragment("https://a.example/p"), "https://a.example/p");
+    assert_eq!(
+        url_without_fragment("https://a.example/p?x=1#frag"),
+        "https://a.example/p?x=1"
+    );
+    assert_eq!(
+        url_without_fragment("https://a.example/p"),
+        "https://a.example/p"
+    );
     // The query is part of what is signed.
     assert_ne!(
-        jsapi_signature(TICKET, NONCE, TIMESTAMP, "http://mp.weixin.qq.com?params=other"),
+        jsapi_signature(
+            TICKET,
+            NONCE,
+            TIMESTAMP,
+            "http://mp.weixin.qq.com?params=other"
+        ),
         SIGNATURE
     );
 }

@@ -17,10 +17,14 @@ use wechat_api::crypto::{
 use wechat_api::event::Message;
 
 // ---- Tencent's official WXBizMsgCrypt sample ---------------------------
-// The values below appear in the sample code of every official
-// WXBizMsgCrypt port (Python, PHP, Java, C#, C++) and in the test suites of
-// many WeChat SDKs (e.g. wechatpy's tests/test_utils.py, which checks the
-// same msg_signature over the same Encrypt text).
+// These values are those of the sample shipped with Tencent's WXBizMsgCrypt
+// code (its Python `Sample.py` and the ports derived from it) and reused by
+// the test suites of several WeChat SDKs. They were checked independently
+// (Python hashlib and `cryptography`) before being used here: the SHA-1 of
+// the sorted (token, timestamp, nonce, Encrypt) is MSG_SIGNATURE, and AES
+// decryption gives SAMPLE_PLAINTEXT followed by the AppId. PLAIN_SIGNATURE,
+// the plain-mode signature over (token, timestamp, nonce), comes from an
+// SDK's URL-verification test built on the same sample, checked likewise.
 
 const TOKEN: &str = "spamtest";
 const AES_KEY: &str = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
@@ -28,8 +32,7 @@ const APPID: &str = "wx2c2769f8efd9abc2";
 const TIMESTAMP: &str = "1409735669";
 const NONCE: &str = "1320562132";
 const MSG_SIGNATURE: &str = "5d197aaffba7e9b25a30732f161a50dee96bd5fa";
-/// The plain-mode signature over (token, timestamp, nonce) of the same
-/// sample, as checked by other SDKs' URL-verification tests.
+/// The plain-mode signature over (token, timestamp, nonce) of the sample.
 const PLAIN_SIGNATURE: &str = "16120ec1b8dbb870f510d87ce6bc2463eae6ca1a";
 const ENCRYPT: &str = "hyzAe4OzmOMbd6TvGdIOO6uBmdJoD0Fk53REIHvxYtJlE2B655HuD0m8KUePWB3+LrPXo87wzQ1QLvbeUgmBM4x6F8PGHQHFVAFmOD2LdJF9FrXpbUAh0B5GIItb52sn896wVsMSHGuPE328HnRGBcrS7C41IzDWyWNlZkyyXwon8T332jisa+h6tEDYsVticbSnyU8dKOIbgU6ux5VTjg3yt+WGzjlpKn6NPhRjpA912xMezR4kw6KWwMrCVKSVCZciVGCgavjIQ6X8tCOp3yZbGpy0VxpAe+77TszTfRd5RJSVO/HTnifJpXgCSUdUue1v6h0EIBYYI1BD1DlD+C0CR8e6OewpusjZ4uBl9FyJvnhvQl+q5rv1ixrcpCumEPo5MJSgM9ehVsNPfUM669WuMyVWQLCzpu9GhglF2PE=";
 /// The sample's POST body: the plaintext fields repeated next to Encrypt.
@@ -78,7 +81,10 @@ fn wechat_plaintext(length_field: u32, message: &[u8], receive_id: &[u8]) -> Vec
 
 #[test]
 fn sample_msg_signature_matches() {
-    assert_eq!(msg_signature(TOKEN, TIMESTAMP, NONCE, ENCRYPT), MSG_SIGNATURE);
+    assert_eq!(
+        msg_signature(TOKEN, TIMESTAMP, NONCE, ENCRYPT),
+        MSG_SIGNATURE
+    );
     assert_eq!(
         sha1_signature(&[ENCRYPT, NONCE, TOKEN, TIMESTAMP]),
         MSG_SIGNATURE
@@ -88,7 +94,13 @@ fn sample_msg_signature_matches() {
         .expect("the sample signature verifies");
     // WeChat sends lower-case hex; anything else is a different signature.
     assert!(matches!(
-        verify_msg_signature(TOKEN, &MSG_SIGNATURE.to_uppercase(), TIMESTAMP, NONCE, ENCRYPT),
+        verify_msg_signature(
+            TOKEN,
+            &MSG_SIGNATURE.to_uppercase(),
+            TIMESTAMP,
+            NONCE,
+            ENCRYPT
+        ),
         Err(Error::InvalidSignature)
     ));
 }
@@ -202,8 +214,12 @@ fn reply_envelope_round_trip() {
 #[test]
 fn component_envelope_with_app_id_and_plain_text() {
     let crypt = MsgCrypt::new(TOKEN, AES_KEY, "wxcomponent0001").expect("valid");
-    let encrypt = crypt.encrypt("<xml><InfoType>unauthorized</InfoType></xml>").expect("ok");
-    let body = format!("<xml>\n  <AppId>wxcomponent0001</AppId>\n  <Encrypt>\n    {encrypt}\n  </Encrypt>\n</xml>");
+    let encrypt = crypt
+        .encrypt("<xml><InfoType>unauthorized</InfoType></xml>")
+        .expect("ok");
+    let body = format!(
+        "<xml>\n  <AppId>wxcomponent0001</AppId>\n  <Encrypt>\n    {encrypt}\n  </Encrypt>\n</xml>"
+    );
     let envelope = Envelope::parse(&body).expect("parses");
     assert_eq!(envelope.app_id.as_deref(), Some("wxcomponent0001"));
     assert_eq!(envelope.receiver(), Some("wxcomponent0001"));
@@ -221,9 +237,9 @@ fn component_envelope_with_app_id_and_plain_text() {
 fn bad_configuration_is_a_config_error() {
     for key in [
         "",
-        "abcdefghijklmnopqrstuvwxyz0123456789ABCDEF",   // 42
+        "abcdefghijklmnopqrstuvwxyz0123456789ABCDEF", // 42
         "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGH", // 44
-        "abcdefghijklmnopqrstuvwxyz0123456789ABCDEF-",  // URL-safe alphabet
+        "abcdefghijklmnopqrstuvwxyz0123456789ABCDEF-", // URL-safe alphabet
         "abcdefghijklmnopqrstuvwxyz0123456789ABCDE!G",
         "abcdefghijklmnopqrstuvwxyz0123456789ABCDEF=",
         "abcdefghijklmnopqrstuvwxyz0123456789ABCDEé", // 43 chars, 44 bytes
@@ -234,7 +250,10 @@ fn bad_configuration_is_a_config_error() {
             assert!(!err.to_string().contains(key), "the error repeats the key");
         }
     }
-    assert!(matches!(MsgCrypt::new("", AES_KEY, APPID), Err(Error::Config(_))));
+    assert!(matches!(
+        MsgCrypt::new("", AES_KEY, APPID),
+        Err(Error::Config(_))
+    ));
 }
 
 #[test]
@@ -258,10 +277,10 @@ fn invalid_signature() {
     let crypt = sample();
     for signature in [
         "",
-        "5d197aaffba7e9b25a30732f161a50dee96bd5fb",  // last digit changed
-        "5d197aaffba7e9b25a30732f161a50dee96bd5f",   // 39 digits
+        "5d197aaffba7e9b25a30732f161a50dee96bd5fb", // last digit changed
+        "5d197aaffba7e9b25a30732f161a50dee96bd5f",  // 39 digits
         "5d197aaffba7e9b25a30732f161a50dee96bd5fa0", // 41 digits
-        "zz197aaffba7e9b25a30732f161a50dee96bd5fa",  // not hex
+        "zz197aaffba7e9b25a30732f161a50dee96bd5fa", // not hex
         "5d197aaffba7e9b25a30732f161a50dee96bd5fa\n",
     ] {
         assert!(
@@ -339,10 +358,16 @@ fn invalid_length_field() {
     let crypt = sample();
     // Says 1000 bytes of message, has 5.
     let encrypt = raw_encrypt(&wechat_plaintext(1000, b"hello", APPID.as_bytes()));
-    assert!(matches!(crypt.decrypt(&encrypt), Err(Error::InvalidLength(_))));
+    assert!(matches!(
+        crypt.decrypt(&encrypt),
+        Err(Error::InvalidLength(_))
+    ));
     // u32::MAX must not overflow anything.
     let encrypt = raw_encrypt(&wechat_plaintext(u32::MAX, b"hello", APPID.as_bytes()));
-    assert!(matches!(crypt.decrypt(&encrypt), Err(Error::InvalidLength(_))));
+    assert!(matches!(
+        crypt.decrypt(&encrypt),
+        Err(Error::InvalidLength(_))
+    ));
     // Shorter than the 20-byte header once unpadded: 10 bytes + 22 of padding.
     let mut short = b"0123456789".to_vec();
     short.resize(32, 22);
@@ -448,7 +473,9 @@ fn replay_protection() {
     }
     // A fresh push passes.
     let fresh = now().to_string();
-    let reply = crypt.encrypt_reply("<xml/>", &fresh, NONCE).expect("encrypts");
+    let reply = crypt
+        .encrypt_reply("<xml/>", &fresh, NONCE)
+        .expect("encrypts");
     let signature = Envelope::parse(&reply)
         .expect("parses")
         .msg_signature
@@ -477,9 +504,11 @@ fn replay_protection() {
     ));
     // Without the option, timestamps are not checked.
     assert!(sample().check_timestamp_at("0", 1_000_000_000).is_ok());
-    assert!(sample()
-        .decrypt_push(MSG_SIGNATURE, TIMESTAMP, NONCE, SAMPLE_BODY)
-        .is_ok());
+    assert!(
+        sample()
+            .decrypt_push(MSG_SIGNATURE, TIMESTAMP, NONCE, SAMPLE_BODY)
+            .is_ok()
+    );
 }
 
 // ---- properties ------------------------------------------------------------

@@ -218,7 +218,7 @@ impl Client {
         }
         let http_error = |source: reqwest::Error| Error::Http {
             endpoint: endpoint.name,
-            source: source.without_url(),
+            source: std::sync::Arc::new(source.without_url()),
         };
         let answer = request.send().await.map_err(http_error)?;
         let status = answer.status();

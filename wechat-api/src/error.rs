@@ -11,7 +11,10 @@
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Everything that can go wrong when talking to WeChat or handling its pushes.
-#[derive(Debug, thiserror::Error)]
+///
+/// `Clone`, so that the callers waiting on one token refresh can all be
+/// handed the error it ended with.
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// WeChat answered with a non-zero `errcode`.
@@ -34,7 +37,7 @@ pub enum Error {
         endpoint: &'static str,
         /// The transport error, without its URL.
         #[source]
-        source: reqwest::Error,
+        source: std::sync::Arc<reqwest::Error>,
     },
 
     /// WeChat (or something in front of it) answered with a non-success HTTP status.

@@ -449,7 +449,8 @@ mod tests {
         prop_oneof![
             "[ \n\t]{0,3}",
             "[a-z <>&;#0-9\r\n\\]\\[]{0,8}".prop_map(|s| s.replace('<', "")),
-            "[a-zA-Z0-9 \n\\]<>&]{0,8}".prop_map(|s| format!("<![CDATA[{}]]>", s.replace("]]>", ""))),
+            "[a-zA-Z0-9 \n\\]<>&]{0,8}"
+                .prop_map(|s| format!("<![CDATA[{}]]>", s.replace("]]>", ""))),
             Just("&amp;".to_owned()),
             Just("<!-- c -->".to_owned()),
             Just("\u{4f60}\u{597d}".to_owned()),
@@ -458,7 +459,13 @@ mod tests {
 
     fn element() -> impl Strategy<Value = String> {
         (
-            prop_oneof![Just("A"), Just("B"), Just("Xz"), Just("a:b"), Just("Encrypt")],
+            prop_oneof![
+                Just("A"),
+                Just("B"),
+                Just("Xz"),
+                Just("a:b"),
+                Just("Encrypt")
+            ],
             proptest::collection::vec(piece(), 0..4),
             prop_oneof![Just(0u8), Just(0), Just(0), Just(1), Just(2)],
         )

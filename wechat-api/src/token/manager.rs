@@ -284,57 +284,6 @@ impl Drop for LeaseGuard {
     }
 }
 
-/// A copy of `e` for another caller waiting on the same refresh. Variants
-/// that cannot be copied (transport errors) become [`Error::Store`] with the
-/// same message.
-fn share_error(e: &Error) -> Error {
-    match e {
-        Error::Api {
-            code,
-            message,
-            endpoint,
-        } => Error::Api {
-            code: *code,
-            message: message.clone(),
-            endpoint,
-        },
-        Error::Status {
-            endpoint,
-            status,
-            snippet,
-        } => Error::Status {
-            endpoint,
-            status: *status,
-            snippet: snippet.clone(),
-        },
-        Error::Decode {
-            endpoint,
-            reason,
-            snippet,
-        } => Error::Decode {
-            endpoint,
-            reason: reason.clone(),
-            snippet: snippet.clone(),
-        },
-        Error::Config(message) => Error::Config(message.clone()),
-        Error::TicketMissing { component_appid } => Error::TicketMissing {
-            component_appid: component_appid.clone(),
-        },
-        Error::RefreshTokenMissing { authorizer_appid } => Error::RefreshTokenMissing {
-            authorizer_appid: authorizer_appid.clone(),
-        },
-        Error::AuthorizerRefresh {
-            authorizer_appid,
-            source,
-        } => Error::AuthorizerRefresh {
-            authorizer_appid: authorizer_appid.clone(),
-            source: Box::new(share_error(source)),
-        },
-        Error::Store(message) => Error::Store(message.clone()),
-        Error::Timeout(after) => Error::Timeout(*after),
-        other => Error::Store(format!("token refresh failed: {other}")),
-    }
-}
 
 impl fmt::Debug for TokenManager {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -468,7 +417,7 @@ impl TokenManager {
                         };
                     match outcome.as_deref() {
                         Some(Outcome::Value(value)) => return Ok(value.clone()),
-                        Some(Outcome::Failed(error)) => return Err(share_error(error)),
+                        Some(Outcome::Failed(error)) => return Err(Clone::clone(error)),
                         None => continue,
                     }
                 }
@@ -481,7 +430,7 @@ impl TokenManager {
                     };
                     let outcome = match &result {
                         Ok(value) => Outcome::Value(value.clone()),
-                        Err(error) => Outcome::Failed(share_error(error)),
+                        Err(error) => Outcome::Failed(Clone::clone(error)),
                     };
                     sender.send_replace(Some(Arc::new(outcome)));
                     return result;
