@@ -112,6 +112,54 @@ fn client_builders_use_configuration_and_base_url_overrides() {
 }
 
 #[test]
+fn the_client_sends_each_page_to_its_own_host() {
+    let config = Config::builder().component_appid("wx_c").build().unwrap();
+    let client = Client::new(config.clone()).unwrap();
+    let pc = client
+        .component_auth_url("PAC", "https://a.example/cb")
+        .unwrap()
+        .build()
+        .unwrap();
+    assert_eq!(pc.host_str(), Some("mp.weixin.qq.com"));
+    let mobile = client
+        .component_auth_url("PAC", "https://a.example/cb")
+        .unwrap()
+        .mobile()
+        .build()
+        .unwrap();
+    assert_eq!(mobile.host_str(), Some("open.weixin.qq.com"));
+    assert_eq!(mobile.path(), "/wxaopen/safe/bindcomponent");
+    // an override of one host leaves the other alone
+    let client = Client::builder(config)
+        .base_url("mp.weixin.qq.com", "http://127.0.0.1:9/")
+        .unwrap()
+        .build()
+        .unwrap();
+    let pc = client
+        .component_auth_url("PAC", "https://a.example/cb")
+        .unwrap()
+        .build()
+        .unwrap();
+    assert_eq!(pc.host_str(), Some("127.0.0.1"));
+    let mobile = client
+        .component_auth_url("PAC", "https://a.example/cb")
+        .unwrap()
+        .mobile()
+        .build()
+        .unwrap();
+    assert_eq!(mobile.host_str(), Some("open.weixin.qq.com"));
+    assert!(
+        !format!(
+            "{:?}",
+            client
+                .component_auth_url("SECRET_PAC", "https://a.example/cb")
+                .unwrap()
+        )
+        .contains("SECRET_PAC")
+    );
+}
+
+#[test]
 fn config_reads_the_environment_and_checks_the_aes_key() {
     let vars = [
         ("WECHAT_APPID", "wx_env"),

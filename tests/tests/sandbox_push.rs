@@ -279,7 +279,12 @@ async fn authorization_events_are_pushed_and_unauthorization_revokes_everything(
     }
     let e = client
         .official()
-        .with_token(&authorization.authorizer_access_token)
+        .with_token(
+            authorization
+                .authorizer_access_token
+                .as_deref()
+                .expect("sandbox merchants have API permissions"),
+        )
         .clear_quota()
         .await
         .unwrap_err();
@@ -288,7 +293,10 @@ async fn authorization_events_are_pushed_and_unauthorization_revokes_everything(
         .component()
         .authorizer_token(AuthorizerTokenRequest::new(
             DEFAULT_MERCHANT_APPID,
-            authorization.authorizer_refresh_token.as_str(),
+            authorization
+                .authorizer_refresh_token
+                .as_deref()
+                .expect("sandbox merchants have API permissions"),
         ))
         .await
         .unwrap_err();

@@ -64,7 +64,7 @@ impl AuthType {
 ///      &pre_auth_code=preauthcode%40%40%40x&redirect_uri=https%3A%2F%2Fexample.com%2Fcb%3Fa%3D1&auth_type=1"
 /// );
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct ComponentAuthUrl {
     component_appid: String,
     pre_auth_code: String,
@@ -72,7 +72,23 @@ pub struct ComponentAuthUrl {
     auth_type: AuthType,
     biz_appid: Option<String>,
     mobile: bool,
-    base: Option<Url>,
+    /// Base URL of the PC page's host (`mp.weixin.qq.com`), when overridden.
+    base_mp: Option<Url>,
+    /// Base URL of the mobile link's host (`open.weixin.qq.com`), when overridden.
+    base_open: Option<Url>,
+}
+
+impl std::fmt::Debug for ComponentAuthUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ComponentAuthUrl")
+            .field("component_appid", &self.component_appid)
+            .field("pre_auth_code", &"[redacted]")
+            .field("redirect_uri", &self.redirect_uri)
+            .field("auth_type", &self.auth_type)
+            .field("biz_appid", &self.biz_appid)
+            .field("mobile", &self.mobile)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ComponentAuthUrl {
@@ -90,7 +106,8 @@ impl ComponentAuthUrl {
             auth_type: AuthType::default(),
             biz_appid: None,
             mobile: false,
-            base: None,
+            base_mp: None,
+            base_open: None,
         }
     }
 
@@ -112,9 +129,11 @@ impl ComponentAuthUrl {
         self
     }
 
-    /// Sends the browser to `base` instead of WeChat's host (the sandbox).
+    /// Sends the browser to `base` instead of WeChat's hosts (the sandbox),
+    /// for both the PC page and the mobile link.
     pub fn base_url(mut self, base: Url) -> Self {
-        self.base = Some(base);
+        self.base_mp = Some(base.clone());
+        self.base_open = Some(base);
         self
     }
 
@@ -127,12 +146,12 @@ impl ComponentAuthUrl {
         check_redirect(&self.redirect_uri)?;
         non_empty("component_appid", &self.component_appid)?;
         non_empty("pre_auth_code", &self.pre_auth_code)?;
-        let (host, path) = if self.mobile {
-            (OPEN_HOST, "/wxaopen/safe/bindcomponent")
+        let (base, host, path) = if self.mobile {
+            (&self.base_open, OPEN_HOST, "/wxaopen/safe/bindcomponent")
         } else {
-            (MP_HOST, "/cgi-bin/componentloginpage")
+            (&self.base_mp, MP_HOST, "/cgi-bin/componentloginpage")
         };
-        let mut url = base_or_default(self.base.as_ref(), host, path)?;
+        let mut url = base_or_default(base.as_ref(), host, path)?;
         {
             let mut q = url.query_pairs_mut();
             if self.mobile {
@@ -288,10 +307,10 @@ impl Client {
         redirect_uri: impl Into<String>,
     ) -> Result<ComponentAuthUrl> {
         let component_appid = self.config_value(ConfigKey::ComponentAppId)?;
-        Ok(
-            ComponentAuthUrl::new(component_appid, pre_auth_code, redirect_uri)
-                .base_url(self.base_url(MP_HOST)?),
-        )
+        let mut url = ComponentAuthUrl::new(component_appid, pre_auth_code, redirect_uri);
+        url.base_mp = self.base_url_override(MP_HOST).cloned();
+        url.base_open = self.base_url_override(OPEN_HOST).cloned();
+        Ok(url)
     }
 
     /// The OAuth authorize URL for the account this client acts for; through
@@ -301,7 +320,8 @@ impl Client {
     /// [`Error::Config`] when the appid (or component appid) is not configured.
     pub fn oauth_url(&self, redirect_uri: impl Into<String>, scope: Scope) -> Result<OAuthUrl> {
         let appid = self.config_value(ConfigKey::AppId)?;
-        let mut url = OAuthUrl::new(appid, redirect_uri, scope).base_url(self.base_url(OPEN_HOST)?);
+        let mut url = OAuthUrl::new(appid, redirect_uri, scope);
+        url.base = self.base_url_override(OPEN_HOST).cloned();
         if self.authorizer_appid().is_some() {
             url = url.component_appid(self.config_value(ConfigKey::ComponentAppId)?);
         }

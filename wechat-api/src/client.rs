@@ -139,6 +139,11 @@ impl Client {
         }
     }
 
+    /// The base URL set for `host` with [`ClientBuilder::base_url`], if any.
+    pub(crate) fn base_url_override(&self, host: &str) -> Option<&Url> {
+        self.inner.base_urls.get(host)
+    }
+
     /// Runs one call of a generated method: resolves the credential, sends,
     /// checks `errcode`, decodes, and on an expired-token answer refreshes and
     /// retries exactly once.
@@ -269,7 +274,11 @@ impl ClientBuilder {
     /// [`Error::Config`] when `base` is not an absolute URL.
     pub fn base_url_for_all(mut self, base: &str) -> Result<Self> {
         let page_hosts = [crate::authorize::MP_HOST, crate::authorize::OPEN_HOST];
-        for host in crate::api::ENDPOINTS.iter().map(|e| e.host).chain(page_hosts) {
+        for host in crate::api::ENDPOINTS
+            .iter()
+            .map(|e| e.host)
+            .chain(page_hosts)
+        {
             self = self.base_url(host, base)?;
         }
         Ok(self)

@@ -13,8 +13,10 @@ use crate::endpoint::ConfigKey;
 use crate::error::Result;
 use crate::token::TokenKey;
 
-/// `component.query_auth`: stores the authorizer's refresh token durably and
-/// caches its access token.
+/// `component.query_auth`: stores the authorizer's refresh token durably
+/// (an error here fails the call: the caller must not believe it is stored)
+/// and caches its access token (best effort: a failure is logged, the token
+/// can be refreshed later).
 pub async fn remember_authorization(
     client: &Client,
     _request: &QueryAuthRequest,
@@ -22,23 +24,20 @@ pub async fn remember_authorization(
 ) -> Result<()> {
     let info = &response.authorization_info;
     let component_appid = client.config_value(ConfigKey::ComponentAppId)?;
-    client
-        .tokens()
-        .store_refresh_token(
-            component_appid,
-            &info.authorizer_appid,
-            &info.authorizer_refresh_token,
-        )
-        .await?;
-    let key = TokenKey::authorizer_access_token(component_appid, &info.authorizer_appid);
-    client
-        .tokens()
-        .set(
-            &key,
-            &info.authorizer_access_token,
-            Some(Duration::from_secs(u64::from(info.expires_in))),
-        )
-        .await
+    if let Some(refresh_token) = &info.authorizer_refresh_token {
+        client
+            .tokens()
+            .store_refresh_token(component_appid, &info.authorizer_appid, refresh_token)
+            .await?;
+    }
+    if let (Some(token), Some(expires_in)) = (&info.authorizer_access_token, info.expires_in) {
+        let key = TokenKey::authorizer_access_token(component_appid, &info.authorizer_appid);
+        let ttl = Some(Duration::from_secs(u64::from(expires_in)));
+        if let Err(error) = client.tokens().set(&key, token, ttl).await {
+            tracing::warn!(authorizer = %info.authorizer_appid, %error, "could not cache the authorizer access token");
+        }
+    }
+    Ok(())
 }
 
 /// `component.authorizer_token`: stores the refresh token WeChat handed out

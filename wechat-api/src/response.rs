@@ -32,7 +32,7 @@ pub fn decode<R: DeserializeOwned>(endpoint: &'static str, status: u16, body: &[
     }
     let decode_error = |e: serde_json::Error| Error::Decode {
         endpoint,
-        reason: e.to_string(),
+        reason: reason(&e),
         snippet: redact::snippet(body),
     };
     let fields: ErrorFields = serde_json::from_slice(body).map_err(decode_error)?;
@@ -44,6 +44,23 @@ pub fn decode<R: DeserializeOwned>(endpoint: &'static str, status: u16, body: &[
         });
     }
     serde_json::from_slice(body).map_err(decode_error)
+}
+
+/// What the decoder complained about, without the offending value:
+/// serde_json quotes values in type errors (`invalid type: string "…"`), and
+/// such a value may be a token.
+fn reason(e: &serde_json::Error) -> String {
+    let message = e.to_string();
+    let keeps_no_value =
+        message.starts_with("missing field") || message.starts_with("duplicate field");
+    match e.classify() {
+        serde_json::error::Category::Data if !keeps_no_value => format!(
+            "a value does not have the type the spec gives it (line {}, column {})",
+            e.line(),
+            e.column()
+        ),
+        _ => message,
+    }
 }
 
 #[cfg(test)]
@@ -83,6 +100,24 @@ mod tests {
                 .access_token,
             "x"
         );
+    }
+
+    #[test]
+    fn type_errors_do_not_quote_the_value() {
+        let e = decode::<Token>("t", 200, br#"{"access_token":12345678}"#).unwrap_err();
+        assert!(!format!("{e} {e:?}").contains("12345678"), "{e}");
+        #[derive(Debug, Deserialize)]
+        struct Expiry {
+            #[allow(dead_code)]
+            expires_in: u32,
+        }
+        let e =
+            decode::<Expiry>("t", 200, br#"{"expires_in":"SECRET_IN_WRONG_TYPE"}"#).unwrap_err();
+        let text = format!("{e} {e:?}");
+        assert!(!text.contains("SECRET_IN_WRONG_TYPE"), "{text}");
+        assert!(text.contains("does not have the type"), "{text}");
+        let e = decode::<Expiry>("t", 200, br#"{"other":1}"#).unwrap_err();
+        assert!(e.to_string().contains("missing field `expires_in`"), "{e}");
     }
 
     #[test]
