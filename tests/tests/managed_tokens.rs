@@ -317,3 +317,98 @@ async fn the_jsapi_ticket_is_managed_too() {
     assert_eq!(client.jsapi_ticket().await.unwrap(), "JT");
     assert_eq!(client.jsapi_ticket().await.unwrap(), "JT");
 }
+
+#[tokio::test]
+async fn a_cancelled_caller_does_not_lose_a_rotated_refresh_token() {
+    let server = MockServer::start().await;
+    mount_component_token(&server, "CT", 1).await;
+    Mock::given(path("/cgi-bin/component/api_authorizer_token"))
+        .respond_with(
+            json(r#"{"authorizer_access_token":"AT2","expires_in":7200,"authorizer_refresh_token":"RT2"}"#)
+                .set_delay(Duration::from_millis(300)),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    client
+        .tokens()
+        .store_verify_ticket(COMPONENT_APPID, "VERIFY_TICKET")
+        .await
+        .unwrap();
+    client
+        .tokens()
+        .store_refresh_token(COMPONENT_APPID, AUTHORIZER, "RT1")
+        .await
+        .unwrap();
+    // the caller gives up while WeChat is answering (an HTTP client disconnects)
+    let merchant = client.authorizer(AUTHORIZER);
+    let gave_up = tokio::time::timeout(Duration::from_millis(100), merchant.access_token()).await;
+    assert!(gave_up.is_err(), "the call should still be running");
+    // WeChat rotated the refresh token: the new one must be stored anyway
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(3);
+    loop {
+        let stored = client
+            .tokens()
+            .refresh_token(COMPONENT_APPID, AUTHORIZER)
+            .await
+            .unwrap();
+        if stored == "RT2" {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "rotated refresh token lost: still {stored}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn forgetting_an_authorizer_drops_its_tokens_and_tickets() {
+    let server = MockServer::start().await;
+    let client = client(&server);
+    let tokens = client.tokens();
+    let hour = Some(Duration::from_secs(3600));
+    tokens
+        .store_refresh_token(COMPONENT_APPID, AUTHORIZER, "RT")
+        .await
+        .unwrap();
+    tokens
+        .set(
+            &TokenKey::authorizer_access_token(COMPONENT_APPID, AUTHORIZER),
+            "AT",
+            hour,
+        )
+        .await
+        .unwrap();
+    tokens
+        .set(&TokenKey::jsapi_ticket(AUTHORIZER), "JT", hour)
+        .await
+        .unwrap();
+    tokens
+        .forget_authorizer(COMPONENT_APPID, AUTHORIZER)
+        .await
+        .unwrap();
+    assert!(
+        tokens
+            .get(&TokenKey::jsapi_ticket(AUTHORIZER))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        tokens
+            .get(&TokenKey::authorizer_access_token(
+                COMPONENT_APPID,
+                AUTHORIZER
+            ))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(matches!(
+        tokens.refresh_token(COMPONENT_APPID, AUTHORIZER).await,
+        Err(Error::RefreshTokenMissing { .. })
+    ));
+}

@@ -239,14 +239,24 @@ enum Role {
     Wait(watch::Receiver<OutcomeSlot>),
 }
 
-/// Marks the flight idle again when the leader is done or cancelled.
+/// Marks the flight idle again when the leader is done or cancelled, and
+/// drops it from the map when nobody else holds it (so keys seen once, e.g.
+/// an appid from a request, do not accumulate).
 struct LeadGuard<'a> {
-    flight: &'a Flight,
+    flights: &'a Mutex<HashMap<TokenKey, Arc<Flight>>>,
+    key: &'a TokenKey,
+    flight: &'a Arc<Flight>,
 }
 
 impl Drop for LeadGuard<'_> {
     fn drop(&mut self) {
         *lock(&self.flight.running) = None;
+        let mut flights = lock(self.flights);
+        // the map's reference and ours: no waiter holds it, and none can take
+        // it while we hold the map's lock
+        if Arc::strong_count(self.flight) == 2 {
+            flights.remove(self.key);
+        }
     }
 }
 
@@ -257,9 +267,12 @@ struct LeaseGuard {
 }
 
 impl LeaseGuard {
+    /// Releases the lease; if this future is dropped midway, `Drop` releases
+    /// it again (compare-and-delete makes that harmless).
     async fn release(mut self) {
-        if let Some(lease) = self.lease.take() {
+        if let Some(lease) = self.lease.clone() {
             release_lease(&*self.store, lease).await;
+            self.lease = None;
         }
     }
 }
@@ -283,7 +296,6 @@ impl Drop for LeaseGuard {
         }
     }
 }
-
 
 impl fmt::Debug for TokenManager {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -422,7 +434,11 @@ impl TokenManager {
                     }
                 }
                 Role::Lead(sender) => {
-                    let _idle_when_done = LeadGuard { flight: &flight };
+                    let _idle_when_done = LeadGuard {
+                        flights: &self.inner.flights,
+                        key,
+                        flight: &flight,
+                    };
                     // The previous leader may have finished since our miss.
                     let result = match self.cached(key) {
                         Some(value) => Ok(value),
@@ -453,6 +469,9 @@ impl TokenManager {
         let deadline = deadline_after(settings.wait_timeout);
         let mut pause = settings.poll_interval;
         loop {
+            // the lease runs from the moment it is asked for; the refresh must
+            // end (and its token be written) well before it expires
+            let lease_deadline = deadline_after(settings.lease_ttl.mul_f64(0.9));
             if let Some(lease) = store.try_lease(key, settings.lease_ttl).await? {
                 let lease = LeaseGuard {
                     store: Arc::clone(store),
@@ -470,7 +489,7 @@ impl TokenManager {
                         return Err(error);
                     }
                 }
-                let fresh = match tokio::time::timeout(settings.lease_ttl, refresh()).await {
+                let fresh = match tokio::time::timeout_at(lease_deadline, refresh()).await {
                     Ok(Ok(fresh)) => fresh,
                     Ok(Err(error)) => {
                         lease.release().await;
@@ -675,20 +694,27 @@ impl TokenManager {
         }
     }
 
-    /// Forgets everything stored for an authorizer (its access token and its
-    /// refresh token), e.g. when it unauthorized the platform.
+    /// Forgets everything stored for an authorizer (its access token, its
+    /// refresh token and its JS-SDK / card tickets), e.g. when it
+    /// unauthorized the platform.
     pub async fn forget_authorizer(
         &self,
         component_appid: &str,
         authorizer_appid: &str,
     ) -> Result<()> {
-        let access = TokenKey::authorizer_access_token(component_appid, authorizer_appid);
-        let refresh = TokenKey::authorizer_refresh_token(component_appid, authorizer_appid);
-        for key in [&access, &refresh] {
+        let keys = [
+            TokenKey::authorizer_access_token(component_appid, authorizer_appid),
+            TokenKey::authorizer_refresh_token(component_appid, authorizer_appid),
+            TokenKey::jsapi_ticket(authorizer_appid),
+            TokenKey::wx_card_ticket(authorizer_appid),
+        ];
+        for key in &keys {
             self.forget_local(key, None);
             self.forget_idle_flight(key);
         }
-        self.inner.store.delete(&access).await?;
-        self.inner.store.delete(&refresh).await
+        for key in &keys {
+            self.inner.store.delete(key).await?;
+        }
+        Ok(())
     }
 }
