@@ -565,3 +565,11 @@ fn debug_output_redacts_secrets() {
     let request = component::AuthorizerTokenRequest::new(AUTHORIZER, "RRR_SECRET");
     assert!(!format!("{request:?}").contains("RRR_SECRET"));
 }
+
+#[test]
+fn building_a_client_installs_no_process_wide_tls_provider() {
+    // nothing in this test binary installs one, so an application's own
+    // `install_default` after building our client still succeeds
+    let _client = Client::new(Config::default()).unwrap();
+    assert!(rustls::crypto::CryptoProvider::get_default().is_none());
+}

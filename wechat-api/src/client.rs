@@ -324,17 +324,11 @@ impl ClientBuilder {
     pub fn build(self) -> Result<Client> {
         let http = match self.http {
             Some(http) => http,
-            None => {
-                // reqwest is built without a bundled crypto provider; use ring
-                // unless the application installed one.
-                if rustls::crypto::CryptoProvider::get_default().is_none() {
-                    let _ = rustls::crypto::ring::default_provider().install_default();
-                }
-                reqwest::Client::builder()
-                    .timeout(self.timeout)
-                    .build()
-                    .map_err(|e| Error::Config(format!("HTTP client setup failed: {e}")))?
-            }
+            None => reqwest::Client::builder()
+                .timeout(self.timeout)
+                .tls_backend_preconfigured(tls_config()?)
+                .build()
+                .map_err(|e| Error::Config(format!("HTTP client setup failed: {e}")))?,
         };
         let tokens = match (self.manager, self.store) {
             (Some(manager), _) => manager,
@@ -351,4 +345,17 @@ impl ClientBuilder {
             authorizer: None,
         })
     }
+}
+
+/// TLS with the ring provider and the platform's certificate verifier, set on
+/// this client only: no process-wide default provider is installed, so the
+/// application stays free to install its own.
+fn tls_config() -> Result<rustls::ClientConfig> {
+    use rustls_platform_verifier::BuilderVerifierExt;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .and_then(|builder| builder.with_platform_verifier())
+        .map(|builder| builder.with_no_client_auth())
+        .map_err(|e| Error::Config(format!("TLS setup failed: {e}")))
 }
