@@ -22,6 +22,14 @@ use crate::model::{EndpointDef, FieldDef, SpecFile, TypeDef};
 pub const DEFAULT_HOST: &str = "api.weixin.qq.com";
 
 const SCALARS: &[&str] = &["string", "bool", "i32", "i64", "u32", "u64", "f64", "json"];
+/// The hand-written runtime hooks (`wechat-api/src/hooks.rs`) a spec may name.
+/// `remember_thing` exists for the code generation snapshot only.
+pub const KNOWN_HOOKS: &[&str] = &[
+    "remember_authorization",
+    "remember_authorizer_token",
+    #[cfg(test)]
+    "remember_thing",
+];
 const CREDENTIALS: &str = "`none`, `access_token` or `component_access_token`";
 const CONFIG_KEYS: &str = "`appid`, `secret`, `component_appid` or `component_secret`";
 
@@ -404,7 +412,22 @@ fn validate_endpoint(
     };
     let hook = match &def.hook {
         None => None,
-        Some(h) => Some(snake_ident(path, h, "hook function name")?),
+        Some(h) if KNOWN_HOOKS.contains(&h.value.as_str()) => Some(h.value.clone()),
+        Some(h) => {
+            return Err(SpecError::spanned(
+                path,
+                h,
+                format!(
+                    "unknown hook `{}`: expected one of {} (hooks are hand-written in wechat-api/src/hooks.rs; add a new one there and to KNOWN_HOOKS in macros/src/validate.rs)",
+                    h.value,
+                    KNOWN_HOOKS
+                        .iter()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
     };
     Ok(Endpoint {
         hook,
@@ -609,6 +632,11 @@ fn suggest_snake(name: &str) -> String {
         s if s.starts_with(|c: char| c.is_ascii_digit()) || is_keyword(&s) => format!("n_{s}"),
         s => s,
     }
+}
+
+/// A non-keyword identifier: usable as a struct member as it is.
+pub fn is_plain_ident(s: &str) -> bool {
+    is_ident(s) && !is_keyword(s)
 }
 
 fn is_ident(s: &str) -> bool {

@@ -8,8 +8,6 @@
 //! compiles if `wechat-api` was regenerated (build.rs watches the folder).
 //! Last it edits the first file (a new response field), which `include_str!`
 //! tracking must notice.
-//! Last it edits the first file (a new response field), which `include_str!`
-//! tracking must notice.
 //!
 //! The copy builds in `target/spec-probe` so that later runs are incremental.
 

@@ -135,17 +135,24 @@ fn wire_struct(name: TokenStream, params: &[Param]) -> TokenStream {
     let var = format_ident!("{}", name.to_string().to_lowercase());
     let mut members = Vec::new();
     let mut inits = Vec::new();
-    for p in params {
+    let user_names: Vec<&str> = params
+        .iter()
+        .filter_map(|p| match &p.source {
+            Source::User(field) => Some(field.rust.as_str()),
+            _ => None,
+        })
+        .collect();
+    for (index, p) in params.iter().enumerate() {
         let wire = &p.wire;
         let (rust, ty, init, skip) = match &p.source {
             Source::Fixed { value, ty } => {
                 let (ty, init) = fixed_literal(value, ty);
-                (format_ident!("{}", sanitize(wire)), ty, init, None)
+                (member_ident(wire, index, &user_names), ty, init, None)
             }
             Source::Config(key) => {
                 let key = config_key(*key);
                 (
-                    format_ident!("{}", sanitize(wire)),
+                    member_ident(wire, index, &user_names),
                     quote!(&'r str),
                     quote!(self.client.config_value(#key)?),
                     None,
@@ -189,22 +196,15 @@ fn wire_struct(name: TokenStream, params: &[Param]) -> TokenStream {
     }
 }
 
-/// Wire names are usually identifiers already; anything else gets underscores
-/// (the wire name itself is kept by `rename`).
-fn sanitize(wire: &str) -> String {
-    let s: String = wire
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    match s.chars().next() {
-        Some(c) if c.is_ascii_alphabetic() || c == '_' => s,
-        _ => format!("p_{s}"),
+/// The member name of a fixed or configured parameter in a wire struct: its
+/// wire name when that is a plain identifier no caller field uses, else a
+/// positional name (the wire name itself is kept by `rename`).
+fn member_ident(wire: &str, index: usize, user_names: &[&str]) -> Ident {
+    let plain = crate::validate::is_plain_ident(wire) && !user_names.contains(&wire);
+    if plain {
+        format_ident!("{wire}")
+    } else {
+        format_ident!("param_{index}")
     }
 }
 

@@ -102,3 +102,18 @@ fn the_real_spec_expands_to_a_rust_file() {
         text.len()
     );
 }
+
+#[test]
+fn fixed_parameters_with_keyword_or_odd_wire_names_still_generate_rust() {
+    let spec = "module: m\nendpoints:\n  - name: x\n    method: GET\n    path: /x\n    query:\n      - name: type\n        value: jsapi\n      - name: a-b\n        from: appid\n      - name: a_b\n        from: secret\n";
+    let code = expand(spec);
+    assert!(
+        code.contains("#[serde(rename = \"type\")]") && code.contains("param_0: &'static str"),
+        "{code}"
+    );
+    assert!(
+        code.contains("#[serde(rename = \"a-b\")]") && code.contains("param_1: &'r str"),
+        "{code}"
+    );
+    assert!(code.contains("a_b: &'r str"), "{code}");
+}
