@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::endpoint::{ConfigKey, Credential, Endpoint, HttpMethod};
 use crate::error::{Error, Result};
 use crate::response;
-use crate::token::{DurableStore, MemoryStore, TokenManager, TokenStore};
+use crate::token::{DurableStore, MemoryStore, TokenKey, TokenManager, TokenStore};
 
 /// Default timeout of one HTTP request.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
@@ -40,8 +40,27 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
 #[derive(Clone, Debug)]
 pub struct Client {
     pub(crate) inner: Arc<Inner>,
-    /// `Some(appid)` when acting for an authorizer of the third-party platform.
-    pub(crate) authorizer: Option<Arc<str>>,
+    /// `Some` when acting for an authorizer of the third-party platform.
+    pub(crate) authorizer: Option<Arc<Acting>>,
+}
+
+/// The authorizer a client acts for, with its token keys built once.
+#[derive(Debug)]
+pub(crate) struct Acting {
+    pub(crate) appid: String,
+    /// `None` when no component appid is configured (calls then fail with
+    /// a configuration error).
+    pub(crate) access_token: Option<TokenKey>,
+    pub(crate) jsapi_ticket: TokenKey,
+}
+
+/// The keys of the client's own tokens, built once (a cached token get then
+/// allocates nothing); `None` where the appid they need is not configured.
+#[derive(Debug)]
+pub(crate) struct OwnKeys {
+    pub(crate) component_access_token: Option<TokenKey>,
+    pub(crate) access_token: Option<TokenKey>,
+    pub(crate) jsapi_ticket: Option<TokenKey>,
 }
 
 #[derive(Debug)]
@@ -50,6 +69,7 @@ pub(crate) struct Inner {
     pub(crate) config: Config,
     base_urls: HashMap<String, Url>,
     pub(crate) tokens: TokenManager,
+    pub(crate) keys: OwnKeys,
 }
 
 /// How a call authenticates; chosen on the module handle.
@@ -89,15 +109,22 @@ impl Client {
     /// its stored `authorizer_refresh_token`), and `appid` parameters are the
     /// authorizer's.
     pub fn authorizer(&self, authorizer_appid: impl Into<String>) -> Client {
+        let appid = authorizer_appid.into();
+        let component_appid = self.inner.config.component_appid();
         Client {
             inner: Arc::clone(&self.inner),
-            authorizer: Some(Arc::from(authorizer_appid.into())),
+            authorizer: Some(Arc::new(Acting {
+                access_token: component_appid
+                    .map(|c| TokenKey::authorizer_access_token(c, appid.as_str())),
+                jsapi_ticket: TokenKey::jsapi_ticket(appid.as_str()),
+                appid,
+            })),
         }
     }
 
     /// The authorizer this client acts for, if any.
     pub fn authorizer_appid(&self) -> Option<&str> {
-        self.authorizer.as_deref()
+        self.authorizer.as_ref().map(|a| a.appid.as_str())
     }
 
     /// The configuration.
@@ -117,7 +144,7 @@ impl Client {
         let c = &self.inner.config;
         match key {
             ConfigKey::AppId => match &self.authorizer {
-                Some(appid) => Ok(appid),
+                Some(acting) => Ok(&acting.appid),
                 None => Config::require(c.appid(), "appid"),
             },
             ConfigKey::Secret => Config::require(c.secret().map(|s| s.expose_secret()), "secret"),
@@ -163,7 +190,7 @@ impl Client {
             "wechat.call",
             endpoint = endpoint.name,
             module = endpoint.module,
-            authorizer = self.authorizer.as_deref().unwrap_or(""),
+            authorizer = self.authorizer_appid().unwrap_or(""),
         );
         async move {
             match (endpoint.credential, auth) {
@@ -335,12 +362,21 @@ impl ClientBuilder {
             (None, Some(store)) => TokenManager::new(store),
             (None, None) => TokenManager::new(Arc::new(MemoryStore::new())),
         };
+        let keys = OwnKeys {
+            component_access_token: self
+                .config
+                .component_appid()
+                .map(TokenKey::component_access_token),
+            access_token: self.config.appid().map(TokenKey::access_token),
+            jsapi_ticket: self.config.appid().map(TokenKey::jsapi_ticket),
+        };
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
                 config: self.config,
                 base_urls: self.base_urls,
                 tokens,
+                keys,
             }),
             authorizer: None,
         })

@@ -27,9 +27,9 @@ impl Client {
     /// the errors of `component_token` otherwise.
     pub async fn component_access_token(&self) -> Result<String> {
         let component_appid = self.config_value(ConfigKey::ComponentAppId)?;
-        let key = TokenKey::component_access_token(component_appid);
+        let key = required(&self.inner.keys.component_access_token, "component_appid")?;
         self.tokens()
-            .get_or_refresh(&key, || async {
+            .get_or_refresh(key, || async {
                 let ticket = self.tokens().verify_ticket(component_appid).await?;
                 let answer = self
                     .component()
@@ -53,12 +53,14 @@ impl Client {
     /// errors of `cgi-bin/token` otherwise.
     pub async fn access_token(&self) -> Result<String> {
         match &self.authorizer {
-            Some(authorizer_appid) => self.authorizer_access_token(authorizer_appid).await,
+            Some(acting) => {
+                let key = required(&acting.access_token, "component_appid")?;
+                self.authorizer_access_token(key, &acting.appid).await
+            }
             None => {
-                let appid = self.config_value(ConfigKey::AppId)?;
-                let key = TokenKey::access_token(appid);
+                let key = required(&self.inner.keys.access_token, "appid")?;
                 self.tokens()
-                    .get_or_refresh(&key, || async {
+                    .get_or_refresh(key, || async {
                         let answer = self.official().token().await?;
                         Ok(FreshToken::new(
                             answer.access_token,
@@ -70,11 +72,14 @@ impl Client {
         }
     }
 
-    async fn authorizer_access_token(&self, authorizer_appid: &str) -> Result<String> {
+    async fn authorizer_access_token(
+        &self,
+        key: &TokenKey,
+        authorizer_appid: &str,
+    ) -> Result<String> {
         let component_appid = self.config_value(ConfigKey::ComponentAppId)?;
-        let key = TokenKey::authorizer_access_token(component_appid, authorizer_appid);
         self.tokens()
-            .get_or_refresh(&key, || async {
+            .get_or_refresh(key, || async {
                 let failed = |source: Error| Error::AuthorizerRefresh {
                     authorizer_appid: authorizer_appid.to_owned(),
                     source: Box::new(source),
@@ -112,10 +117,12 @@ impl Client {
     /// # Errors
     /// The errors of [`access_token`](Self::access_token) and of `getticket`.
     pub async fn jsapi_ticket(&self) -> Result<String> {
-        let appid = self.config_value(ConfigKey::AppId)?;
-        let key = TokenKey::jsapi_ticket(appid);
+        let key = match &self.authorizer {
+            Some(acting) => &acting.jsapi_ticket,
+            None => required(&self.inner.keys.jsapi_ticket, "appid")?,
+        };
         self.tokens()
-            .get_or_refresh(&key, || async {
+            .get_or_refresh(key, || async {
                 let answer = self
                     .official()
                     .get_ticket(GetTicketRequest::new(TicketType::Jsapi))
@@ -151,22 +158,26 @@ impl Client {
     ) -> Result<()> {
         let key = match (credential, &self.authorizer) {
             (Credential::ComponentAccessToken, _) => {
-                TokenKey::component_access_token(self.config_value(ConfigKey::ComponentAppId)?)
+                required(&self.inner.keys.component_access_token, "component_appid")?
             }
-            (Credential::AccessToken, Some(authorizer)) => TokenKey::authorizer_access_token(
-                self.config_value(ConfigKey::ComponentAppId)?,
-                authorizer.as_ref(),
-            ),
-            (Credential::AccessToken, None) => {
-                TokenKey::access_token(self.config_value(ConfigKey::AppId)?)
+            (Credential::AccessToken, Some(acting)) => {
+                required(&acting.access_token, "component_appid")?
             }
+            (Credential::AccessToken, None) => required(&self.inner.keys.access_token, "appid")?,
             (Credential::None, _) => return Ok(()),
         };
         self.tokens()
-            .invalidate_if_equals(&key, stale)
+            .invalidate_if_equals(key, stale)
             .await
             .map(drop)
     }
+}
+
+/// A key built when the client was, or a configuration error naming what
+/// was missing to build it.
+fn required<'a>(key: &'a Option<TokenKey>, missing: &str) -> Result<&'a TokenKey> {
+    key.as_ref()
+        .ok_or_else(|| Error::Config(format!("`{missing}` is not configured")))
 }
 
 fn seconds(expires_in: u32) -> Duration {

@@ -38,7 +38,9 @@ pub fn handle(m: &Module) -> TokenStream {
         impl<'c> #handle<'c> {
             /// Uses `token` as the credential of every call made through this
             /// handle, instead of the managed one. No automatic refresh or
-            /// retry happens with an explicit token.
+            /// retry happens with an explicit token. Endpoints without a
+            /// credential ignore it (a token they need, like a user's OAuth
+            /// token, is an ordinary parameter); hooks still run.
             pub fn with_token(self, token: &'c str) -> Self {
                 Self { auth: rt::Auth::Explicit(token), ..self }
             }
