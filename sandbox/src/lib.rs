@@ -274,8 +274,7 @@ impl Sandbox {
         config: wechat_api::Config,
     ) -> wechat_api::Result<wechat_api::ClientBuilder> {
         let base = self.base_url.as_str();
-        wechat_api::Client::builder(config)
-            .base_url_for_all(base)
+        wechat_api::Client::builder(config).base_url_for_all(base)
     }
 
     /// Where events are pushed; scheduled verify-ticket pushes start once set.

@@ -108,7 +108,8 @@ impl<'a> Envelope<'a> {
     /// [`Error::InvalidXml`] if the XML is malformed, has no `Encrypt`
     /// element, or has more than one.
     pub fn parse(xml: &'a str) -> Result<Self> {
-        let fields: Fields<'a> = scan_fields(xml)?;
+        let mut fields = Fields::default();
+        scan_fields(xml, &mut fields)?;
         let encrypt = fields.encrypt.ok_or_else(|| {
             Error::InvalidXml(
                 "the envelope has no <Encrypt> element (is the callback in plain mode?)".to_owned(),

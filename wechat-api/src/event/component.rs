@@ -14,7 +14,7 @@ use std::fmt;
 use serde::Serialize;
 
 use super::Redacted;
-use super::raw::{RawFields, required, required_number};
+use super::raw::{Field, RawFields};
 use crate::{Error, Result};
 
 /// A decrypted push to a third-party platform, by `InfoType`.
@@ -139,7 +139,8 @@ impl ComponentEvent {
     /// known push lacks a field it must have (or has a non-numeric time). An
     /// unknown `InfoType` is not an error but [`ComponentEvent::Unknown`].
     pub fn from_xml(xml: &str) -> Result<Self> {
-        let raw = RawFields::parse(xml)?;
+        let mut raw = RawFields::default();
+        raw.fill(xml)?;
         Self::from_raw(&raw, xml)?.ok_or_else(|| {
             Error::InvalidXml("no <InfoType>: this is not a component push".to_owned())
         })
@@ -147,25 +148,21 @@ impl ComponentEvent {
 
     /// The typed event, `None` if there is no `InfoType`.
     pub(crate) fn from_raw(raw: &RawFields<'_>, xml: &str) -> Result<Option<Self>> {
-        let Some(info_type) = raw.InfoType.as_deref() else {
+        let Some(info_type) = raw.get(Field::InfoType) else {
             return Ok(None);
         };
         let event = match info_type {
             "component_verify_ticket" => Self::VerifyTicket(ComponentVerifyTicket {
-                app_id: required(&raw.AppId, "AppId", info_type)?,
-                create_time: required_number(&raw.CreateTime, "CreateTime", info_type)?,
-                component_verify_ticket: required(
-                    &raw.ComponentVerifyTicket,
-                    "ComponentVerifyTicket",
-                    info_type,
-                )?,
+                app_id: raw.required(Field::AppId, info_type)?,
+                create_time: raw.required_number(Field::CreateTime, info_type)?,
+                component_verify_ticket: raw.required(Field::ComponentVerifyTicket, info_type)?,
             }),
             "authorized" => Self::Authorized(Authorization::from_raw(raw, info_type)?),
             "updateauthorized" => Self::UpdateAuthorized(Authorization::from_raw(raw, info_type)?),
             "unauthorized" => Self::Unauthorized(Unauthorization {
-                app_id: required(&raw.AppId, "AppId", info_type)?,
-                create_time: required_number(&raw.CreateTime, "CreateTime", info_type)?,
-                authorizer_appid: required(&raw.AuthorizerAppid, "AuthorizerAppid", info_type)?,
+                app_id: raw.required(Field::AppId, info_type)?,
+                create_time: raw.required_number(Field::CreateTime, info_type)?,
+                authorizer_appid: raw.required(Field::AuthorizerAppid, info_type)?,
             }),
             other => Self::Unknown {
                 info_type: other.to_owned(),
@@ -200,16 +197,13 @@ impl ComponentEvent {
 impl Authorization {
     fn from_raw(raw: &RawFields<'_>, info_type: &str) -> Result<Self> {
         Ok(Self {
-            app_id: required(&raw.AppId, "AppId", info_type)?,
-            create_time: required_number(&raw.CreateTime, "CreateTime", info_type)?,
-            authorizer_appid: required(&raw.AuthorizerAppid, "AuthorizerAppid", info_type)?,
-            authorization_code: required(&raw.AuthorizationCode, "AuthorizationCode", info_type)?,
-            authorization_code_expired_time: required_number(
-                &raw.AuthorizationCodeExpiredTime,
-                "AuthorizationCodeExpiredTime",
-                info_type,
-            )?,
-            pre_auth_code: raw.PreAuthCode.as_deref().map(str::to_owned),
+            app_id: raw.required(Field::AppId, info_type)?,
+            create_time: raw.required_number(Field::CreateTime, info_type)?,
+            authorizer_appid: raw.required(Field::AuthorizerAppid, info_type)?,
+            authorization_code: raw.required(Field::AuthorizationCode, info_type)?,
+            authorization_code_expired_time: raw
+                .required_number(Field::AuthorizationCodeExpiredTime, info_type)?,
+            pre_auth_code: raw.optional(Field::PreAuthCode),
         })
     }
 }

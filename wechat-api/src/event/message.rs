@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use super::raw::{RawFields, optional_number, required, required_number};
+use super::raw::{Field, RawFields};
 use crate::{Error, Result};
 
 /// The fields every official-account message carries.
@@ -150,7 +150,8 @@ impl Message {
     /// (`ToUserName`, `FromUserName`, `CreateTime`, `MsgType`), or a text
     /// message lacks `Content` or `MsgId`.
     pub fn from_xml(xml: &str) -> Result<Self> {
-        let raw = RawFields::parse(xml)?;
+        let mut raw = RawFields::default();
+        raw.fill(xml)?;
         Self::from_raw(&raw, xml)?.ok_or_else(|| {
             Error::InvalidXml("no <MsgType>: this is not an official-account message".to_owned())
         })
@@ -158,30 +159,30 @@ impl Message {
 
     /// The typed message, `None` if there is no `MsgType`.
     pub(crate) fn from_raw(raw: &RawFields<'_>, xml: &str) -> Result<Option<Self>> {
-        let Some(msg_type) = raw.MsgType.as_deref() else {
+        let Some(msg_type) = raw.get(Field::MsgType) else {
             return Ok(None);
         };
         let kind = "message";
         let header = MessageHeader {
-            to_user_name: required(&raw.ToUserName, "ToUserName", kind)?,
-            from_user_name: required(&raw.FromUserName, "FromUserName", kind)?,
-            create_time: required_number(&raw.CreateTime, "CreateTime", kind)?,
+            to_user_name: raw.required(Field::ToUserName, kind)?,
+            from_user_name: raw.required(Field::FromUserName, kind)?,
+            create_time: raw.required_number(Field::CreateTime, kind)?,
             msg_type: msg_type.to_owned(),
-            event: raw.Event.as_deref().map(str::to_owned),
+            event: raw.optional(Field::Event),
         };
         let message = match msg_type {
             "text" => Self::Text(TextMessage {
                 header,
-                content: required(&raw.Content, "Content", "text message")?,
-                msg_id: required_number(&raw.MsgId, "MsgId", "text message")?,
+                content: raw.required(Field::Content, "text message")?,
+                msg_id: raw.required_number(Field::MsgId, "text message")?,
             }),
             "event" => Self::Event(EventMessage {
                 header,
-                event_key: raw.EventKey.as_deref().map(str::to_owned),
-                ticket: raw.Ticket.as_deref().map(str::to_owned),
-                latitude: optional_number(&raw.Latitude, "Latitude", "event")?,
-                longitude: optional_number(&raw.Longitude, "Longitude", "event")?,
-                precision: optional_number(&raw.Precision, "Precision", "event")?,
+                event_key: raw.optional(Field::EventKey),
+                ticket: raw.optional(Field::Ticket),
+                latitude: raw.optional_number(Field::Latitude, "event")?,
+                longitude: raw.optional_number(Field::Longitude, "event")?,
+                precision: raw.optional_number(Field::Precision, "event")?,
                 raw: xml.to_owned(),
             }),
             _ => Self::Other(OtherMessage {

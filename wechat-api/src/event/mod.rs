@@ -65,7 +65,8 @@ impl Push {
     /// [`Error::InvalidXml`] if the XML is malformed, has neither `InfoType`
     /// nor `MsgType`, or a known push lacks a required field.
     pub fn from_xml(xml: &str) -> Result<Self> {
-        let raw = raw::RawFields::parse(xml)?;
+        let mut raw = raw::RawFields::default();
+        raw.fill(xml)?;
         if let Some(event) = ComponentEvent::from_raw(&raw, xml)? {
             return Ok(Self::Component(event));
         }

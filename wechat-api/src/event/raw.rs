@@ -9,49 +9,41 @@ use std::borrow::Cow;
 use crate::crypto::xml::{FieldSink, scan_fields};
 use crate::{Error, Result};
 
-macro_rules! raw_fields {
+/// Declares the known elements: the [`Field`] enum and its names.
+macro_rules! fields {
     ($($field:ident => $name:literal),* $(,)?) => {
-        /// Text of the known fields of a push, `None` when absent.
-        #[derive(Default)]
-        #[allow(non_snake_case)]
-        pub(crate) struct RawFields<'a> {
-            $(pub(crate) $field: Option<Cow<'a, str>>,)*
+        /// A known element of a push.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub(crate) enum Field {
+            $(
+                #[doc = concat!("`", $name, "`")]
+                $field,
+            )*
         }
 
-        #[derive(Clone, Copy)]
-        #[allow(non_camel_case_types)]
-        pub(crate) enum FieldName {
-            $($field,)*
-        }
+        impl Field {
+            /// How many fields there are.
+            const COUNT: usize = [$(Field::$field),*].len();
 
-        impl<'a> FieldSink<'a> for RawFields<'a> {
-            type Key = FieldName;
-
-            fn classify(name: &str) -> Option<FieldName> {
+            /// The field an element name is, if known.
+            fn from_name(name: &str) -> Option<Self> {
                 match name {
-                    $($name => Some(FieldName::$field),)*
+                    $($name => Some(Field::$field),)*
                     _ => None,
                 }
             }
 
-            fn set(&mut self, key: FieldName, value: Cow<'a, str>) -> Result<()> {
-                match key {
-                    $(FieldName::$field => self.$field = Some(value),)*
+            /// The element name, for error messages.
+            pub(crate) fn name(self) -> &'static str {
+                match self {
+                    $(Field::$field => $name,)*
                 }
-                Ok(())
-            }
-        }
-
-        impl<'a> RawFields<'a> {
-            /// Collects the known fields of `xml`.
-            pub(crate) fn parse(xml: &'a str) -> Result<Self> {
-                scan_fields(xml)
             }
         }
     };
 }
 
-raw_fields! {
+fields! {
     // component pushes
     AppId => "AppId",
     CreateTime => "CreateTime",
@@ -75,42 +67,91 @@ raw_fields! {
     Precision => "Precision",
 }
 
-/// A required text field: owned, or an error naming the element.
-pub(crate) fn required(value: &Option<Cow<'_, str>>, element: &str, kind: &str) -> Result<String> {
-    value
-        .as_deref()
-        .map(str::to_owned)
-        .ok_or_else(|| Error::InvalidXml(format!("{kind} without <{element}>")))
+/// Text of the known fields of a push, indexed by [`Field`] (an array, so
+/// storing a field is an index, not a jump table).
+pub(crate) struct RawFields<'a> {
+    values: [Option<Cow<'a, str>>; Field::COUNT],
 }
 
-/// A required numeric field.
-pub(crate) fn required_number<T: std::str::FromStr>(
-    value: &Option<Cow<'_, str>>,
-    element: &str,
-    kind: &str,
-) -> Result<T> {
-    let text = value
-        .as_deref()
-        .ok_or_else(|| Error::InvalidXml(format!("{kind} without <{element}>")))?;
-    number(text, element, kind)
-}
-
-/// An optional numeric field (absent or empty is `None`).
-pub(crate) fn optional_number<T: std::str::FromStr>(
-    value: &Option<Cow<'_, str>>,
-    element: &str,
-    kind: &str,
-) -> Result<Option<T>> {
-    match value.as_deref() {
-        None | Some("") => Ok(None),
-        Some(text) => number(text, element, kind).map(Some),
+impl Default for RawFields<'_> {
+    fn default() -> Self {
+        Self {
+            values: [const { None }; Field::COUNT],
+        }
     }
 }
 
-fn number<T: std::str::FromStr>(text: &str, element: &str, kind: &str) -> Result<T> {
+impl<'a> FieldSink<'a> for RawFields<'a> {
+    type Key = Field;
+
+    fn classify(name: &str) -> Option<Field> {
+        Field::from_name(name)
+    }
+
+    fn set(&mut self, key: Field, value: Cow<'a, str>) -> Result<()> {
+        if let Some(slot) = self.values.get_mut(key as usize) {
+            *slot = Some(value);
+        }
+        Ok(())
+    }
+}
+
+impl<'a> RawFields<'a> {
+    /// Collects the known fields of `xml` into this (fresh) value, in place:
+    /// the array is too big to move around for nothing.
+    pub(crate) fn fill(&mut self, xml: &'a str) -> Result<()> {
+        scan_fields(xml, self)
+    }
+
+    /// The text of a field, `None` when absent.
+    pub(crate) fn get(&self, field: Field) -> Option<&str> {
+        self.values.get(field as usize)?.as_deref()
+    }
+
+    /// A required text field, owned, or an error naming the element.
+    pub(crate) fn required(&self, field: Field, kind: &str) -> Result<String> {
+        self.get(field)
+            .map(str::to_owned)
+            .ok_or_else(|| missing(field, kind))
+    }
+
+    /// An optional text field, owned.
+    pub(crate) fn optional(&self, field: Field) -> Option<String> {
+        self.get(field).map(str::to_owned)
+    }
+
+    /// A required numeric field.
+    pub(crate) fn required_number<T: std::str::FromStr>(
+        &self,
+        field: Field,
+        kind: &str,
+    ) -> Result<T> {
+        let text = self.get(field).ok_or_else(|| missing(field, kind))?;
+        number(text, field, kind)
+    }
+
+    /// An optional numeric field (absent or empty is `None`).
+    pub(crate) fn optional_number<T: std::str::FromStr>(
+        &self,
+        field: Field,
+        kind: &str,
+    ) -> Result<Option<T>> {
+        match self.get(field) {
+            None | Some("") => Ok(None),
+            Some(text) => number(text, field, kind).map(Some),
+        }
+    }
+}
+
+fn missing(field: Field, kind: &str) -> Error {
+    Error::InvalidXml(format!("{kind} without <{}>", field.name()))
+}
+
+fn number<T: std::str::FromStr>(text: &str, field: Field, kind: &str) -> Result<T> {
     text.trim().parse().map_err(|_| {
         Error::InvalidXml(format!(
-            "{kind}: <{element}> is not a number: {:?}",
+            "{kind}: <{}> is not a number: {:?}",
+            field.name(),
             text.chars().take(32).collect::<String>()
         ))
     })
