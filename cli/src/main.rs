@@ -29,14 +29,14 @@ use crate::report::Failure;
 
 /// Decrypt, encrypt and sign WeChat callback payloads (WXBizMsgCrypt) and
 /// JS-SDK pages.
-#[derive(Debug, Parser)]
+#[derive(Parser)]
 #[command(name = "wechat", version)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Subcommand)]
 enum Command {
     /// Verify and decrypt an encrypted push: reads the envelope XML (the
     /// POST body) on stdin, prints the plaintext XML.
@@ -86,7 +86,7 @@ enum Command {
 }
 
 /// The message-security settings of the WeChat platform.
-#[derive(Debug, Args)]
+#[derive(Args)]
 struct Keys {
     /// Message token (Token).
     #[arg(long, env = "WECHAT_TOKEN", hide_env_values = true)]

@@ -126,6 +126,12 @@ fn unknown_info_type_is_kept_raw() {
     assert_eq!(json["kind"], "unknown");
     assert_eq!(json["info_type"], "notify_third_fasteregister");
     assert_eq!(json["raw"], xml);
+    // Debug does not print the raw XML (it may carry codes)
+    let debug = format!("{event:?}");
+    assert!(
+        debug.contains("notify_third_fasteregister") && !debug.contains("1234"),
+        "{debug}"
+    );
 }
 
 #[test]

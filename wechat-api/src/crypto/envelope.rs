@@ -139,14 +139,18 @@ impl<'a> Envelope<'a> {
 pub fn reply_envelope(encrypt: &str, msg_signature: &str, timestamp: &str, nonce: &str) -> String {
     let timestamp = quick_xml::escape::escape(timestamp);
     let nonce = quick_xml::escape::escape(nonce);
+    // base64 and hex never contain `]]>`; a caller's odd input must not end
+    // the CDATA section early
+    let encrypt = cdata_safe(encrypt);
+    let msg_signature = cdata_safe(msg_signature);
     let mut xml = String::with_capacity(
         encrypt.len() + msg_signature.len() + timestamp.len() + nonce.len() + 140,
     );
     for piece in [
         "<xml><Encrypt><![CDATA[",
-        encrypt,
+        &encrypt,
         "]]></Encrypt><MsgSignature><![CDATA[",
-        msg_signature,
+        &msg_signature,
         "]]></MsgSignature><TimeStamp>",
         &timestamp,
         "</TimeStamp><Nonce>",
@@ -156,6 +160,15 @@ pub fn reply_envelope(encrypt: &str, msg_signature: &str, timestamp: &str, nonce
         xml.push_str(piece);
     }
     xml
+}
+
+/// Text that cannot close a CDATA section: `]]>` is split across two sections.
+fn cdata_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains("]]>") {
+        std::borrow::Cow::Owned(text.replace("]]>", "]]]]><![CDATA[>"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
 }
 
 impl MsgCrypt {
@@ -194,5 +207,18 @@ impl MsgCrypt {
         let encrypt = self.encrypt(plaintext)?;
         let signature = self.sign(timestamp, nonce, &encrypt);
         Ok(reply_envelope(&encrypt, &signature, timestamp, nonce))
+    }
+}
+
+#[cfg(test)]
+mod cdata_tests {
+    use super::*;
+
+    #[test]
+    fn a_cdata_terminator_in_the_input_does_not_break_the_envelope() {
+        let xml = reply_envelope("abc]]><Evil/>", "sig]]>", "1", "2");
+        let envelope = Envelope::parse(&xml).unwrap();
+        assert_eq!(envelope.encrypt, "abc]]><Evil/>");
+        assert_eq!(envelope.msg_signature.as_deref(), Some("sig]]>"));
     }
 }

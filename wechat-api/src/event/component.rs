@@ -23,7 +23,7 @@ use crate::{Error, Result};
 /// pushes, `"unknown"` otherwise; fields are snake_case. Serialization
 /// includes secret values in full (tickets, authorization codes): it is meant
 /// for storage and debugging tools, unlike `Debug`, which redacts them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind")]
 #[non_exhaustive]
 pub enum ComponentEvent {
@@ -126,6 +126,24 @@ pub struct Unauthorization {
     pub create_time: i64,
     /// The AppId of the account that revoked its authorization.
     pub authorizer_appid: String,
+}
+
+/// Known pushes print their (redacted) fields; an unknown one prints only
+/// its `InfoType` and size, since its XML may carry codes or tickets.
+impl fmt::Debug for ComponentEvent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::VerifyTicket(e) => f.debug_tuple("VerifyTicket").field(e).finish(),
+            Self::Authorized(e) => f.debug_tuple("Authorized").field(e).finish(),
+            Self::UpdateAuthorized(e) => f.debug_tuple("UpdateAuthorized").field(e).finish(),
+            Self::Unauthorized(e) => f.debug_tuple("Unauthorized").field(e).finish(),
+            Self::Unknown { info_type, raw } => f
+                .debug_struct("Unknown")
+                .field("info_type", info_type)
+                .field("raw", &format_args!("<{} bytes of XML>", raw.len()))
+                .finish(),
+        }
+    }
 }
 
 impl ComponentEvent {
