@@ -57,6 +57,9 @@ fn bench(c: &mut Criterion) {
         Some(Duration::from_secs(3600)),
     ))
     .expect("token cached");
+    // reqwest is built without a bundled crypto provider (the SDK configures
+    // TLS per client); plain HTTP needs none, but reqwest's builder asks for one
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let http = reqwest::Client::new();
     let url = format!("{base}/cgi-bin/ticket/getticket");
 
