@@ -18,6 +18,7 @@ pub const OPEN_HOST: &str = "open.weixin.qq.com";
 
 /// Which accounts the merchant may pick on the authorization page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum AuthType {
     /// Official accounts only (`1`).
     OfficialAccount,

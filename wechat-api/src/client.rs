@@ -84,7 +84,10 @@ pub enum Auth<'a> {
 impl Client {
     /// A client with default settings and an in-memory token store.
     ///
-    /// Use [`Client::builder`] for a durable or shared (Redis) store.
+    /// The in-memory store loses everything on restart, including the
+    /// authorizers' refresh tokens (the merchants would have to authorize
+    /// again): in production use [`Client::builder`] with a durable or shared
+    /// (Redis) store.
     ///
     /// # Errors
     /// [`Error::Config`] when the HTTP client cannot be built.
@@ -318,6 +321,9 @@ impl ClientBuilder {
     }
 
     /// Keeps tokens in a durable file at `path` (see [`DurableStore`]).
+    ///
+    /// Opens the file synchronously; inside async code you may prefer
+    /// `DurableStore::open(path).await` with [`token_store`](Self::token_store).
     ///
     /// # Errors
     /// [`Error::Store`] when the file cannot be opened.
