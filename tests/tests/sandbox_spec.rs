@@ -3,8 +3,6 @@
 //! unknown to the hand-written code is served from its example, and the
 //! stateful endpoints (tokens, codes, tickets) behave like WeChat.
 
-use std::sync::Arc;
-
 use serde_json::{Value, json};
 use url::Url;
 use wechat_api::api::component::AuthorizerTokenRequest;
@@ -16,32 +14,23 @@ use wechat_api::authorize::Scope;
 use wechat_api::endpoint::{
     ConfigKey, Credential, Endpoint, HttpMethod, ParamInfo, ParamLocation, ParamSource,
 };
-use wechat_api::token::MemoryStore;
 use wechat_api::{Client, Config, Error};
 use wechat_api_examples::callback::CallbackServer;
 use wechat_sandbox::{
     DEFAULT_MERCHANT_APPID, DEFAULT_OPENID, Fault, Sandbox, SandboxConfig, errcode,
 };
 
+#[path = "support/sandbox_flow.rs"]
+mod sandbox_flow;
+
+use sandbox_flow::{authorize_merchant, client, sandbox_with};
+
 fn browser() -> reqwest::Client {
     wechat_api_examples::quickstart::browser().expect("browser")
 }
 
 async fn sandbox() -> Sandbox {
-    let config = SandboxConfig::builder()
-        .push_interval(None)
-        .build()
-        .expect("config");
-    Sandbox::start(config).await.expect("sandbox starts")
-}
-
-fn client(sandbox: &Sandbox) -> Client {
-    sandbox
-        .client_builder()
-        .expect("builder")
-        .token_store(Arc::new(MemoryStore::new()))
-        .build()
-        .expect("client")
+    sandbox_with(SandboxConfig::builder()).await
 }
 
 /// Sends a raw request; returns the status and the JSON body.
@@ -82,35 +71,7 @@ fn errcode_of(v: &Value) -> i64 {
 /// whose merchant authorized; returns the server too (keep it alive).
 async fn authorized(sandbox: &Sandbox) -> (Client, CallbackServer) {
     let client = client(sandbox);
-    let server = CallbackServer::start(([127, 0, 0, 1], 0).into(), client.clone())
-        .await
-        .unwrap();
-    sandbox.set_callback_url(server.events_url());
-    sandbox.push_verify_ticket().await.unwrap();
-    let code = client
-        .component()
-        .create_preauthcode()
-        .await
-        .unwrap()
-        .pre_auth_code;
-    let page = client
-        .component_auth_url(code, "http://127.0.0.1:9/cb")
-        .unwrap()
-        .build()
-        .unwrap();
-    let back = wechat_api_examples::quickstart::follow(&browser(), &page, "page")
-        .await
-        .unwrap();
-    let auth_code = back
-        .query_pairs()
-        .find(|(k, _)| k == "auth_code")
-        .map(|(_, v)| v.into_owned())
-        .unwrap();
-    client
-        .component()
-        .query_auth(wechat_api::api::component::QueryAuthRequest::new(auth_code))
-        .await
-        .unwrap();
+    let server = authorize_merchant(sandbox, &client).await;
     (client, server)
 }
 

@@ -5,12 +5,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use wechat_api::Client;
-use wechat_api::api::component::QueryAuthRequest;
 use wechat_api::api::official::{GetTicketRequest, TicketType};
 use wechat_api::token::{MemoryStore, TokenManager};
-use wechat_api_examples::callback::CallbackServer;
-use wechat_sandbox::{DEFAULT_MERCHANT_APPID, Sandbox, SandboxConfig, errcode};
+use wechat_sandbox::{DEFAULT_MERCHANT_APPID, SandboxConfig, errcode};
 
 const TOKEN: &str = "/cgi-bin/token";
 const TICKET: &str = "/cgi-bin/ticket/getticket";
@@ -18,20 +15,10 @@ const COMPONENT_TOKEN: &str = "/cgi-bin/component/api_component_token";
 const PREAUTHCODE: &str = "/cgi-bin/component/api_create_preauthcode";
 const AUTHORIZER_TOKEN: &str = "/cgi-bin/component/api_authorizer_token";
 
-async fn sandbox_with(config: wechat_sandbox::SandboxConfigBuilder) -> Sandbox {
-    Sandbox::start(config.push_interval(None).build().unwrap())
-        .await
-        .unwrap()
-}
+#[path = "support/sandbox_flow.rs"]
+mod sandbox_flow;
 
-fn client(sandbox: &Sandbox) -> Client {
-    sandbox
-        .client_builder()
-        .unwrap()
-        .token_store(Arc::new(MemoryStore::new()))
-        .build()
-        .unwrap()
-}
+use sandbox_flow::{authorize_merchant, client, sandbox_with};
 
 #[tokio::test]
 async fn an_expired_access_token_is_refreshed_and_the_call_retried_once() {
@@ -71,36 +58,7 @@ async fn an_expired_access_token_is_refreshed_and_the_call_retried_once() {
 async fn expired_component_and_authorizer_tokens_are_refreshed_transparently() {
     let sandbox = sandbox_with(SandboxConfig::builder()).await;
     let client = client(&sandbox);
-    let server = CallbackServer::start(([127, 0, 0, 1], 0).into(), client.clone())
-        .await
-        .unwrap();
-    sandbox.set_callback_url(server.events_url());
-    sandbox.push_verify_ticket().await.unwrap();
-    let code = client
-        .component()
-        .create_preauthcode()
-        .await
-        .unwrap()
-        .pre_auth_code;
-    let page = client
-        .component_auth_url(code, "http://127.0.0.1:9/cb")
-        .unwrap()
-        .build()
-        .unwrap();
-    let browser = wechat_api_examples::quickstart::browser().unwrap();
-    let back = wechat_api_examples::quickstart::follow(&browser, &page, "page")
-        .await
-        .unwrap();
-    let auth_code = back
-        .query_pairs()
-        .find(|(k, _)| k == "auth_code")
-        .map(|(_, v)| v.into_owned())
-        .unwrap();
-    client
-        .component()
-        .query_auth(QueryAuthRequest::new(auth_code))
-        .await
-        .unwrap();
+    let _server = authorize_merchant(&sandbox, &client).await;
     let authorizer = client.authorizer(DEFAULT_MERCHANT_APPID);
     authorizer.official().clear_quota().await.unwrap();
     assert_eq!(sandbox.request_count(COMPONENT_TOKEN), 1);

@@ -19,8 +19,6 @@
 //! assert_eq!(signature, "0f9de62fce790f9a083d5c99e95740ceb90c27ed");
 //! ```
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use rand::Rng as _;
 use rand::distr::Alphanumeric;
 use serde::Serialize;
@@ -95,8 +93,6 @@ pub fn js_sdk_config_now(app_id: &str, jsapi_ticket: &str, url: &str) -> JsSdkCo
         .take(NONCE_LEN)
         .map(char::from)
         .collect();
-    let timestamp = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    let timestamp = crate::clock::unix_seconds();
     js_sdk_config(app_id, jsapi_ticket, url, &nonce, timestamp)
 }

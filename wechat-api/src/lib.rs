@@ -13,6 +13,7 @@
 pub mod api;
 pub mod authorize;
 mod client;
+mod clock;
 mod config;
 mod credentials;
 pub mod crypto;

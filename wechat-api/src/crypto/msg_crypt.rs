@@ -15,7 +15,7 @@
 //! becomes the returned `String`) and no key expansion.
 
 use std::fmt;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use aes::Aes256;
 use aes::cipher::block_padding::NoPadding;
@@ -245,10 +245,7 @@ impl MsgCrypt {
         if self.max_timestamp_age.is_none() {
             return Ok(());
         }
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
-        self.check_timestamp_at(timestamp, now)
+        self.check_timestamp_at(timestamp, crate::clock::unix_seconds())
     }
 
     /// Like [`check_timestamp`](Self::check_timestamp), against `now` (Unix
