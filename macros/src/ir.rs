@@ -112,6 +112,15 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
+    /// The query name the credential is sent under (empty without one).
+    pub fn credential_param(&self) -> &'static str {
+        match self.credential {
+            Credential::None => "",
+            Credential::AccessToken => "access_token",
+            Credential::ComponentAccessToken => "component_access_token",
+        }
+    }
+
     /// The parameters the caller provides, query first.
     pub fn user_fields(&self) -> impl Iterator<Item = &Field> {
         self.query

@@ -212,6 +212,8 @@ fn check(
         let value = match param.location {
             ParamLocation::Query => call.query.get(param.name).cloned(),
             ParamLocation::Body => call.body.get(param.name).and_then(render),
+            // path and multipart parameters are checked by the routes that serve them
+            ParamLocation::Path | ParamLocation::Multipart => continue,
         }
         .filter(|v| !v.is_empty());
         let value = match (value, param.source) {

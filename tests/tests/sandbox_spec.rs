@@ -12,7 +12,8 @@ use wechat_api::api::oauth::{
 use wechat_api::api::official::{GetTicketRequest, StableTokenRequest, TicketType};
 use wechat_api::authorize::Scope;
 use wechat_api::endpoint::{
-    ConfigKey, Credential, Endpoint, HttpMethod, ParamInfo, ParamLocation, ParamSource,
+    AnswerKind, BodyKind, ConfigKey, Credential, Endpoint, HttpMethod, ParamInfo, ParamLocation,
+    ParamSource, ValueKind,
 };
 use wechat_api::{Client, Config, Error};
 use wechat_api_examples::callback::CallbackServer;
@@ -108,25 +109,32 @@ static WIDGET: Endpoint = Endpoint {
     name: "get_widget",
     summary: "An endpoint only this test knows.",
     link: None,
+    permission: None,
     method: HttpMethod::Post,
     host: "api.weixin.qq.com",
     path: "/cgi-bin/demo/get_widget",
     credential: Credential::AccessToken,
+    credential_param: "access_token",
+    body: BodyKind::Json,
+    answer: AnswerKind::Json,
     params: &[
         ParamInfo {
             location: ParamLocation::Body,
             name: "widget_id",
             source: ParamSource::Caller { required: true },
+            kind: ValueKind::String,
         },
         ParamInfo {
             location: ParamLocation::Body,
             name: "appid",
             source: ParamSource::Config(ConfigKey::AppId),
+            kind: ValueKind::String,
         },
         ParamInfo {
             location: ParamLocation::Query,
             name: "kind",
             source: ParamSource::Fixed("round"),
+            kind: ValueKind::String,
         },
     ],
     response_fields: &["widget"],

@@ -2,7 +2,8 @@
 
 pub use crate::client::{Auth, Client};
 pub use crate::endpoint::{
-    ConfigKey, Credential, Endpoint, HttpMethod, ParamInfo, ParamLocation, ParamSource,
+    AnswerKind, BodyKind, ConfigKey, Credential, Endpoint, HttpMethod, ParamInfo, ParamLocation,
+    ParamSource, ValueKind,
 };
 pub use crate::error::Result;
 pub use crate::hooks;

@@ -280,6 +280,11 @@ pub fn endpoint_constant(module: &str, e: &Endpoint) -> TokenStream {
                 .map(|p| param_info(quote!(rt::ParamLocation::Body), p)),
         );
     let response_fields = e.response.iter().map(|f| f.wire.as_str());
+    let credential_param = e.credential_param();
+    let body = match e.method {
+        Method::Get => quote!(rt::BodyKind::None),
+        Method::Post => quote!(rt::BodyKind::Json),
+    };
     quote! {
         #[doc = #doc]
         pub static #constant: rt::Endpoint = rt::Endpoint {
@@ -287,10 +292,14 @@ pub fn endpoint_constant(module: &str, e: &Endpoint) -> TokenStream {
             name: #name,
             summary: #summary,
             link: #link,
+            permission: None,
             method: #method,
             host: #host,
             path: #path,
             credential: #credential,
+            credential_param: #credential_param,
+            body: #body,
+            answer: rt::AnswerKind::Json,
             params: &[#(#params),*],
             response_fields: &[#(#response_fields),*],
             example: #example,
@@ -311,7 +320,23 @@ fn param_info(location: TokenStream, p: &Param) -> TokenStream {
             quote!(rt::ParamSource::Caller { required: #required })
         }
     };
-    quote!(rt::ParamInfo { location: #location, name: #name, source: #source })
+    let kind = match &p.source {
+        Source::Fixed { ty, .. } | Source::User(crate::ir::Field { ty, .. }) => value_kind(ty),
+        Source::Config(_) => quote!(rt::ValueKind::String),
+    };
+    quote!(rt::ParamInfo { location: #location, name: #name, source: #source, kind: #kind })
+}
+
+fn value_kind(ty: &Ty) -> TokenStream {
+    match ty {
+        Ty::String => quote!(rt::ValueKind::String),
+        Ty::Bool => quote!(rt::ValueKind::Bool),
+        Ty::I32 | Ty::I64 | Ty::U32 | Ty::U64 => quote!(rt::ValueKind::Integer),
+        Ty::F64 => quote!(rt::ValueKind::Float),
+        Ty::Json => quote!(rt::ValueKind::Json),
+        Ty::List(_) => quote!(rt::ValueKind::List),
+        Ty::Named(_) => quote!(rt::ValueKind::Object),
+    }
 }
 
 fn option_str(s: Option<&str>) -> TokenStream {

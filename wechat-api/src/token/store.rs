@@ -66,6 +66,17 @@ pub enum TokenKey {
         /// The account's appid.
         appid: String,
     },
+    /// A marker that something was seen or done, shared by every instance
+    /// of a cluster: a push already handled (replay and duplicate
+    /// detection), a rate limit. Only its lease is used
+    /// ([`TokenStore::try_lease`] with the marker's lifetime, never
+    /// released), so taking it succeeds exactly once per lifetime.
+    Marker {
+        /// What is marked, e.g. `push` or `start_push_ticket`.
+        kind: String,
+        /// Which one, e.g. a nonce and signature, or a component appid.
+        id: String,
+    },
 }
 
 impl TokenKey {
@@ -126,10 +137,18 @@ impl TokenKey {
         }
     }
 
+    /// Key of the marker `kind`/`id` (see [`TokenKey::Marker`]).
+    pub fn marker(kind: impl Into<String>, id: impl Into<String>) -> Self {
+        TokenKey::Marker {
+            kind: kind.into(),
+            id: id.into(),
+        }
+    }
+
     /// The key as a string under `prefix`, e.g.
     /// `wechat:component:{component_appid}:verify_ticket`,
     /// `wechat:component:{component_appid}:authorizer:{authorizer_appid}:access_token`,
-    /// `wechat:app:{appid}:jsapi_ticket`.
+    /// `wechat:app:{appid}:jsapi_ticket`, `wechat:marker:{kind}:{id}`.
     ///
     /// `:` and `%` inside an appid are percent-encoded, so two different keys
     /// never render to the same string.
@@ -164,6 +183,13 @@ impl TokenKey {
             TokenKey::AccessToken { appid } => ("app:", appid, None, "access_token"),
             TokenKey::JsapiTicket { appid } => ("app:", appid, None, "jsapi_ticket"),
             TokenKey::WxCardTicket { appid } => ("app:", appid, None, "wx_card_ticket"),
+            TokenKey::Marker { kind, id } => {
+                out.push_str("marker:");
+                push_escaped(&mut out, kind);
+                out.push(':');
+                push_escaped(&mut out, id);
+                return out;
+            }
         };
         out.push_str(scope);
         push_escaped(&mut out, first);
