@@ -648,6 +648,52 @@ impl TokenManager {
             .await
     }
 
+    /// Stores the `component_verify_ticket` of a push created at
+    /// `create_time` (the push's `CreateTime`, Unix seconds), unless the
+    /// stored ticket comes from a push created later: a replayed or
+    /// delayed push never rolls the ticket back. Returns whether the ticket
+    /// was stored.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Store`] when the store fails.
+    pub async fn store_verify_ticket_if_newer(
+        &self,
+        component_appid: &str,
+        ticket: &str,
+        create_time: i64,
+    ) -> Result<bool> {
+        let time_key = TokenKey::marker("verify_ticket_create_time", component_appid);
+        let stored_time = self
+            .inner
+            .store
+            .get(&time_key)
+            .await?
+            .and_then(|stored| stored.value.parse::<i64>().ok());
+        if stored_time.is_some_and(|stored| stored > create_time) {
+            return Ok(false);
+        }
+        self.store_verify_ticket(component_appid, ticket).await?;
+        self.inner
+            .store
+            .set(&time_key, &create_time.to_string(), Some(VERIFY_TICKET_TTL))
+            .await?;
+        Ok(true)
+    }
+
+    /// Marks `kind`/`id` as seen for `ttl`, in the store, so that every
+    /// instance sharing it agrees: `true` the first time, `false` while the
+    /// mark lasts. For duplicate and replay detection (a push's nonce and
+    /// signature, a message id) and cluster-wide rate limits.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Store`] when the store fails.
+    pub async fn mark_seen(&self, kind: &str, id: &str, ttl: Duration) -> Result<bool> {
+        let key = TokenKey::marker(kind, id);
+        Ok(self.inner.store.try_lease(&key, ttl).await?.is_some())
+    }
+
     /// The last `component_verify_ticket` stored for `component_appid`.
     ///
     /// # Errors
