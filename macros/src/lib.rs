@@ -1,4 +1,4 @@
-//! Compile-time code generation for `wechat-api`.
+//! The `generate!` proc macro of `wechat-api`.
 //!
 //! `generate!("path/to/spec")` reads every `*.yaml` file of a spec directory
 //! and expands to typed request and response structs, one client handle per
@@ -6,24 +6,15 @@
 //! every endpoint. The path is relative to the file containing the
 //! invocation, like `include_str!`.
 //!
-//! This crate is a thin shell: loading (`load`), checking (`validate`) and
-//! code generation (`codegen`) are plain functions over `proc_macro2`, unit
-//! tested directly. A broken spec never panics the macro: it becomes a
-//! `compile_error!` naming the file, line and column.
+//! This crate is a thin shell over `wechat-api-codegen`, where loading,
+//! checking and code generation live as plain, tested functions. A broken
+//! spec never panics the macro: it becomes a `compile_error!` naming the
+//! file, line and column.
 
 use std::path::{Path, PathBuf};
 
 use proc_macro::TokenStream;
 use proc_macro2::Span;
-
-mod codegen;
-mod error;
-mod ir;
-mod load;
-mod model;
-mod validate;
-
-pub(crate) use error::SpecError;
 
 /// Generates the typed client from a spec directory.
 ///
@@ -44,19 +35,12 @@ pub fn generate(input: TokenStream) -> TokenStream {
         }
     };
     let dir = resolve(&literal.value());
-    match expand(&dir) {
+    match wechat_api_codegen::expand(&dir) {
         Ok(tokens) => tokens.into(),
         Err(e) => syn::Error::new(Span::call_site(), format!("spec error: {e}"))
             .to_compile_error()
             .into(),
     }
-}
-
-/// Loads, validates and generates; the whole macro minus token plumbing.
-fn expand(dir: &Path) -> Result<proc_macro2::TokenStream, SpecError> {
-    let files = load::load_dir(dir)?;
-    let api = validate::validate(&files)?;
-    Ok(codegen::generate(&api))
 }
 
 /// Resolves the path like `include_str!`: relative to the invoking file.

@@ -418,7 +418,7 @@ fn validate_endpoint(
                 path,
                 h,
                 format!(
-                    "unknown hook `{}`: expected one of {} (hooks are hand-written in wechat-api/src/hooks.rs; add a new one there and to KNOWN_HOOKS in macros/src/validate.rs)",
+                    "unknown hook `{}`: expected one of {} (hooks are hand-written in wechat-api/src/hooks.rs; add a new one there and to KNOWN_HOOKS in codegen/src/validate.rs)",
                     h.value,
                     KNOWN_HOOKS
                         .iter()
