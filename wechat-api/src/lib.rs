@@ -26,6 +26,10 @@ pub mod jssdk;
 mod redact;
 mod response;
 pub mod token;
+#[doc(hidden)]
+pub mod wire;
+#[cfg(feature = "spec-tests")]
+mod probe;
 
 #[doc(hidden)]
 #[path = "private.rs"]
@@ -34,6 +38,25 @@ pub mod __private;
 pub use client::{Auth, Client, ClientBuilder, DEFAULT_TIMEOUT};
 pub use config::{Config, ConfigBuilder, ENV_VARS};
 pub use error::{Error, Result};
+
+/// Generates typed endpoints for your own crate from a folder of spec files,
+/// in the format of this crate's `spec/` (see its README).
+///
+/// ```text
+/// // src/lib.rs of your crate, with spec/extra.yaml beside src/
+/// wechat_api::generate!("../spec");
+///
+/// use crate::ExtraApi; // one extension trait per spec module
+/// let answer = client.extra().foo(extra::FooRequest::new("x")).await?;
+/// ```
+///
+/// The generated methods work like the built-in ones: managed tokens (the
+/// authorizer's through `client.authorizer(..)`), one refresh and retry on
+/// an expired token, the `errcode` check, bounded answers and redaction.
+/// Add a `build.rs` printing `cargo::rerun-if-changed=spec` so that a new
+/// spec file is noticed. A broken spec is a compile error naming the file,
+/// line and column.
+pub use wechat_api_macros::generate;
 
 /// The README's example, compiled as a doctest.
 #[cfg(doctest)]

@@ -7,6 +7,11 @@ pub use crate::endpoint::{
 };
 pub use crate::error::Result;
 pub use crate::hooks;
+#[cfg(feature = "spec-tests")]
+pub use crate::probe::{
+    BoxFuture, Probe, ProbePart, probe_json, probe_media, probe_media_or_json, probe_value,
+};
+pub use crate::wire::{self, json_string};
 pub use serde;
 pub use serde_json;
 
