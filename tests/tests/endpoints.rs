@@ -384,7 +384,7 @@ async fn errcode_becomes_a_typed_api_error_for_every_endpoint() {
                 endpoint,
             } => {
                 assert_eq!(
-                    (code, message.as_str(), endpoint),
+                    (code, message.as_str(), &*endpoint),
                     (40013, "invalid appid", ep.name),
                     "{ep}"
                 );
@@ -440,18 +440,16 @@ async fn bad_upstream_answers_are_typed_errors() {
         match (kind, &err) {
             (
                 "decode",
-                Error::Decode {
-                    endpoint: "token", ..
-                },
-            ) => {}
+                Error::Decode { endpoint, .. },
+            ) if endpoint == "token" => {}
             (
                 "status",
                 Error::Status {
                     status: 502,
-                    endpoint: "token",
+                    endpoint,
                     ..
                 },
-            ) => {}
+            ) if endpoint == "token" => {}
             _ => panic!("expected a {kind} error, got {err:?}"),
         }
     }
@@ -490,10 +488,7 @@ async fn transport_errors_do_not_carry_the_token_in_the_url() {
     assert!(
         matches!(
             err,
-            Error::Http {
-                endpoint: "get_ticket",
-                ..
-            }
+            Error::Http { ref endpoint, .. } if endpoint == "get_ticket"
         ),
         "{err:?}"
     );

@@ -6,12 +6,16 @@
 //! * [`crypto`] verifies, decrypts and encrypts callback messages
 //!   (WXBizMsgCrypt); [`event`] types the pushed events.
 //! * [`authorize`] builds authorization URLs; [`jssdk`] signs JS-SDK configs.
+//! * [`media`] holds the files endpoints upload and answer with;
+//!   [`Client::raw`] calls an endpoint no spec describes yet.
 //!
 //! See the README for an overview.
 #![warn(missing_docs)]
 
+mod answer;
 pub mod api;
 pub mod authorize;
+mod call;
 mod client;
 mod clock;
 mod config;
@@ -23,13 +27,17 @@ pub mod event;
 #[doc(hidden)]
 pub mod hooks;
 pub mod jssdk;
+mod limits;
+pub mod media;
+mod multipart;
+mod raw;
 mod redact;
-mod response;
 pub mod token;
 #[doc(hidden)]
 pub mod wire;
 #[cfg(feature = "spec-tests")]
 mod probe;
+mod transport;
 
 #[doc(hidden)]
 #[path = "private.rs"]
@@ -37,7 +45,9 @@ pub mod __private;
 
 pub use client::{Auth, Client, ClientBuilder, DEFAULT_TIMEOUT};
 pub use config::{Config, ConfigBuilder, ENV_VARS};
-pub use error::{Error, Result};
+pub use error::{CallName, Error, Result};
+pub use limits::{DEFAULT_ANSWER_LIMIT, DEFAULT_MEDIA_LIMIT};
+pub use raw::RawCall;
 
 /// Generates typed endpoints for your own crate from a folder of spec files,
 /// in the format of this crate's `spec/` (see its README).

@@ -71,7 +71,7 @@ impl Refresher {
                     Some(code) => Err(Error::Api {
                         code,
                         message: "refresh refused".into(),
-                        endpoint: "test/refresh",
+                        endpoint: "test/refresh".into(),
                     }),
                     None => Ok(FreshToken::new(
                         format!("{}-{n}", this.prefix),
