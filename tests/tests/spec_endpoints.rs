@@ -177,7 +177,11 @@ fn check_request(probe: &Probe, request: &Request) -> Result<(), String> {
             match parts.get(part.name) {
                 None => problems.push(format!("multipart part `{}` missing", part.name)),
                 Some((filename, content)) => {
-                    if filename.as_deref() != part.filename || content != part.content {
+                    let same_content = same(
+                        &Value::String(content.clone()),
+                        &Value::String(part.content.to_string()),
+                    );
+                    if filename.as_deref() != part.filename || !same_content {
                         problems.push(format!(
                             "multipart part `{}` is {filename:?}/{content:?} instead of {:?}/{:?}",
                             part.name, part.filename, part.content

@@ -29,6 +29,8 @@ pub(crate) struct Ctx<'a> {
     pub options: Options,
     /// The module being generated.
     pub module: &'a str,
+    /// How many modules deep inside it the code sits (probes: 1).
+    pub depth: usize,
 }
 
 impl Ctx<'_> {
@@ -48,7 +50,8 @@ impl Ctx<'_> {
             quote!(#name)
         } else {
             let module = format_ident!("{}", r.module);
-            quote!(super::#module::#name)
+            let supers = (0..=self.depth).map(|_| quote!(super::));
+            quote!(#(#supers)* #module::#name)
         }
     }
 }
@@ -65,6 +68,7 @@ pub fn generate(api: &Api, options: Options) -> TokenStream {
                 api,
                 options,
                 module: &m.name,
+                depth: 0,
             },
             m,
         )
@@ -88,6 +92,7 @@ pub fn generate(api: &Api, options: Options) -> TokenStream {
         api,
         options,
         module: "",
+        depth: 0,
     }
     .runtime_path();
     let probes = probe::table(api, options);

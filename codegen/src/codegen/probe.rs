@@ -25,7 +25,8 @@ pub fn module_probes(ctx: Ctx<'_>, m: &Module) -> TokenStream {
     if !ctx.options.internal || m.endpoints.is_empty() {
         return TokenStream::new();
     }
-    let probes = m.endpoints.iter().map(|e| probe(ctx, &m.name, e));
+    let inner = Ctx { depth: 1, ..ctx };
+    let probes = m.endpoints.iter().map(|e| probe(inner, &m.name, e));
     quote! {
         /// What the spec-derived tests call and expect (feature `spec-tests`).
         #[cfg(feature = "spec-tests")]
