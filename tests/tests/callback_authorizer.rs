@@ -140,7 +140,9 @@ async fn echostr_handshake_plain_and_encrypted() {
 
 #[tokio::test]
 async fn every_reply_type_is_written_right() {
-    let cases: Vec<(Reply, &str, Vec<(&str, &str)>)> = vec![
+    // (the reply, its MsgType, leaves expected after the header, in order)
+    type Case = (Reply, &'static str, Vec<(&'static str, &'static str)>);
+    let cases: Vec<Case> = vec![
         (Reply::image("IMG"), "image", vec![("Image/MediaId", "IMG")]),
         (
             Reply::voice("VOICE"),

@@ -230,7 +230,9 @@ async fn a_store_failure_is_500_and_the_retry_is_processed() {
 #[tokio::test]
 async fn unauthorized_forgets_the_authorizer_and_hooks_see_every_push() {
     let wechat = Wechat::default();
-    let seen: Arc<Mutex<Vec<(String, Option<String>)>>> = Arc::default();
+    // (InfoType, the component appid of the hook's client)
+    type Seen = Vec<(String, Option<String>)>;
+    let seen: Arc<Mutex<Seen>> = Arc::default();
     let events = {
         let seen = Arc::clone(&seen);
         ComponentCallback::new(client())
