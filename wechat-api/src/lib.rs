@@ -4,7 +4,10 @@
 //! * [`Client`] calls every endpoint of the YAML spec with typed requests and
 //!   responses ([`api`]), managing tokens through [`token::TokenManager`].
 //! * [`crypto`] verifies, decrypts and encrypts callback messages
-//!   (WXBizMsgCrypt); [`event`] types the pushed events.
+//!   (WXBizMsgCrypt); [`event`] types the pushed events and messages;
+//!   [`callback`] serves the two callback URLs of a third-party platform,
+//!   framework-agnostic (verification, routing, passive replies,
+//!   deduplication, the release test).
 //! * [`authorize`] builds authorization URLs; [`jssdk`] signs JS-SDK configs.
 //! * [`media`] holds the files endpoints upload and answer with;
 //!   [`Client::raw`] calls an endpoint no spec describes yet.
@@ -16,6 +19,7 @@ mod answer;
 pub mod api;
 pub mod authorize;
 mod call;
+pub mod callback;
 mod client;
 mod clock;
 mod config;
