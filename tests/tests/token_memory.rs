@@ -509,7 +509,7 @@ async fn verify_ticket_and_refresh_token_helpers() {
     let (store, manager) = memory_manager();
     let error = manager.verify_ticket("wx-component").await.unwrap_err();
     assert!(
-        matches!(&error, Error::TicketMissing { component_appid } if component_appid == "wx-component"),
+        matches!(&error, Error::TicketMissing { component_appid, push_requested: false } if component_appid == "wx-component"),
         "{error:?}"
     );
     manager

@@ -32,7 +32,7 @@ pub mod token;
 pub mod __private;
 
 pub use client::{Auth, Client, ClientBuilder, DEFAULT_TIMEOUT};
-pub use config::{Config, ConfigBuilder, ENV_VARS};
+pub use config::{AccessTokenEndpoint, Config, ConfigBuilder, ENV_VARS};
 pub use error::{Error, Result};
 
 /// The README's example, compiled as a doctest.
