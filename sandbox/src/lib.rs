@@ -33,7 +33,7 @@
 //! let sandbox = Sandbox::start(SandboxConfig::default()).await?;
 //! let client = sandbox.client_builder()?.build()?;
 //! let token = client.access_token().await?;
-//! assert_eq!(sandbox.request_count("/cgi-bin/token"), 1);
+//! assert_eq!(sandbox.request_count("/cgi-bin/stable_token"), 1);
 //! # let _ = token;
 //! # Ok(()) }
 //! ```
