@@ -361,3 +361,29 @@ async fn a_refresh_slower_than_its_lease_is_a_timeout_for_every_waiter() {
     assert!(matches!(leader.await.unwrap(), Err(Error::Timeout(_))));
     assert_eq!(waiter.calls(), 0);
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_token_rejected_during_its_early_refresh_is_no_longer_served() {
+    let manager = TokenManager::builder(Arc::new(MemoryStore::new()))
+        .refresh_jitter(false)
+        .build();
+    let key = TokenKey::access_token("wx-rejected-meanwhile");
+    let refresher = Refresher::new(LIFETIME, secs(10));
+    let first = manager.get_or_refresh(&key, refresher.refresh()).await;
+    assert_eq!(first.unwrap(), "token-1");
+    sleep(LIFETIME - MARGIN + secs(1)).await;
+    let leader = {
+        let (manager, key, refresh) = (manager.clone(), key.clone(), refresher.refresh());
+        tokio::spawn(async move { manager.get_or_refresh(&key, refresh).await })
+    };
+    until_calls(&refresher, 2).await;
+    let value = manager.get_or_refresh(&key, refresher.refresh()).await;
+    assert_eq!(value.unwrap(), "token-1", "served while refreshing");
+
+    // WeChat rejects it meanwhile: from now on callers wait for the new one.
+    manager.invalidate_if_equals(&key, "token-1").await.unwrap();
+    let value = manager.get_or_refresh(&key, refresher.refresh()).await;
+    assert_eq!(value.unwrap(), "token-2");
+    assert_eq!(leader.await.unwrap().unwrap(), "token-2");
+    assert_eq!(refresher.calls(), 2);
+}

@@ -343,8 +343,9 @@ enum Outcome {
 enum State {
     /// The leader is at work.
     Pending,
-    /// The leader refreshes a token that is still valid: take it.
-    Serving(String),
+    /// The leader refreshes a token that is still valid: take it
+    /// ([`Running::serving`], unless it was revoked since).
+    Serving,
     /// The leader is done.
     Done(Arc<Outcome>),
 }
@@ -355,11 +356,39 @@ struct Flight {
     running: Mutex<Option<Running>>,
 }
 
-/// A running attempt: where its state is published, and until when its
-/// leader may take.
+/// A running attempt: where its state is published, until when its leader
+/// may take, and the still-valid token served meanwhile.
 struct Running {
     state: watch::Receiver<State>,
     deadline: tokio::time::Instant,
+    /// Dropped when that token is invalidated (WeChat rejected it): the
+    /// callers then wait for the new one.
+    serving: Option<String>,
+}
+
+impl Flight {
+    /// The token served while the running attempt refreshes, if any.
+    fn serving(&self) -> Option<String> {
+        lock(&self.running)
+            .as_ref()
+            .and_then(|running| running.serving.clone())
+    }
+}
+
+/// How a leader tells its waiters what it serves meanwhile.
+struct Publisher<'a> {
+    flight: &'a Flight,
+    state: &'a watch::Sender<State>,
+}
+
+impl Publisher<'_> {
+    /// Serves `value`, still valid, to the callers while the leader refreshes.
+    fn serve(&self, value: &str) {
+        if let Some(running) = lock(&self.flight.running).as_mut() {
+            running.serving = Some(value.to_owned());
+        }
+        self.state.send_replace(State::Serving);
+    }
 }
 
 enum Role {
@@ -546,6 +575,7 @@ impl TokenManager {
                         *running = Some(Running {
                             state: receiver,
                             deadline: deadline_after(settings.leader_limit()),
+                            serving: None,
                         });
                         Role::Lead(sender)
                     }
@@ -557,7 +587,13 @@ impl TokenManager {
                     let deadline = own_deadline.max(leader_deadline);
                     let state = match tokio::time::timeout_at(
                         deadline,
-                        receiver.wait_for(|state| !matches!(state, State::Pending)),
+                        receiver.wait_for(|state| match state {
+                            State::Pending => false,
+                            // The served token may have been revoked: then
+                            // wait for the outcome.
+                            State::Serving => flight.serving().is_some(),
+                            State::Done(_) => true,
+                        }),
                     )
                     .await
                     {
@@ -567,7 +603,11 @@ impl TokenManager {
                         Ok(Err(_)) => continue,
                     };
                     match state {
-                        State::Serving(value) => return Ok(value),
+                        State::Serving => match flight.serving() {
+                            Some(value) => return Ok(value),
+                            // Revoked just now: wait again.
+                            None => continue,
+                        },
                         State::Done(outcome) => {
                             return match &*outcome {
                                 Outcome::Value(value) => Ok(value.clone()),
@@ -584,9 +624,13 @@ impl TokenManager {
                         flight: &flight,
                     };
                     // The previous leader may have finished since our miss.
+                    let publisher = Publisher {
+                        flight: &flight,
+                        state: &sender,
+                    };
                     let result = match self.cached(key) {
                         Some(value) => Ok(value),
-                        None => self.fetch_or_refresh(key, refresh, &sender).await,
+                        None => self.fetch_or_refresh(key, refresh, &publisher).await,
                     };
                     let outcome = match &result {
                         Ok(value) => Outcome::Value(value.clone()),
@@ -604,7 +648,7 @@ impl TokenManager {
         &self,
         key: &TokenKey,
         refresh: F,
-        state: &watch::Sender<State>,
+        publisher: &Publisher<'_>,
     ) -> Result<String>
     where
         F: FnOnce() -> Fut,
@@ -616,7 +660,7 @@ impl TokenManager {
         let mut still_valid = match self.from_store(key).await? {
             Judged::Fresh(value) => return Ok(value),
             Judged::Due(value) => {
-                state.send_replace(State::Serving(value.clone()));
+                publisher.serve(&value);
                 Some(value)
             }
             Judged::Missing => None,
@@ -836,15 +880,23 @@ impl TokenManager {
         true
     }
 
-    /// Drops the local copy of `key` (only if it is `only_if` when given).
-    /// Returns whether one was dropped.
+    /// Drops the local copy of `key` (only if it is `only_if` when given),
+    /// and stops a running refresh from serving it. Returns whether a local
+    /// copy was dropped.
     fn forget_local(&self, key: &TokenKey, only_if: Option<&str>) -> bool {
+        let matches = |value: &str| only_if.is_none_or(|stale| stale == value);
+        if let Some(flight) = lock(&self.inner.flights).get(key)
+            && let Some(running) = lock(&flight.running).as_mut()
+            && running.serving.as_deref().is_some_and(matches)
+        {
+            running.serving = None;
+        }
         let mut cache = self
             .inner
             .cache
             .write()
             .unwrap_or_else(PoisonError::into_inner);
-        if only_if.is_none_or(|stale| cache.get(key).is_some_and(|c| c.value == stale)) {
+        if cache.get(key).is_some_and(|c| matches(&c.value)) {
             return cache.remove(key).is_some();
         }
         false
