@@ -657,7 +657,7 @@ impl TokenManager {
         let settings = self.inner.settings;
         let store = &self.inner.store;
         // A token that is due but still valid is served while we refresh it.
-        let mut still_valid = match self.from_store(key).await? {
+        let mut still_valid = match self.read_store(key).await? {
             Judged::Fresh(value) => return Ok(value),
             Judged::Due(value) => {
                 publisher.serve(&value);
@@ -679,7 +679,7 @@ impl TokenManager {
                 };
                 // Another process may have refreshed (or invalidated) it
                 // just before we got the lease.
-                match self.from_store(key).await {
+                match self.read_store(key).await {
                     Ok(Judged::Fresh(value)) => {
                         lease.release().await;
                         return Ok(value);
@@ -729,7 +729,7 @@ impl TokenManager {
             }
             tokio::time::sleep(pause.min(deadline - now)).await;
             pause = pause.saturating_mul(2).min(settings.max_pause());
-            match self.from_store(key).await? {
+            match self.read_store(key).await? {
                 Judged::Fresh(value) | Judged::Due(value) => return Ok(value),
                 Judged::Missing => {}
             }
@@ -807,7 +807,7 @@ impl TokenManager {
 
     /// The store's token, judged by this process's plan, and remembered
     /// locally if it may be served.
-    async fn from_store(&self, key: &TokenKey) -> Result<Judged> {
+    async fn read_store(&self, key: &TokenKey) -> Result<Judged> {
         let Some(stored) = self.inner.store.get(key).await? else {
             return Ok(Judged::Missing);
         };
@@ -826,10 +826,12 @@ impl TokenManager {
 
     /// Until when a token refreshed at `refresh_at` is served from memory.
     fn serve_until(&self, refresh_at: Option<Instant>, now: Instant) -> Option<Instant> {
-        let limit = match self.inner.settings.local_max_age {
-            None => None,
-            Some(max_age) => Some(now.checked_add(max_age).unwrap_or(now)),
-        };
+        // An age too large to represent means no limit.
+        let limit = self
+            .inner
+            .settings
+            .local_max_age
+            .and_then(|max_age| now.checked_add(max_age));
         earliest(refresh_at, limit)
     }
 
