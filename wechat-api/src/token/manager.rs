@@ -389,6 +389,14 @@ impl Publisher<'_> {
         }
         self.state.send_replace(State::Serving);
     }
+
+    /// Stops serving a token (it is gone from the store): the callers wait
+    /// for the outcome.
+    fn revoke(&self) {
+        if let Some(running) = lock(&self.flight.running).as_mut() {
+            running.serving = None;
+        }
+    }
 }
 
 enum Role {
@@ -623,11 +631,11 @@ impl TokenManager {
                         key,
                         flight: &flight,
                     };
-                    // The previous leader may have finished since our miss.
                     let publisher = Publisher {
                         flight: &flight,
                         state: &sender,
                     };
+                    // The previous leader may have finished since our miss.
                     let result = match self.cached(key) {
                         Some(value) => Ok(value),
                         None => self.fetch_or_refresh(key, refresh, &publisher).await,
@@ -684,8 +692,14 @@ impl TokenManager {
                         lease.release().await;
                         return Ok(value);
                     }
-                    Ok(Judged::Due(value)) => still_valid = Some(value),
-                    Ok(Judged::Missing) => still_valid = None,
+                    Ok(Judged::Due(value)) => {
+                        publisher.serve(&value);
+                        still_valid = Some(value);
+                    }
+                    Ok(Judged::Missing) => {
+                        publisher.revoke();
+                        still_valid = None;
+                    }
                     Err(error) => {
                         lease.release().await;
                         return Err(error);
