@@ -64,6 +64,16 @@ fn cases() -> Vec<Case> {
                 .component_token(component::ComponentTokenRequest::new("TICKET"))),
         },
         Case {
+            name: "start_push_ticket",
+            module: "component",
+            as_authorizer: false,
+            query: vec![],
+            body: Some(
+                json!({"component_appid": COMPONENT_APPID, "component_secret": COMPONENT_SECRET}),
+            ),
+            call: call!(|c| c.component().start_push_ticket()),
+        },
+        Case {
             name: "create_preauthcode",
             module: "component",
             as_authorizer: false,

@@ -168,11 +168,16 @@ pub enum Error {
     /// No component_verify_ticket has been stored yet, so no
     /// component_access_token can be fetched.
     #[error(
-        "no component_verify_ticket stored for component `{component_appid}`: wire the push endpoint (decrypt the callback and store the ticket) and wait for WeChat's next push (every 10 minutes)"
+        "no component_verify_ticket stored for component `{component_appid}`: {}",
+        ticket_missing_hint(*.push_requested)
     )]
     TicketMissing {
         /// The component appid whose ticket is missing.
         component_appid: String,
+        /// Whether WeChat was asked, within the last minute, to push one
+        /// (`api_start_push_ticket`, by this or another instance sharing the
+        /// token store): it should reach the push endpoint shortly.
+        push_requested: bool,
     },
 
     /// No authorizer_refresh_token is stored for this authorizer: it was never
@@ -202,6 +207,15 @@ pub enum Error {
     /// Waiting for a token refresh done by another caller or process took too long.
     #[error("timed out after {0:?} waiting for a token refresh")]
     Timeout(std::time::Duration),
+}
+
+/// What to do about a missing verify ticket.
+fn ticket_missing_hint(push_requested: bool) -> &'static str {
+    if push_requested {
+        "WeChat was asked to push one (api_start_push_ticket); it arrives at the push endpoint, which must decrypt the callback and store the ticket, then retry"
+    } else {
+        "wire the push endpoint (decrypt the callback and store the ticket) and wait for WeChat's next push (every 10 minutes)"
+    }
 }
 
 impl Error {
