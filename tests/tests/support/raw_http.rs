@@ -64,7 +64,11 @@ pub async fn start(answer: Answer) -> RawServer {
     RawServer { addr, written }
 }
 
-async fn serve(mut stream: TcpStream, answer: Answer, written: Arc<AtomicU64>) -> std::io::Result<()> {
+async fn serve(
+    mut stream: TcpStream,
+    answer: Answer,
+    written: Arc<AtomicU64>,
+) -> std::io::Result<()> {
     read_request_head(&mut stream).await?;
     match answer {
         Answer::Chunked {
