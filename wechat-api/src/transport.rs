@@ -69,6 +69,9 @@ async fn exchange(client: &Client, call: Call<'_>) -> Result<Answer> {
                         code = e.api_code(),
                         "token rejected; refreshing and retrying once"
                     );
+                    // no longer cached, but an echo of it may come back
+                    // from the refresh or the retry: still masked
+                    client.retire_token(&token);
                     client.invalidate_credential(credential, &token).await?;
                     let token = client.credential(credential).await?;
                     let received = request.attempt(client, Some(&token)).await;
