@@ -2,7 +2,8 @@
 //! `media_limit` fail with `Error::AnswerTooLarge` naming the endpoint and
 //! the limit, whether the size is announced (`Content-Length`, refused
 //! before reading) or found while streaming; answers within the limit, up
-//! to exactly the limit, are read whole.
+//! to exactly the limit, are read whole. Of an error page only the start
+//! is read, whatever its size: the error is the status, not the size.
 
 #[path = "support/raw_http.rs"]
 mod raw_http;
@@ -180,4 +181,31 @@ async fn the_default_limits_apply_without_settings() {
         .build()
         .expect("client");
     assert_too_large(get_json(&client).await, "get_big_list", 4 << 20);
+}
+
+#[tokio::test]
+async fn an_endless_error_page_is_a_status_error() {
+    let server = raw_http::start_with_status(
+        502,
+        Answer::Chunked {
+            content_type: "text/html",
+            chunk: b"<p>Bad Gateway</p>".repeat(1000),
+            count: None,
+        },
+    )
+    .await;
+    let client = client_on(&server.uri(), 1024, 1024);
+    for e in [
+        get_json(&client).await.map(drop),
+        get_file(&client).await.map(drop),
+    ] {
+        match e {
+            Err(Error::Status {
+                status: 502,
+                snippet,
+                ..
+            }) => assert!(snippet.starts_with("<p>Bad Gateway</p>"), "{snippet}"),
+            other => panic!("expected a status error, got {other:?}"),
+        }
+    }
 }

@@ -158,11 +158,16 @@ impl Request {
         let status = answer.status().as_u16();
         let content_type = header(answer.headers(), CONTENT_TYPE);
         let disposition = header(answer.headers(), CONTENT_DISPOSITION);
-        let limit = match self.target.answer {
-            AnswerKind::Json => client.inner.limits.answer,
-            AnswerKind::Media | AnswerKind::MediaOrJson => client.inner.limits.media,
+        let body = if (200..300).contains(&status) {
+            let limit = match self.target.answer {
+                AnswerKind::Json => client.inner.limits.answer,
+                AnswerKind::Media | AnswerKind::MediaOrJson => client.inner.limits.media,
+            };
+            limits::read_body(answer, limit, &self.target.name).await?
+        } else {
+            // an error page is only quoted: its start is all that is read
+            limits::read_start(answer, limits::ERROR_PAGE_BYTES, &self.target.name).await?
         };
-        let body = limits::read_body(answer, limit, &self.target.name).await?;
         tracing::debug!(status, bytes = body.len(), "answer");
         self.check(
             client,

@@ -47,8 +47,13 @@ impl RawServer {
     }
 }
 
-/// Starts a server answering every request with `answer`.
+/// Starts a server answering every request with `answer`, status 200.
 pub async fn start(answer: Answer) -> RawServer {
+    start_with_status(200, answer).await
+}
+
+/// Starts a server answering every request with `status` and `answer`.
+pub async fn start_with_status(status: u16, answer: Answer) -> RawServer {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("local addr");
     let written = Arc::new(AtomicU64::new(0));
@@ -58,7 +63,7 @@ pub async fn start(answer: Answer) -> RawServer {
             let answer = answer.clone();
             let counter = Arc::clone(&counter);
             // a connection that fails (the client hung up) just ends
-            tokio::spawn(async move { drop(serve(stream, answer, counter).await) });
+            tokio::spawn(async move { drop(serve(stream, status, answer, counter).await) });
         }
     });
     RawServer { addr, written }
@@ -66,6 +71,7 @@ pub async fn start(answer: Answer) -> RawServer {
 
 async fn serve(
     mut stream: TcpStream,
+    status: u16,
     answer: Answer,
     written: Arc<AtomicU64>,
 ) -> std::io::Result<()> {
@@ -77,7 +83,7 @@ async fn serve(
             count,
         } => {
             let head = format!(
-                "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nTransfer-Encoding: chunked\r\n\r\n"
+                "HTTP/1.1 {status} Status\r\nContent-Type: {content_type}\r\nTransfer-Encoding: chunked\r\n\r\n"
             );
             stream.write_all(head.as_bytes()).await?;
             let mut framed = format!("{:x}\r\n", chunk.len()).into_bytes();
@@ -97,7 +103,7 @@ async fn serve(
             body,
         } => {
             let head = format!(
-                "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {content_length}\r\n\r\n"
+                "HTTP/1.1 {status} Status\r\nContent-Type: {content_type}\r\nContent-Length: {content_length}\r\n\r\n"
             );
             stream.write_all(head.as_bytes()).await?;
             stream.write_all(&body).await?;
