@@ -9,7 +9,7 @@
 //! came back is redacted with the secrets this call knows.
 
 use bytes::Bytes;
-use reqwest::header::{CONTENT_DISPOSITION, CONTENT_TYPE, HeaderMap, HeaderName};
+use reqwest::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use tracing::Instrument;
 use url::Url;
 
@@ -156,8 +156,8 @@ impl Request {
             source: std::sync::Arc::new(source.without_url()),
         })?;
         let status = answer.status().as_u16();
-        let content_type = header(answer.headers(), CONTENT_TYPE);
-        let disposition = header(answer.headers(), CONTENT_DISPOSITION);
+        let content_type = answer.headers().get(CONTENT_TYPE).cloned();
+        let disposition = answer.headers().get(CONTENT_DISPOSITION).cloned();
         let body = if (200..300).contains(&status) {
             let limit = match self.target.answer {
                 AnswerKind::Json => client.inner.limits.answer,
@@ -223,7 +223,7 @@ impl Request {
                 snippet: redact::snippet(&received.body, &secrets()),
             });
         }
-        let content_type = received.content_type.as_deref();
+        let content_type = received.content_type();
         let json = match self.target.answer {
             AnswerKind::Json => true,
             AnswerKind::Media | AnswerKind::MediaOrJson => {
@@ -257,13 +257,6 @@ impl Request {
             }),
         }
     }
-}
-
-fn header(headers: &HeaderMap, name: HeaderName) -> Option<String> {
-    headers
-        .get(name)
-        .and_then(|value| value.to_str().ok())
-        .map(str::to_owned)
 }
 
 /// A call that was answered: kept with its [`Answer`] so that an error made
