@@ -463,10 +463,7 @@ async fn bad_upstream_answers_are_typed_errors() {
             "secret leaked: {text}"
         );
         match (kind, &err) {
-            (
-                "decode",
-                Error::Decode { endpoint, .. },
-            ) if endpoint == "token" => {}
+            ("decode", Error::Decode { endpoint, .. }) if endpoint == "token" => {}
             (
                 "status",
                 Error::Status {

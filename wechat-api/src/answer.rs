@@ -10,6 +10,7 @@
 use std::fmt;
 
 use bytes::Bytes;
+use reqwest::header::HeaderValue;
 use serde::Deserialize;
 use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 
@@ -27,11 +28,22 @@ pub struct Answer {
 /// What came back over HTTP.
 pub(crate) struct Received {
     pub(crate) status: u16,
-    pub(crate) content_type: Option<String>,
-    pub(crate) disposition: Option<String>,
+    pub(crate) content_type: Option<HeaderValue>,
+    pub(crate) disposition: Option<HeaderValue>,
     pub(crate) body: Bytes,
     /// Whether the body is a JSON object (its `errcode` was checked).
     pub(crate) json: bool,
+}
+
+impl Received {
+    /// The `Content-Type`, if it is text.
+    pub(crate) fn content_type(&self) -> Option<&str> {
+        text(self.content_type.as_ref())
+    }
+}
+
+fn text(header: Option<&HeaderValue>) -> Option<&str> {
+    header.and_then(|value| value.to_str().ok())
 }
 
 impl Answer {
@@ -74,8 +86,10 @@ impl Answer {
             ..
         } = self.received;
         Media {
-            content_type: content_type.unwrap_or_else(|| "application/octet-stream".to_owned()),
-            filename: disposition.as_deref().and_then(disposition_filename),
+            content_type: text(content_type.as_ref())
+                .unwrap_or("application/octet-stream")
+                .to_owned(),
+            filename: text(disposition.as_ref()).and_then(disposition_filename),
             bytes: body,
         }
     }

@@ -1,8 +1,8 @@
 //! The [`Client`]: configuration, HTTP, token management, and the one code
 //! path every generated method goes through.
 
-use std::collections::HashMap;
-use std::sync::Arc;
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use serde::Serialize;
@@ -73,7 +73,13 @@ pub(crate) struct Inner {
     pub(crate) tokens: TokenManager,
     pub(crate) keys: OwnKeys,
     pub(crate) limits: Limits,
+    /// The last tokens WeChat rejected, no longer cached but still masked
+    /// in errors: an echo of one may come back from its refresh.
+    retired: Mutex<VecDeque<String>>,
 }
+
+/// How many rejected tokens a client keeps masking.
+const RETIRED_TOKENS: usize = 16;
 
 /// How a call authenticates; chosen on the module handle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -202,9 +208,8 @@ impl Client {
         transport::send(self, call).await?.json()
     }
 
-    /// The secrets of the configuration and the managed tokens of this
-    /// client (its own, and those of the authorizer it acts for), to be
-    /// masked in the text of errors.
+    /// The secrets of the configuration and every token the token manager
+    /// holds a local copy of, to be masked in the text of errors.
     pub(crate) fn known_secrets(&self) -> KnownSecrets {
         use secrecy::ExposeSecret;
         let mut known = KnownSecrets::default();
@@ -222,21 +227,30 @@ impl Client {
         {
             known.add(secret.expose_secret());
         }
-        let keys = &self.inner.keys;
-        let acting = self.authorizer.as_deref();
-        let managed = [
-            keys.component_access_token.as_ref(),
-            keys.access_token.as_ref(),
-            keys.jsapi_ticket.as_ref(),
-            acting.and_then(|a| a.access_token.as_ref()),
-            acting.map(|a| &a.jsapi_ticket),
-        ];
-        for key in managed.into_iter().flatten() {
-            if let Some(token) = self.inner.tokens.local_copy(key) {
-                known.add(&token);
-            }
+        for token in self.inner.tokens.local_values() {
+            known.add(&token);
+        }
+        let retired = self.inner.retired.lock();
+        for token in retired.unwrap_or_else(PoisonError::into_inner).iter() {
+            known.add(token);
         }
         known
+    }
+
+    /// Keeps masking `token` (just rejected by WeChat) after it is dropped
+    /// from the cache.
+    pub(crate) fn retire_token(&self, token: &str) {
+        let mut retired = self
+            .inner
+            .retired
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if !retired.iter().any(|t| t == token) {
+            if retired.len() == RETIRED_TOKENS {
+                retired.pop_front();
+            }
+            retired.push_back(token.to_owned());
+        }
     }
 }
 
@@ -378,6 +392,7 @@ impl ClientBuilder {
                 tokens,
                 keys,
                 limits: self.limits,
+                retired: Mutex::default(),
             }),
             authorizer: None,
         })

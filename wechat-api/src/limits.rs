@@ -1,7 +1,8 @@
 //! How much the client reads: answers are read up to a limit (one for JSON,
 //! a larger one for media), checked against `Content-Length` before reading
 //! and counted while reading, so an endless or huge answer costs at most the
-//! limit in memory.
+//! limit in memory. Of an error page (a non-2xx answer) only the start that
+//! an error quotes is read.
 
 use bytes::{Bytes, BytesMut};
 
@@ -14,6 +15,10 @@ pub const DEFAULT_ANSWER_LIMIT: u64 = 4 << 20;
 /// Default limit of a media answer and of a file to upload: 32 MiB (WeChat
 /// takes videos of up to 20 MB).
 pub const DEFAULT_MEDIA_LIMIT: u64 = 32 << 20;
+
+/// How much of a non-2xx answer is read: enough for the start an error
+/// quotes, whatever the size of the error page.
+pub(crate) const ERROR_PAGE_BYTES: usize = 64 << 10;
 
 /// The limits of one client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,15 +50,12 @@ pub(crate) async fn read_body(
         endpoint: endpoint.clone(),
         limit,
     };
-    let http_error = |source: reqwest::Error| Error::Http {
-        endpoint: endpoint.clone(),
-        source: std::sync::Arc::new(source.without_url()),
-    };
     let announced = response.content_length();
     if announced.is_some_and(|length| length > limit) {
         return Err(too_large());
     }
     // one chunk (the usual small answer) is kept as is, without a copy
+    let http_error = |source| http_error(source, endpoint);
     let Some(first) = response.chunk().await.map_err(http_error)? else {
         return Ok(Bytes::new());
     };
@@ -78,4 +80,32 @@ pub(crate) async fn read_body(
         next = response.chunk().await.map_err(http_error)?;
     }
     Ok(body.freeze())
+}
+
+/// The first `max` bytes of the body of `response` (all of it if shorter);
+/// the rest is not read.
+pub(crate) async fn read_start(
+    mut response: reqwest::Response,
+    max: usize,
+    endpoint: &CallName,
+) -> Result<Bytes> {
+    let mut start = BytesMut::new();
+    while start.len() < max {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                let take = chunk.len().min(max - start.len());
+                start.extend_from_slice(&chunk[..take]);
+            }
+            Ok(None) => break,
+            Err(source) => return Err(http_error(source, endpoint)),
+        }
+    }
+    Ok(start.freeze())
+}
+
+fn http_error(source: reqwest::Error, endpoint: &CallName) -> Error {
+    Error::Http {
+        endpoint: endpoint.clone(),
+        source: std::sync::Arc::new(source.without_url()),
+    }
 }

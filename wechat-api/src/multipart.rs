@@ -123,7 +123,7 @@ async fn load_file(upload: Upload, limit: u64) -> std::result::Result<LoadedPart
         Some(given) => given
             .parse::<mime::Mime>()
             .map_err(|_| format!("`{given}` is not a content type"))?,
-        None => mime_guess::from_path(&filename).first_or_octet_stream(),
+        None => crate::media::guess_content_type(&filename),
     };
     let too_large = || format!("`{filename}` is larger than the media limit of {limit} bytes");
     let bytes = match source {

@@ -9,7 +9,7 @@
 //! came back is redacted with the secrets this call knows.
 
 use bytes::Bytes;
-use reqwest::header::{CONTENT_DISPOSITION, CONTENT_TYPE, HeaderMap, HeaderName};
+use reqwest::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use tracing::Instrument;
 use url::Url;
 
@@ -69,6 +69,9 @@ async fn exchange(client: &Client, call: Call<'_>) -> Result<Answer> {
                         code = e.api_code(),
                         "token rejected; refreshing and retrying once"
                     );
+                    // no longer cached, but an echo of it may come back
+                    // from the refresh or the retry: still masked
+                    client.retire_token(&token);
                     client.invalidate_credential(credential, &token).await?;
                     let token = client.credential(credential).await?;
                     let received = request.attempt(client, Some(&token)).await;
@@ -153,13 +156,18 @@ impl Request {
             source: std::sync::Arc::new(source.without_url()),
         })?;
         let status = answer.status().as_u16();
-        let content_type = header(answer.headers(), CONTENT_TYPE);
-        let disposition = header(answer.headers(), CONTENT_DISPOSITION);
-        let limit = match self.target.answer {
-            AnswerKind::Json => client.inner.limits.answer,
-            AnswerKind::Media | AnswerKind::MediaOrJson => client.inner.limits.media,
+        let content_type = answer.headers().get(CONTENT_TYPE).cloned();
+        let disposition = answer.headers().get(CONTENT_DISPOSITION).cloned();
+        let body = if (200..300).contains(&status) {
+            let limit = match self.target.answer {
+                AnswerKind::Json => client.inner.limits.answer,
+                AnswerKind::Media | AnswerKind::MediaOrJson => client.inner.limits.media,
+            };
+            limits::read_body(answer, limit, &self.target.name).await?
+        } else {
+            // an error page is only quoted: its start is all that is read
+            limits::read_start(answer, limits::ERROR_PAGE_BYTES, &self.target.name).await?
         };
-        let body = limits::read_body(answer, limit, &self.target.name).await?;
         tracing::debug!(status, bytes = body.len(), "answer");
         self.check(
             client,
@@ -215,7 +223,7 @@ impl Request {
                 snippet: redact::snippet(&received.body, &secrets()),
             });
         }
-        let content_type = received.content_type.as_deref();
+        let content_type = received.content_type();
         let json = match self.target.answer {
             AnswerKind::Json => true,
             AnswerKind::Media | AnswerKind::MediaOrJson => {
@@ -249,13 +257,6 @@ impl Request {
             }),
         }
     }
-}
-
-fn header(headers: &HeaderMap, name: HeaderName) -> Option<String> {
-    headers
-        .get(name)
-        .and_then(|value| value.to_str().ok())
-        .map(str::to_owned)
 }
 
 /// A call that was answered: kept with its [`Answer`] so that an error made

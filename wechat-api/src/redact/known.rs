@@ -5,28 +5,29 @@
 //! case, byte by byte, so partly encoded forms match too), JSON-escaped
 //! (`\/`, `\u0040`) or HTML-escaped (`&amp;`, `&#64;`, `&#x40;`).
 
+use std::collections::HashSet;
+
 use super::shapes::MASK;
 
 /// Values shorter than this are not searched for: no real secret is that
 /// short, and masking them would garble every snippet.
 pub(crate) const MIN_SECRET_CHARS: usize = 6;
 
-/// The longest form one byte of a secret can take in the text
-/// (`%25HH`, `&#xHH;`, `\u00HH`).
-pub(crate) const MAX_ENCODED_BYTE: usize = 6;
+/// The longest form one byte of a secret can take in the text (an HTML
+/// entity with leading zeros, `&#x00040;`).
+pub(crate) const MAX_ENCODED_BYTE: usize = 10;
 
 /// The secret values one call knows.
 #[derive(Default)]
 pub(crate) struct KnownSecrets {
-    values: Vec<String>,
+    values: HashSet<String>,
 }
 
 impl KnownSecrets {
-    /// Adds `value` (ignored when shorter than [`MIN_SECRET_CHARS`] or
-    /// already known).
+    /// Adds `value` (ignored when shorter than [`MIN_SECRET_CHARS`]).
     pub(crate) fn add(&mut self, value: &str) {
-        if value.chars().count() >= MIN_SECRET_CHARS && !self.values.iter().any(|v| v == value) {
-            self.values.push(value.to_owned());
+        if value.chars().count() >= MIN_SECRET_CHARS && !self.values.contains(value) {
+            self.values.insert(value.to_owned());
         }
     }
 
@@ -38,16 +39,26 @@ impl KnownSecrets {
     /// `text` up to byte `limit` (a char boundary), with every occurrence
     /// of a known value that starts before `limit` replaced by [`MASK`],
     /// also where the occurrence runs past `limit`.
+    ///
+    /// Values are looked up by the byte the text at each position stands
+    /// for, so thousands of known values (a platform's authorizer tokens)
+    /// cost little more than a few.
     pub(crate) fn mask(&self, text: &str, limit: usize) -> String {
+        let mut by_first_byte: Vec<Vec<&[u8]>> = vec![Vec::new(); 256];
+        for value in &self.values {
+            if let Some(&first) = value.as_bytes().first() {
+                by_first_byte[usize::from(first)].push(value.as_bytes());
+            }
+        }
         let bytes = text.as_bytes();
         let mut out = String::with_capacity(limit);
         let mut copied = 0;
         let mut i = 0;
         while i < limit {
-            let longest = self
-                .values
-                .iter()
-                .filter_map(|value| encoded_len_at(bytes, i, value.as_bytes()))
+            let longest = first_bytes_at(bytes, i)
+                .into_iter()
+                .flat_map(|first| &by_first_byte[usize::from(first)])
+                .filter_map(|value| encoded_len_at(bytes, i, value))
                 .max();
             match longest {
                 Some(len) => {
@@ -68,21 +79,26 @@ impl KnownSecrets {
     }
 }
 
+/// The bytes the text at `at` can stand for: itself, or what the escape
+/// starting there encodes.
+fn first_bytes_at(text: &[u8], at: usize) -> Vec<u8> {
+    decodings(text, at)
+        .into_iter()
+        .map(|(byte, _)| byte)
+        .collect()
+}
+
 /// The length of the longest encoded form of `secret` found at `at`.
 ///
 /// Tracks every position an encoded prefix can end at (a `%` of the secret
 /// can be `%` or `%25`), so the search never backtracks.
 fn encoded_len_at(text: &[u8], at: usize, secret: &[u8]) -> Option<usize> {
-    let first = *text.get(at)?;
-    if secret.first() != Some(&first) && !matches!(first, b'%' | b'\\' | b'&' | b'+') {
-        return None;
-    }
     let mut ends = vec![at];
     for &byte in secret {
         let mut next = Vec::with_capacity(ends.len());
         for &end in &ends {
-            for len in unit_lens(text, end, byte) {
-                if !next.contains(&(end + len)) {
+            for (decoded, len) in decodings(text, end) {
+                if decoded == byte && !next.contains(&(end + len)) {
                     next.push(end + len);
                 }
             }
@@ -95,59 +111,92 @@ fn encoded_len_at(text: &[u8], at: usize, secret: &[u8]) -> Option<usize> {
     ends.into_iter().max().map(|end| end - at)
 }
 
-/// The lengths of the forms of `byte` found at `at`.
-fn unit_lens(text: &[u8], at: usize, byte: u8) -> Vec<usize> {
+/// Every byte the text at `at` can stand for, with the length of its form:
+/// the byte itself; `%HH` and `%25HH` (URL-encoded once or twice, hex in
+/// either case); `+` for a space; the JSON escapes `\/`, `\\`, `\"` and
+/// `\u00HH`, also escaped again (`\\u00HH`); the HTML entities `&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`,
+/// `&#DD;` and `&#xHH;`.
+fn decodings(text: &[u8], at: usize) -> Vec<(u8, usize)> {
     let Some(rest) = text.get(at..) else {
         return Vec::new();
     };
-    let mut lens = Vec::new();
-    if rest.first() == Some(&byte) {
-        lens.push(1);
-    }
-    let hex = [HEX[usize::from(byte >> 4)], HEX[usize::from(byte & 0xf)]];
-    // URL-encoded once or twice: %HH, %25HH
-    for prefix in [&b"%"[..], b"%25"] {
-        if starts_with_ci(rest, prefix) && starts_with_ci(&rest[prefix.len()..], &hex) {
-            lens.push(prefix.len() + 2);
-        }
-    }
-    if byte == b' ' && rest.first() == Some(&b'+') {
-        lens.push(1);
-    }
-    if byte.is_ascii() {
-        let json = [b'\\', b'u', b'0', b'0', hex[0], hex[1]];
-        let html_hex = [b'&', b'#', b'x', hex[0], hex[1], b';'];
-        let html_dec = format!("&#{byte};");
-        for form in [&json[..], &html_hex, html_dec.as_bytes()] {
-            if starts_with_ci(rest, form) {
-                lens.push(form.len());
+    let Some(&first) = rest.first() else {
+        return Vec::new();
+    };
+    let mut found = vec![(first, 1)];
+    match first {
+        b'%' => {
+            if let Some(byte) = hex_byte(&rest[1..]) {
+                found.push((byte, 3));
+                if byte == b'%'
+                    && let Some(inner) = rest.get(3..).and_then(hex_byte)
+                {
+                    found.push((inner, 5));
+                }
             }
         }
-        let named: &[u8] = match byte {
-            b'/' => b"\\/",
-            b'"' => b"\\\"",
-            b'\\' => b"\\\\",
-            b'&' => b"&amp;",
-            b'<' => b"&lt;",
-            b'>' => b"&gt;",
-            _ => b"",
-        };
-        if !named.is_empty() && rest.starts_with(named) {
-            lens.push(named.len());
+        b'+' => found.push((b' ', 1)),
+        b'\\' => {
+            // JSON escapes, also escaped again (JSON in a JSON string):
+            // `\u0040`, `\\u0040`, `\/`, `\\/`
+            let slashes = rest.iter().take(8).take_while(|&&b| b == b'\\').count();
+            let after = &rest[slashes..];
+            match after.first() {
+                Some(&c @ (b'/' | b'"')) => found.push((c, slashes + 1)),
+                Some(b'u') => {
+                    let code = after.get(1..5).and_then(|hex| {
+                        let hex = std::str::from_utf8(hex).ok()?;
+                        u8::from_str_radix(hex.strip_prefix("00")?, 16).ok()
+                    });
+                    if let Some(byte) = code.filter(u8::is_ascii) {
+                        found.push((byte, slashes + 5));
+                    }
+                }
+                _ => {}
+            }
+            if slashes >= 2 {
+                found.push((b'\\', 2));
+            }
+            if slashes >= 4 {
+                found.push((b'\\', 4));
+            }
         }
-        if byte == b'"' && rest.starts_with(b"&quot;") {
-            lens.push(6);
+        b'&' => {
+            let end = rest.iter().take(10).position(|&b| b == b';');
+            if let Some(end) = end {
+                let entity = &rest[1..end];
+                let byte = match entity {
+                    b"amp" => Some(u32::from(b'&')),
+                    b"lt" => Some(u32::from(b'<')),
+                    b"gt" => Some(u32::from(b'>')),
+                    b"quot" => Some(u32::from(b'"')),
+                    b"apos" => Some(u32::from(b'\'')),
+                    [b'#', b'x' | b'X', hex @ ..] => std::str::from_utf8(hex)
+                        .ok()
+                        .and_then(|h| u32::from_str_radix(h, 16).ok()),
+                    [b'#', decimal @ ..] => std::str::from_utf8(decimal)
+                        .ok()
+                        .and_then(|d| d.parse::<u32>().ok()),
+                    _ => None,
+                }
+                .and_then(|code| u8::try_from(code).ok())
+                .filter(u8::is_ascii);
+                if let Some(byte) = byte {
+                    found.push((byte, end + 1));
+                }
+            }
         }
+        _ => {}
     }
-    lens
+    found
 }
 
-const HEX: &[u8; 16] = b"0123456789ABCDEF";
-
-fn starts_with_ci(bytes: &[u8], prefix: &[u8]) -> bool {
-    bytes
-        .get(..prefix.len())
-        .is_some_and(|s| s.eq_ignore_ascii_case(prefix))
+/// The byte `HH` (either case) at the start of `hex`.
+fn hex_byte(hex: &[u8]) -> Option<u8> {
+    let digit = |b: u8| (b as char).to_digit(16);
+    let high = digit(*hex.first()?)?;
+    let low = digit(*hex.get(1)?)?;
+    u8::try_from(high * 16 + low).ok()
 }
 
 #[cfg(test)]
@@ -171,6 +220,7 @@ mod tests {
             "ticket%40%40%40x%2fy+z",
             "ticket%2540%2540%2540x%252Fy%2520z",
             "ticket\\u0040@@x\\/y z",
+            "ticket\\\\u0040@@x\\\\/y z",
             "ticket&#64;&#x40;@x/y z",
             "xxABCDEFGHxx",
         ] {
@@ -195,6 +245,23 @@ mod tests {
         let k = known(&["abc", ""]);
         assert_eq!(k.longest(), 0);
         assert_eq!(k.mask("abc", 3), "abc");
+    }
+
+    #[test]
+    fn thousands_of_values_are_all_found() {
+        let values: Vec<String> = (0..5000).map(|i| format!("tok@{i:05}-xyz")).collect();
+        let mut k = KnownSecrets::default();
+        values.iter().for_each(|v| k.add(v));
+        let text = format!(
+            "a {} b tok%40{}-xyz c &#x0040; {}",
+            values[17],
+            "04321",
+            values[4999].replace('@', "&#00064;")
+        );
+        assert_eq!(
+            k.mask(&text, text.len()),
+            "a [redacted] b [redacted] c &#x0040; [redacted]"
+        );
     }
 
     #[test]

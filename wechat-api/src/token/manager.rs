@@ -1108,11 +1108,11 @@ impl TokenManager {
 }
 
 impl TokenManager {
-    /// The local copy of `key`, served or not, without touching the store:
-    /// the transport masks it in the text of errors.
-    pub(crate) fn local_copy(&self, key: &TokenKey) -> Option<String> {
+    /// Every local copy, served or not, without touching the store: the
+    /// transport masks them in the text of errors.
+    pub(crate) fn local_values(&self) -> Vec<String> {
         let cache = self.inner.cache.read();
         let cache = cache.unwrap_or_else(PoisonError::into_inner);
-        cache.get(key).map(|cached| cached.value.clone())
+        cache.values().map(|cached| cached.value.clone()).collect()
     }
 }
