@@ -5,18 +5,14 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use url::Url;
 
-use crate::call::Call;
 use crate::config::Config;
-use crate::endpoint::{ConfigKey, Endpoint};
+use crate::endpoint::ConfigKey;
 use crate::error::{Error, Result};
 use crate::limits::Limits;
 use crate::redact::KnownSecrets;
 use crate::token::{DurableStore, MemoryStore, TokenKey, TokenManager, TokenStore};
-use crate::transport;
 
 /// Default timeout of one HTTP request.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
@@ -182,30 +178,6 @@ impl Client {
     /// The base URL set for `host` with [`ClientBuilder::base_url`], if any.
     pub(crate) fn base_url_override(&self, host: &str) -> Option<&Url> {
         self.inner.base_urls.get(host)
-    }
-
-    /// Runs one call of a generated method (the interface of the generator
-    /// before `Call`; kept until the generator moves to `Call` and `send`).
-    pub(crate) async fn execute<Q, B, R>(
-        &self,
-        endpoint: &'static Endpoint,
-        auth: Auth<'_>,
-        query: Option<&Q>,
-        body: Option<&B>,
-    ) -> Result<R>
-    where
-        Q: Serialize + ?Sized,
-        B: Serialize + ?Sized,
-        R: DeserializeOwned,
-    {
-        let mut call = Call::new(endpoint, auth);
-        if let Some(query) = query {
-            call = call.query(query)?;
-        }
-        if let Some(body) = body {
-            call = call.json(body)?;
-        }
-        transport::send(self, call).await?.json()
     }
 
     /// The secrets of the configuration and every token the token manager
