@@ -25,11 +25,19 @@ fn main() -> ExitCode {
             }
         }
     }
-    let borrowed: Vec<(&str, &str)> = sources.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
-    let errors = wechat_api_codegen::check(&borrowed, wechat_api_codegen::Options { internal: true });
+    let borrowed: Vec<(&str, &str)> = sources
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let errors =
+        wechat_api_codegen::check(&borrowed, wechat_api_codegen::Options { internal: true });
     for e in &errors {
         println!("{e}");
     }
     println!("{} file(s), {} error(s)", sources.len(), errors.len());
-    if errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+    if errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }

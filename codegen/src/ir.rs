@@ -259,7 +259,9 @@ impl Endpoint {
 
     /// Whether the body is multipart.
     pub fn is_multipart(&self) -> bool {
-        self.params.iter().any(|p| p.location == Location::Multipart)
+        self.params
+            .iter()
+            .any(|p| p.location == Location::Multipart)
     }
 
     /// Whether the answer has a JSON response struct.

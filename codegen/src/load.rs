@@ -26,7 +26,10 @@ pub fn load_dir(dir: &Path) -> (Vec<Loaded>, Vec<SpecError>) {
         Err(e) => {
             return (
                 Vec::new(),
-                vec![SpecError::file(dir, format!("cannot read the spec directory: {e}"))],
+                vec![SpecError::file(
+                    dir,
+                    format!("cannot read the spec directory: {e}"),
+                )],
             );
         }
     };
@@ -48,7 +51,10 @@ pub fn load_dir(dir: &Path) -> (Vec<Loaded>, Vec<SpecError>) {
         }
     }
     if paths.is_empty() && errors.is_empty() {
-        errors.push(SpecError::file(dir, "no *.yaml spec file in this directory"));
+        errors.push(SpecError::file(
+            dir,
+            "no *.yaml spec file in this directory",
+        ));
     }
     paths.sort();
     let base = dir.parent().unwrap_or(dir);

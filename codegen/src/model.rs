@@ -7,8 +7,8 @@
 
 use std::fmt;
 
-use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde_saphyr::Spanned;
 
 /// One `spec/*.yaml` file: a module of endpoints and the types it defines.
@@ -229,8 +229,8 @@ impl Visitor<'_> for ScalarVisitor {
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Scalar, E> {
-        let integer = i64::try_from(v)
-            .map_err(|_| E::custom("integer out of range (at most 2^63 - 1)"))?;
+        let integer =
+            i64::try_from(v).map_err(|_| E::custom("integer out of range (at most 2^63 - 1)"))?;
         self.visit_i64(integer)
     }
 

@@ -48,9 +48,7 @@ impl<'a> Sampler<'a> {
                 map.insert(key, self.value(inner, hint, depth + 1));
                 Value::Object(map)
             }
-            Ty::JsonString(inner) => {
-                Value::String(self.value(inner, hint, depth + 1).to_string())
-            }
+            Ty::JsonString(inner) => Value::String(self.value(inner, hint, depth + 1).to_string()),
             Ty::Named(r) => match self.api.find_type(&r.name) {
                 Some(TypeItem::Enum(e)) => match e.values.first() {
                     Some(v) if e.integer => Value::from(v.wire.parse::<i64>().unwrap_or_default()),
@@ -115,7 +113,11 @@ impl<'a> Sampler<'a> {
         if let Some(wire) = &variant.wire {
             map.insert(u.tag.clone(), Value::String(wire.clone()));
         }
-        let fields = match variant.ty.as_ref().and_then(|r| self.api.find_type(&r.name)) {
+        let fields = match variant
+            .ty
+            .as_ref()
+            .and_then(|r| self.api.find_type(&r.name))
+        {
             Some(TypeItem::Object(o)) => o.fields.clone(),
             _ => return,
         };
@@ -124,7 +126,10 @@ impl<'a> Sampler<'a> {
             UnionStyle::Sibling => {
                 let mut content = Map::new();
                 self.fields_into(&mut content, &fields, depth);
-                map.insert(variant.wire.clone().unwrap_or_default(), Value::Object(content));
+                map.insert(
+                    variant.wire.clone().unwrap_or_default(),
+                    Value::Object(content),
+                );
             }
         }
     }
@@ -139,7 +144,12 @@ pub fn restrict(api: &Api, example: &Map<String, Value>, fields: &[Field]) -> Ma
     out
 }
 
-fn restrict_into(api: &Api, object: &Map<String, Value>, fields: &[Field], out: &mut Map<String, Value>) {
+fn restrict_into(
+    api: &Api,
+    object: &Map<String, Value>,
+    fields: &[Field],
+    out: &mut Map<String, Value>,
+) {
     for field in fields {
         if field.flatten {
             if let Ty::Named(r) = &field.ty {
@@ -163,7 +173,10 @@ fn restrict_into(api: &Api, object: &Map<String, Value>, fields: &[Field], out: 
 fn restrict_value(api: &Api, value: &Value, ty: &Ty) -> Value {
     match (ty, value) {
         (Ty::List(inner), Value::Array(items)) => Value::Array(
-            items.iter().map(|item| restrict_value(api, item, inner)).collect(),
+            items
+                .iter()
+                .map(|item| restrict_value(api, item, inner))
+                .collect(),
         ),
         (Ty::Map(inner), Value::Object(map)) => Value::Object(
             map.iter()
@@ -183,7 +196,12 @@ fn restrict_value(api: &Api, value: &Value, ty: &Ty) -> Value {
     }
 }
 
-fn restrict_union(api: &Api, object: &Map<String, Value>, name: &str, out: &mut Map<String, Value>) {
+fn restrict_union(
+    api: &Api,
+    object: &Map<String, Value>,
+    name: &str,
+    out: &mut Map<String, Value>,
+) {
     let Some(TypeItem::Union(u)) = api.find_type(name) else {
         return;
     };

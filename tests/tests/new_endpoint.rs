@@ -325,11 +325,14 @@ async fn a_users_crate_brings_its_own_spec_and_gets_managed_typed_endpoints() {
     std::fs::write(dir.join("ext/src/main.rs"), EXTRA_MAIN).unwrap();
 
     let server = MockServer::start().await;
-    let json = |body: &str| ResponseTemplate::new(200).set_body_raw(body.to_string(), "application/json");
+    let json =
+        |body: &str| ResponseTemplate::new(200).set_body_raw(body.to_string(), "application/json");
     // the account's token: OWN1 first, OWN2 after WeChat rejected OWN1
     for (token, times) in [("OWN1", 1), ("OWN2", 1)] {
         Mock::given(path("/cgi-bin/stable_token"))
-            .respond_with(json(&format!(r#"{{"access_token":"{token}","expires_in":7200}}"#)))
+            .respond_with(json(&format!(
+                r#"{{"access_token":"{token}","expires_in":7200}}"#
+            )))
             .up_to_n_times(times)
             .mount(&server)
             .await;
@@ -347,7 +350,9 @@ async fn a_users_crate_brings_its_own_spec_and_gets_managed_typed_endpoints() {
         .mount(&server)
         .await;
     Mock::given(path("/cgi-bin/component/api_component_token"))
-        .respond_with(json(r#"{"component_access_token":"COMP","expires_in":7200}"#))
+        .respond_with(json(
+            r#"{"component_access_token":"COMP","expires_in":7200}"#,
+        ))
         .mount(&server)
         .await;
     Mock::given(path("/cgi-bin/component/api_authorizer_token"))
@@ -369,11 +374,22 @@ async fn a_users_crate_brings_its_own_spec_and_gets_managed_typed_endpoints() {
     let out = tokio::task::spawn_blocking(move || run_package(&dir_owned, "ext", &uri))
         .await
         .unwrap();
-    assert_eq!(out.trim(), "own=gear-own\nmerchant=gear-merchant\nrefresh=REFRESH2");
+    assert_eq!(
+        out.trim(),
+        "own=gear-own\nmerchant=gear-merchant\nrefresh=REFRESH2"
+    );
     let requests = server.received_requests().await.unwrap();
     let count = |p: &str| requests.iter().filter(|r| r.url.path() == p).count();
-    assert_eq!(count("/wxa/get_widget"), 3, "40001, its one retry, and the merchant's call");
-    assert_eq!(count("/cgi-bin/stable_token"), 2, "one fetch, one refresh after the 40001");
+    assert_eq!(
+        count("/wxa/get_widget"),
+        3,
+        "40001, its one retry, and the merchant's call"
+    );
+    assert_eq!(
+        count("/cgi-bin/stable_token"),
+        2,
+        "one fetch, one refresh after the 40001"
+    );
     let widget_bodies: Vec<serde_json::Value> = requests
         .iter()
         .filter(|r| r.url.path() == "/wxa/get_widget")
@@ -386,5 +402,9 @@ async fn a_users_crate_brings_its_own_spec_and_gets_managed_typed_endpoints() {
         .filter(|r| r.url.path() == "/cgi-bin/stable_token")
         .map(|r| serde_json::from_slice(&r.body).unwrap())
         .collect();
-    assert_eq!(forced[1]["force_refresh"], serde_json::json!(true), "{forced:?}");
+    assert_eq!(
+        forced[1]["force_refresh"],
+        serde_json::json!(true),
+        "{forced:?}"
+    );
 }

@@ -57,7 +57,11 @@ async fn client(server: &MockServer) -> Client {
         .expect("seed token");
     client
         .tokens()
-        .set(&TokenKey::component_access_token(COMPONENT_APPID), COMPONENT_TOKEN, ttl)
+        .set(
+            &TokenKey::component_access_token(COMPONENT_APPID),
+            COMPONENT_TOKEN,
+            ttl,
+        )
         .await
         .expect("seed component token");
     client
@@ -91,10 +95,14 @@ fn expected_query(probe: &Probe) -> Vec<(String, String)> {
 
 /// The JSON body the request must carry: the probe's and the configured values.
 fn expected_body(probe: &Probe) -> Option<Value> {
-    let mut body: Map<String, Value> = serde_json::from_str(probe.body?).expect("probe body is JSON");
+    let mut body: Map<String, Value> =
+        serde_json::from_str(probe.body?).expect("probe body is JSON");
     for param in probe.endpoint.params {
         if let (ParamLocation::Body, ParamSource::Config(key)) = (param.location, param.source) {
-            body.insert(param.name.to_string(), Value::String(config_value(key).to_string()));
+            body.insert(
+                param.name.to_string(),
+                Value::String(config_value(key).to_string()),
+            );
         }
     }
     Some(Value::Object(body))
@@ -111,7 +119,10 @@ fn same(a: &Value, b: &Value) -> bool {
             x.len() == y.len() && x.iter().zip(y).all(|(v, w)| same(v, w))
         }
         (Value::String(x), Value::String(y)) if x != y => {
-            match (serde_json::from_str::<Value>(x), serde_json::from_str::<Value>(y)) {
+            match (
+                serde_json::from_str::<Value>(x),
+                serde_json::from_str::<Value>(y),
+            ) {
                 (Ok(p), Ok(q)) if p.is_object() || p.is_array() => same(&p, &q),
                 _ => false,
             }
@@ -156,10 +167,18 @@ fn check_request(probe: &Probe, request: &Request) -> Result<(), String> {
     let endpoint = probe.endpoint;
     let mut problems = Vec::new();
     if request.method.as_str() != endpoint.method.as_str() {
-        problems.push(format!("method {} instead of {}", request.method, endpoint.method.as_str()));
+        problems.push(format!(
+            "method {} instead of {}",
+            request.method,
+            endpoint.method.as_str()
+        ));
     }
     if request.url.path() != probe.path {
-        problems.push(format!("path {} instead of {}", request.url.path(), probe.path));
+        problems.push(format!(
+            "path {} instead of {}",
+            request.url.path(),
+            probe.path
+        ));
     }
     let mut query: Vec<(String, String)> = request
         .url
@@ -202,7 +221,11 @@ fn check_request(probe: &Probe, request: &Request) -> Result<(), String> {
     } else if !request.body.is_empty() {
         problems.push(format!("a body of {} bytes on a GET", request.body.len()));
     }
-    if problems.is_empty() { Ok(()) } else { Err(problems.join("; ")) }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("; "))
+    }
 }
 
 fn answer(probe: &Probe) -> ResponseTemplate {
@@ -228,17 +251,25 @@ fn expected_answer(probe: &Probe) -> Value {
 
 async fn run(server: &MockServer, client: &Client, probe: &Probe) -> Result<(), String> {
     server.reset().await;
-    Mock::given(any()).respond_with(answer(probe)).mount(server).await;
+    Mock::given(any())
+        .respond_with(answer(probe))
+        .mount(server)
+        .await;
     let result = (probe.call)(client).await;
     let requests = server.received_requests().await.unwrap_or_default();
     let [request] = requests.as_slice() else {
-        return Err(format!("{} requests instead of 1 ({result:?})", requests.len()));
+        return Err(format!(
+            "{} requests instead of 1 ({result:?})",
+            requests.len()
+        ));
     };
     check_request(probe, request)?;
     let got = result.map_err(|e| format!("the example answer did not decode: {e}"))?;
     let expected = expected_answer(probe);
     if !same(&got, &expected) {
-        return Err(format!("the typed answer serializes to {got} instead of {expected}"));
+        return Err(format!(
+            "the typed answer serializes to {got} instead of {expected}"
+        ));
     }
     // a non-zero errcode is Error::Api, for JSON and binary endpoints alike
     server.reset().await;
@@ -252,7 +283,9 @@ async fn run(server: &MockServer, client: &Client, probe: &Probe) -> Result<(), 
         .await;
     match (probe.call)(client).await {
         Err(Error::Api { code: 40013, .. }) => Ok(()),
-        other => Err(format!("errcode 40013 gave {other:?} instead of Error::Api")),
+        other => Err(format!(
+            "errcode 40013 gave {other:?} instead of Error::Api"
+        )),
     }
 }
 
@@ -273,7 +306,11 @@ async fn every_endpoint_sends_what_its_spec_says_and_decodes_its_example() {
         PROBES.len(),
         failures.join("\n")
     );
-    assert_eq!(PROBES.len(), wechat_api::api::ENDPOINTS.len(), "every endpoint has a probe");
+    assert_eq!(
+        PROBES.len(),
+        wechat_api::api::ENDPOINTS.len(),
+        "every endpoint has a probe"
+    );
 }
 
 #[test]
@@ -283,5 +320,8 @@ fn every_json_endpoint_has_an_example_from_the_docs() {
         .filter(|e| e.answer != AnswerKind::Media && e.example.is_none())
         .map(|e| e.to_string())
         .collect();
-    assert!(missing.is_empty(), "endpoints without an example: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "endpoints without an example: {missing:?}"
+    );
 }

@@ -34,14 +34,14 @@ pub mod jssdk;
 mod limits;
 pub mod media;
 mod multipart;
+#[cfg(feature = "spec-tests")]
+mod probe;
 mod raw;
 mod redact;
 pub mod token;
+mod transport;
 #[doc(hidden)]
 pub mod wire;
-#[cfg(feature = "spec-tests")]
-mod probe;
-mod transport;
 
 #[doc(hidden)]
 #[path = "private.rs"]

@@ -9,14 +9,14 @@ pub use crate::endpoint::{
 };
 pub use crate::error::Result;
 pub use crate::hooks;
+pub use crate::media::{Media, MediaOr, Upload};
+pub use crate::multipart::Multipart;
 #[cfg(feature = "spec-tests")]
 pub use crate::probe::{
     BoxFuture, Probe, ProbePart, probe_json, probe_media, probe_media_or_json, probe_value,
 };
-pub use crate::wire::{self, json_string};
-pub use crate::media::{Media, MediaOr, Upload};
-pub use crate::multipart::Multipart;
 pub use crate::transport::send;
+pub use crate::wire::{self, json_string};
 pub use serde;
 pub use serde_json;
 

@@ -74,7 +74,11 @@ pub fn serialize_inline<S: Serializer, T: Serialize + ?Sized>(
 ) -> Result<S::Ok, S::Error> {
     let fields = match serde_json::to_value(content).map_err(S::Error::custom)? {
         Value::Object(fields) => fields,
-        _ => return Err(S::Error::custom("a union variant's content must be an object")),
+        _ => {
+            return Err(S::Error::custom(
+                "a union variant's content must be an object",
+            ));
+        }
     };
     let mut map = serializer.serialize_map(Some(fields.len() + 1))?;
     if let Some(value) = value {
@@ -106,8 +110,12 @@ pub fn sibling_content<T: DeserializeOwned, E: de::Error>(
     key: &str,
 ) -> Result<T, E> {
     match object.get(key) {
-        Some(content) => T::deserialize(content).map_err(|e| E::custom(format_args!("`{key}`: {e}"))),
-        None => Err(E::missing_field("the variant's content (a key named like the tag value)")),
+        Some(content) => {
+            T::deserialize(content).map_err(|e| E::custom(format_args!("`{key}`: {e}")))
+        }
+        None => Err(E::missing_field(
+            "the variant's content (a key named like the tag value)",
+        )),
     }
 }
 
@@ -150,7 +158,8 @@ pub mod json_string {
         deserializer: D,
     ) -> Result<T, D::Error> {
         let text = String::deserialize(deserializer)?;
-        serde_json::from_str(&text).map_err(|e| D::Error::custom(format_args!("a JSON string field: {e}")))
+        serde_json::from_str(&text)
+            .map_err(|e| D::Error::custom(format_args!("a JSON string field: {e}")))
     }
 
     /// The same for `Option<T>` fields (absent or `null`: `None`).
@@ -239,7 +248,10 @@ mod tests {
             }),
         };
         let wire = serde_json::to_value(&send).unwrap();
-        assert_eq!(wire, json!({"touser": "o1", "msgtype": "text", "text": {"content": "hi"}}));
+        assert_eq!(
+            wire,
+            json!({"touser": "o1", "msgtype": "text", "text": {"content": "hi"}})
+        );
         assert_eq!(serde_json::from_value::<Send>(wire).unwrap(), send);
         let bare = serde_json::to_value(Message::Transfer).unwrap();
         assert_eq!(bare, json!({"msgtype": "transfer"}));
@@ -275,7 +287,11 @@ mod tests {
         struct Commit {
             #[serde(with = "super::json_string")]
             ext_json: serde_json::Value,
-            #[serde(default, with = "super::json_string::option", skip_serializing_if = "Option::is_none")]
+            #[serde(
+                default,
+                with = "super::json_string::option",
+                skip_serializing_if = "Option::is_none"
+            )]
             extra: Option<Vec<u32>>,
         }
         let commit = Commit {
@@ -283,7 +299,10 @@ mod tests {
             extra: Some(vec![1, 2]),
         };
         let wire = serde_json::to_value(&commit).unwrap();
-        assert_eq!(wire, json!({"ext_json": "{\"extAppid\":\"wx1\"}", "extra": "[1,2]"}));
+        assert_eq!(
+            wire,
+            json!({"ext_json": "{\"extAppid\":\"wx1\"}", "extra": "[1,2]"})
+        );
         assert_eq!(serde_json::from_value::<Commit>(wire).unwrap(), commit);
         let without: Commit = serde_json::from_value(json!({"ext_json": "{}"})).unwrap();
         assert_eq!(without.extra, None);

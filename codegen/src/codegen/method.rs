@@ -9,7 +9,9 @@ use quote::{format_ident, quote};
 use super::request::{request_name, response_name};
 use super::types::rust_ty;
 use super::{Ctx, doc_attrs, handler_name};
-use crate::ir::{Answer, ConfigKey, Credential, Endpoint, Location, Method, Module, Param, Source, Ty};
+use crate::ir::{
+    Answer, ConfigKey, Credential, Endpoint, Location, Method, Module, Param, Source, Ty,
+};
 use crate::validate::is_plain_ident;
 
 /// The handler struct, its methods, and the accessor on `Client` (an
@@ -17,10 +19,7 @@ use crate::validate::is_plain_ident;
 pub fn handle(ctx: Ctx<'_>, m: &Module) -> TokenStream {
     let handle = handler_name(&m.name);
     let accessor = format_ident!("{}", m.name);
-    let handle_doc = format!(
-        " The `{}` endpoints, from `client.{}()`.",
-        m.name, m.name
-    );
+    let handle_doc = format!(" The `{}` endpoints, from `client.{}()`.", m.name, m.name);
     let accessor_doc = format!(" The `{}` endpoints.", m.name);
     let methods = m.endpoints.iter().map(|e| method(ctx, e));
     let accessor = if ctx.options.internal {
@@ -223,7 +222,12 @@ fn method(ctx: Ctx<'_>, e: &Endpoint) -> TokenStream {
 
 /// A borrowed, serializable view of the parameters that go to one place
 /// (query or JSON body), built right before the call.
-fn wire_struct(ctx: Ctx<'_>, name: TokenStream, params: &[&Param], user_names: &[&str]) -> TokenStream {
+fn wire_struct(
+    ctx: Ctx<'_>,
+    name: TokenStream,
+    params: &[&Param],
+    user_names: &[&str],
+) -> TokenStream {
     let var = format_ident!("{}", name.to_string().to_lowercase());
     let mut members = Vec::new();
     let mut inits = Vec::new();

@@ -114,9 +114,11 @@ fn probe(ctx: Ctx<'_>, module: &str, e: &Endpoint) -> TokenStream {
                     body.insert(p.wire.clone(), value);
                 }
             },
-            Location::Multipart if is_file => {
-                parts.push((p.wire.clone(), Some(PROBE_FILENAME.to_string()), PROBE_FILE.to_string()))
-            }
+            Location::Multipart if is_file => parts.push((
+                p.wire.clone(),
+                Some(PROBE_FILENAME.to_string()),
+                PROBE_FILE.to_string(),
+            )),
             Location::Multipart => parts.push((p.wire.clone(), None, text(&value))),
         }
     }
@@ -190,13 +192,10 @@ fn call_fn(
             let rust = rust_ty(ctx, ty);
             quote!(rt::probe_value::<#rust>(#json)?)
         };
-        let args = e
-            .params
-            .iter()
-            .filter_map(|p| match &p.source {
-                Source::User(f) if !f.optional => Some(value(&p.wire, &f.ty)),
-                _ => None,
-            });
+        let args = e.params.iter().filter_map(|p| match &p.source {
+            Source::User(f) if !f.optional => Some(value(&p.wire, &f.ty)),
+            _ => None,
+        });
         let setters = e.params.iter().filter_map(|p| match &p.source {
             Source::User(f) if f.optional && f.rust != "new" => {
                 let setter = format_ident!("{}", f.rust);

@@ -4,8 +4,8 @@ use heck::ToUpperCamelCase;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use super::types::{builder, data_struct, debug_impl, field_ty, is_plain_data};
 use super::Ctx;
+use super::types::{builder, data_struct, debug_impl, field_ty, is_plain_data};
 use crate::ir::{Endpoint, Field};
 
 /// `QueryAuthRequest` for the endpoint `query_auth`.

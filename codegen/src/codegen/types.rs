@@ -112,7 +112,12 @@ pub fn named_type(ctx: Ctx<'_>, item: &TypeItem) -> TokenStream {
 fn object(ctx: Ctx<'_>, o: &Object) -> TokenStream {
     let fallback = format!("`{}`, as WeChat sends and takes it.", o.name);
     let ident = format_ident!("{}", o.name);
-    let data = data_struct(ctx, &ident, o.doc.as_deref().unwrap_or(&fallback), &o.fields);
+    let data = data_struct(
+        ctx,
+        &ident,
+        o.doc.as_deref().unwrap_or(&fallback),
+        &o.fields,
+    );
     let builder = builder(ctx, &ident, &o.fields);
     quote! { #data #builder }
 }
@@ -231,10 +236,21 @@ fn variant_docs(wire: &str, doc: Option<&str>) -> TokenStream {
 
 fn str_enum(e: &Enum) -> TokenStream {
     let ident = format_ident!("{}", e.name);
-    let doc = doc_attrs(Some(e.doc.as_deref().unwrap_or("A value WeChat uses for this field.")));
-    let variants: Vec<Ident> = e.values.iter().map(|v| format_ident!("{}", v.rust)).collect();
+    let doc = doc_attrs(Some(
+        e.doc
+            .as_deref()
+            .unwrap_or("A value WeChat uses for this field."),
+    ));
+    let variants: Vec<Ident> = e
+        .values
+        .iter()
+        .map(|v| format_ident!("{}", v.rust))
+        .collect();
     let wires: Vec<&str> = e.values.iter().map(|v| v.wire.as_str()).collect();
-    let docs = e.values.iter().map(|v| variant_docs(&v.wire, v.doc.as_deref()));
+    let docs = e
+        .values
+        .iter()
+        .map(|v| variant_docs(&v.wire, v.doc.as_deref()));
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -285,14 +301,25 @@ fn str_enum(e: &Enum) -> TokenStream {
 
 fn int_enum(e: &Enum) -> TokenStream {
     let ident = format_ident!("{}", e.name);
-    let doc = doc_attrs(Some(e.doc.as_deref().unwrap_or("A value WeChat uses for this field.")));
-    let variants: Vec<Ident> = e.values.iter().map(|v| format_ident!("{}", v.rust)).collect();
+    let doc = doc_attrs(Some(
+        e.doc
+            .as_deref()
+            .unwrap_or("A value WeChat uses for this field."),
+    ));
+    let variants: Vec<Ident> = e
+        .values
+        .iter()
+        .map(|v| format_ident!("{}", v.rust))
+        .collect();
     let codes: Vec<Literal> = e
         .values
         .iter()
         .map(|v| Literal::i64_unsuffixed(v.wire.parse().unwrap_or_default()))
         .collect();
-    let docs = e.values.iter().map(|v| variant_docs(&v.wire, v.doc.as_deref()));
+    let docs = e
+        .values
+        .iter()
+        .map(|v| variant_docs(&v.wire, v.doc.as_deref()));
     quote! {
         #doc
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -62,7 +62,12 @@ pub fn endpoints<'d>(
     out
 }
 
-fn endpoint(report: &mut Report<'_>, def: &EndpointDef, scope: &Scope, options: Options) -> Endpoint {
+fn endpoint(
+    report: &mut Report<'_>,
+    def: &EndpointDef,
+    scope: &Scope,
+    options: Options,
+) -> Endpoint {
     let name = report.snake_name(&def.name, "endpoint name");
     let has_body = !def.body.is_empty() || !def.multipart.is_empty();
     let method = match &def.method {
@@ -132,7 +137,13 @@ fn endpoint(report: &mut Report<'_>, def: &EndpointDef, scope: &Scope, options: 
         }
         Some(p) if super::names::is_ident(&p.value) => p.value.clone(),
         Some(p) => {
-            report.error(p, format!("invalid query parameter name `{}` for the credential", p.value));
+            report.error(
+                p,
+                format!(
+                    "invalid query parameter name `{}` for the credential",
+                    p.value
+                ),
+            );
             credential.default_param().to_string()
         }
     };
@@ -159,21 +170,21 @@ fn endpoint(report: &mut Report<'_>, def: &EndpointDef, scope: &Scope, options: 
         if def.multipart.is_empty() {
             params.extend(parameters(report, &def.body, scope, Location::Body));
         } else {
-            params.extend(parameters(report, &def.multipart, scope, Location::Multipart));
+            params.extend(parameters(
+                report,
+                &def.multipart,
+                scope,
+                Location::Multipart,
+            ));
         }
     }
     let params = dedup_rust_names(report, params, def, &name);
     if !credential_param.is_empty()
-        && let Some(clash) = def
-            .query
-            .iter()
-            .find(|f| f.name.value == credential_param)
+        && let Some(clash) = def.query.iter().find(|f| f.name.value == credential_param)
     {
         report.error(
             &clash.name,
-            format!(
-                "`{credential_param}` is added by the credential; remove this query parameter"
-            ),
+            format!("`{credential_param}` is added by the credential; remove this query parameter"),
         );
     }
     let answer = match def.answer.as_ref().map(|a| (a, a.value.as_str())) {
@@ -248,8 +259,16 @@ fn endpoint(report: &mut Report<'_>, def: &EndpointDef, scope: &Scope, options: 
         credential,
         credential_param,
         params,
-        answer: if answer == Answer::Media { Answer::Media } else { answer },
-        response: if answer == Answer::Media { Vec::new() } else { response },
+        answer: if answer == Answer::Media {
+            Answer::Media
+        } else {
+            answer
+        },
+        response: if answer == Answer::Media {
+            Vec::new()
+        } else {
+            response
+        },
         example: def.example.as_ref().map(|e| e.value.clone()),
         example_request: def.example_request.as_ref().map(|e| e.value.clone()),
         hook,
@@ -261,7 +280,9 @@ fn path(report: &mut Report<'_>, def: &EndpointDef, name: &str) -> String {
         None => {
             report.error(
                 &def.name,
-                format!("missing path: endpoint `{name}` has no `path` (e.g. `path: /cgi-bin/token`)"),
+                format!(
+                    "missing path: endpoint `{name}` has no `path` (e.g. `path: /cgi-bin/token`)"
+                ),
             );
             "/".into()
         }
@@ -354,14 +375,20 @@ fn parameters(
     let mut params = Vec::with_capacity(defs.len());
     for def in defs {
         if !wire_names.insert(def.name.value.as_str()) {
-            report.error(&def.name, format!("duplicate parameter `{}`", def.name.value));
+            report.error(
+                &def.name,
+                format!("duplicate parameter `{}`", def.name.value),
+            );
             continue;
         }
         let source = match (&def.value, &def.from) {
             (Some(_), Some(from)) => {
                 report.error(
                     from,
-                    format!("parameter `{}` has both `value` and `from`; keep one", def.name.value),
+                    format!(
+                        "parameter `{}` has both `value` and `from`; keep one",
+                        def.name.value
+                    ),
                 );
                 Source::Config(ConfigKey::AppId)
             }

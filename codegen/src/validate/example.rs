@@ -25,7 +25,10 @@ pub fn check_endpoint(
             Err(e) => {
                 report.error(
                     node,
-                    format!("the example of `{}` is not a JSON object: {e}", endpoint.name),
+                    format!(
+                        "the example of `{}` is not a JSON object: {e}",
+                        endpoint.name
+                    ),
                 );
                 usable = false;
             }
@@ -56,7 +59,10 @@ pub fn check_endpoint(
         match parse_object(&node.value) {
             Err(e) => report.error(
                 node,
-                format!("the example request of `{}` is not a JSON object: {e}", endpoint.name),
+                format!(
+                    "the example request of `{}` is not a JSON object: {e}",
+                    endpoint.name
+                ),
             ),
             Ok(object) => {
                 let mut checker = Checker::new(api);
@@ -147,7 +153,12 @@ impl<'a> Checker<'a> {
     }
 
     /// Checks `fields` against `object`, adding the keys they consume.
-    fn fields(&mut self, object: &Map<String, Value>, fields: &[Field], consumed: &mut HashSet<String>) {
+    fn fields(
+        &mut self,
+        object: &Map<String, Value>,
+        fields: &[Field],
+        consumed: &mut HashSet<String>,
+    ) {
         for field in fields {
             if field.flatten {
                 self.flattened(object, &field.ty, consumed);
@@ -222,7 +233,10 @@ impl<'a> Checker<'a> {
                     true
                 }
                 Some(Err(_)) => {
-                    self.fail("is a string that does not hold JSON (the spec says `json_string<..>`)".into());
+                    self.fail(
+                        "is a string that does not hold JSON (the spec says `json_string<..>`)"
+                            .into(),
+                    );
                     true
                 }
                 None => false,
@@ -273,7 +287,12 @@ impl<'a> Checker<'a> {
 
     /// Checks a union read from `object`; returns the keys it consumes.
     /// `flattened`: the object also holds the parent's fields.
-    fn union(&mut self, object: &Map<String, Value>, name: &str, flattened: bool) -> HashSet<String> {
+    fn union(
+        &mut self,
+        object: &Map<String, Value>,
+        name: &str,
+        flattened: bool,
+    ) -> HashSet<String> {
         let Some(TypeItem::Union(union)) = self.api.find_type(name) else {
             return HashSet::new();
         };
@@ -282,7 +301,10 @@ impl<'a> Checker<'a> {
         consumed.insert(union.tag.clone());
         let tag = object.get(&union.tag);
         let variant = match tag {
-            Some(Value::String(tag)) => union.variants.iter().find(|v| v.wire.as_deref() == Some(tag)),
+            Some(Value::String(tag)) => union
+                .variants
+                .iter()
+                .find(|v| v.wire.as_deref() == Some(tag)),
             Some(_) => {
                 self.path.push(union.tag.clone());
                 self.fail("is not a string: a union's tag names its variant".into());

@@ -128,7 +128,12 @@ pub fn validate(files: &[Loaded], options: Options) -> Validated {
             .iter()
             .position(|e| e.name == name);
         if let Some(index) = endpoint {
-            let checked = example::check_endpoint(&mut report, def, &api.modules[module].endpoints[index], &api);
+            let checked = example::check_endpoint(
+                &mut report,
+                def,
+                &api.modules[module].endpoints[index],
+                &api,
+            );
             if !checked {
                 api.modules[module].endpoints[index].example = None;
             }
@@ -157,7 +162,8 @@ impl<'a> Report<'a> {
 
     /// Records an error at a location.
     pub fn error_at(&mut self, location: Location, message: impl Into<String>) {
-        self.errors.push(SpecError::at(self.path, location, message));
+        self.errors
+            .push(SpecError::at(self.path, location, message));
     }
 
     /// Records an error at a line and column of this file.

@@ -82,9 +82,25 @@ mod tests {
 
     #[test]
     fn suggestions_are_valid_identifiers() {
-        for name in ["queryAuth", "a-b", "type", "1st", "", "MiniProgramInfo", "Self"] {
-            assert!(is_snake_ident(&suggest_snake(name)), "{name} -> {}", suggest_snake(name));
-            assert!(is_camel_ident(&suggest_camel(name)), "{name} -> {}", suggest_camel(name));
+        for name in [
+            "queryAuth",
+            "a-b",
+            "type",
+            "1st",
+            "",
+            "MiniProgramInfo",
+            "Self",
+        ] {
+            assert!(
+                is_snake_ident(&suggest_snake(name)),
+                "{name} -> {}",
+                suggest_snake(name)
+            );
+            assert!(
+                is_camel_ident(&suggest_camel(name)),
+                "{name} -> {}",
+                suggest_camel(name)
+            );
         }
         assert_eq!(suggest_snake("queryAuth"), "query_auth");
         assert_eq!(suggest_snake("type"), "type_value");

@@ -130,7 +130,6 @@ fn a_valid_spec_resolves_types_sources_and_defaults() {
     assert_eq!(module.types.len(), 1);
 }
 
-
 fn errors(yaml: &str, options: Options) -> Vec<SpecError> {
     let path = PathBuf::from("spec/t.yaml");
     let spec = parse(&path, yaml).expect("YAML parses");
@@ -208,9 +207,16 @@ fn spec_v2_errors_name_what_was_expected() {
     ];
     for (yaml, expected, at) in cases {
         let found = errors(yaml, Options { internal: true });
-        assert_eq!(found.len(), 1, "one error expected for {expected}: {found:?}");
+        assert_eq!(
+            found.len(),
+            1,
+            "one error expected for {expected}: {found:?}"
+        );
         let e = &found[0];
-        assert!(e.message.contains(expected), "expected `{expected}` in: {e}");
+        assert!(
+            e.message.contains(expected),
+            "expected `{expected}` in: {e}"
+        );
         assert_eq!((e.line, e.column), at, "{e}");
     }
 }
@@ -222,18 +228,37 @@ fn examples_are_checked_against_their_types() {
             "module: m\nendpoints:\n  - name: x\n    method: GET\n    path: /x\n    response:\n      - name: total\n        type: u32\n      - name: info\n        type: Info\n        optional: true\n    example: |\n      {example}\ntypes:\n  - name: Info\n    fields:\n      - name: id\n        type: i64\n"
         )
     };
-    let ok = errors(&spec(r#"{"errcode": 0, "total": 2, "info": {"id": -1}}"#), Options::default());
+    let ok = errors(
+        &spec(r#"{"errcode": 0, "total": 2, "info": {"id": -1}}"#),
+        Options::default(),
+    );
     assert_eq!(ok, vec![]);
     for (example, expected) in [
-        (r#"{"total": "two"}"#, "`total` is a string, but the spec says `u32`"),
-        (r#"{"total": -2}"#, "`total` is a negative integer, but the spec says `u32`"),
+        (
+            r#"{"total": "two"}"#,
+            "`total` is a string, but the spec says `u32`",
+        ),
+        (
+            r#"{"total": -2}"#,
+            "`total` is a negative integer, but the spec says `u32`",
+        ),
         (r#"{"info": {"id": 1}}"#, "`total` is missing"),
-        (r#"{"total": 1, "info": {"id": "x"}}"#, "`info.id` is a string"),
-        (r#"{"total": 1, "extra": true}"#, "`extra` is not declared in the spec"),
+        (
+            r#"{"total": 1, "info": {"id": "x"}}"#,
+            "`info.id` is a string",
+        ),
+        (
+            r#"{"total": 1, "extra": true}"#,
+            "`extra` is not declared in the spec",
+        ),
     ] {
         let found = errors(&spec(example), Options::default());
         assert_eq!(found.len(), 1, "{example}: {found:?}");
-        assert!(found[0].message.contains(expected), "{example}: {}", found[0]);
+        assert!(
+            found[0].message.contains(expected),
+            "{example}: {}",
+            found[0]
+        );
         // block scalars report the line of their first content line: the JSON
         assert_eq!(found[0].line, 13, "{}", found[0]);
     }
@@ -267,8 +292,15 @@ fn one_error_does_not_hide_the_rest_of_the_spec() {
         .iter()
         .map(|e| e.name.as_str())
         .collect();
-    assert_eq!(names, ["good", "bad"], "both are generated, `bad` with a stand-in type");
-    assert_eq!(validated.api.modules[0].endpoints[1].response[0].ty, Ty::Json);
+    assert_eq!(
+        names,
+        ["good", "bad"],
+        "both are generated, `bad` with a stand-in type"
+    );
+    assert_eq!(
+        validated.api.modules[0].endpoints[1].response[0].ty,
+        Ty::Json
+    );
 }
 
 #[test]
@@ -278,7 +310,10 @@ fn types_are_shared_across_files_and_must_be_unique() {
         absolute_path: PathBuf::from(name),
         spec: parse(std::path::Path::new(name), yaml).unwrap(),
     };
-    let shared = load("spec/shared.yaml", "module: shared\ntypes:\n  - name: Article\n    fields:\n      - name: title\n");
+    let shared = load(
+        "spec/shared.yaml",
+        "module: shared\ntypes:\n  - name: Article\n    fields:\n      - name: title\n",
+    );
     let user = load(
         "spec/user.yaml",
         "module: user\nendpoints:\n  - name: x\n    method: GET\n    path: /x\n    response:\n      - name: a\n        type: Article\n",
@@ -287,9 +322,21 @@ fn types_are_shared_across_files_and_must_be_unique() {
     assert_eq!(validated.errors, vec![]);
     let field = &validated.api.modules[1].endpoints[0].response[0];
     assert!(matches!(&field.ty, Ty::Named(r) if r.module == "shared"));
-    let twice = load("spec/z.yaml", "module: z\ntypes:\n  - name: Article\n    fields:\n      - name: x\n");
-    let shared = load("spec/shared.yaml", "module: shared\ntypes:\n  - name: Article\n    fields:\n      - name: title\n");
+    let twice = load(
+        "spec/z.yaml",
+        "module: z\ntypes:\n  - name: Article\n    fields:\n      - name: x\n",
+    );
+    let shared = load(
+        "spec/shared.yaml",
+        "module: shared\ntypes:\n  - name: Article\n    fields:\n      - name: title\n",
+    );
     let found = validate(&[shared, twice], Options::default()).errors;
     assert_eq!(found.len(), 1);
-    assert!(found[0].message.contains("already defined in module `shared`"), "{}", found[0]);
+    assert!(
+        found[0]
+            .message
+            .contains("already defined in module `shared`"),
+        "{}",
+        found[0]
+    );
 }

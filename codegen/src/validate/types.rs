@@ -36,7 +36,10 @@ fn kind_of(report: &mut Report<'_>, def: &TypeDef) -> TypeKind {
     if def.fields.is_some() {
         TypeKind::Object
     } else if let Some(values) = &def.values {
-        let integers = values.iter().filter(|v| v.value.value.value.integer.is_some()).count();
+        let integers = values
+            .iter()
+            .filter(|v| v.value.value.value.integer.is_some())
+            .count();
         if integers != 0 && integers != values.len() {
             report.error(
                 &def.name,
@@ -64,7 +67,10 @@ pub fn declare(report: &mut Report<'_>, module: &str, defs: &[TypeDef], scope: &
     for def in defs {
         let name = &def.name.value;
         if SCALARS.contains(&name.as_str()) {
-            report.error(&def.name, format!("type name `{name}` shadows a built-in type"));
+            report.error(
+                &def.name,
+                format!("type name `{name}` shadows a built-in type"),
+            );
             continue;
         }
         let rust = if is_camel_ident(name) && name != "Unknown" {
@@ -112,7 +118,12 @@ pub fn define(
     let doc = def.doc.clone();
     Some(match declared.kind {
         TypeKind::Object => TypeItem::Object(Object {
-            fields: fields(report, def.fields.as_deref().unwrap_or_default(), scope, "field of a type"),
+            fields: fields(
+                report,
+                def.fields.as_deref().unwrap_or_default(),
+                scope,
+                "field of a type",
+            ),
             name,
             doc,
         }),
@@ -184,7 +195,10 @@ fn enum_type(
             }
         };
         if !seen_wire.insert(wire.clone()) || !seen_rust.insert(rust.clone()) {
-            report.error_at(at, format!("duplicate enum value `{wire}` (variant `{rust}`)"));
+            report.error_at(
+                at,
+                format!("duplicate enum value `{wire}` (variant `{rust}`)"),
+            );
             continue;
         }
         values.push(EnumValue {
@@ -214,7 +228,10 @@ fn union_type(
     let tag = match &def.tag {
         Some(tag) if !tag.value.is_empty() => tag.value.clone(),
         Some(tag) => {
-            report.error(tag, "the `tag` of a union is the wire name of its tag field; it cannot be empty");
+            report.error(
+                tag,
+                "the `tag` of a union is the wire name of its tag field; it cannot be empty",
+            );
             "type".into()
         }
         None => {
@@ -266,7 +283,10 @@ fn union_type(
                 );
                 continue;
             }
-            (None, Some(wire)) if is_camel_ident(&wire.to_upper_camel_case()) && wire.to_upper_camel_case() != "Unknown" => {
+            (None, Some(wire))
+                if is_camel_ident(&wire.to_upper_camel_case())
+                    && wire.to_upper_camel_case() != "Unknown" =>
+            {
                 wire.to_upper_camel_case()
             }
             (None, Some(wire)) => {
@@ -277,7 +297,10 @@ fn union_type(
                 continue;
             }
             (None, None) => {
-                report.error_at(at, "a variant without `value` (used when the tag is absent) needs a `rust` name");
+                report.error_at(
+                    at,
+                    "a variant without `value` (used when the tag is absent) needs a `rust` name",
+                );
                 continue;
             }
         };
@@ -291,7 +314,9 @@ fn union_type(
                 continue;
             }
         }
-        if !seen.insert(rust.clone()) || wire.as_ref().is_some_and(|w| !seen.insert(format!("={w}"))) {
+        if !seen.insert(rust.clone())
+            || wire.as_ref().is_some_and(|w| !seen.insert(format!("={w}")))
+        {
             report.error_at(at, format!("duplicate variant `{rust}`"));
             continue;
         }
@@ -372,7 +397,9 @@ pub fn resolve(
         Place::Json => !contains_file(&ty),
         Place::Scalar => is_scalar(&ty),
         Place::Multipart => {
-            is_scalar(&ty) || ty == Ty::File || matches!(&ty, Ty::JsonString(inner) if !contains_file(inner))
+            is_scalar(&ty)
+                || ty == Ty::File
+                || matches!(&ty, Ty::JsonString(inner) if !contains_file(inner))
         }
     };
     if !allowed {
@@ -388,7 +415,11 @@ pub fn resolve(
             ),
         };
         report.error(node, message);
-        return if place == Place::Json { Ty::Json } else { Ty::String };
+        return if place == Place::Json {
+            Ty::Json
+        } else {
+            Ty::String
+        };
     }
     ty
 }
@@ -438,12 +469,7 @@ fn parse(text: &str, scope: &Scope) -> Result<Ty, String> {
 }
 
 /// The fields of an object type or a response; stand-ins for bad ones.
-pub fn fields(
-    report: &mut Report<'_>,
-    defs: &[FieldDef],
-    scope: &Scope,
-    what: &str,
-) -> Vec<Field> {
+pub fn fields(report: &mut Report<'_>, defs: &[FieldDef], scope: &Scope, what: &str) -> Vec<Field> {
     let mut seen = HashSet::new();
     let mut out = Vec::with_capacity(defs.len());
     for def in defs {
@@ -451,7 +477,10 @@ pub fn fields(
             report.error(v, format!("a {what} cannot have a fixed `value`"));
         }
         if let Some(v) = def.from.as_ref() {
-            report.error(v, format!("a {what} cannot be filled `from` the configuration"));
+            report.error(
+                v,
+                format!("a {what} cannot be filled `from` the configuration"),
+            );
         }
         let field = field(report, def, scope, Place::Json, true);
         if !seen.insert(field.rust.clone()) {
@@ -484,7 +513,10 @@ pub fn field(
                 );
                 format!("{wire}_value")
             } else {
-                report.snake_name(&def.name, "field name (add `rust: <snake_case name>` when the wire name is not one)")
+                report.snake_name(
+                    &def.name,
+                    "field name (add `rust: <snake_case name>` when the wire name is not one)",
+                )
             }
         }
     };
@@ -494,7 +526,10 @@ pub fn field(
         let flattenable =
             matches!(&ty, Ty::Named(r) if matches!(r.kind, TypeKind::Object | TypeKind::Union));
         if !flatten_allowed {
-            report.error(&def.name, "`flatten` is for body parameters, response fields and fields of named types");
+            report.error(
+                &def.name,
+                "`flatten` is for body parameters, response fields and fields of named types",
+            );
             flatten = false;
         } else if !flattenable || def.optional {
             report.error(
@@ -534,9 +569,12 @@ pub fn check_recursion(api: &Api, files: &[(&Loaded, String)], errors: &mut Vec<
                     }
                 }
             }
-            TypeItem::Union(u) => {
-                targets.extend(u.variants.iter().filter_map(|v| v.ty.as_ref()).map(|r| r.name.as_str()))
-            }
+            TypeItem::Union(u) => targets.extend(
+                u.variants
+                    .iter()
+                    .filter_map(|v| v.ty.as_ref())
+                    .map(|r| r.name.as_str()),
+            ),
             TypeItem::Enum(_) => {}
         }
     }
