@@ -6,6 +6,8 @@
 //! * [`crypto`] verifies, decrypts and encrypts callback messages
 //!   (WXBizMsgCrypt); [`event`] types the pushed events.
 //! * [`authorize`] builds authorization URLs; [`jssdk`] signs JS-SDK configs.
+//! * `server` (feature `axum`) serves an axum router with timeouts and
+//!   limits that shed slow and hostile clients.
 //!
 //! See the README for an overview.
 #![warn(missing_docs)]
@@ -25,6 +27,8 @@ pub mod hooks;
 pub mod jssdk;
 mod redact;
 mod response;
+#[cfg(feature = "axum")]
+pub mod server;
 pub mod token;
 
 #[doc(hidden)]
