@@ -8,7 +8,7 @@ use std::pin::Pin;
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use wechat_api::api::{ENDPOINTS, component, oauth, official};
+use wechat_api::api::{ENDPOINTS, component, message, oauth, official, wxa};
 use wechat_api::endpoint::Endpoint;
 use wechat_api::token::TokenKey;
 use wechat_api::{Client, Config, Error};
@@ -227,6 +227,36 @@ fn cases() -> Vec<Case> {
             call: call!(|c| c
                 .oauth()
                 .userinfo(oauth::UserinfoRequest::new("USER_TOKEN", "OPENID").lang("en"))),
+        },
+        Case {
+            name: "custom_send",
+            module: "message",
+            as_authorizer: true,
+            query: vec![("access_token", AUTHORIZER_TOKEN)],
+            body: Some(
+                json!({"touser": "OPENID", "msgtype": "text", "text": {"content": "hello"}}),
+            ),
+            call: call!(|c| c.message().custom_send(message::CustomSendRequest::new(
+                "OPENID",
+                message::CustomSendText {
+                    content: "hello".to_owned()
+                }
+            ))),
+        },
+        Case {
+            name: "custom_send",
+            module: "wxa",
+            as_authorizer: true,
+            query: vec![("access_token", AUTHORIZER_TOKEN)],
+            body: Some(
+                json!({"touser": "OPENID", "msgtype": "text", "text": {"content": "hello"}}),
+            ),
+            call: call!(|c| c.wxa().custom_send(wxa::CustomSendRequest::new(
+                "OPENID",
+                wxa::WxaCustomSendText {
+                    content: "hello".to_owned()
+                }
+            ))),
         },
         Case {
             name: "check_token",

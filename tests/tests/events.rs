@@ -3,7 +3,9 @@
 
 use wechat_api::Error;
 use wechat_api::crypto::MsgCrypt;
-use wechat_api::event::{Authorization, ComponentEvent, EventKind, Message, Push, Unauthorization};
+use wechat_api::event::{
+    Authorization, ComponentEvent, Event, Message, Push, QrScan, Subscribe, Unauthorization,
+};
 
 const TICKET_CDATA: &str = "<xml><AppId><![CDATA[wx3c1a2b3c4d5e6f70]]></AppId>\
 <CreateTime>1413192605</CreateTime>\
@@ -110,26 +112,26 @@ fn unauthorized() {
 #[test]
 fn unknown_info_type_is_kept_raw() {
     let xml = "<xml><AppId>wx3c1a2b3c4d5e6f70</AppId><CreateTime>1535442403</CreateTime>\
-               <InfoType>notify_third_fasteregister</InfoType><appid>wxa1b2</appid><status>0</status>\
+               <InfoType>notify_third_fastverifybetaapp</InfoType><appid>wxa1b2</appid><status>0</status>\
                <info><name><![CDATA[公司名称]]></name><code>1234</code></info></xml>";
     let event = ComponentEvent::from_xml(xml).expect("unknown is not an error");
-    assert_eq!(event.info_type(), "notify_third_fasteregister");
+    assert_eq!(event.info_type(), "notify_third_fastverifybetaapp");
     assert_eq!(event.app_id(), None);
     assert_eq!(
         event,
         ComponentEvent::Unknown {
-            info_type: "notify_third_fasteregister".to_owned(),
+            info_type: "notify_third_fastverifybetaapp".to_owned(),
             raw: xml.to_owned(),
         }
     );
     let json = serde_json::to_value(&event).expect("serializes");
     assert_eq!(json["kind"], "unknown");
-    assert_eq!(json["info_type"], "notify_third_fasteregister");
+    assert_eq!(json["info_type"], "notify_third_fastverifybetaapp");
     assert_eq!(json["raw"], xml);
     // Debug does not print the raw XML (it may carry codes)
     let debug = format!("{event:?}");
     assert!(
-        debug.contains("notify_third_fasteregister") && !debug.contains("1234"),
+        debug.contains("notify_third_fastverifybetaapp") && !debug.contains("1234"),
         "{debug}"
     );
 }
@@ -235,9 +237,25 @@ fn event_messages() {
         panic!("not an event");
     };
     assert_eq!(event.event(), "subscribe");
-    assert_eq!(event.kind(), EventKind::Subscribe);
+    let Event::Subscribe(Subscribe {
+        scene: Some(scene), ..
+    }) = &event.detail
+    else {
+        panic!("a subscribe with a scene: {:?}", event.detail);
+    };
+    assert_eq!(
+        (scene.event_key.as_str(), scene.ticket.as_deref()),
+        ("qrscene_123123", Some("TICKET"))
+    );
+    assert_eq!(scene.scene(), "123123");
+    assert!(matches!(
+        &event.detail,
+        Event::Subscribe(Subscribe {
+            scene: Some(QrScan { .. }),
+            ..
+        })
+    ));
     assert_eq!(event.event_key.as_deref(), Some("qrscene_123123"));
-    assert_eq!(event.ticket.as_deref(), Some("TICKET"));
     assert_eq!(event.raw, subscribe);
 
     let location = "<xml><ToUserName>gh_123</ToUserName><FromUserName>oUser</FromUserName>\
@@ -247,36 +265,39 @@ fn event_messages() {
     let Message::Event(event) = &message else {
         panic!("not an event");
     };
-    assert_eq!(event.kind(), EventKind::Location);
-    assert_eq!(event.latitude, Some(23.137466));
-    assert_eq!(event.longitude, Some(113.352425));
-    assert_eq!(event.precision, Some(119.38504));
+    let Event::Location(report) = &event.detail else {
+        panic!("not a location report: {:?}", event.detail);
+    };
+    assert_eq!(report.latitude, 23.137466);
+    assert_eq!(report.longitude, 113.352425);
+    assert_eq!(report.precision, 119.38504);
     assert_eq!(message.header().create_time, 123456789);
     let json = serde_json::to_value(&message).expect("serializes");
     assert_eq!(json["kind"], "event");
     assert_eq!(json["event"], "LOCATION");
-    assert_eq!(json["latitude"], 23.137466);
+    assert_eq!(json["detail"]["type"], "location");
+    assert_eq!(json["detail"]["latitude"], 23.137466);
     assert!(json.get("raw").is_none());
 
-    let custom = location.replace("LOCATION", "TEMPLATESENDJOBFINISH");
+    let custom = location.replace("LOCATION", "kf_create_session");
     let Message::Event(event) = Message::from_xml(&custom).expect("parses") else {
         panic!("not an event");
     };
-    assert_eq!(event.kind(), EventKind::Other);
-    assert_eq!(event.event(), "TEMPLATESENDJOBFINISH");
+    assert_eq!(event.detail, Event::Other);
+    assert_eq!(event.event(), "kf_create_session");
 }
 
 #[test]
 fn other_message_types_are_kept_raw() {
-    let image = "<xml><ToUserName><![CDATA[gh_123]]></ToUserName><FromUserName><![CDATA[oUser]]></FromUserName>\
-                 <CreateTime>1348831860</CreateTime><MsgType><![CDATA[image]]></MsgType>\
-                 <PicUrl><![CDATA[http://example.invalid/p.jpg]]></PicUrl><MediaId><![CDATA[media_id]]></MediaId>\
+    let device = "<xml><ToUserName><![CDATA[gh_123]]></ToUserName><FromUserName><![CDATA[oUser]]></FromUserName>\
+                 <CreateTime>1348831860</CreateTime><MsgType><![CDATA[device_text]]></MsgType>\
+                 <DeviceType><![CDATA[dt]]></DeviceType><Content><![CDATA[x]]></Content>\
                  <MsgId>1234567890123456</MsgId></xml>";
-    let Message::Other(other) = Message::from_xml(image).expect("parses") else {
-        panic!("image is not typed");
+    let Message::Other(other) = Message::from_xml(device).expect("parses") else {
+        panic!("device_text is not typed");
     };
-    assert_eq!(other.header.msg_type, "image");
-    assert_eq!(other.raw, image);
+    assert_eq!(other.header.msg_type, "device_text");
+    assert_eq!(other.raw, device);
 }
 
 #[test]

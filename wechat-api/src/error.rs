@@ -113,6 +113,13 @@ pub enum Error {
         max_age_secs: u64,
     },
 
+    /// A callback request was refused for its shape, before or instead of
+    /// any decryption: wrong method, a query parameter missing or mixed up
+    /// (`signature` vs `msg_signature`), a bad authorizer appid in the path…
+    /// See [`Rejection`](crate::callback::Rejection).
+    #[error("callback request refused: {0}")]
+    Callback(crate::callback::Rejection),
+
     // ---- tokens ----------------------------------------------------------
     /// No component_verify_ticket has been stored yet, so no
     /// component_access_token can be fetched.

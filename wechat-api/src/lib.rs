@@ -4,7 +4,10 @@
 //! * [`Client`] calls every endpoint of the YAML spec with typed requests and
 //!   responses ([`api`]), managing tokens through [`token::TokenManager`].
 //! * [`crypto`] verifies, decrypts and encrypts callback messages
-//!   (WXBizMsgCrypt); [`event`] types the pushed events.
+//!   (WXBizMsgCrypt); [`event`] types the pushed events and messages;
+//!   [`callback`] serves the two callback URLs of a third-party platform,
+//!   framework-agnostic (verification, routing, passive replies,
+//!   deduplication, the release test).
 //! * [`authorize`] builds authorization URLs; [`jssdk`] signs JS-SDK configs.
 //! * `server` (feature `axum`) serves an axum router with timeouts and
 //!   limits that shed slow and hostile clients.
@@ -14,6 +17,7 @@
 
 pub mod api;
 pub mod authorize;
+pub mod callback;
 mod client;
 mod clock;
 mod config;

@@ -7,14 +7,17 @@
 //! | `authorized` | [`ComponentEvent::Authorized`] |
 //! | `updateauthorized` | [`ComponentEvent::UpdateAuthorized`] |
 //! | `unauthorized` | [`ComponentEvent::Unauthorized`] |
+//! | `notify_third_fasteregister` | [`ComponentEvent::FastRegister`] |
 //! | anything else | [`ComponentEvent::Unknown`], with the raw XML |
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::Serialize;
 
 use super::Redacted;
 use super::raw::{Field, RawFields};
+use super::tree::Node;
 use crate::{Error, Result};
 
 /// A decrypted push to a third-party platform, by `InfoType`.
@@ -41,6 +44,10 @@ pub enum ComponentEvent {
     /// `unauthorized`: an account revoked its authorization.
     #[serde(rename = "unauthorized")]
     Unauthorized(Unauthorization),
+    /// `notify_third_fasteregister`: the outcome of a fast mini-program
+    /// registration (`fastregisterweapp`, company or personal).
+    #[serde(rename = "notify_third_fasteregister")]
+    FastRegister(FastRegister),
     /// Any other `InfoType` (WeChat adds new ones: fast registration, name
     /// checks…). Never an error, so that new pushes are not lost.
     #[serde(rename = "unknown")]
@@ -128,6 +135,45 @@ pub struct Unauthorization {
     pub authorizer_appid: String,
 }
 
+/// The `notify_third_fasteregister` push.
+#[derive(Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct FastRegister {
+    /// The third-party platform's component AppId.
+    pub app_id: String,
+    /// Unix seconds.
+    pub create_time: i64,
+    /// `appid`: the new mini program's appid, on success.
+    pub registered_appid: Option<String>,
+    /// `status`: 0 on success, an error code otherwise.
+    pub status: i64,
+    /// `auth_code`: an authorization code for the new mini program, to
+    /// exchange with `api_query_auth`, on success (secret: `Debug` shows
+    /// only its start).
+    pub auth_code: Option<String>,
+    /// `msg`: `OK` or what went wrong.
+    pub msg: String,
+    /// `info`: the registration request echoed back (`name`, `code`,
+    /// `code_type`, `legal_persona_wechat`, `legal_persona_name`,
+    /// `component_phone` for a company; `wxuser`, `idname`,
+    /// `component_phone` for a person), by element name.
+    pub info: BTreeMap<String, String>,
+}
+
+impl fmt::Debug for FastRegister {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FastRegister")
+            .field("app_id", &self.app_id)
+            .field("create_time", &self.create_time)
+            .field("registered_appid", &self.registered_appid)
+            .field("status", &self.status)
+            .field("auth_code", &self.auth_code.as_deref().map(Redacted))
+            .field("msg", &self.msg)
+            .field("info", &format_args!("<{} fields>", self.info.len()))
+            .finish()
+    }
+}
+
 /// Known pushes print their (redacted) fields; an unknown one prints only
 /// its `InfoType` and size, since its XML may carry codes or tickets.
 impl fmt::Debug for ComponentEvent {
@@ -137,6 +183,7 @@ impl fmt::Debug for ComponentEvent {
             Self::Authorized(e) => f.debug_tuple("Authorized").field(e).finish(),
             Self::UpdateAuthorized(e) => f.debug_tuple("UpdateAuthorized").field(e).finish(),
             Self::Unauthorized(e) => f.debug_tuple("Unauthorized").field(e).finish(),
+            Self::FastRegister(e) => f.debug_tuple("FastRegister").field(e).finish(),
             Self::Unknown { info_type, raw } => f
                 .debug_struct("Unknown")
                 .field("info_type", info_type)
@@ -182,6 +229,25 @@ impl ComponentEvent {
                 create_time: raw.required_number(Field::CreateTime, info_type)?,
                 authorizer_appid: raw.required(Field::AuthorizerAppid, info_type)?,
             }),
+            "notify_third_fasteregister" => Self::FastRegister(FastRegister {
+                app_id: raw.required(Field::AppId, info_type)?,
+                create_time: raw.required_number(Field::CreateTime, info_type)?,
+                registered_appid: raw
+                    .optional(Field::RegisteredAppid)
+                    .filter(|a| !a.is_empty()),
+                status: raw.required_number(Field::RegisterStatus, info_type)?,
+                auth_code: raw.optional(Field::AuthCode).filter(|c| !c.is_empty()),
+                msg: raw.optional(Field::RegisterMsg).unwrap_or_default(),
+                info: Node::from_xml(xml)?
+                    .child("info")
+                    .map(|info| {
+                        info.children
+                            .iter()
+                            .map(|c| (c.name.clone(), c.text.clone()))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            }),
             other => Self::Unknown {
                 info_type: other.to_owned(),
                 raw: xml.to_owned(),
@@ -197,6 +263,7 @@ impl ComponentEvent {
             Self::Authorized(_) => "authorized",
             Self::UpdateAuthorized(_) => "updateauthorized",
             Self::Unauthorized(_) => "unauthorized",
+            Self::FastRegister(_) => "notify_third_fasteregister",
             Self::Unknown { info_type, .. } => info_type,
         }
     }
@@ -207,6 +274,7 @@ impl ComponentEvent {
             Self::VerifyTicket(e) => Some(&e.app_id),
             Self::Authorized(e) | Self::UpdateAuthorized(e) => Some(&e.app_id),
             Self::Unauthorized(e) => Some(&e.app_id),
+            Self::FastRegister(e) => Some(&e.app_id),
             Self::Unknown { .. } => None,
         }
     }

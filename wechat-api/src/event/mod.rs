@@ -6,8 +6,10 @@
 //! - [`ComponentEvent`]: pushes to a third-party platform, by `InfoType`
 //!   (component_verify_ticket, authorized, updateauthorized, unauthorized;
 //!   anything else is kept raw as [`ComponentEvent::Unknown`]);
-//! - [`Message`]: messages to an official account, by `MsgType` (text and
-//!   events typed; anything else kept raw);
+//! - [`Message`]: messages to an official account or a mini program, by
+//!   `MsgType` (every documented message type typed, events typed by
+//!   [`Event`], anything else kept raw); from XML or, for mini programs
+//!   configured for it, JSON;
 //! - [`Push`]: either, when one endpoint receives both.
 //!
 //! Field names are snake_case; CDATA and plain text are both accepted. The
@@ -37,10 +39,22 @@ use crate::{Error, Result};
 
 pub mod component;
 pub mod message;
+pub mod message_event;
 mod raw;
+mod tree;
 
-pub use component::{Authorization, ComponentEvent, ComponentVerifyTicket, Unauthorization};
-pub use message::{EventKind, EventMessage, Message, MessageHeader, OtherMessage, TextMessage};
+pub use component::{
+    Authorization, ComponentEvent, ComponentVerifyTicket, FastRegister, Unauthorization,
+};
+pub use message::{
+    FileMessage, ImageMessage, LinkMessage, LocationMessage, Message, MessageHeader,
+    MiniProgramPageMessage, OtherMessage, TextMessage, VideoMessage, VoiceMessage,
+};
+pub use message_event::{
+    ArticleUrl, AuditDelay, AuditFail, AuditSuccess, Event, EventMessage, LocationReport,
+    MassSendJobFinish, MenuClick, MenuView, QrScan, Subscribe, SubscribeMsgChoice,
+    SubscribeMsgChoices, SubscribeMsgSent, SubscribeMsgSentItem, TemplateSendJobFinish,
+};
 
 /// Any decrypted push: a component push (it has an `InfoType`) or an
 /// official-account message (it has a `MsgType`).
@@ -70,7 +84,7 @@ impl Push {
         if let Some(event) = ComponentEvent::from_raw(&raw, xml)? {
             return Ok(Self::Component(event));
         }
-        if let Some(message) = Message::from_raw(&raw, xml)? {
+        if let Some(message) = Message::from_raw(&raw, message::Source::Xml(xml))? {
             return Ok(Self::Message(message));
         }
         Err(Error::InvalidXml(

@@ -65,6 +65,42 @@ fields! {
     Latitude => "Latitude",
     Longitude => "Longitude",
     Precision => "Precision",
+    // message types
+    PicUrl => "PicUrl",
+    MediaId => "MediaId",
+    Format => "Format",
+    Recognition => "Recognition",
+    ThumbMediaId => "ThumbMediaId",
+    LocationX => "Location_X",
+    LocationY => "Location_Y",
+    Scale => "Scale",
+    Label => "Label",
+    Title => "Title",
+    Description => "Description",
+    Url => "Url",
+    FileKey => "FileKey",
+    FileMd5 => "FileMd5",
+    FileTotalLen => "FileTotalLen",
+    PagePath => "PagePath",
+    ThumbUrl => "ThumbUrl",
+    // events
+    MenuId => "MenuId",
+    JobMsgId => "MsgID",
+    Status => "Status",
+    TotalCount => "TotalCount",
+    FilterCount => "FilterCount",
+    SentCount => "SentCount",
+    ErrorCount => "ErrorCount",
+    SuccTime => "SuccTime",
+    FailTime => "FailTime",
+    DelayTime => "DelayTime",
+    Reason => "Reason",
+    ScreenShot => "ScreenShot",
+    // fast registration (component push, lower-case names)
+    RegisteredAppid => "appid",
+    RegisterStatus => "status",
+    AuthCode => "auth_code",
+    RegisterMsg => "msg",
 }
 
 /// Text of the known fields of a push, indexed by [`Field`] (an array, so
@@ -101,6 +137,27 @@ impl<'a> RawFields<'a> {
     /// the array is too big to move around for nothing.
     pub(crate) fn fill(&mut self, xml: &'a str) -> Result<()> {
         scan_fields(xml, self)
+    }
+
+    /// Collects the known top-level fields of a JSON push (mini programs
+    /// may send JSON): strings as they are, numbers and booleans as text;
+    /// objects and arrays are left to the element tree.
+    pub(crate) fn fill_json(&mut self, object: &'a serde_json::Map<String, serde_json::Value>) {
+        use serde_json::Value;
+        for (name, value) in object {
+            let Some(field) = Field::from_name(name) else {
+                continue;
+            };
+            let text = match value {
+                Value::String(s) => Cow::Borrowed(s.as_str()),
+                Value::Number(n) => Cow::Owned(n.to_string()),
+                Value::Bool(b) => Cow::Owned(b.to_string()),
+                Value::Null | Value::Array(_) | Value::Object(_) => continue,
+            };
+            if let Some(slot) = self.values.get_mut(field as usize) {
+                *slot = Some(text);
+            }
+        }
     }
 
     /// The text of a field, `None` when absent.
@@ -150,9 +207,9 @@ fn missing(field: Field, kind: &str) -> Error {
 fn number<T: std::str::FromStr>(text: &str, field: Field, kind: &str) -> Result<T> {
     text.trim().parse().map_err(|_| {
         Error::InvalidXml(format!(
-            "{kind}: <{}> is not a number: {:?}",
+            "{kind}: <{}> is not a number ({} bytes of text)",
             field.name(),
-            text.chars().take(32).collect::<String>()
+            text.len()
         ))
     })
 }

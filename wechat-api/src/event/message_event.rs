@@ -1,0 +1,442 @@
+//! Events (`MsgType` `event`) pushed to a message URL, told apart by their
+//! `Event` name.
+//!
+//! | `Event` | variant |
+//! | --- | --- |
+//! | `subscribe` (with a `qrscene_…` key when through a parametric QR code) | [`Event::Subscribe`] |
+//! | `unsubscribe` | [`Event::Unsubscribe`] |
+//! | `SCAN` | [`Event::Scan`] |
+//! | `LOCATION` | [`Event::Location`] |
+//! | `CLICK` | [`Event::Click`] |
+//! | `VIEW` | [`Event::View`] |
+//! | `TEMPLATESENDJOBFINISH` | [`Event::TemplateSendJobFinish`] |
+//! | `MASSSENDJOBFINISH` | [`Event::MassSendJobFinish`] |
+//! | `subscribe_msg_popup_event` | [`Event::SubscribeMsgPopup`] |
+//! | `subscribe_msg_change_event` | [`Event::SubscribeMsgChange`] |
+//! | `subscribe_msg_sent_event` | [`Event::SubscribeMsgSent`] |
+//! | `weapp_audit_success` | [`Event::WeappAuditSuccess`] |
+//! | `weapp_audit_fail` | [`Event::WeappAuditFail`] |
+//! | `weapp_audit_delay` | [`Event::WeappAuditDelay`] |
+//! | anything else | [`Event::Other`]: the name is in the header, the document in [`EventMessage::raw`] |
+//!
+//! Event names are compared case-insensitively (WeChat is not consistent
+//! about case). `notify_third_fasteregister` is a push to the component's
+//! authorization-event URL, not a message: see
+//! [`ComponentEvent::FastRegister`](super::ComponentEvent::FastRegister).
+
+use serde::Serialize;
+
+use super::message::{MessageHeader, Source};
+use super::raw::{Field, RawFields};
+use super::tree::Node;
+use crate::{Error, Result};
+
+/// An event (`MsgType` `event`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct EventMessage {
+    /// The common fields; `header.event` holds the event name.
+    #[serde(flatten)]
+    pub header: MessageHeader,
+    /// `EventKey`, when the document has a non-empty one: the QR scene key
+    /// of `subscribe` (`qrscene_…`) and `SCAN`, the button key of `CLICK`
+    /// and of the other menu events (`scancode_push`, `pic_sysphoto`…), the
+    /// URL of `VIEW`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_key: Option<String>,
+    /// The event's own fields, by event name.
+    pub detail: Event,
+    /// The whole decrypted document (not serialized).
+    #[serde(skip)]
+    pub raw: String,
+}
+
+/// What an event says, by event name.
+///
+/// Serializes with a `type` tag (the variant name in snake_case).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Event {
+    /// `subscribe`: the user followed the account, through a parametric
+    /// QR code when `scene` is set.
+    Subscribe(Subscribe),
+    /// `unsubscribe`.
+    Unsubscribe,
+    /// `SCAN`: a follower scanned a parametric QR code.
+    Scan(QrScan),
+    /// `LOCATION`: the user's location, reported on entering the chat.
+    Location(LocationReport),
+    /// `CLICK`: a click on a menu button.
+    Click(MenuClick),
+    /// `VIEW`: a click on a menu link.
+    View(MenuView),
+    /// `TEMPLATESENDJOBFINISH`: the outcome of a template message.
+    TemplateSendJobFinish(TemplateSendJobFinish),
+    /// `MASSSENDJOBFINISH`: the outcome of a mass send.
+    MassSendJobFinish(MassSendJobFinish),
+    /// `subscribe_msg_popup_event`: the user answered a subscription popup.
+    SubscribeMsgPopup(SubscribeMsgChoices),
+    /// `subscribe_msg_change_event`: the user changed subscriptions in the
+    /// notification settings.
+    SubscribeMsgChange(SubscribeMsgChoices),
+    /// `subscribe_msg_sent_event`: the outcome of a subscription message.
+    SubscribeMsgSent(SubscribeMsgSent),
+    /// `weapp_audit_success`: a mini program's code passed review.
+    WeappAuditSuccess(AuditSuccess),
+    /// `weapp_audit_fail`: a mini program's code was rejected.
+    WeappAuditFail(AuditFail),
+    /// `weapp_audit_delay`: a mini program's review is delayed.
+    WeappAuditDelay(AuditDelay),
+    /// Any other event, never an error: its name is
+    /// [`EventMessage::event`], its document [`EventMessage::raw`].
+    Other,
+}
+
+/// `subscribe`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Subscribe {
+    /// The parametric QR code the user followed through, if any.
+    pub scene: Option<QrScan>,
+}
+
+/// A scan of a parametric QR code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct QrScan {
+    /// `EventKey` as sent: `qrscene_{scene}` on `subscribe`, `{scene}` on
+    /// `SCAN`.
+    pub event_key: String,
+    /// `Ticket`: the QR code's ticket.
+    pub ticket: Option<String>,
+}
+
+impl QrScan {
+    /// The scene value (`scene_id` or `scene_str` of the QR code), without
+    /// the `qrscene_` prefix of `subscribe` events.
+    pub fn scene(&self) -> &str {
+        self.event_key
+            .strip_prefix("qrscene_")
+            .unwrap_or(&self.event_key)
+    }
+}
+
+/// `LOCATION`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct LocationReport {
+    /// `Latitude`.
+    pub latitude: f64,
+    /// `Longitude`.
+    pub longitude: f64,
+    /// `Precision`.
+    pub precision: f64,
+}
+
+/// `CLICK`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct MenuClick {
+    /// `EventKey`: the button's key.
+    pub key: String,
+}
+
+/// `VIEW`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct MenuView {
+    /// `EventKey`: the link's URL.
+    pub url: String,
+    /// `MenuId`: the personalized menu's id, when the click came from one.
+    pub menu_id: Option<String>,
+}
+
+/// `TEMPLATESENDJOBFINISH`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct TemplateSendJobFinish {
+    /// `MsgID`: the id the send call returned.
+    pub msg_id: u64,
+    /// `Status`: `success`, `failed:user block`, `failed: system failed`.
+    pub status: String,
+}
+
+/// `MASSSENDJOBFINISH`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct MassSendJobFinish {
+    /// `MsgID`: the id the send call returned.
+    pub msg_id: u64,
+    /// `Status`: `send success`, `send fail`, `err(10001)`…
+    pub status: String,
+    /// `TotalCount`: fans targeted.
+    pub total_count: Option<u64>,
+    /// `FilterCount`: fans left after filtering.
+    pub filter_count: Option<u64>,
+    /// `SentCount`: sent successfully.
+    pub sent_count: Option<u64>,
+    /// `ErrorCount`: failed.
+    pub error_count: Option<u64>,
+    /// `CopyrightCheckResult/CheckState`: the originality check's outcome
+    /// (1 passed, 2 failed, 3 …), when there was one. The per-article
+    /// details stay in [`EventMessage::raw`].
+    pub copyright_check_state: Option<i64>,
+    /// `ArticleUrlResult`: the URL of each article sent.
+    pub article_urls: Vec<ArticleUrl>,
+}
+
+/// One article of a mass send, and its URL.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct ArticleUrl {
+    /// `ArticleIdx`: its position, from 1.
+    pub index: u32,
+    /// `ArticleUrl`.
+    pub url: String,
+}
+
+/// `subscribe_msg_popup_event` and `subscribe_msg_change_event`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct SubscribeMsgChoices {
+    /// One entry per template (`List`).
+    pub items: Vec<SubscribeMsgChoice>,
+}
+
+/// The user's choice for one subscription-message template.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct SubscribeMsgChoice {
+    /// `TemplateId`.
+    pub template_id: String,
+    /// `SubscribeStatusString`: `accept` or `reject`.
+    pub subscribe_status: String,
+    /// `PopupScene`: where the popup was (`1` a web page, `2` an article),
+    /// on `subscribe_msg_popup_event`.
+    pub popup_scene: Option<String>,
+}
+
+/// `subscribe_msg_sent_event`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct SubscribeMsgSent {
+    /// One entry per message (`List`).
+    pub items: Vec<SubscribeMsgSentItem>,
+}
+
+/// The outcome of one subscription message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct SubscribeMsgSentItem {
+    /// `TemplateId`.
+    pub template_id: String,
+    /// `MsgID`.
+    pub msg_id: String,
+    /// `ErrorCode`: 0 on success.
+    pub error_code: i64,
+    /// `ErrorStatus`: `success`, `fail:user reject`, `fail:system error`.
+    pub error_status: String,
+}
+
+/// `weapp_audit_success`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct AuditSuccess {
+    /// `SuccTime`: Unix seconds.
+    pub succ_time: i64,
+}
+
+/// `weapp_audit_fail`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct AuditFail {
+    /// `Reason`: why (may contain `<br>` markup).
+    pub reason: String,
+    /// `FailTime`: Unix seconds.
+    pub fail_time: i64,
+    /// `ScreenShot`: media ids of example screenshots (sent `|`-separated).
+    pub screen_shots: Vec<String>,
+}
+
+/// `weapp_audit_delay`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct AuditDelay {
+    /// `Reason`: why.
+    pub reason: String,
+    /// `DelayTime`: Unix seconds.
+    pub delay_time: i64,
+}
+
+impl EventMessage {
+    /// The event name (`Event`), empty if absent.
+    pub fn event(&self) -> &str {
+        self.header.event.as_deref().unwrap_or_default()
+    }
+
+    /// `EventKey`, see [`EventMessage::event_key`](#structfield.event_key).
+    pub fn event_key(&self) -> Option<&str> {
+        self.event_key.as_deref()
+    }
+}
+
+/// Whether `event` is `name`, ignoring ASCII case.
+fn is(event: &str, name: &str) -> bool {
+    event.eq_ignore_ascii_case(name)
+}
+
+impl Event {
+    /// The typed event of a push whose `MsgType` is `event`.
+    pub(crate) fn from_raw(raw: &RawFields<'_>, source: Source<'_>) -> Result<Self> {
+        let event = raw.get(Field::Event).unwrap_or_default();
+        let event_key = || raw.optional(Field::EventKey).filter(|k| !k.is_empty());
+        let ticket = || raw.optional(Field::Ticket).filter(|t| !t.is_empty());
+        let detail = if is(event, "subscribe") {
+            Self::Subscribe(Subscribe {
+                scene: event_key().map(|event_key| QrScan {
+                    event_key,
+                    ticket: ticket(),
+                }),
+            })
+        } else if is(event, "unsubscribe") {
+            Self::Unsubscribe
+        } else if is(event, "SCAN") {
+            Self::Scan(QrScan {
+                event_key: raw.required(Field::EventKey, "SCAN event")?,
+                ticket: ticket(),
+            })
+        } else if is(event, "LOCATION") {
+            let kind = "LOCATION event";
+            Self::Location(LocationReport {
+                latitude: raw.required_number(Field::Latitude, kind)?,
+                longitude: raw.required_number(Field::Longitude, kind)?,
+                precision: raw.required_number(Field::Precision, kind)?,
+            })
+        } else if is(event, "CLICK") {
+            Self::Click(MenuClick {
+                key: raw.required(Field::EventKey, "CLICK event")?,
+            })
+        } else if is(event, "VIEW") {
+            Self::View(MenuView {
+                url: raw.required(Field::EventKey, "VIEW event")?,
+                menu_id: raw.optional(Field::MenuId).filter(|m| !m.is_empty()),
+            })
+        } else if is(event, "TEMPLATESENDJOBFINISH") {
+            let kind = "TEMPLATESENDJOBFINISH event";
+            Self::TemplateSendJobFinish(TemplateSendJobFinish {
+                msg_id: raw.required_number(Field::JobMsgId, kind)?,
+                status: raw.required(Field::Status, kind)?,
+            })
+        } else if is(event, "MASSSENDJOBFINISH") {
+            Self::MassSendJobFinish(mass_send_job_finish(raw, source)?)
+        } else if is(event, "subscribe_msg_popup_event") {
+            Self::SubscribeMsgPopup(subscribe_choices(source)?)
+        } else if is(event, "subscribe_msg_change_event") {
+            Self::SubscribeMsgChange(subscribe_choices(source)?)
+        } else if is(event, "subscribe_msg_sent_event") {
+            Self::SubscribeMsgSent(subscribe_sent(source)?)
+        } else if is(event, "weapp_audit_success") {
+            Self::WeappAuditSuccess(AuditSuccess {
+                succ_time: raw.required_number(Field::SuccTime, "weapp_audit_success event")?,
+            })
+        } else if is(event, "weapp_audit_fail") {
+            let kind = "weapp_audit_fail event";
+            Self::WeappAuditFail(AuditFail {
+                reason: raw.optional(Field::Reason).unwrap_or_default(),
+                fail_time: raw.required_number(Field::FailTime, kind)?,
+                screen_shots: raw
+                    .get(Field::ScreenShot)
+                    .unwrap_or_default()
+                    .split('|')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+            })
+        } else if is(event, "weapp_audit_delay") {
+            Self::WeappAuditDelay(AuditDelay {
+                reason: raw.optional(Field::Reason).unwrap_or_default(),
+                delay_time: raw.required_number(Field::DelayTime, "weapp_audit_delay event")?,
+            })
+        } else {
+            Self::Other
+        };
+        Ok(detail)
+    }
+}
+
+fn mass_send_job_finish(raw: &RawFields<'_>, source: Source<'_>) -> Result<MassSendJobFinish> {
+    let kind = "MASSSENDJOBFINISH event";
+    let tree = source.tree()?;
+    let copyright_check_state = tree
+        .child("CopyrightCheckResult")
+        .and_then(|c| c.text_of("CheckState"))
+        .and_then(|s| s.trim().parse().ok());
+    let article_urls = tree
+        .child("ArticleUrlResult")
+        .map(|result| {
+            result
+                .items("item")
+                .filter_map(|item| {
+                    Some(ArticleUrl {
+                        index: item.text_of("ArticleIdx")?.trim().parse().ok()?,
+                        url: item.text_of("ArticleUrl")?.to_owned(),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(MassSendJobFinish {
+        msg_id: raw.required_number(Field::JobMsgId, kind)?,
+        status: raw.required(Field::Status, kind)?,
+        total_count: raw.optional_number(Field::TotalCount, kind)?,
+        filter_count: raw.optional_number(Field::FilterCount, kind)?,
+        sent_count: raw.optional_number(Field::SentCount, kind)?,
+        error_count: raw.optional_number(Field::ErrorCount, kind)?,
+        copyright_check_state,
+        article_urls,
+    })
+}
+
+/// The `List` entries of a subscription event: under a wrapper element in
+/// XML (`SubscribeMsgPopupEvent`…, whose name the docs do not always spell
+/// right), at the top level in JSON, one object or an array.
+fn list_items(tree: &Node) -> impl Iterator<Item = &Node> {
+    tree.items("List")
+}
+
+fn subscribe_choices(source: Source<'_>) -> Result<SubscribeMsgChoices> {
+    let tree = source.tree()?;
+    let items = list_items(&tree)
+        .map(|item| SubscribeMsgChoice {
+            template_id: item.text_of("TemplateId").unwrap_or_default().to_owned(),
+            subscribe_status: item
+                .text_of("SubscribeStatusString")
+                .unwrap_or_default()
+                .to_owned(),
+            popup_scene: item.text_of("PopupScene").map(str::to_owned),
+        })
+        .collect();
+    Ok(SubscribeMsgChoices { items })
+}
+
+fn subscribe_sent(source: Source<'_>) -> Result<SubscribeMsgSent> {
+    let tree = source.tree()?;
+    let items = list_items(&tree)
+        .map(|item| {
+            let error_code = item.text_of("ErrorCode").unwrap_or("0").trim();
+            Ok(SubscribeMsgSentItem {
+                template_id: item.text_of("TemplateId").unwrap_or_default().to_owned(),
+                msg_id: item.text_of("MsgID").unwrap_or_default().to_owned(),
+                error_code: error_code.parse().map_err(|_| {
+                    Error::InvalidXml(
+                        "subscribe_msg_sent_event: <ErrorCode> is not a number".to_owned(),
+                    )
+                })?,
+                error_status: item.text_of("ErrorStatus").unwrap_or_default().to_owned(),
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok(SubscribeMsgSent { items })
+}
