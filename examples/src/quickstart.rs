@@ -23,7 +23,9 @@ use wechat_api::jssdk::JsSdkConfig;
 use wechat_api::token::{DurableStore, MemoryStore, TokenKey, TokenStore};
 use wechat_sandbox::{Sandbox, SandboxConfig};
 
-use crate::callback::{AuthorizedAccount, CallbackServer};
+use wechat_api::server::{AUTHORIZE_PATH, AuthorizedAccount, EVENTS_PATH};
+
+use crate::callback::CallbackServer;
 
 /// Where the platform keeps its tokens.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -276,7 +278,7 @@ impl Flow {
         }
         Ok(format!(
             "component_verify_ticket pushed to {} (AES, msg_signature), verified, decrypted, stored",
-            crate::callback::EVENTS_PATH
+            EVENTS_PATH
         ))
     }
 
@@ -569,7 +571,7 @@ pub async fn run_with(
     let page = flow.start_authorization().await?;
     report(format!(
         " 3. pre_auth_code created by GET {}",
-        crate::callback::AUTHORIZE_PATH
+        AUTHORIZE_PATH
     ));
     report(format!(" 4. authorization URL: {}", masked(&page)));
     let back = flow.authorize_on_page(&page).await?;

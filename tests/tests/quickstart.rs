@@ -10,7 +10,8 @@ use std::time::Duration;
 
 use wechat_api::Error;
 use wechat_api::crypto::MsgCrypt;
-use wechat_api_examples::callback::{AuthorizerStatus, BODY_LIMIT, CallbackServer, EVENTS_PATH};
+use wechat_api::server::{DEFAULT_BODY_LIMIT as BODY_LIMIT, EVENTS_PATH};
+use wechat_api_examples::callback::{AuthorizerStatus, CallbackServer};
 use wechat_api_examples::quickstart::{self, Flow, StoreChoice};
 use wechat_sandbox::{DEFAULT_MERCHANT_APPID, DEFAULT_OPENID, SandboxConfig};
 
@@ -278,7 +279,7 @@ async fn the_callback_server_answers_bad_input_with_4xx_and_keeps_working() {
         push(signature, timestamp.clone(), envelope(&junk)).await,
         400
     );
-    // Encrypted for another component appid.
+    // Encrypted for another component appid: refused like a forgery.
     let other = MsgCrypt::new(
         c.component_token(),
         c.component_aes_key(),
@@ -289,7 +290,7 @@ async fn the_callback_server_answers_bad_input_with_4xx_and_keeps_working() {
     let signature = crypt.sign(&timestamp, nonce, &foreign);
     assert_eq!(
         push(signature, timestamp.clone(), envelope(&foreign)).await,
-        400
+        403
     );
     // No query at all.
     assert_eq!(

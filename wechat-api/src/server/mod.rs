@@ -18,6 +18,11 @@
 //!   connection, pauses briefly (it never spins) and goes on;
 //! * **graceful shutdown**: [`Serve::with_graceful_shutdown`].
 //!
+//! [`CallbackRoutes`] is the ready router of a third-party platform: the
+//! component events URL, the authorizers' message URL
+//! (`/{appid}/callback`), the authorization start and redirect handlers and
+//! `/healthz`, on top of the [`callback`](crate::callback) layer.
+//!
 //! The values are in [`ServeOptions`], whose defaults suit a callback
 //! server. It serves HTTP/1.1 only: WeChat's pushes use it, and browsers
 //! speak HTTP/2 only over TLS, which a reverse proxy terminates in front of
@@ -40,10 +45,17 @@
 //! ```
 
 mod accept;
+mod authorization;
 mod connection;
 mod connections;
 mod layers;
 mod options;
+mod routes;
+
+pub use authorization::AuthorizedAccount;
+pub use routes::{
+    AUTHORIZE_PATH, AUTHORIZED_PATH, CallbackRoutes, EVENTS_PATH, HEALTHZ_PATH, MESSAGES_PATH,
+};
 
 pub use options::{
     DEFAULT_ACCEPT_ERROR_BACKOFF, DEFAULT_BODY_LIMIT, DEFAULT_BODY_READ_TIMEOUT,
