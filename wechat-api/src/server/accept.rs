@@ -1,8 +1,7 @@
 //! What the accept loop does when `accept` fails: a failure of one
 //! incoming connection is skipped; a resource error (`EMFILE` and the like)
 //! frees a descriptor and pauses accepting, so the loop never spins and
-//! never stops; the log gets one line when failures start, one every
-//! [`REMINDER`] while they last and one when accepting works again.
+//! never stops; the log gets at most one line every [`REMINDER`].
 
 use std::io;
 use std::time::{Duration, Instant};
@@ -34,58 +33,41 @@ pub(crate) fn classify(error: &io::Error) -> AcceptFailure {
     }
 }
 
-/// A run of consecutive resource failures, for logging.
+/// Resource failures, for logging: one line for the first, then at most
+/// one every [`REMINDER`] with the number of failures in between (under
+/// `EMFILE` a failure can happen for every connection accepted).
 #[derive(Debug, Default)]
 pub(crate) struct FailureLog {
-    run: Option<Run>,
-}
-
-#[derive(Debug)]
-struct Run {
-    started: Instant,
-    failures: u64,
-    logged: Instant,
+    last_line: Option<Instant>,
+    unlogged: u64,
 }
 
 impl FailureLog {
-    /// Records a resource failure; logs the first of a run and a reminder
-    /// every [`REMINDER`].
+    /// Records a resource failure, and logs it unless a line was written
+    /// less than [`REMINDER`] ago.
     pub(crate) fn failed(&mut self, error: &io::Error, open_connections: usize) {
         let now = Instant::now();
-        match &mut self.run {
-            None => {
-                tracing::error!(%error, open_connections, "accept failed; closing the oldest idle connection and retrying");
-                self.run = Some(Run {
-                    started: now,
-                    failures: 1,
-                    logged: now,
-                });
-            }
-            Some(run) => {
-                run.failures += 1;
-                if now.duration_since(run.logged) >= REMINDER {
-                    tracing::error!(%error, failures = run.failures, open_connections, "accept still failing");
-                    run.logged = now;
-                }
-            }
+        if self
+            .last_line
+            .is_some_and(|line| now.duration_since(line) < REMINDER)
+        {
+            self.unlogged += 1;
+            return;
         }
+        tracing::error!(
+            %error,
+            open_connections,
+            failures_since_last_line = self.unlogged,
+            "accept failed; closing the oldest idle connection and retrying"
+        );
+        self.last_line = Some(now);
+        self.unlogged = 0;
     }
 
-    /// Records a successful accept; logs the end of a run of failures.
-    pub(crate) fn accepted(&mut self) {
-        if let Some(run) = self.run.take() {
-            tracing::warn!(
-                failures = run.failures,
-                seconds = run.started.elapsed().as_secs(),
-                "accepting connections again"
-            );
-        }
-    }
-
-    /// Failures in the current run.
+    /// Failures since the last line.
     #[cfg(test)]
-    pub(crate) fn failures(&self) -> u64 {
-        self.run.as_ref().map_or(0, |r| r.failures)
+    pub(crate) fn unlogged(&self) -> u64 {
+        self.unlogged
     }
 }
 
@@ -106,13 +88,13 @@ mod tests {
     }
 
     #[test]
-    fn a_run_of_failures_is_counted_and_ended() {
+    fn failures_after_the_first_are_counted_not_logged() {
         let mut log = FailureLog::default();
         let emfile = io::Error::from_raw_os_error(24);
         log.failed(&emfile, 3);
+        assert_eq!(log.unlogged(), 0, "the first failure is logged");
         log.failed(&emfile, 3);
-        assert_eq!(log.failures(), 2);
-        log.accepted();
-        assert_eq!(log.failures(), 0);
+        log.failed(&emfile, 3);
+        assert_eq!(log.unlogged(), 2);
     }
 }

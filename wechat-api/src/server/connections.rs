@@ -8,7 +8,7 @@
 //! connection loses no work; a well-behaved client opens a new one.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
@@ -33,6 +33,24 @@ struct Registry {
 struct ConnState {
     in_flight: AtomicUsize,
     evict: Notify,
+    closed: AtomicBool,
+    on_close: Notify,
+}
+
+/// A connection told to close.
+#[derive(Debug)]
+pub(crate) struct Evicted(Arc<ConnState>);
+
+impl Evicted {
+    /// Completes once the connection is closed (its descriptor freed).
+    pub(crate) async fn closed(&self) {
+        let notified = self.0.on_close.notified();
+        tokio::pin!(notified);
+        notified.as_mut().enable();
+        if !self.0.closed.load(Ordering::Acquire) {
+            notified.await;
+        }
+    }
 }
 
 impl Connections {
@@ -57,7 +75,7 @@ impl Connections {
         let permit = match Arc::clone(&self.slots).try_acquire_owned() {
             Ok(permit) => permit,
             Err(_) => {
-                if self.evict_oldest_idle() {
+                if self.evict_oldest_idle().is_some() {
                     tracing::debug!(
                         max = self.max,
                         "connection cap reached: closed the oldest idle connection"
@@ -85,20 +103,18 @@ impl Connections {
         })
     }
 
-    /// Tells the oldest idle connection to close; `false` if none is idle.
-    pub(crate) fn evict_oldest_idle(&self) -> bool {
+    /// Tells the oldest idle connection to close; `None` if none is idle.
+    pub(crate) fn evict_oldest_idle(&self) -> Option<Evicted> {
         let mut registry = self.registry();
         let oldest = registry
             .by_age
             .iter()
             .find(|(_, conn)| conn.in_flight.load(Ordering::Acquire) == 0)
             .map(|(&id, _)| id);
-        let Some(conn) = oldest.and_then(|id| registry.by_age.remove(&id)) else {
-            return false;
-        };
+        let conn = oldest.and_then(|id| registry.by_age.remove(&id))?;
         drop(registry);
         conn.evict.notify_one();
-        true
+        Some(Evicted(conn))
     }
 
     /// How many connections are open.
@@ -138,6 +154,8 @@ impl Slot {
 impl Drop for Slot {
     fn drop(&mut self) {
         self.connections.registry().by_age.remove(&self.id);
+        self.state.closed.store(true, Ordering::Release);
+        self.state.on_close.notify_waiters();
     }
 }
 
@@ -182,20 +200,33 @@ mod tests {
         assert_eq!(connections.open(), 3);
         let _busy = a.tracker().busy();
         // `a` has a request in progress: `b` is the oldest idle one.
-        assert!(connections.evict_oldest_idle());
+        let evicted_b = connections.evict_oldest_idle().expect("b is idle");
         tokio::time::timeout(std::time::Duration::from_secs(5), b.evicted())
             .await
             .expect("b was told to close");
         // Evicted connections are not picked twice.
-        assert!(connections.evict_oldest_idle());
+        let evicted_c = connections.evict_oldest_idle().expect("c is idle");
         tokio::time::timeout(std::time::Duration::from_secs(5), c.evicted())
             .await
             .expect("c was told to close");
-        assert!(!connections.evict_oldest_idle(), "only `a` is left, busy");
-        drop((b, c));
+        assert!(
+            connections.evict_oldest_idle().is_none(),
+            "only `a` is left, busy"
+        );
+        // Closing is seen, whether it happened before or after the wait began.
+        drop(b);
+        tokio::time::timeout(std::time::Duration::from_secs(5), evicted_b.closed())
+            .await
+            .expect("b's closing was seen");
+        let waiting = tokio::spawn(async move { evicted_c.closed().await });
+        drop(c);
+        tokio::time::timeout(std::time::Duration::from_secs(5), waiting)
+            .await
+            .expect("c's closing was seen")
+            .unwrap();
         assert_eq!(connections.open(), 1);
         drop(_busy);
-        assert!(connections.evict_oldest_idle(), "`a` is idle now");
+        assert!(connections.evict_oldest_idle().is_some(), "`a` is idle now");
     }
 
     #[tokio::test]

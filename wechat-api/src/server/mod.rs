@@ -171,17 +171,24 @@ async fn run(server: Serve) {
                 if accept::classify(&error) == AcceptFailure::Resource {
                     failures.failed(&error, connections.open());
                     // Free a descriptor for the connections waiting in the
-                    // backlog, and never spin.
-                    connections.evict_oldest_idle();
+                    // backlog: retry once the oldest idle connection is
+                    // closed, or after the backoff (never spin).
+                    let evicted = connections.evict_oldest_idle();
+                    let pause = async {
+                        match &evicted {
+                            Some(evicted) => evicted.closed().await,
+                            None => std::future::pending().await,
+                        }
+                    };
                     tokio::select! {
                         () = &mut shutdown => break,
+                        () = pause => {}
                         () = tokio::time::sleep(options.accept_error_backoff) => {}
                     }
                 }
                 continue;
             }
         };
-        failures.accepted();
         let slot = tokio::select! {
             () = &mut shutdown => break,
             slot = connections.admit() => slot,
