@@ -37,8 +37,9 @@ fn check_report(report: &quickstart::Report) {
             .bytes()
             .all(|b| b.is_ascii_hexdigit())
     );
-    // Two lines for the servers, then the thirteen steps, in order.
-    assert_eq!(report.lines.len(), 15, "{:#?}", report.lines);
+    assert!(report.release_test.passed(), "{}", report.release_test);
+    // Two lines for the servers, then the fourteen steps, in order.
+    assert_eq!(report.lines.len(), 16, "{:#?}", report.lines);
     for (n, line) in report.lines.iter().skip(2).enumerate() {
         assert!(
             line.trim_start().starts_with(&format!("{}.", n + 1)),
