@@ -225,7 +225,10 @@ impl ComponentCallback {
             inbound.timestamp, inbound.nonce, inbound.signature
         );
         // A marker lasting the whole window on both sides of the timestamp.
-        let ttl = self.replay_window.saturating_mul(2) + Duration::from_secs(60);
+        let ttl = self
+            .replay_window
+            .saturating_mul(2)
+            .saturating_add(Duration::from_secs(60));
         let Some(claim) = Claim::take(self.client.tokens(), "component_push", marker, ttl).await?
         else {
             tracing::info!(
