@@ -11,7 +11,6 @@ use std::time::Duration;
 
 use wechat_api::Client;
 use wechat_api::api::component::QueryAuthRequest;
-use wechat_api::api::message::{CustomSendRequest, CustomSendText};
 use wechat_api::callback::{self, ComponentCallback, MessageCallback, NoReply, Reply};
 use wechat_api::server::{CallbackRoutes, ServeOptions, serve};
 use wechat_api::token::MemoryStore;
@@ -191,13 +190,19 @@ async fn a_platform_without_the_responder_fails_the_release_test() {
 #[tokio::test]
 async fn a_customer_service_message_to_the_wrong_user_fails_its_check() {
     let sandbox = Sandbox::start(config()).await.unwrap();
-    // Answers empty and does the API calls, but writes to someone else.
-    let wrong_user = callback::Router::new().message("text", |message, client: Client| {
+    // Answers empty and does the API calls, but writes to someone else
+    // (sent by hand, with the token query_auth cached).
+    let custom_send = sandbox
+        .base_url()
+        .join("cgi-bin/message/custom/send")
+        .unwrap();
+    let wrong_user = callback::Router::new().message("text", move |message, client: Client| {
         let code = message
             .content()
             .unwrap_or_default()
             .strip_prefix("QUERY_AUTH_CODE:")
             .map(str::to_owned);
+        let mut url = custom_send.clone();
         async move {
             let Some(code) = code else { return Ok(None) };
             let auth = client
@@ -205,16 +210,26 @@ async fn a_customer_service_message_to_the_wrong_user_fails_its_check() {
                 .query_auth(QueryAuthRequest::new(code.as_str()))
                 .await?
                 .authorization_info;
-            client
+            let token = client
                 .authorizer(auth.authorizer_appid)
-                .message()
-                .custom_send(CustomSendRequest::new(
-                    "oSomebodyElse",
-                    CustomSendText {
-                        content: format!("{code}_from_api"),
-                    },
-                ))
+                .access_token()
                 .await?;
+            url.query_pairs_mut().append_pair("access_token", &token);
+            let body = serde_json::json!({
+                "touser": "oSomebodyElse",
+                "msgtype": "text",
+                "text": {"content": format!("{code}_from_api")},
+            });
+            let sent = wechat_api_examples::quickstart::browser()
+                .map_err(|e| wechat_api::Error::Config(e.to_string()))?
+                .post(url)
+                .json(&body)
+                .send()
+                .await;
+            // A failed send fails the test through the report.
+            if !sent.is_ok_and(|a| a.status().is_success()) {
+                return Err(wechat_api::Error::Config("custom send failed".into()));
+            }
             Ok(None)
         }
     });
