@@ -372,3 +372,20 @@ async fn a_request_in_progress_finishes_after_the_shutdown_signal() {
         .expect("the server finished after its last connection")
         .unwrap();
 }
+
+#[tokio::test]
+async fn dropping_the_server_closes_its_connections() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let options = ServeOptions::default()
+        .header_read_timeout(Duration::from_secs(600))
+        .shutdown_grace(Duration::from_secs(600));
+    let server = tokio::spawn(serve(listener, app(), options).into_future());
+    let slow = open(addr, HALF_HEAD).await;
+    // Answered after the slow connection was accepted (accept is in order).
+    assert!(healthz(addr).await);
+    server.abort();
+    // The header-read timeout and the shutdown grace are ten minutes: only
+    // the drop closes it.
+    until_closed(slow).await;
+}

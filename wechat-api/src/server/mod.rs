@@ -74,6 +74,7 @@ use hyper::server::conn::http1;
 use hyper_util::rt::TokioTimer;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
+use tokio::task::JoinSet;
 
 use accept::{AcceptFailure, FailureLog};
 use connections::Connections;
@@ -83,7 +84,8 @@ type ShutdownSignal = Pin<Box<dyn Future<Output = ()> + Send>>;
 /// Serves `router` on `listener` with the timeouts and limits of
 /// `options`. Await the returned [`Serve`] to run the server; it runs until
 /// the signal given to [`Serve::with_graceful_shutdown`] completes (without
-/// one, until the task is dropped).
+/// one, until its future is dropped, which closes every connection at
+/// once).
 pub fn serve(listener: TcpListener, router: Router, options: ServeOptions) -> Serve {
     Serve {
         listener,
@@ -160,7 +162,10 @@ async fn run(server: Serve) {
     let connections = Arc::new(Connections::new(options.max_connections));
     let (stop, stopping) = watch::channel(false);
     let mut failures = FailureLog::default();
+    // The connections' tasks: dropping the server's future closes them all.
+    let mut tasks: JoinSet<()> = JoinSet::new();
     loop {
+        while tasks.try_join_next().is_some() {}
         let accepted = tokio::select! {
             () = &mut shutdown => break,
             accepted = listener.accept() => accepted,
@@ -196,7 +201,7 @@ async fn run(server: Serve) {
         let Some(slot) = slot else { break };
         // Answers are small and written at once: do not wait for more.
         let _ = stream.set_nodelay(true);
-        tokio::spawn(connection::serve(
+        tasks.spawn(connection::serve(
             stream,
             Arc::clone(&http),
             service.clone(),
