@@ -2,6 +2,7 @@
 //!
 //! Code generation only ever sees this model, so it cannot meet a spec error.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// All modules of a spec directory.
@@ -13,6 +14,25 @@ pub struct Api {
     pub files: Vec<PathBuf>,
 }
 
+impl Api {
+    /// The named type `name`, wherever it is defined.
+    pub fn find_type(&self, name: &str) -> Option<&TypeItem> {
+        self.modules
+            .iter()
+            .flat_map(|m| &m.types)
+            .find(|t| t.name() == name)
+    }
+
+    /// Every named type by name.
+    pub fn types_by_name(&self) -> BTreeMap<&str, &TypeItem> {
+        self.modules
+            .iter()
+            .flat_map(|m| &m.types)
+            .map(|t| (t.name(), t))
+            .collect()
+    }
+}
+
 /// One spec file: `client.<name>()`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Module {
@@ -20,7 +40,7 @@ pub struct Module {
     pub name: String,
     /// Doc comment.
     pub doc: Option<String>,
-    /// Named types.
+    /// Named types defined in this file.
     pub types: Vec<TypeItem>,
     /// Endpoints.
     pub endpoints: Vec<Endpoint>,
@@ -30,31 +50,102 @@ pub struct Module {
 #[derive(Debug, Clone, PartialEq)]
 pub enum TypeItem {
     /// A struct.
-    Object {
-        /// UpperCamelCase name.
-        name: String,
-        /// Doc comment.
-        doc: Option<String>,
-        /// Fields.
-        fields: Vec<Field>,
-    },
-    /// A string enum.
-    Enum {
-        /// UpperCamelCase name.
-        name: String,
-        /// Doc comment.
-        doc: Option<String>,
-        /// Wire values; variants are their UpperCamelCase forms.
-        values: Vec<String>,
-    },
+    Object(Object),
+    /// An enum of string or integer values.
+    Enum(Enum),
+    /// A tagged union.
+    Union(Union),
+}
+
+impl TypeItem {
+    /// The type's Rust name.
+    pub fn name(&self) -> &str {
+        match self {
+            TypeItem::Object(o) => &o.name,
+            TypeItem::Enum(e) => &e.name,
+            TypeItem::Union(u) => &u.name,
+        }
+    }
+}
+
+/// A struct type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Object {
+    /// UpperCamelCase name.
+    pub name: String,
+    /// Doc comment.
+    pub doc: Option<String>,
+    /// Fields.
+    pub fields: Vec<Field>,
+}
+
+/// An enum type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Enum {
+    /// UpperCamelCase name.
+    pub name: String,
+    /// Doc comment.
+    pub doc: Option<String>,
+    /// Whether the values are integers (else strings).
+    pub integer: bool,
+    /// The values.
+    pub values: Vec<EnumValue>,
+}
+
+/// One value of an enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumValue {
+    /// The value on the wire (an integer's decimal text for integer enums).
+    pub wire: String,
+    /// The Rust variant name.
+    pub rust: String,
+    /// Doc comment.
+    pub doc: Option<String>,
+}
+
+/// How a union's variant content is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnionStyle {
+    /// `{"msgtype": "text", "text": {...}}`.
+    Sibling,
+    /// `{"type": "click", "name": ..., "key": ...}`.
+    Inline,
+}
+
+/// A tagged union.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Union {
+    /// UpperCamelCase name.
+    pub name: String,
+    /// Doc comment.
+    pub doc: Option<String>,
+    /// The wire name of the tag field.
+    pub tag: String,
+    /// Layout of the content.
+    pub style: UnionStyle,
+    /// The variants.
+    pub variants: Vec<Variant>,
+}
+
+/// One variant of a union.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    /// The tag value; `None` for the variant used when the tag is absent.
+    pub wire: Option<String>,
+    /// The Rust variant name.
+    pub rust: String,
+    /// The named object type of its content, if any.
+    pub ty: Option<TypeRef>,
+    /// Doc comment.
+    pub doc: Option<String>,
 }
 
 /// HTTP method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
-    /// GET: parameters in the query only.
+    /// GET: parameters in the path and query only.
     Get,
-    /// POST: a JSON body.
+    /// POST: a JSON or multipart body.
     Post,
 }
 
@@ -67,6 +158,28 @@ pub enum Credential {
     AccessToken,
     /// `component_access_token`: the third-party platform's.
     ComponentAccessToken,
+}
+
+impl Credential {
+    /// The usual query name of the credential (empty without one).
+    pub fn default_param(self) -> &'static str {
+        match self {
+            Credential::None => "",
+            Credential::AccessToken => "access_token",
+            Credential::ComponentAccessToken => "component_access_token",
+        }
+    }
+}
+
+/// What a successful answer is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// A JSON object: the response struct.
+    Json,
+    /// File bytes.
+    Media,
+    /// File bytes, or the response struct as JSON.
+    MediaOrJson,
 }
 
 /// A value filled from the client configuration.
@@ -82,6 +195,19 @@ pub enum ConfigKey {
     ComponentSecret,
 }
 
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    /// A `{name}` path segment.
+    Path,
+    /// The query string.
+    Query,
+    /// The JSON body.
+    Body,
+    /// A multipart part.
+    Multipart,
+}
+
 /// One endpoint.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Endpoint {
@@ -91,45 +217,54 @@ pub struct Endpoint {
     pub doc: Option<String>,
     /// Official documentation link.
     pub link: Option<String>,
+    /// Permission set id(s).
+    pub permission: Option<String>,
     /// HTTP method.
     pub method: Method,
     /// Host name.
     pub host: String,
-    /// Path, starting with `/`.
+    /// Path, starting with `/`, with `{name}` placeholders.
     pub path: String,
     /// Credential.
     pub credential: Credential,
-    /// Query parameters.
-    pub query: Vec<Param>,
-    /// JSON body fields.
-    pub body: Vec<Param>,
-    /// Response fields.
+    /// The query name of the credential (empty without one).
+    pub credential_param: String,
+    /// Path, query, body and multipart parameters, in that order.
+    pub params: Vec<Param>,
+    /// What a successful answer is.
+    pub answer: Answer,
+    /// Response fields (JSON answers).
     pub response: Vec<Field>,
     /// Example response JSON.
     pub example: Option<String>,
+    /// Example request body JSON.
+    pub example_request: Option<String>,
     /// Runtime hook called after a successful answer.
     pub hook: Option<String>,
 }
 
 impl Endpoint {
-    /// The query name the credential is sent under (empty without one).
-    pub fn credential_param(&self) -> &'static str {
-        match self.credential {
-            Credential::None => "",
-            Credential::AccessToken => "access_token",
-            Credential::ComponentAccessToken => "component_access_token",
-        }
+    /// The parameters at `location`.
+    pub fn params_at(&self, location: Location) -> impl Iterator<Item = &Param> {
+        self.params.iter().filter(move |p| p.location == location)
     }
 
-    /// The parameters the caller provides, query first.
+    /// The parameters the caller provides, in spec order.
     pub fn user_fields(&self) -> impl Iterator<Item = &Field> {
-        self.query
-            .iter()
-            .chain(&self.body)
-            .filter_map(|p| match &p.source {
-                Source::User(field) => Some(field),
-                _ => None,
-            })
+        self.params.iter().filter_map(|p| match &p.source {
+            Source::User(field) => Some(field),
+            _ => None,
+        })
+    }
+
+    /// Whether the body is multipart.
+    pub fn is_multipart(&self) -> bool {
+        self.params.iter().any(|p| p.location == Location::Multipart)
+    }
+
+    /// Whether the answer has a JSON response struct.
+    pub fn has_response_struct(&self) -> bool {
+        self.answer != Answer::Media
     }
 }
 
@@ -138,8 +273,21 @@ impl Endpoint {
 pub struct Param {
     /// Name on the wire.
     pub wire: String,
+    /// Where it goes.
+    pub location: Location,
     /// Where the value comes from.
     pub source: Source,
+}
+
+impl Param {
+    /// The parameter's type.
+    pub fn ty(&self) -> &Ty {
+        match &self.source {
+            Source::Fixed { ty, .. } => ty,
+            Source::Config(_) => &Ty::String,
+            Source::User(field) => &field.ty,
+        }
+    }
 }
 
 /// Where a parameter's value comes from.
@@ -147,7 +295,7 @@ pub struct Param {
 pub enum Source {
     /// Always the same value.
     Fixed {
-        /// The literal value.
+        /// The literal value, as written.
         value: String,
         /// Its type (string, bool or an integer).
         ty: Ty,
@@ -198,6 +346,36 @@ pub enum Ty {
     Json,
     /// `Vec<T>`.
     List(Box<Ty>),
-    /// A named type of the same module.
-    Named(String),
+    /// `BTreeMap<String, T>`: an object with caller-chosen keys.
+    Map(Box<Ty>),
+    /// A `T` carried as a string of serialized JSON.
+    JsonString(Box<Ty>),
+    /// A file part of a multipart body (`Upload`).
+    File,
+    /// A named type.
+    Named(TypeRef),
+}
+
+/// A reference to a named type and the module defining it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypeRef {
+    /// The type's name.
+    pub name: String,
+    /// The module (spec file) defining it.
+    pub module: String,
+    /// What kind of type it is.
+    pub kind: TypeKind,
+}
+
+/// The kind of a named type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TypeKind {
+    /// A struct.
+    Object,
+    /// A string enum.
+    StrEnum,
+    /// An integer enum.
+    IntEnum,
+    /// A tagged union.
+    Union,
 }

@@ -1,47 +1,99 @@
 //! Code generation for `wechat-api`, as a plain library.
 //!
 //! The `wechat-api-macros` proc macro is a thin shell around [`expand`]: it
-//! resolves the spec directory and turns a [`SpecError`] into a
-//! `compile_error!`. Everything else happens here, over `proc_macro2`
-//! tokens, so that it can be unit tested, snapshot tested and fuzzed:
-//! loading (`load`), checking (`validate`) and generating (`codegen`).
+//! resolves the spec directory and hands over the tokens. Everything else
+//! happens here, over `proc_macro2` tokens, so that it can be unit tested,
+//! snapshot tested and fuzzed: loading (`load`), checking (`validate`),
+//! generating (`codegen`), and the values of the spec-derived tests
+//! (`sample`).
 
 use std::path::Path;
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
 
 mod codegen;
 mod error;
 mod ir;
 mod load;
 mod model;
+mod sample;
 mod validate;
 
 pub use error::SpecError;
+pub use validate::Options;
 
 /// Loads every spec file of `dir`, validates them and generates the code.
 ///
-/// # Errors
-/// The first [`SpecError`] found, with its file, line and column.
-pub fn expand(dir: &Path) -> Result<TokenStream, SpecError> {
-    let files = load::load_dir(dir)?;
-    let api = validate::validate(&files)?;
-    Ok(codegen::generate(&api))
+/// Never fails: each spec error becomes a `compile_error!` naming its file,
+/// line and column, beside the code generated for the rest of the spec
+/// (with stand-ins for what was wrong), so that one error in the spec gives
+/// one compile error and no follow-on errors where the code uses it.
+pub fn expand(dir: &Path, options: Options) -> TokenStream {
+    let (files, load_errors) = load::load_dir(dir);
+    if !load_errors.is_empty() {
+        // A file that does not parse would make every reference to its
+        // types an error too: report only what is wrong at the source.
+        return compile_errors(&load_errors);
+    }
+    let validated = validate::validate(&files, options);
+    let mut tokens = codegen::generate(&validated.api, options);
+    tokens.extend(compile_errors(&validated.errors));
+    tokens
+}
+
+fn compile_errors(errors: &[SpecError]) -> TokenStream {
+    errors
+        .iter()
+        .map(|e| syn::Error::new(Span::call_site(), format!("spec error: {e}")).to_compile_error())
+        .collect()
 }
 
 /// Checks spec sources without touching the disk: `(display path, YAML
 /// text)` pairs, as if they were the files of one spec directory. Returns
-/// the first error, if any. Never panics, whatever the text (fuzzed).
-pub fn check(sources: &[(&str, &str)]) -> Result<(), SpecError> {
+/// every error found (none: the spec is valid). Never panics, whatever the
+/// text (it is fuzzed).
+pub fn check(sources: &[(&str, &str)], options: Options) -> Vec<SpecError> {
+    let mut files = Vec::with_capacity(sources.len());
+    let mut errors = Vec::new();
+    for (path, source) in sources {
+        let path = Path::new(path);
+        match load::parse(path, source) {
+            Ok(spec) => files.push(load::Loaded {
+                display_path: path.to_path_buf(),
+                absolute_path: path.to_path_buf(),
+                spec,
+            }),
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        errors = validate::validate(&files, options).errors;
+    }
+    errors
+}
+
+/// Generates the code for spec sources given as text (see [`check`]), for
+/// tests and tools: the tokens, or every spec error.
+///
+/// # Errors
+/// Every [`SpecError`] found.
+pub fn generate_from_sources(
+    sources: &[(&str, &str)],
+    options: Options,
+) -> Result<TokenStream, Vec<SpecError>> {
     let mut files = Vec::with_capacity(sources.len());
     for (path, source) in sources {
         let path = Path::new(path);
-        let spec = load::parse(path, source)?;
+        let spec = load::parse(path, source).map_err(|e| vec![e])?;
         files.push(load::Loaded {
             display_path: path.to_path_buf(),
             absolute_path: path.to_path_buf(),
             spec,
         });
     }
-    validate::validate(&files).map(drop)
+    let validated = validate::validate(&files, options);
+    if !validated.errors.is_empty() {
+        return Err(validated.errors);
+    }
+    Ok(codegen::generate(&validated.api, options))
 }

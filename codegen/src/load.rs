@@ -17,44 +17,61 @@ pub struct Loaded {
     pub spec: SpecFile,
 }
 
-/// Reads every `*.yaml` / `*.yml` file of `dir`, sorted by name.
-pub fn load_dir(dir: &Path) -> Result<Vec<Loaded>, SpecError> {
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| SpecError::file(dir, format!("cannot read the spec directory: {e}")))?;
+/// Reads every `*.yaml` / `*.yml` file of `dir`, sorted by name. A file
+/// that cannot be read or parsed is reported and left out; the others are
+/// still returned.
+pub fn load_dir(dir: &Path) -> (Vec<Loaded>, Vec<SpecError>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            return (
+                Vec::new(),
+                vec![SpecError::file(dir, format!("cannot read the spec directory: {e}"))],
+            );
+        }
+    };
     let mut paths = Vec::new();
+    let mut errors = Vec::new();
     for entry in entries {
-        let entry = entry.map_err(|e| SpecError::file(dir, format!("cannot list: {e}")))?;
-        let path = entry.path();
-        let is_yaml = matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("yaml" | "yml")
-        );
-        if is_yaml && path.is_file() {
-            paths.push(path);
+        match entry {
+            Ok(entry) => {
+                let path = entry.path();
+                let is_yaml = matches!(
+                    path.extension().and_then(|e| e.to_str()),
+                    Some("yaml" | "yml")
+                );
+                if is_yaml && path.is_file() {
+                    paths.push(path);
+                }
+            }
+            Err(e) => errors.push(SpecError::file(dir, format!("cannot list: {e}"))),
         }
     }
-    if paths.is_empty() {
-        return Err(SpecError::file(
-            dir,
-            "no *.yaml spec file in this directory",
-        ));
+    if paths.is_empty() && errors.is_empty() {
+        errors.push(SpecError::file(dir, "no *.yaml spec file in this directory"));
     }
     paths.sort();
     let base = dir.parent().unwrap_or(dir);
-    paths
-        .into_iter()
-        .map(|path| {
-            let source = std::fs::read_to_string(&path)
-                .map_err(|e| SpecError::file(&path, format!("cannot read: {e}")))?;
-            let display_path = path.strip_prefix(base).unwrap_or(&path).to_path_buf();
-            let spec = parse(&display_path, &source)?;
-            Ok(Loaded {
+    let mut files = Vec::with_capacity(paths.len());
+    for path in paths {
+        let display_path = path.strip_prefix(base).unwrap_or(&path).to_path_buf();
+        let source = match std::fs::read_to_string(&path) {
+            Ok(source) => source,
+            Err(e) => {
+                errors.push(SpecError::file(&display_path, format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        match parse(&display_path, &source) {
+            Ok(spec) => files.push(Loaded {
                 display_path,
                 absolute_path: path,
                 spec,
-            })
-        })
-        .collect()
+            }),
+            Err(e) => errors.push(e),
+        }
+    }
+    (files, errors)
 }
 
 /// Parses one spec file's YAML text.

@@ -1,10 +1,15 @@
 //! The `generate!` proc macro of `wechat-api`.
 //!
 //! `generate!("path/to/spec")` reads every `*.yaml` file of a spec directory
-//! and expands to typed request and response structs, one client handle per
-//! module with one async method per endpoint, and a static description of
-//! every endpoint. The path is relative to the file containing the
-//! invocation, like `include_str!`.
+//! and expands to typed request and response structs, one handler per module
+//! with one async method per endpoint, and a static description of every
+//! endpoint. The path is relative to the file containing the invocation,
+//! like `include_str!`.
+//!
+//! Users call it as `wechat_api::generate!("spec")` in their own crate: each
+//! module then comes with an extension trait (`use my_api::ExtraApi;
+//! client.extra().foo(..)`). `wechat-api` itself calls it with `internal`,
+//! which makes the accessors inherent methods of `Client` and allows hooks.
 //!
 //! This crate is a thin shell over `wechat-api-codegen`, where loading,
 //! checking and code generation live as plain, tested functions. A broken
@@ -14,32 +19,58 @@
 use std::path::{Path, PathBuf};
 
 use proc_macro::TokenStream;
-use proc_macro2::Span;
 
-/// Generates the typed client from a spec directory.
+/// Generates typed endpoints from a spec directory.
 ///
 /// ```text
-/// wechat_api_macros::generate!("../../spec");
+/// wechat_api::generate!("spec");
 /// ```
 #[proc_macro]
 pub fn generate(input: TokenStream) -> TokenStream {
-    let literal = match syn::parse::<syn::LitStr>(input) {
-        Ok(lit) => lit,
-        Err(e) => {
-            return syn::Error::new(
-                e.span(),
-                "expected the spec directory as a string literal, e.g. `generate!(\"../spec\")`",
-            )
-            .to_compile_error()
-            .into();
-        }
+    let args = match syn::parse::<Args>(input) {
+        Ok(args) => args,
+        Err(e) => return e.to_compile_error().into(),
     };
-    let dir = resolve(&literal.value());
-    match wechat_api_codegen::expand(&dir) {
-        Ok(tokens) => tokens.into(),
-        Err(e) => syn::Error::new(Span::call_site(), format!("spec error: {e}"))
-            .to_compile_error()
-            .into(),
+    let dir = resolve(&args.path.value());
+    wechat_api_codegen::expand(
+        &dir,
+        wechat_api_codegen::Options {
+            internal: args.internal,
+        },
+    )
+    .into()
+}
+
+/// `"spec/dir"` or `"spec/dir", internal`.
+struct Args {
+    path: syn::LitStr,
+    internal: bool,
+}
+
+impl syn::parse::Parse for Args {
+    fn parse(input: syn::parse::ParseStream<'_>) -> syn::Result<Self> {
+        let path: syn::LitStr = input.parse().map_err(|e| {
+            syn::Error::new(
+                e.span(),
+                "expected the spec directory as a string literal, e.g. `generate!(\"spec\")`",
+            )
+        })?;
+        let mut internal = false;
+        if input.parse::<Option<syn::Token![,]>>()?.is_some() && !input.is_empty() {
+            let mode: syn::Ident = input.parse()?;
+            if mode != "internal" {
+                return Err(syn::Error::new(
+                    mode.span(),
+                    "unknown option: the only one is `internal` (for wechat-api itself)",
+                ));
+            }
+            internal = true;
+            input.parse::<Option<syn::Token![,]>>()?;
+        }
+        if !input.is_empty() {
+            return Err(input.error("unexpected tokens after the spec directory"));
+        }
+        Ok(Args { path, internal })
     }
 }
 

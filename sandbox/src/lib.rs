@@ -16,8 +16,9 @@
 //!   pushed to the callback URL and the browser is redirected to
 //!   `redirect_uri?auth_code=..&expires_in=..`;
 //! * **web-page OAuth** (`/connect/oauth2/authorize`) for configured users;
-//! * **pushes** of `component_verify_ticket` (on a schedule and with
-//!   [`Sandbox::push_verify_ticket`]), `authorized`, `updateauthorized` and
+//! * **pushes** of `component_verify_ticket` (on a schedule, with
+//!   [`Sandbox::push_verify_ticket`], and right after a call of
+//!   `api_start_push_ticket`), `authorized`, `updateauthorized` and
 //!   `unauthorized`, encrypted and signed exactly as WeChat does. Only the
 //!   latest delivered verify ticket gets a `component_access_token`.
 //!
@@ -37,7 +38,7 @@
 //! let sandbox = Sandbox::start(SandboxConfig::default()).await?;
 //! let client = sandbox.client_builder()?.build()?;
 //! let token = client.access_token().await?;
-//! assert_eq!(sandbox.request_count("/cgi-bin/token"), 1);
+//! assert_eq!(sandbox.request_count("/cgi-bin/stable_token"), 1);
 //! # let _ = token;
 //! # Ok(()) }
 //! ```
@@ -117,6 +118,11 @@ pub(crate) struct Shared {
     callback_url: Mutex<Option<Url>>,
     /// Woken whenever a call the release test watches is recorded.
     pub(crate) activity: tokio::sync::Notify,
+    /// Signalled by `api_start_push_ticket`: push a verify ticket now.
+    pub(crate) push_requested: Arc<tokio::sync::Notify>,
+    /// Held while a verify ticket is pushed, so that the latest delivered
+    /// ticket is the current one even when pushes overlap.
+    ticket_push: tokio::sync::Mutex<()>,
 }
 
 impl std::fmt::Debug for Shared {
@@ -140,6 +146,7 @@ impl Shared {
 
     /// Pushes a new verify ticket; it becomes the current one once delivered.
     async fn push_verify_ticket(&self) -> Result<String, SandboxError> {
+        let _one_at_a_time = self.ticket_push.lock().await;
         let ticket = format!("ticket@@@{}", world::random_string(86));
         self.push(&Event::VerifyTicket {
             ticket: ticket.clone(),
@@ -197,6 +204,8 @@ impl Sandbox {
             crypt,
             http,
             activity: tokio::sync::Notify::new(),
+            push_requested: Arc::new(tokio::sync::Notify::new()),
+            ticket_push: tokio::sync::Mutex::new(()),
         });
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
             .await
@@ -214,7 +223,13 @@ impl Sandbox {
                 tracing::error!(%error, "the sandbox server stopped");
             }
         });
-        let mut tasks = vec![tokio::spawn(sweep(Arc::downgrade(&shared)))];
+        let mut tasks = vec![
+            tokio::spawn(sweep(Arc::downgrade(&shared))),
+            tokio::spawn(push_on_request(
+                Arc::downgrade(&shared),
+                Arc::clone(&shared.push_requested),
+            )),
+        ];
         if let Some(interval) = shared.config.push_interval {
             tasks.push(tokio::spawn(push_on_schedule(
                 Arc::downgrade(&shared),
@@ -473,6 +488,19 @@ async fn sweep(shared: std::sync::Weak<Shared>) {
             return;
         };
         shared.world().sweep();
+    }
+}
+
+/// Pushes a verify ticket each time `api_start_push_ticket` asks for one.
+async fn push_on_request(shared: std::sync::Weak<Shared>, requested: Arc<tokio::sync::Notify>) {
+    loop {
+        requested.notified().await;
+        let Some(shared) = shared.upgrade() else {
+            return;
+        };
+        if let Err(error) = shared.push_verify_ticket().await {
+            tracing::warn!(%error, "requested component_verify_ticket push failed");
+        }
     }
 }
 

@@ -27,6 +27,7 @@ const QUOTA_CLEARS: u32 = 10;
 pub(crate) fn find(path: &str) -> Option<Override> {
     let handler: Override = match path {
         "/cgi-bin/component/api_component_token" => component_token,
+        "/cgi-bin/component/api_start_push_ticket" => start_push_ticket,
         "/cgi-bin/component/api_create_preauthcode" => create_preauthcode,
         "/cgi-bin/component/api_query_auth" => query_auth,
         "/cgi-bin/component/api_authorizer_token" => authorizer_token,
@@ -57,6 +58,13 @@ fn component_token(shared: &Shared, call: &Call) -> Result<Value, WxError> {
     let ttl = shared.config.token_ttl;
     let token = world.issue(TokenKind::Component, ttl);
     Ok(json!({"component_access_token": token, "expires_in": expires_in(ttl)}))
+}
+
+/// Asks for a verify ticket push: one is pushed to the callback URL right
+/// away (by a task of the sandbox; WeChat takes a little longer).
+fn start_push_ticket(shared: &Shared, _call: &Call) -> Result<Value, WxError> {
+    shared.push_requested.notify_one();
+    Ok(json!({"errcode": 0, "errmsg": "ok"}))
 }
 
 fn create_preauthcode(shared: &Shared, _call: &Call) -> Result<Value, WxError> {
@@ -220,17 +228,25 @@ fn token(shared: &Shared, call: &Call) -> Result<Value, WxError> {
     Ok(json!({"access_token": token, "expires_in": expires_in(config.token_ttl)}))
 }
 
+/// The stable token: a live one is handed out again, except in its last
+/// `token_overlap` (5 minutes on WeChat), when a new one is issued and the
+/// old one keeps working until it expires; `force_refresh` issues a new one
+/// and retires the others after the overlap.
 fn stable_token(shared: &Shared, call: &Call) -> Result<Value, WxError> {
     let appid = call.required("appid")?;
     let config = &shared.config;
     let kind = TokenKind::Stable { appid };
     let mut world = shared.world();
-    if !call.flag("force_refresh")
+    let force = call.flag("force_refresh");
+    if !force
         && let Some((token, left)) = world.live_token(&kind)
+        && left > config.token_overlap
     {
         return Ok(json!({"access_token": token, "expires_in": expires_in(left)}));
     }
-    world.supersede(config.token_overlap.min(config.token_ttl), |k| *k == kind);
+    if force {
+        world.supersede(config.token_overlap.min(config.token_ttl), |k| *k == kind);
+    }
     let token = world.issue(kind, config.token_ttl);
     Ok(json!({"access_token": token, "expires_in": expires_in(config.token_ttl)}))
 }

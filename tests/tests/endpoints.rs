@@ -1,8 +1,10 @@
-//! Every endpoint of the spec against wiremock: what WeChat receives (method,
-//! path, query with the credential, JSON body), what the typed response
-//! decodes to (the spec's example), and the error paths.
+//! The seed's endpoints against wiremock, written by hand: what WeChat
+//! receives (method, path, query with the credential, JSON body), what the
+//! typed response decodes to, acting for an authorizer, and the error paths
+//! of the transport. Every spec endpoint is also covered, from the spec
+//! alone, by `spec_endpoints.rs`; these cases are a second opinion written
+//! without the generator's help.
 
-use std::collections::BTreeSet;
 use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
@@ -60,6 +62,16 @@ fn cases() -> Vec<Case> {
             call: call!(|c| c
                 .component()
                 .component_token(component::ComponentTokenRequest::new("TICKET"))),
+        },
+        Case {
+            name: "start_push_ticket",
+            module: "component",
+            as_authorizer: false,
+            query: vec![],
+            body: Some(
+                json!({"component_appid": COMPONENT_APPID, "component_secret": COMPONENT_SECRET}),
+            ),
+            call: call!(|c| c.component().start_push_ticket()),
         },
         Case {
             name: "create_preauthcode",
@@ -238,9 +250,7 @@ fn cases() -> Vec<Case> {
             ),
             call: call!(|c| c.message().custom_send(message::CustomSendRequest::new(
                 "OPENID",
-                message::CustomSendText {
-                    content: "hello".to_owned()
-                }
+                message::CustomMessage::Text(message::TextContent::new("hello"))
             ))),
         },
         Case {
@@ -253,9 +263,7 @@ fn cases() -> Vec<Case> {
             ),
             call: call!(|c| c.wxa().custom_send(wxa::CustomSendRequest::new(
                 "OPENID",
-                wxa::WxaCustomSendText {
-                    content: "hello".to_owned()
-                }
+                wxa::WxaCustomMessage::Text(wxa::WxaTextContent::new("hello"))
             ))),
         },
         Case {
@@ -327,19 +335,6 @@ fn strip_errors(mut v: Value) -> Value {
         map.remove("errcode");
     }
     v
-}
-
-#[test]
-fn every_spec_endpoint_has_a_case() {
-    let spec: BTreeSet<String> = ENDPOINTS.iter().map(|e| e.to_string()).collect();
-    let tested: BTreeSet<String> = cases()
-        .iter()
-        .map(|c| format!("{}.{}", c.module, c.name))
-        .collect();
-    assert_eq!(
-        spec, tested,
-        "add a case to tests/tests/endpoints.rs for each new spec endpoint"
-    );
 }
 
 #[tokio::test]
@@ -414,7 +409,7 @@ async fn errcode_becomes_a_typed_api_error_for_every_endpoint() {
                 endpoint,
             } => {
                 assert_eq!(
-                    (code, message.as_str(), endpoint),
+                    (code, message.as_str(), &*endpoint),
                     (40013, "invalid appid", ep.name),
                     "{ep}"
                 );
@@ -468,20 +463,15 @@ async fn bad_upstream_answers_are_typed_errors() {
             "secret leaked: {text}"
         );
         match (kind, &err) {
-            (
-                "decode",
-                Error::Decode {
-                    endpoint: "token", ..
-                },
-            ) => {}
+            ("decode", Error::Decode { endpoint, .. }) if endpoint == "token" => {}
             (
                 "status",
                 Error::Status {
                     status: 502,
-                    endpoint: "token",
+                    endpoint,
                     ..
                 },
-            ) => {}
+            ) if endpoint == "token" => {}
             _ => panic!("expected a {kind} error, got {err:?}"),
         }
     }
@@ -520,10 +510,7 @@ async fn transport_errors_do_not_carry_the_token_in_the_url() {
     assert!(
         matches!(
             err,
-            Error::Http {
-                endpoint: "get_ticket",
-                ..
-            }
+            Error::Http { ref endpoint, .. } if endpoint == "get_ticket"
         ),
         "{err:?}"
     );

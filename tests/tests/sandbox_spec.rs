@@ -148,7 +148,8 @@ static WIDGET: Endpoint = Endpoint {
     example: Some(r#"{"errcode": 0, "errmsg": "ok", "widget": {"id": 7, "name": "gear"}}"#),
 };
 
-static WITH_WIDGET: &[&Endpoint] = &[&WIDGET, &wechat_api::api::official::endpoints::TOKEN];
+// With the endpoint the managed access token comes from.
+static WITH_WIDGET: &[&Endpoint] = &[&WIDGET, &wechat_api::api::official::endpoints::STABLE_TOKEN];
 
 #[tokio::test]
 async fn an_endpoint_added_to_the_spec_is_served_from_its_example_after_the_checks() {

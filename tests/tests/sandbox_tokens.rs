@@ -10,6 +10,8 @@ use wechat_api::token::{MemoryStore, TokenManager};
 use wechat_sandbox::{DEFAULT_MERCHANT_APPID, SandboxConfig, errcode};
 
 const TOKEN: &str = "/cgi-bin/token";
+/// Where the managed basic `access_token` comes from.
+const STABLE_TOKEN: &str = "/cgi-bin/stable_token";
 const TICKET: &str = "/cgi-bin/ticket/getticket";
 const COMPONENT_TOKEN: &str = "/cgi-bin/component/api_component_token";
 const PREAUTHCODE: &str = "/cgi-bin/component/api_create_preauthcode";
@@ -29,7 +31,7 @@ async fn an_expired_access_token_is_refreshed_and_the_call_retried_once() {
         .get_ticket(GetTicketRequest::new(TicketType::Jsapi))
         .await
         .unwrap();
-    assert_eq!(sandbox.request_count(TOKEN), 1);
+    assert_eq!(sandbox.request_count(STABLE_TOKEN), 1);
     assert_eq!(sandbox.request_count(TICKET), 1);
 
     sandbox.expire_all_tokens();
@@ -39,7 +41,7 @@ async fn an_expired_access_token_is_refreshed_and_the_call_retried_once() {
         .expect("the client refreshes and retries");
     assert!(!ticket.ticket.is_empty());
     assert_eq!(
-        sandbox.request_count(TOKEN),
+        sandbox.request_count(STABLE_TOKEN),
         2,
         "exactly one extra token fetch"
     );
@@ -51,7 +53,7 @@ async fn an_expired_access_token_is_refreshed_and_the_call_retried_once() {
 
     // The new token is cached again: no more fetches.
     official.clear_quota().await.unwrap();
-    assert_eq!(sandbox.request_count(TOKEN), 2);
+    assert_eq!(sandbox.request_count(STABLE_TOKEN), 2);
 }
 
 #[tokio::test]
@@ -81,7 +83,7 @@ async fn expired_component_and_authorizer_tokens_are_refreshed_transparently() {
     assert_eq!(sandbox.request_count(AUTHORIZER_TOKEN), 1);
     assert_eq!(sandbox.request_count(TICKET), 2);
     assert_eq!(
-        sandbox.request_count(TOKEN),
+        sandbox.request_count(STABLE_TOKEN),
         0,
         "the account's own token is not involved"
     );
@@ -106,7 +108,7 @@ async fn short_lived_tokens_are_fetched_again_when_they_expire() {
     let first = client.access_token().await.unwrap();
     assert_eq!(client.access_token().await.unwrap(), first);
     client.official().clear_quota().await.unwrap();
-    assert_eq!(sandbox.request_count(TOKEN), 1);
+    assert_eq!(sandbox.request_count(STABLE_TOKEN), 1);
 
     tokio::time::sleep(Duration::from_millis(1100)).await;
     client
@@ -115,7 +117,7 @@ async fn short_lived_tokens_are_fetched_again_when_they_expire() {
         .await
         .expect("no error reaches the caller");
     assert_eq!(
-        sandbox.request_count(TOKEN),
+        sandbox.request_count(STABLE_TOKEN),
         2,
         "exactly one extra token fetch"
     );

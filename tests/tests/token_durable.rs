@@ -8,7 +8,10 @@ mod token_helpers;
 use std::sync::Arc;
 use std::time::Duration;
 
-use token_helpers::{Refresher, assert_all_ok, concurrent_gets};
+use token_helpers::{
+    Refresher, assert_all_ok, concurrent_gets, concurrent_pushes_end_with_the_newest,
+    replayed_push_keeps_the_newer_ticket,
+};
 use wechat_api::Error;
 use wechat_api::token::{DurableStore, TokenKey, TokenManager, TokenStore};
 
@@ -260,4 +263,44 @@ fn open_blocking_works_outside_a_runtime() {
     let store = DurableStore::open_blocking(dir.path().join("t.redb")).unwrap();
     assert_eq!(store.path(), dir.path().join("t.redb"));
     assert!(format!("{store:?}").contains("t.redb"));
+}
+
+#[tokio::test]
+async fn a_replayed_push_never_rolls_the_ticket_back_even_after_a_restart() {
+    let dir = temp_dir();
+    let file = dir.path().join("tokens.redb");
+    {
+        let manager = TokenManager::new(Arc::new(DurableStore::open(&file).await.unwrap()));
+        replayed_push_keeps_the_newer_ticket(&manager, "wx-component").await;
+    }
+    let store = Arc::new(DurableStore::open(&file).await.unwrap());
+    let manager = TokenManager::new(store.clone());
+    assert!(
+        !manager
+            .store_verify_ticket_if_newer("wx-component", "ticket-A", 1_700_000_000)
+            .await
+            .unwrap(),
+        "the version survived the restart"
+    );
+    assert_eq!(
+        manager.verify_ticket("wx-component").await.unwrap(),
+        "ticket-C"
+    );
+    let ticket = store
+        .get(&TokenKey::component_verify_ticket("wx-component"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(ticket.remaining().unwrap() > Duration::from_secs(11 * 3600));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_pushes_end_with_the_newest_ticket() {
+    let dir = temp_dir();
+    let store = Arc::new(DurableStore::open(dir.path().join("t.redb")).await.unwrap());
+    let managers = [
+        TokenManager::new(store.clone()),
+        TokenManager::new(store.clone()),
+    ];
+    concurrent_pushes_end_with_the_newest(&managers, "wx-component", 60).await;
 }

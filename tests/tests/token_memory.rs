@@ -8,7 +8,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use token_helpers::{Refresher, assert_all_ok, concurrent_gets, http_refresh};
+use token_helpers::{
+    Refresher, assert_all_ok, concurrent_gets, concurrent_marks,
+    concurrent_pushes_end_with_the_newest, http_refresh, replayed_push_keeps_the_newer_ticket,
+};
 use wechat_api::Error;
 use wechat_api::token::{
     BoxFuture, FreshToken, Lease, MemoryStore, StoredValue, TokenKey, TokenManager, TokenStore,
@@ -150,59 +153,53 @@ async fn cold_cache_200_concurrent_callers_make_one_http_request() {
     server.verify().await;
 }
 
-#[tokio::test]
-async fn a_token_within_the_safety_margin_is_refreshed_once() {
+#[tokio::test(start_paused = true)]
+async fn a_token_past_its_refresh_point_is_refreshed_once() {
     let store = Arc::new(MemoryStore::new());
     let manager = TokenManager::builder(store)
-        .safety_margin(Duration::from_millis(200))
+        .safety_margin(Duration::from_secs(200))
+        .refresh_jitter(false)
         .build();
     let key = TokenKey::jsapi_ticket("wx-expiry");
-    // Served from cache for 600 - 200 = 400 ms.
-    let refresher = Refresher::new(Duration::from_millis(600), Duration::ZERO).prefix("ticket");
-
-    assert_eq!(
-        manager
-            .get_or_refresh(&key, refresher.refresh())
-            .await
-            .unwrap(),
-        "ticket-1"
-    );
-    assert_eq!(
-        manager
-            .get_or_refresh(&key, refresher.refresh())
-            .await
-            .unwrap(),
-        "ticket-1"
-    );
+    // Lives 600 s: refreshed from 600 - 200 = 400 s on, no longer served
+    // from 600 - 200 / 4 = 550 s on.
+    let refresher =
+        Refresher::new(Duration::from_secs(600), Duration::from_secs(1)).prefix("ticket");
+    for _ in 0..2 {
+        let value = manager.get_or_refresh(&key, refresher.refresh()).await;
+        assert_eq!(value.unwrap(), "ticket-1");
+    }
     assert_eq!(refresher.calls(), 1);
 
-    tokio::time::sleep(Duration::from_millis(450)).await;
+    // Past the stop point: every caller waits for the one refresh.
+    tokio::time::sleep(Duration::from_secs(560)).await;
     let results = concurrent_gets(&manager, &key, 50, || refresher.refresh()).await;
     assert_all_ok(&results, "ticket-2");
-    assert_eq!(refresher.calls(), 2, "one refresh after expiry, not 50");
+    assert_eq!(refresher.calls(), 2, "one refresh, not 50");
 }
 
-#[tokio::test]
-async fn the_default_margin_is_five_minutes() {
+#[tokio::test(start_paused = true)]
+async fn a_token_shorter_lived_than_twice_the_margin_is_served_for_half_its_life() {
     let (_, manager) = memory_manager();
     assert_eq!(manager.safety_margin(), Duration::from_secs(300));
     let key = TokenKey::access_token("wx-margin");
-    // Lives 4 minutes: always inside the margin, so never served from cache.
+    // Lives 4 minutes, less than the 5-minute margin: the margin becomes
+    // 2 minutes, so it is served from cache for (at least) 2 minutes.
     let refresher = Refresher::new(Duration::from_secs(240), Duration::ZERO);
-    assert_eq!(
-        manager
-            .get_or_refresh(&key, refresher.refresh())
-            .await
-            .unwrap(),
-        "token-1"
-    );
-    assert_eq!(
-        manager
-            .get_or_refresh(&key, refresher.refresh())
-            .await
-            .unwrap(),
-        "token-2"
-    );
+    for _ in 0..100 {
+        let value = manager.get_or_refresh(&key, refresher.refresh()).await;
+        assert_eq!(value.unwrap(), "token-1");
+    }
+    tokio::time::sleep(Duration::from_secs(119)).await;
+    let value = manager.get_or_refresh(&key, refresher.refresh()).await;
+    assert_eq!(value.unwrap(), "token-1");
+    assert_eq!(refresher.calls(), 1);
+    // Past its refresh point (between 120 and 180 s) it is refreshed once.
+    tokio::time::sleep(Duration::from_secs(62)).await;
+    let value = manager.get_or_refresh(&key, refresher.refresh()).await;
+    assert_eq!(value.unwrap(), "token-2");
+    let value = manager.get_or_refresh(&key, refresher.refresh()).await;
+    assert_eq!(value.unwrap(), "token-2");
     assert_eq!(refresher.calls(), 2);
 }
 
@@ -342,13 +339,15 @@ async fn a_refresh_done_by_another_process_is_picked_up_without_refreshing() {
     assert!(started.elapsed() >= Duration::from_millis(140));
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn waiting_for_a_lease_that_is_never_released_times_out() {
     let store = Arc::new(MemoryStore::new());
     let manager = TokenManager::builder(store.clone())
         .wait_timeout(Duration::from_millis(300))
+        .lease_ttl(Duration::from_secs(2))
         .build();
     let key = TokenKey::access_token("wx-stuck");
+    // Held (by "another process") far longer than its own lease TTL says.
     let _held = store
         .try_lease(&key, Duration::from_secs(60))
         .await
@@ -356,20 +355,19 @@ async fn waiting_for_a_lease_that_is_never_released_times_out() {
         .unwrap();
 
     let refresher = Refresher::new(HOUR, Duration::ZERO);
-    let started = Instant::now();
+    let started = tokio::time::Instant::now();
     let error = manager
         .get_or_refresh(&key, refresher.refresh())
         .await
         .unwrap_err();
-    let elapsed = started.elapsed();
+    // The wait lasts a lease TTL plus a poll (the wait timeout is shorter):
+    // long enough for a holder that respects the TTL to finish or die.
+    let limit = Duration::from_millis(2250);
     assert!(
-        matches!(error, Error::Timeout(d) if d == Duration::from_millis(300)),
+        matches!(error, Error::Timeout(d) if d == limit),
         "{error:?}"
     );
-    assert!(
-        elapsed >= Duration::from_millis(290) && elapsed < Duration::from_secs(2),
-        "{elapsed:?}"
-    );
+    assert_eq!(started.elapsed(), limit, "the paused clock");
     assert_eq!(refresher.calls(), 0);
 }
 
@@ -509,7 +507,7 @@ async fn verify_ticket_and_refresh_token_helpers() {
     let (store, manager) = memory_manager();
     let error = manager.verify_ticket("wx-component").await.unwrap_err();
     assert!(
-        matches!(&error, Error::TicketMissing { component_appid } if component_appid == "wx-component"),
+        matches!(&error, Error::TicketMissing { component_appid, push_requested: false } if component_appid == "wx-component"),
         "{error:?}"
     );
     manager
@@ -781,7 +779,8 @@ fn stored_values_with_huge_ttls_do_not_panic() {
             .local_max_age(Some(Duration::MAX))
             .build();
         let refresher = Refresher::new(HOUR, Duration::ZERO);
-        // A margin longer than any lifetime: never cached, but no panic.
+        // A margin longer than any lifetime is clamped to half of it: no
+        // panic, and the token is served from cache.
         assert_eq!(
             manager
                 .get_or_refresh(&key, refresher.refresh())
@@ -794,8 +793,9 @@ fn stored_values_with_huge_ttls_do_not_panic() {
                 .get_or_refresh(&key, refresher.refresh())
                 .await
                 .unwrap(),
-            "token-2"
+            "token-1"
         );
+        assert_eq!(refresher.calls(), 1);
         // A lifetime too long to represent means "never expires".
         let forever = Refresher::new(Duration::MAX, Duration::ZERO).prefix("forever");
         let other = TokenKey::access_token("wx-forever");
@@ -846,4 +846,81 @@ async fn many_keys_including_look_alikes_are_kept_apart() {
         assert_eq!(value, format!("value-{i}"));
     }
     assert_eq!(refresher.calls(), 0);
+}
+
+#[tokio::test]
+async fn a_replayed_push_never_rolls_the_ticket_back() {
+    let (store, manager) = memory_manager();
+    replayed_push_keeps_the_newer_ticket(&manager, "wx-component").await;
+    // The ticket is where it always was, for 12 hours.
+    let stored = store
+        .get(&TokenKey::component_verify_ticket("wx-component"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.value, "ticket-C");
+    assert!(stored.remaining().unwrap() > Duration::from_secs(11 * 3600));
+    // Another component is independent.
+    assert!(
+        manager
+            .store_verify_ticket_if_newer("wx-other", "old", 1)
+            .await
+            .unwrap()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_pushes_through_two_managers_end_with_the_newest_ticket() {
+    let store = Arc::new(MemoryStore::new());
+    let managers = [
+        TokenManager::new(store.clone()),
+        TokenManager::new(store.clone()),
+    ];
+    concurrent_pushes_end_with_the_newest(&managers, "wx-component", 100).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_default_set_if_newer_of_a_custom_store_is_correct_too() {
+    // CountingStore implements only the required methods: it gets the
+    // trait's default set_if_newer (a lease around read, compare, write).
+    let store = Arc::new(CountingStore::default());
+    let manager = TokenManager::new(store.clone());
+    replayed_push_keeps_the_newer_ticket(&manager, "wx-component").await;
+    assert!(
+        store.leases.load(Ordering::SeqCst) >= 5,
+        "serialized by leases"
+    );
+
+    let managers = [
+        TokenManager::new(store.clone()),
+        TokenManager::new(store.clone()),
+    ];
+    concurrent_pushes_end_with_the_newest(&managers, "wx-concurrent", 100).await;
+    // The version is kept under the marker `version` of the ticket key.
+    let version_key = TokenKey::component_verify_ticket("wx-concurrent").version_key();
+    assert_eq!(
+        version_key,
+        TokenKey::marker("version", "component:wx-concurrent:verify_ticket")
+    );
+    assert_eq!(store.get(&version_key).await.unwrap().unwrap().value, "100");
+}
+
+#[tokio::test(start_paused = true)]
+async fn mark_seen_is_true_once_per_ttl_across_managers() {
+    let store = Arc::new(MemoryStore::new());
+    let managers = [
+        TokenManager::new(store.clone()),
+        TokenManager::new(store.clone()),
+    ];
+    let ttl = Duration::from_secs(300);
+    assert_eq!(concurrent_marks(&managers, 50, "nonce-1", ttl).await, 1);
+    assert_eq!(concurrent_marks(&managers, 50, "nonce-2", ttl).await, 1);
+    tokio::time::sleep(Duration::from_secs(299)).await;
+    assert_eq!(concurrent_marks(&managers, 50, "nonce-1", ttl).await, 0);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(
+        concurrent_marks(&managers, 50, "nonce-1", ttl).await,
+        1,
+        "true again after its TTL"
+    );
 }

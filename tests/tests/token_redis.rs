@@ -14,7 +14,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use redis_server::{RedisServer, free_port};
-use token_helpers::{Refresher, assert_all_ok, concurrent_gets, http_refresh};
+use token_helpers::{
+    Refresher, assert_all_ok, concurrent_gets, concurrent_marks,
+    concurrent_pushes_end_with_the_newest, http_refresh, replayed_push_keeps_the_newer_ticket,
+};
 use wechat_api::Error;
 use wechat_api::token::{Lease, RedisStore, TokenKey, TokenManager, TokenStore};
 use wiremock::matchers::{method, path};
@@ -197,7 +200,7 @@ async fn expiry_leads_to_exactly_one_refresh_across_managers() {
         );
     }
     let key = TokenKey::jsapi_ticket("wx-expiry");
-    // Fresh for 900 - 300 = 600 ms.
+    // Fresh for at least 900 - 300 = 600 ms.
     let refresher = Refresher::new(Duration::from_millis(900), Duration::from_millis(50));
     let make = {
         let refresher = refresher.clone();
@@ -215,7 +218,9 @@ async fn expiry_leads_to_exactly_one_refresh_across_managers() {
     );
     assert_eq!(refresher.calls(), 1, "still fresh");
 
-    tokio::time::sleep(Duration::from_millis(700)).await;
+    // Past the point where it stops being served (900 - 300 / 4 = 825 ms):
+    // everyone waits for the one refresh.
+    tokio::time::sleep(Duration::from_millis(850)).await;
     assert_all_ok(&across_managers(&managers, &key, 25, make).await, "token-2");
     assert_eq!(refresher.calls(), 2, "one refresh after expiry");
 }
@@ -667,4 +672,99 @@ async fn a_redis_that_never_answers_gives_a_typed_error_not_a_hang() {
     );
     assert_eq!(refresher.calls(), 0);
     drop(silent);
+}
+
+#[tokio::test]
+async fn a_replayed_push_never_rolls_the_ticket_back() {
+    let server = RedisServer::start();
+    let manager = TokenManager::new(store(&server).await);
+    replayed_push_keeps_the_newer_ticket(&manager, "wx-component").await;
+
+    // The ticket stays a plain string any reader can GET; its version sits
+    // beside it, both with the ticket's 12-hour expiry.
+    let mut conn = raw(&server).await;
+    let ticket: Option<String> = redis::cmd("GET")
+        .arg("wechat:component:wx-component:verify_ticket")
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(ticket.as_deref(), Some("ticket-C"));
+    let version: Option<String> = redis::cmd("GET")
+        .arg("wechat:component:wx-component:verify_ticket:version")
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(version.as_deref(), Some("1700001200"));
+    for key in [
+        "wechat:component:wx-component:verify_ticket",
+        "wechat:component:wx-component:verify_ticket:version",
+    ] {
+        let pttl: i64 = redis::cmd("PTTL")
+            .arg(key)
+            .query_async(&mut conn)
+            .await
+            .unwrap();
+        assert!(
+            pttl > 11 * 3_600_000 && pttl <= 12 * 3_600_000,
+            "{key}: {pttl}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_replay_handled_by_another_instance_does_not_roll_the_ticket_back() {
+    let server = RedisServer::start();
+    let one = TokenManager::new(store(&server).await);
+    let two = TokenManager::new(store(&server).await);
+    assert!(
+        one.store_verify_ticket_if_newer("wx-component", "ticket-A", 100)
+            .await
+            .unwrap()
+    );
+    assert!(
+        two.store_verify_ticket_if_newer("wx-component", "ticket-B", 200)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !one.store_verify_ticket_if_newer("wx-component", "ticket-A", 100)
+            .await
+            .unwrap()
+    );
+    assert_eq!(one.verify_ticket("wx-component").await.unwrap(), "ticket-B");
+    assert_eq!(two.verify_ticket("wx-component").await.unwrap(), "ticket-B");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_pushes_through_two_instances_end_with_the_newest_ticket() {
+    let server = RedisServer::start();
+    let managers = managers(&server, 2).await;
+    concurrent_pushes_end_with_the_newest(&managers, "wx-component", 100).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn mark_seen_is_true_exactly_once_across_instances_until_its_ttl() {
+    let server = RedisServer::start();
+    let managers = managers(&server, 2).await;
+    let ttl = Duration::from_millis(300);
+    assert_eq!(concurrent_marks(&managers, 25, "nonce-1", ttl).await, 1);
+    assert_eq!(concurrent_marks(&managers, 25, "nonce-2", ttl).await, 1);
+    assert_eq!(concurrent_marks(&managers, 25, "nonce-1", ttl).await, 0);
+
+    // Once Redis has expired it, it is true again, exactly once.
+    let mut conn = raw(&server).await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let exists: bool = redis::cmd("EXISTS")
+            .arg("wechat:marker:push:nonce-1:lease")
+            .query_async(&mut conn)
+            .await
+            .unwrap();
+        if !exists {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the marker never expired");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(concurrent_marks(&managers, 25, "nonce-1", ttl).await, 1);
 }

@@ -1,19 +1,17 @@
 //! The [`Client`]: configuration, HTTP, token management, and the one code
 //! path every generated method goes through.
 
-use std::collections::HashMap;
-use std::sync::Arc;
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use serde::Serialize;
-use serde::de::DeserializeOwned;
-use tracing::Instrument;
 use url::Url;
 
 use crate::config::Config;
-use crate::endpoint::{ConfigKey, Credential, Endpoint, HttpMethod};
+use crate::endpoint::ConfigKey;
 use crate::error::{Error, Result};
-use crate::response;
+use crate::limits::Limits;
+use crate::redact::KnownSecrets;
 use crate::token::{DurableStore, MemoryStore, TokenKey, TokenManager, TokenStore};
 
 /// Default timeout of one HTTP request.
@@ -70,7 +68,14 @@ pub(crate) struct Inner {
     base_urls: HashMap<String, Url>,
     pub(crate) tokens: TokenManager,
     pub(crate) keys: OwnKeys,
+    pub(crate) limits: Limits,
+    /// The last tokens WeChat rejected, no longer cached but still masked
+    /// in errors: an echo of one may come back from its refresh.
+    retired: Mutex<VecDeque<String>>,
 }
+
+/// How many rejected tokens a client keeps masking.
+const RETIRED_TOKENS: usize = 16;
 
 /// How a call authenticates; chosen on the module handle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,6 +109,7 @@ impl Client {
             manager: None,
             timeout: DEFAULT_TIMEOUT,
             http: None,
+            limits: Limits::default(),
         }
     }
 
@@ -174,92 +180,49 @@ impl Client {
         self.inner.base_urls.get(host)
     }
 
-    /// Runs one call of a generated method: resolves the credential, sends,
-    /// checks `errcode`, decodes, and on an expired-token answer refreshes and
-    /// retries exactly once.
-    pub(crate) async fn execute<Q, B, R>(
-        &self,
-        endpoint: &'static Endpoint,
-        auth: Auth<'_>,
-        query: Option<&Q>,
-        body: Option<&B>,
-    ) -> Result<R>
-    where
-        Q: Serialize + ?Sized,
-        B: Serialize + ?Sized,
-        R: DeserializeOwned,
-    {
-        let span = tracing::debug_span!(
-            "wechat.call",
-            endpoint = endpoint.name,
-            module = endpoint.module,
-            authorizer = self.authorizer_appid().unwrap_or(""),
-        );
-        async move {
-            match (endpoint.credential, auth) {
-                (Credential::None, _) => self.send(endpoint, None, query, body).await,
-                (_, Auth::Explicit(token)) => self.send(endpoint, Some(token), query, body).await,
-                (credential, Auth::Managed) => {
-                    let token = self.credential(credential).await?;
-                    match self.send(endpoint, Some(&token), query, body).await {
-                        Err(e) if e.is_token_expired() => {
-                            tracing::info!(
-                                code = e.api_code(),
-                                "token rejected; refreshing and retrying once"
-                            );
-                            self.invalidate_credential(credential, &token).await?;
-                            let token = self.credential(credential).await?;
-                            self.send(endpoint, Some(&token), query, body).await
-                        }
-                        other => other,
-                    }
-                }
-            }
+    /// The secrets of the configuration and every token the token manager
+    /// holds a local copy of, to be masked in the text of errors.
+    pub(crate) fn known_secrets(&self) -> KnownSecrets {
+        use secrecy::ExposeSecret;
+        let mut known = KnownSecrets::default();
+        let c = &self.inner.config;
+        for secret in [
+            &c.secret,
+            &c.token,
+            &c.encoding_aes_key,
+            &c.component_secret,
+            &c.component_token,
+            &c.component_encoding_aes_key,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            known.add(secret.expose_secret());
         }
-        .instrument(span)
-        .await
+        for token in self.inner.tokens.local_values() {
+            known.add(&token);
+        }
+        let retired = self.inner.retired.lock();
+        for token in retired.unwrap_or_else(PoisonError::into_inner).iter() {
+            known.add(token);
+        }
+        known
     }
 
-    async fn send<Q, B, R>(
-        &self,
-        endpoint: &'static Endpoint,
-        token: Option<&str>,
-        query: Option<&Q>,
-        body: Option<&B>,
-    ) -> Result<R>
-    where
-        Q: Serialize + ?Sized,
-        B: Serialize + ?Sized,
-        R: DeserializeOwned,
-    {
-        let mut url = self.base_url(endpoint.host)?;
-        {
-            let base = url.path().trim_end_matches('/').to_string();
-            url.set_path(&format!("{base}{}", endpoint.path));
+    /// Keeps masking `token` (just rejected by WeChat) after it is dropped
+    /// from the cache.
+    pub(crate) fn retire_token(&self, token: &str) {
+        let mut retired = self
+            .inner
+            .retired
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if !retired.iter().any(|t| t == token) {
+            if retired.len() == RETIRED_TOKENS {
+                retired.pop_front();
+            }
+            retired.push_back(token.to_owned());
         }
-        let method = match endpoint.method {
-            HttpMethod::Get => reqwest::Method::GET,
-            HttpMethod::Post => reqwest::Method::POST,
-        };
-        let mut request = self.inner.http.request(method, url);
-        if let (Some(name), Some(token)) = (endpoint.credential.query_name(), token) {
-            request = request.query(&[(name, token)]);
-        }
-        if let Some(query) = query {
-            request = request.query(query);
-        }
-        if let Some(body) = body {
-            request = request.json(body);
-        }
-        let http_error = |source: reqwest::Error| Error::Http {
-            endpoint: endpoint.name,
-            source: std::sync::Arc::new(source.without_url()),
-        };
-        let answer = request.send().await.map_err(http_error)?;
-        let status = answer.status();
-        let bytes = answer.bytes().await.map_err(http_error)?;
-        tracing::debug!(status = status.as_u16(), bytes = bytes.len(), "answer");
-        response::decode(endpoint.name, status.as_u16(), &bytes)
     }
 }
 
@@ -271,6 +234,7 @@ pub struct ClientBuilder {
     manager: Option<TokenManager>,
     timeout: Duration,
     http: Option<reqwest::Client>,
+    limits: Limits,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -280,6 +244,7 @@ impl std::fmt::Debug for ClientBuilder {
             .field("base_urls", &self.base_urls)
             .field("custom_store", &self.store.is_some())
             .field("timeout", &self.timeout)
+            .field("limits", &self.limits)
             .finish_non_exhaustive()
     }
 }
@@ -344,6 +309,21 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest JSON answer read, in bytes (default
+    /// [`DEFAULT_ANSWER_LIMIT`](crate::DEFAULT_ANSWER_LIMIT), 4 MiB): reading stops there and the call
+    /// fails with [`Error::AnswerTooLarge`].
+    pub fn answer_limit(mut self, bytes: u64) -> Self {
+        self.limits.answer = bytes;
+        self
+    }
+
+    /// The largest media answer read and the largest file uploaded, in bytes
+    /// (default [`DEFAULT_MEDIA_LIMIT`](crate::DEFAULT_MEDIA_LIMIT), 32 MiB).
+    pub fn media_limit(mut self, bytes: u64) -> Self {
+        self.limits.media = bytes;
+        self
+    }
+
     /// Uses this `reqwest::Client` (its own timeouts and proxy apply).
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
@@ -383,6 +363,8 @@ impl ClientBuilder {
                 base_urls: self.base_urls,
                 tokens,
                 keys,
+                limits: self.limits,
+                retired: Mutex::default(),
             }),
             authorizer: None,
         })

@@ -7,6 +7,25 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::error::{Error, Result};
 
+/// Where the client gets the official account's basic `access_token`
+/// ([`ConfigBuilder::access_token_endpoint`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum AccessTokenEndpoint {
+    /// `cgi-bin/stable_token` (the default). Fetching it does not invalidate
+    /// the token other servers hold, so two deployments that do not share a
+    /// token store no longer knock each other's token out (40001). The
+    /// client asks with `force_refresh: true` only after WeChat rejected the
+    /// current token (40001, 40014, 42001), at most once per rejection
+    /// (WeChat allows 20 forced refreshes a day).
+    #[default]
+    StableToken,
+    /// `cgi-bin/token`: every fetch issues a new token and retires the
+    /// previous one after 5 minutes, so every instance must share one token
+    /// store. For accounts that must keep the classic behaviour.
+    Token,
+}
+
 /// What the client needs to know about your account(s).
 ///
 /// Every value is optional: an official account sets `appid` and `secret`
@@ -24,6 +43,7 @@ pub struct Config {
     pub(crate) component_secret: Option<SecretString>,
     pub(crate) component_token: Option<SecretString>,
     pub(crate) component_encoding_aes_key: Option<SecretString>,
+    pub(crate) access_token_endpoint: AccessTokenEndpoint,
 }
 
 /// The environment variables [`Config::from_env`] reads.
@@ -128,6 +148,12 @@ impl Config {
         self.component_encoding_aes_key.as_ref()
     }
 
+    /// Where the managed basic `access_token` comes from (default
+    /// [`AccessTokenEndpoint::StableToken`]).
+    pub fn access_token_endpoint(&self) -> AccessTokenEndpoint {
+        self.access_token_endpoint
+    }
+
     /// `Ok(value)` or a [`Error::Config`] naming what is missing.
     pub(crate) fn require<'a>(value: Option<&'a str>, name: &str) -> Result<&'a str> {
         value.ok_or_else(|| Error::Config(format!("`{name}` is not configured")))
@@ -149,6 +175,7 @@ impl fmt::Debug for Config {
                 "component_encoding_aes_key",
                 &set(&self.component_encoding_aes_key),
             )
+            .field("access_token_endpoint", &self.access_token_endpoint)
             .finish()
     }
 }
@@ -205,6 +232,16 @@ impl ConfigBuilder {
     /// The third-party platform's EncodingAESKey (43 characters).
     pub fn component_encoding_aes_key(mut self, value: impl Into<String>) -> Self {
         self.config.component_encoding_aes_key = Some(SecretString::from(value.into()));
+        self
+    }
+
+    /// Where the managed basic `access_token` comes from: `cgi-bin/stable_token`
+    /// by default, `cgi-bin/token` with [`AccessTokenEndpoint::Token`]. Only
+    /// the token the client fetches for itself is concerned; calling
+    /// `client.official().token()` or `.stable_token(..)` directly is
+    /// always possible.
+    pub fn access_token_endpoint(mut self, endpoint: AccessTokenEndpoint) -> Self {
+        self.config.access_token_endpoint = endpoint;
         self
     }
 

@@ -1,8 +1,13 @@
 //! Managed credentials: which token a call needs, and how the client
 //! refreshes it through the [`TokenManager`](crate::token::TokenManager).
 //!
-//! * `component_access_token`: from the stored `component_verify_ticket`.
-//! * `access_token` of the account itself: `cgi-bin/token`.
+//! * `component_access_token`: from the stored `component_verify_ticket`;
+//!   when there is none, WeChat is asked to push one
+//!   (`api_start_push_ticket`, at most once a minute per component across
+//!   every instance sharing the token store).
+//! * `access_token` of the account itself: `cgi-bin/stable_token` (with
+//!   `force_refresh` only after WeChat rejected the current token), or
+//!   `cgi-bin/token` ([`AccessTokenEndpoint`]).
 //! * `access_token` of an authorizer: `api_authorizer_token` with the stored
 //!   `authorizer_refresh_token`; the new refresh token is stored before the
 //!   access token is handed out.
@@ -13,24 +18,40 @@ use std::pin::Pin;
 use std::time::Duration;
 
 use crate::api::component::{AuthorizerTokenRequest, ComponentTokenRequest};
-use crate::api::official::{GetTicketRequest, TicketType};
+use crate::api::official::{GetTicketRequest, StableTokenRequest, TicketType};
 use crate::client::Client;
+use crate::config::AccessTokenEndpoint;
 use crate::endpoint::{ConfigKey, Credential};
 use crate::error::{Error, Result};
 use crate::token::{FreshToken, TokenKey};
+
+/// The marker kind of a `start_push_ticket` request ([`TokenManager::mark_seen`](crate::token::TokenManager::mark_seen)).
+const PUSH_REQUEST_MARKER: &str = "start_push_ticket";
+/// How often WeChat is asked to push a missing verify ticket, per component.
+const PUSH_REQUEST_INTERVAL: Duration = Duration::from_secs(60);
 
 impl Client {
     /// The platform's `component_access_token`, cached or refreshed once.
     ///
     /// # Errors
-    /// [`Error::TicketMissing`] when no `component_verify_ticket` was stored;
-    /// the errors of `component_token` otherwise.
+    /// [`Error::TicketMissing`] when no `component_verify_ticket` was stored
+    /// (WeChat is then asked to push one, see
+    /// [`TicketMissing::push_requested`](Error::TicketMissing)); the errors
+    /// of `component_token` otherwise.
     pub async fn component_access_token(&self) -> Result<String> {
         let component_appid = self.config_value(ConfigKey::ComponentAppId)?;
         let key = required(&self.inner.keys.component_access_token, "component_appid")?;
         self.tokens()
             .get_or_refresh(key, || async {
-                let ticket = self.tokens().verify_ticket(component_appid).await?;
+                let ticket = match self.tokens().verify_ticket(component_appid).await {
+                    Err(Error::TicketMissing { .. }) => {
+                        return Err(Error::TicketMissing {
+                            component_appid: component_appid.to_owned(),
+                            push_requested: self.request_ticket_push(component_appid).await,
+                        });
+                    }
+                    other => other?,
+                };
                 let answer = self
                     .component()
                     .component_token(ComponentTokenRequest::new(ticket))
@@ -43,14 +64,59 @@ impl Client {
             .await
     }
 
+    /// Asks WeChat to push a `component_verify_ticket`, unless this or
+    /// another instance sharing the token store did within the last minute.
+    /// Returns whether a push was requested (now or then); a failed request
+    /// is logged.
+    async fn request_ticket_push(&self, component_appid: &str) -> bool {
+        let first = self
+            .tokens()
+            .mark_seen(PUSH_REQUEST_MARKER, component_appid, PUSH_REQUEST_INTERVAL)
+            .await;
+        match first {
+            // Another instance (or an earlier call) asked less than a minute ago.
+            Ok(false) => true,
+            Ok(true) => match self.component().start_push_ticket().await {
+                Ok(_) => {
+                    tracing::info!(
+                        component_appid,
+                        "no component_verify_ticket stored: asked WeChat to push one"
+                    );
+                    true
+                }
+                Err(error) => {
+                    tracing::warn!(
+                        component_appid,
+                        %error,
+                        "no component_verify_ticket stored, and asking WeChat to push one failed"
+                    );
+                    false
+                }
+            },
+            Err(error) => {
+                tracing::warn!(
+                    component_appid,
+                    %error,
+                    "no component_verify_ticket stored, and the token store failed"
+                );
+                false
+            }
+        }
+    }
+
     /// The `access_token` calls of this client use: the account's basic token,
     /// or the authorizer's when the client acts for one
     /// ([`Client::authorizer`]).
     ///
+    /// The account's own token comes from `cgi-bin/stable_token` (with
+    /// `force_refresh: true` only after WeChat rejected the current one), or
+    /// from `cgi-bin/token` when so configured
+    /// ([`ConfigBuilder::access_token_endpoint`](crate::ConfigBuilder::access_token_endpoint)).
+    ///
     /// # Errors
     /// [`Error::RefreshTokenMissing`] for an authorizer never authorized here;
     /// [`Error::AuthorizerRefresh`] when WeChat refuses the refresh token; the
-    /// errors of `cgi-bin/token` otherwise.
+    /// errors of `cgi-bin/stable_token` (or `cgi-bin/token`) otherwise.
     pub async fn access_token(&self) -> Result<String> {
         match &self.authorizer {
             Some(acting) => {
@@ -60,16 +126,31 @@ impl Client {
             None => {
                 let key = required(&self.inner.keys.access_token, "appid")?;
                 self.tokens()
-                    .get_or_refresh(key, || async {
-                        let answer = self.official().token().await?;
-                        Ok(FreshToken::new(
-                            answer.access_token,
-                            seconds(answer.expires_in),
-                        ))
-                    })
+                    .get_or_refresh(key, || self.fetch_access_token(key))
                     .await
             }
         }
+    }
+
+    /// Fetches the account's basic `access_token` from the configured endpoint.
+    async fn fetch_access_token(&self, key: &TokenKey) -> Result<FreshToken> {
+        let (token, expires_in) = match self.inner.config.access_token_endpoint() {
+            AccessTokenEndpoint::StableToken => {
+                let mut request = StableTokenRequest::new();
+                // Forcing is limited (20 a day): only when WeChat rejected
+                // the token it would otherwise hand out again.
+                if self.tokens().was_rejected(key) {
+                    request = request.force_refresh(true);
+                }
+                let answer = self.official().stable_token(request).await?;
+                (answer.access_token, answer.expires_in)
+            }
+            AccessTokenEndpoint::Token => {
+                let answer = self.official().token().await?;
+                (answer.access_token, answer.expires_in)
+            }
+        };
+        Ok(FreshToken::new(token, seconds(expires_in)))
     }
 
     async fn authorizer_access_token(

@@ -5,7 +5,16 @@
 //! transport (`Http`, `Status`), the body (`Decode`), configuration
 //! (`Config`), callback security (signatures, AES, XML) and token handling.
 //! No variant ever carries a secret: URLs are stripped of their query before
-//! they reach an error, and body snippets are redacted.
+//! they reach an error, and the text WeChat (or a proxy) sent back is
+//! redacted: every secret the client knows and every secret-looking
+//! `key=value` or `"key": "value"` is masked (see `redact`).
+
+use std::borrow::Cow;
+
+/// The name an error gives the call that failed: the spec name of the
+/// endpoint (`get_ticket`), or the path of a call made with
+/// [`Client::raw`](crate::Client::raw) (`/wxa/new_api`).
+pub type CallName = Cow<'static, str>;
 
 /// Result alias used across the crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -22,10 +31,10 @@ pub enum Error {
     Api {
         /// The `errcode` WeChat returned (e.g. 40001 for an invalid token).
         code: i64,
-        /// The `errmsg` WeChat returned.
+        /// The `errmsg` WeChat returned, redacted and cut to 512 characters.
         message: String,
-        /// The spec name of the endpoint that was called.
-        endpoint: &'static str,
+        /// The endpoint that was called.
+        endpoint: CallName,
     },
 
     /// The request could not be sent or the answer could not be read
@@ -33,8 +42,8 @@ pub enum Error {
     /// here, so no `access_token` leaks through this variant.
     #[error("HTTP error calling `{endpoint}`: {source}")]
     Http {
-        /// The spec name of the endpoint that was called.
-        endpoint: &'static str,
+        /// The endpoint that was called.
+        endpoint: CallName,
         /// The transport error, without its URL.
         #[source]
         source: std::sync::Arc<reqwest::Error>,
@@ -43,8 +52,8 @@ pub enum Error {
     /// WeChat (or something in front of it) answered with a non-success HTTP status.
     #[error("`{endpoint}` answered HTTP {status}: {snippet}")]
     Status {
-        /// The spec name of the endpoint that was called.
-        endpoint: &'static str,
+        /// The endpoint that was called.
+        endpoint: CallName,
         /// The HTTP status code.
         status: u16,
         /// The start of the body, with secrets redacted.
@@ -55,12 +64,47 @@ pub enum Error {
     /// body, truncated JSON, a missing field...).
     #[error("could not decode the answer of `{endpoint}`: {reason}; body starts with: {snippet}")]
     Decode {
-        /// The spec name of the endpoint that was called.
-        endpoint: &'static str,
+        /// The endpoint that was called.
+        endpoint: CallName,
         /// What the decoder complained about.
         reason: String,
         /// The start of the body, with secrets redacted.
         snippet: String,
+    },
+
+    /// The answer was larger than the configured limit
+    /// ([`ClientBuilder::answer_limit`](crate::ClientBuilder::answer_limit) for
+    /// JSON, [`ClientBuilder::media_limit`](crate::ClientBuilder::media_limit)
+    /// for media); reading stopped there.
+    #[error("the answer of `{endpoint}` is larger than the limit of {limit} bytes")]
+    AnswerTooLarge {
+        /// The endpoint that was called.
+        endpoint: CallName,
+        /// The limit, in bytes.
+        limit: u64,
+    },
+
+    /// The request could not be encoded (a query or body value the format
+    /// cannot represent, a path placeholder that does not exist).
+    #[error("could not encode the request to `{endpoint}`: {reason}")]
+    Encode {
+        /// The endpoint that was called.
+        endpoint: CallName,
+        /// What went wrong.
+        reason: String,
+    },
+
+    /// A file to upload could not be used: its filename has no extension
+    /// (WeChat derives the media type from it), it could not be read, or it
+    /// is larger than the media limit. Nothing was sent.
+    #[error("cannot upload the `{part}` part of `{endpoint}`: {reason}")]
+    Upload {
+        /// The endpoint that was called.
+        endpoint: CallName,
+        /// The multipart part name (`media`...).
+        part: &'static str,
+        /// What is wrong with the file.
+        reason: String,
     },
 
     /// The configuration is missing a value or holds an invalid one.
@@ -124,11 +168,16 @@ pub enum Error {
     /// No component_verify_ticket has been stored yet, so no
     /// component_access_token can be fetched.
     #[error(
-        "no component_verify_ticket stored for component `{component_appid}`: wire the push endpoint (decrypt the callback and store the ticket) and wait for WeChat's next push (every 10 minutes)"
+        "no component_verify_ticket stored for component `{component_appid}`: {}",
+        ticket_missing_hint(*.push_requested)
     )]
     TicketMissing {
         /// The component appid whose ticket is missing.
         component_appid: String,
+        /// Whether WeChat was asked, within the last minute, to push one
+        /// (`api_start_push_ticket`, by this or another instance sharing the
+        /// token store): it should reach the push endpoint shortly.
+        push_requested: bool,
     },
 
     /// No authorizer_refresh_token is stored for this authorizer: it was never
@@ -158,6 +207,15 @@ pub enum Error {
     /// Waiting for a token refresh done by another caller or process took too long.
     #[error("timed out after {0:?} waiting for a token refresh")]
     Timeout(std::time::Duration),
+}
+
+/// What to do about a missing verify ticket.
+fn ticket_missing_hint(push_requested: bool) -> &'static str {
+    if push_requested {
+        "WeChat was asked to push one (api_start_push_ticket); it arrives at the push endpoint, which must decrypt the callback and store the ticket, then retry"
+    } else {
+        "wire the push endpoint (decrypt the callback and store the ticket) and wait for WeChat's next push (every 10 minutes)"
+    }
 }
 
 impl Error {

@@ -9,14 +9,18 @@
 //!   framework-agnostic (verification, routing, passive replies,
 //!   deduplication, the release test).
 //! * [`authorize`] builds authorization URLs; [`jssdk`] signs JS-SDK configs.
+//! * [`media`] holds the files endpoints upload and answer with;
+//!   [`Client::raw`] calls an endpoint no spec describes yet.
 //! * `server` (feature `axum`) serves an axum router with timeouts and
 //!   limits that shed slow and hostile clients.
 //!
 //! See the README for an overview.
 #![warn(missing_docs)]
 
+mod answer;
 pub mod api;
 pub mod authorize;
+mod call;
 pub mod callback;
 mod client;
 mod clock;
@@ -29,19 +33,48 @@ pub mod event;
 #[doc(hidden)]
 pub mod hooks;
 pub mod jssdk;
+mod limits;
+pub mod media;
+mod multipart;
+mod raw;
 mod redact;
-mod response;
 #[cfg(feature = "axum")]
 pub mod server;
 pub mod token;
+#[doc(hidden)]
+pub mod wire;
+#[cfg(feature = "spec-tests")]
+mod probe;
+mod transport;
 
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;
 
 pub use client::{Auth, Client, ClientBuilder, DEFAULT_TIMEOUT};
-pub use config::{Config, ConfigBuilder, ENV_VARS};
-pub use error::{Error, Result};
+pub use config::{AccessTokenEndpoint, Config, ConfigBuilder, ENV_VARS};
+pub use error::{CallName, Error, Result};
+pub use limits::{DEFAULT_ANSWER_LIMIT, DEFAULT_MEDIA_LIMIT};
+pub use raw::RawCall;
+
+/// Generates typed endpoints for your own crate from a folder of spec files,
+/// in the format of this crate's `spec/` (see its README).
+///
+/// ```text
+/// // src/lib.rs of your crate, with spec/extra.yaml beside src/
+/// wechat_api::generate!("../spec");
+///
+/// use crate::ExtraApi; // one extension trait per spec module
+/// let answer = client.extra().foo(extra::FooRequest::new("x")).await?;
+/// ```
+///
+/// The generated methods work like the built-in ones: managed tokens (the
+/// authorizer's through `client.authorizer(..)`), one refresh and retry on
+/// an expired token, the `errcode` check, bounded answers and redaction.
+/// Add a `build.rs` printing `cargo::rerun-if-changed=spec` so that a new
+/// spec file is noticed. A broken spec is a compile error naming the file,
+/// line and column.
+pub use wechat_api_macros::generate;
 
 /// The README's example, compiled as a doctest.
 #[cfg(doctest)]

@@ -1,5 +1,7 @@
 //! What generated code refers to. Not public API.
 
+pub use crate::answer::Answer;
+pub use crate::call::Call;
 pub use crate::client::{Auth, Client};
 pub use crate::endpoint::{
     AnswerKind, BodyKind, ConfigKey, Credential, Endpoint, HttpMethod, ParamInfo, ParamLocation,
@@ -7,8 +9,26 @@ pub use crate::endpoint::{
 };
 pub use crate::error::Result;
 pub use crate::hooks;
+#[cfg(feature = "spec-tests")]
+pub use crate::probe::{
+    BoxFuture, Probe, ProbePart, probe_json, probe_media, probe_media_or_json, probe_value,
+};
+pub use crate::wire::{self, json_string};
+pub use crate::media::{Media, MediaOr, Upload};
+pub use crate::multipart::Multipart;
+pub use crate::transport::send;
 pub use serde;
 pub use serde_json;
+
+/// The value a `from:` parameter is filled with: the configured appid (the
+/// authorizer's when the client acts for one), secret, component appid or
+/// component secret.
+///
+/// # Errors
+/// [`Error::Config`](crate::Error::Config) when the value is not configured.
+pub fn config_value(client: &Client, key: ConfigKey) -> Result<&str> {
+    client.config_value(key)
+}
 
 /// Prints `[redacted]` in place of a secret field.
 pub struct Redacted;

@@ -1,34 +1,53 @@
-//! The module handle (`client.component()`), its methods and the static
-//! endpoint descriptions.
+//! The module handler (`client.component()`) and its methods: each builds
+//! the wire form of its request (path, query, JSON or multipart body) and
+//! hands it to the runtime's one, non-generic, send path.
 
 use heck::{ToShoutySnakeCase, ToUpperCamelCase};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use super::doc_attrs;
-use super::types::{request_name, response_name, rust_ty};
-use crate::ir::{ConfigKey, Credential, Endpoint, Method, Module, Param, Source, Ty};
+use super::request::{request_name, response_name};
+use super::types::rust_ty;
+use super::{Ctx, doc_attrs, handler_name};
+use crate::ir::{Answer, ConfigKey, Credential, Endpoint, Location, Method, Module, Param, Source, Ty};
+use crate::validate::is_plain_ident;
 
-/// `ComponentApi` for the module `component`.
-pub fn handle_name(m: &Module) -> Ident {
-    format_ident!("{}Api", m.name.to_upper_camel_case())
-}
-
-/// The handle struct, its methods, and the accessor on `Client`.
-pub fn handle(m: &Module) -> TokenStream {
-    let handle = handle_name(m);
+/// The handler struct, its methods, and the accessor on `Client` (an
+/// inherent method inside `wechat-api`, an extension trait elsewhere).
+pub fn handle(ctx: Ctx<'_>, m: &Module) -> TokenStream {
+    let handle = handler_name(&m.name);
     let accessor = format_ident!("{}", m.name);
     let handle_doc = format!(
-        " The `{}` endpoints, from [`Client::{}`](crate::Client::{}).",
-        m.name, m.name, m.name
+        " The `{}` endpoints, from `client.{}()`.",
+        m.name, m.name
     );
     let accessor_doc = format!(" The `{}` endpoints.", m.name);
-    let methods = m.endpoints.iter().map(method);
+    let methods = m.endpoints.iter().map(|e| method(ctx, e));
+    let accessor = if ctx.options.internal {
+        quote! {
+            impl rt::Client {
+                #[doc = #accessor_doc]
+                pub fn #accessor(&self) -> #handle<'_> {
+                    #handle { client: self, auth: rt::Auth::Managed }
+                }
+            }
+        }
+    } else {
+        let trait_name = trait_name(&m.name);
+        quote! {
+            impl super::#trait_name for rt::Client {
+                fn #accessor(&self) -> #handle<'_> {
+                    #handle { client: self, auth: rt::Auth::Managed }
+                }
+            }
+        }
+    };
     quote! {
         #[doc = #handle_doc]
         ///
-        /// Calls use the tokens the client manages; [`with_token`](Self::with_token)
-        /// makes them use a token you manage yourself.
+        /// Calls use the tokens the client manages (the authorizer's when the
+        /// client acts for one); [`with_token`](Self::with_token) makes them
+        /// use a token you manage yourself.
         #[derive(Debug, Clone, Copy)]
         pub struct #handle<'c> {
             client: &'c rt::Client,
@@ -37,10 +56,10 @@ pub fn handle(m: &Module) -> TokenStream {
 
         impl<'c> #handle<'c> {
             /// Uses `token` as the credential of every call made through this
-            /// handle, instead of the managed one. No automatic refresh or
+            /// handler, instead of the managed one. No automatic refresh or
             /// retry happens with an explicit token. Endpoints without a
             /// credential ignore it (a token they need, like a user's OAuth
-            /// token, is an ordinary parameter); hooks still run.
+            /// token, is an ordinary parameter).
             pub fn with_token(self, token: &'c str) -> Self {
                 Self { auth: rt::Auth::Explicit(token), ..self }
             }
@@ -48,19 +67,37 @@ pub fn handle(m: &Module) -> TokenStream {
             #(#methods)*
         }
 
-        impl rt::Client {
+        #accessor
+    }
+}
+
+/// `ExtraApi` for the module `extra` (extension trait in a user's crate).
+fn trait_name(module: &str) -> Ident {
+    format_ident!("{}Api", module.to_upper_camel_case())
+}
+
+/// The extension trait giving `wechat_api::Client` the accessor of a
+/// module of a user's spec.
+pub fn extension_trait(m: &Module) -> TokenStream {
+    let trait_name = trait_name(&m.name);
+    let accessor = format_ident!("{}", m.name);
+    let module = format_ident!("{}", m.name);
+    let handle = handler_name(&m.name);
+    let doc = format!(
+        " Gives `wechat_api::Client` the `{}` endpoints: `use` this trait, then call `client.{}()`.",
+        m.name, m.name
+    );
+    let accessor_doc = format!(" The `{}` endpoints.", m.name);
+    quote! {
+        #[doc = #doc]
+        pub trait #trait_name {
             #[doc = #accessor_doc]
-            pub fn #accessor(&self) -> #handle<'_> {
-                #handle { client: self, auth: rt::Auth::Managed }
-            }
+            fn #accessor(&self) -> #module::#handle<'_>;
         }
     }
 }
 
-fn method(e: &Endpoint) -> TokenStream {
-    let name = format_ident!("{}", e.name);
-    let constant = format_ident!("{}", e.name.to_shouty_snake_case());
-    let response = response_name(e);
+fn method_doc(e: &Endpoint) -> TokenStream {
     let mut doc = e
         .doc
         .clone()
@@ -72,38 +109,92 @@ fn method(e: &Endpoint) -> TokenStream {
         e.path,
         match e.credential {
             Credential::None => String::new(),
-            Credential::AccessToken => ", authenticated with the `access_token`.".to_string(),
-            Credential::ComponentAccessToken =>
-                ", authenticated with the `component_access_token`.".to_string(),
+            Credential::AccessToken => {
+                ", authenticated with the `access_token` (the authorizer's through `client.authorizer(..)`).".to_string()
+            }
+            Credential::ComponentAccessToken => {
+                ", authenticated with the `component_access_token`.".to_string()
+            }
         }
     ));
+    if let Some(permission) = &e.permission {
+        doc.push_str(&format!(
+            "\n\nPermission set (权限集) a third-party platform needs: {permission}."
+        ));
+    }
     if let Some(link) = &e.link {
         doc.push_str(&format!("\n\nOfficial documentation: <{link}>"));
     }
-    doc.push_str("\n\n# Errors\n\n[`Error::Api`](crate::Error::Api) when WeChat answers a non-zero `errcode`; transport, status and decoding errors otherwise.");
-    let doc = doc_attrs(Some(&doc));
+    let answer = match e.answer {
+        Answer::Json => "",
+        Answer::Media => " The answer is the file's bytes.",
+        Answer::MediaOrJson => " The answer is the file's bytes, or JSON for some kinds of media.",
+    };
+    doc.push_str(&format!("\n\n# Errors\n\n[`Error::Api`](crate::Error) when WeChat answers a non-zero `errcode`; transport, status, size and decoding errors otherwise.{answer}"));
+    doc_attrs(Some(&doc))
+}
+
+fn method(ctx: Ctx<'_>, e: &Endpoint) -> TokenStream {
+    let name = format_ident!("{}", e.name);
+    let constant = format_ident!("{}", e.name.to_shouty_snake_case());
+    let doc = method_doc(e);
     let has_request = e.user_fields().next().is_some();
     let request_ident = request_name(e);
     let arg = has_request.then(|| quote!(request: #request_ident));
-    let query = wire_struct(quote!(Query), &e.query);
-    let body = wire_struct(quote!(Body), &e.body);
-    let query_arg = if e.query.is_empty() {
-        quote!(None::<&()>)
+    let user_names: Vec<&str> = e.user_fields().map(|f| f.rust.as_str()).collect();
+    let path = e.params_at(Location::Path).map(|p| {
+        let wire = &p.wire;
+        let value = match &p.source {
+            Source::User(field) => {
+                let member = format_ident!("{}", field.rust);
+                quote!(&request.#member)
+            }
+            Source::Fixed { value, .. } => quote!(&#value),
+            Source::Config(key) => {
+                let key = config_key(*key);
+                quote!(&rt::config_value(self.client, #key)?)
+            }
+        };
+        quote!(.path_param(#wire, #value))
+    });
+    let query_params: Vec<&Param> = e.params_at(Location::Query).collect();
+    let (query_struct, query_call) = if query_params.is_empty() {
+        (TokenStream::new(), TokenStream::new())
     } else {
-        quote!(Some(&query))
+        (
+            wire_struct(ctx, quote!(Query), &query_params, &user_names),
+            quote!(.query(&query)?),
+        )
     };
-    let body_arg = if e.body.is_empty() {
-        quote!(None::<&()>)
+    let body_params: Vec<&Param> = e.params_at(Location::Body).collect();
+    let (body_struct, body_call) = if body_params.is_empty() {
+        (TokenStream::new(), TokenStream::new())
     } else {
-        quote!(Some(&body))
+        (
+            wire_struct(ctx, quote!(Body), &body_params, &user_names),
+            quote!(.json(&body)?),
+        )
     };
-    let execute = quote! {
-        self.client
-            .execute(&endpoints::#constant, self.auth, #query_arg, #body_arg)
-            .await
+    let multipart = e.is_multipart().then(|| multipart(e));
+    let multipart_call = multipart.as_ref().map(|_| quote!(.multipart(form)));
+    let response = response_name(e);
+    let (ret, decode) = match e.answer {
+        Answer::Json => (quote!(#response), quote!(.json::<#response>())),
+        Answer::Media => (quote!(rt::Media), quote!(.media())),
+        Answer::MediaOrJson => (
+            quote!(rt::MediaOr<#response>),
+            quote!(.media_or_json::<#response>()),
+        ),
     };
-    let call = match &e.hook {
-        None => execute,
+    let send = quote! {
+        let call = rt::Call::new(&endpoints::#constant, self.auth)
+            #(#path)*
+            #query_call
+            #body_call
+            #multipart_call;
+    };
+    let finish = match &e.hook {
+        None => quote!(rt::send(self.client, call).await? #decode),
         Some(hook) => {
             let hook = format_ident!("{hook}");
             let request_ref = if has_request {
@@ -112,7 +203,7 @@ fn method(e: &Endpoint) -> TokenStream {
                 quote!(&())
             };
             quote! {
-                let response: #response = #execute?;
+                let response: #ret = rt::send(self.client, call).await? #decode?;
                 rt::hooks::#hook(self.client, #request_ref, &response).await?;
                 Ok(response)
             }
@@ -120,68 +211,63 @@ fn method(e: &Endpoint) -> TokenStream {
     };
     quote! {
         #doc
-        pub async fn #name(&self, #arg) -> rt::Result<#response> {
-            #query
-            #body
-            #call
+        pub async fn #name(&self, #arg) -> rt::Result<#ret> {
+            #query_struct
+            #body_struct
+            #multipart
+            #send
+            #finish
         }
     }
 }
 
 /// A borrowed, serializable view of the parameters that go to one place
-/// (query or body), built right before the call.
-fn wire_struct(name: TokenStream, params: &[Param]) -> TokenStream {
-    if params.is_empty() {
-        return TokenStream::new();
-    }
+/// (query or JSON body), built right before the call.
+fn wire_struct(ctx: Ctx<'_>, name: TokenStream, params: &[&Param], user_names: &[&str]) -> TokenStream {
     let var = format_ident!("{}", name.to_string().to_lowercase());
     let mut members = Vec::new();
     let mut inits = Vec::new();
-    let user_names: Vec<&str> = params
-        .iter()
-        .filter_map(|p| match &p.source {
-            Source::User(field) => Some(field.rust.as_str()),
-            _ => None,
-        })
-        .collect();
     for (index, p) in params.iter().enumerate() {
         let wire = &p.wire;
-        let (rust, ty, init, skip) = match &p.source {
+        let mut attrs = Vec::new();
+        let (rust, ty, init) = match &p.source {
             Source::Fixed { value, ty } => {
                 let (ty, init) = fixed_literal(value, ty);
-                (member_ident(wire, index, &user_names), ty, init, None)
+                (member_ident(wire, index, user_names), ty, init)
             }
             Source::Config(key) => {
                 let key = config_key(*key);
                 (
-                    member_ident(wire, index, &user_names),
+                    member_ident(wire, index, user_names),
                     quote!(&'r str),
-                    quote!(self.client.config_value(#key)?),
-                    None,
+                    quote!(rt::config_value(self.client, #key)?),
                 )
             }
             Source::User(field) => {
                 let member = format_ident!("{}", field.rust);
-                let inner = rust_ty(&field.ty);
+                let inner = rust_ty(ctx, &field.ty);
                 if field.optional {
-                    (
-                        member.clone(),
-                        quote!(&'r Option<#inner>),
-                        quote!(&request.#member),
-                        Some(quote!(#[serde(skip_serializing_if = "Option::is_none")])),
-                    )
-                } else {
-                    (
-                        member.clone(),
-                        quote!(&'r #inner),
-                        quote!(&request.#member),
-                        None,
-                    )
+                    attrs.push(quote!(#[serde(skip_serializing_if = "Option::is_none")]));
                 }
+                if field.flatten {
+                    attrs.push(quote!(#[serde(flatten)]));
+                }
+                if matches!(field.ty, Ty::JsonString(_)) {
+                    attrs.push(quote!(#[serde(serialize_with = "rt::json_string::serialize")]));
+                }
+                let ty = if field.optional {
+                    quote!(&'r Option<#inner>)
+                } else {
+                    quote!(&'r #inner)
+                };
+                (member.clone(), ty, quote!(&request.#member))
             }
         };
-        let rename = (rust != wire.as_str()).then(|| quote!(#[serde(rename = #wire)]));
-        members.push(quote! { #rename #skip #rust: #ty, });
+        let is_flatten = matches!(&p.source, Source::User(f) if f.flatten);
+        if rust != wire.as_str() && !is_flatten {
+            attrs.push(quote!(#[serde(rename = #wire)]));
+        }
+        members.push(quote! { #(#attrs)* #rust: #ty, });
         inits.push(quote! { #rust: #init, });
     }
     let uses_lifetime = params
@@ -198,12 +284,47 @@ fn wire_struct(name: TokenStream, params: &[Param]) -> TokenStream {
     }
 }
 
+/// The multipart form of an endpoint: file parts and text fields.
+fn multipart(e: &Endpoint) -> TokenStream {
+    let mut steps = Vec::new();
+    for p in e.params_at(Location::Multipart) {
+        let wire = &p.wire;
+        let step = match &p.source {
+            Source::Fixed { value, .. } => quote!(form = form.text(#wire, #value);),
+            Source::Config(key) => {
+                let key = config_key(*key);
+                quote!(form = form.text(#wire, rt::config_value(self.client, #key)?);)
+            }
+            Source::User(field) => {
+                let member = format_ident!("{}", field.rust);
+                let add = |value: TokenStream| match &field.ty {
+                    Ty::File => quote!(form = form.file(#wire, #value);),
+                    Ty::JsonString(_) => {
+                        quote!(form = form.text(#wire, rt::json_string::to_string(&#value)?);)
+                    }
+                    _ => quote!(form = form.text(#wire, #value.to_string());),
+                };
+                if field.optional {
+                    let set = add(quote!(value));
+                    quote!(if let Some(value) = request.#member { #set })
+                } else {
+                    add(quote!(request.#member))
+                }
+            }
+        };
+        steps.push(step);
+    }
+    quote! {
+        let mut form = rt::Multipart::new();
+        #(#steps)*
+    }
+}
+
 /// The member name of a fixed or configured parameter in a wire struct: its
 /// wire name when that is a plain identifier no caller field uses, else a
 /// positional name (the wire name itself is kept by `rename`).
 fn member_ident(wire: &str, index: usize, user_names: &[&str]) -> Ident {
-    let plain = crate::validate::is_plain_ident(wire) && !user_names.contains(&wire);
-    if plain {
+    if is_plain_ident(wire) && !user_names.contains(&wire) {
         format_ident!("{wire}")
     } else {
         format_ident!("param_{index}")
@@ -228,7 +349,7 @@ fn fixed_literal(value: &str, ty: &Ty) -> (TokenStream, TokenStream) {
     }
 }
 
-fn config_key(key: ConfigKey) -> TokenStream {
+pub(crate) fn config_key(key: ConfigKey) -> TokenStream {
     match key {
         ConfigKey::AppId => quote!(rt::ConfigKey::AppId),
         ConfigKey::Secret => quote!(rt::ConfigKey::Secret),
@@ -237,111 +358,9 @@ fn config_key(key: ConfigKey) -> TokenStream {
     }
 }
 
-fn method_str(m: Method) -> &'static str {
+pub(crate) fn method_str(m: Method) -> &'static str {
     match m {
         Method::Get => "GET",
         Method::Post => "POST",
-    }
-}
-
-/// `pub static QUERY_AUTH: rt::Endpoint = ...;`
-pub fn endpoint_constant(module: &str, e: &Endpoint) -> TokenStream {
-    let constant = format_ident!("{}", e.name.to_shouty_snake_case());
-    let doc = format!(
-        " `{} https://{}{}` ({}.{}).",
-        method_str(e.method),
-        e.host,
-        e.path,
-        module,
-        e.name
-    );
-    let name = &e.name;
-    let summary = e.doc.clone().unwrap_or_default();
-    let link = option_str(e.link.as_deref());
-    let example = option_str(e.example.as_deref());
-    let host = &e.host;
-    let path = &e.path;
-    let method = match e.method {
-        Method::Get => quote!(rt::HttpMethod::Get),
-        Method::Post => quote!(rt::HttpMethod::Post),
-    };
-    let credential = match e.credential {
-        Credential::None => quote!(rt::Credential::None),
-        Credential::AccessToken => quote!(rt::Credential::AccessToken),
-        Credential::ComponentAccessToken => quote!(rt::Credential::ComponentAccessToken),
-    };
-    let params = e
-        .query
-        .iter()
-        .map(|p| param_info(quote!(rt::ParamLocation::Query), p))
-        .chain(
-            e.body
-                .iter()
-                .map(|p| param_info(quote!(rt::ParamLocation::Body), p)),
-        );
-    let response_fields = e.response.iter().map(|f| f.wire.as_str());
-    let credential_param = e.credential_param();
-    let body = match e.method {
-        Method::Get => quote!(rt::BodyKind::None),
-        Method::Post => quote!(rt::BodyKind::Json),
-    };
-    quote! {
-        #[doc = #doc]
-        pub static #constant: rt::Endpoint = rt::Endpoint {
-            module: #module,
-            name: #name,
-            summary: #summary,
-            link: #link,
-            permission: None,
-            method: #method,
-            host: #host,
-            path: #path,
-            credential: #credential,
-            credential_param: #credential_param,
-            body: #body,
-            answer: rt::AnswerKind::Json,
-            params: &[#(#params),*],
-            response_fields: &[#(#response_fields),*],
-            example: #example,
-        };
-    }
-}
-
-fn param_info(location: TokenStream, p: &Param) -> TokenStream {
-    let name = &p.wire;
-    let source = match &p.source {
-        Source::Fixed { value, .. } => quote!(rt::ParamSource::Fixed(#value)),
-        Source::Config(key) => {
-            let key = config_key(*key);
-            quote!(rt::ParamSource::Config(#key))
-        }
-        Source::User(f) => {
-            let required = !f.optional;
-            quote!(rt::ParamSource::Caller { required: #required })
-        }
-    };
-    let kind = match &p.source {
-        Source::Fixed { ty, .. } | Source::User(crate::ir::Field { ty, .. }) => value_kind(ty),
-        Source::Config(_) => quote!(rt::ValueKind::String),
-    };
-    quote!(rt::ParamInfo { location: #location, name: #name, source: #source, kind: #kind })
-}
-
-fn value_kind(ty: &Ty) -> TokenStream {
-    match ty {
-        Ty::String => quote!(rt::ValueKind::String),
-        Ty::Bool => quote!(rt::ValueKind::Bool),
-        Ty::I32 | Ty::I64 | Ty::U32 | Ty::U64 => quote!(rt::ValueKind::Integer),
-        Ty::F64 => quote!(rt::ValueKind::Float),
-        Ty::Json => quote!(rt::ValueKind::Json),
-        Ty::List(_) => quote!(rt::ValueKind::List),
-        Ty::Named(_) => quote!(rt::ValueKind::Object),
-    }
-}
-
-fn option_str(s: Option<&str>) -> TokenStream {
-    match s {
-        Some(s) => quote!(Some(#s)),
-        None => quote!(None),
     }
 }

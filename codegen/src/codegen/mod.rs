@@ -1,25 +1,86 @@
 //! Code generation: the validated [`Api`] to Rust tokens.
 //!
-//! Generated code refers to the runtime through `crate::__private`, so the
-//! macro must be invoked inside the `wechat-api` crate (or a crate that
-//! provides the same module).
+//! Generated code refers to the runtime through an alias, `rt`: the
+//! `__private` module of `wechat-api` (`crate::__private` inside
+//! `wechat-api`, `::wechat_api::__private` in a user's crate). Each spec file
+//! becomes a module with its named types, its endpoints' request and
+//! response types, a handler (`client.<module>()`), and the static
+//! descriptions of its endpoints.
 
+mod endpoint_static;
 mod method;
+mod probe;
+mod request;
 mod types;
 
-use heck::ToShoutySnakeCase;
+use heck::{ToShoutySnakeCase, ToUpperCamelCase};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::ir::{Api, Module};
+use crate::ir::{Api, Module, TypeRef};
+use crate::validate::Options;
+
+/// What the generated code needs to know about where it lives.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Ctx<'a> {
+    /// The whole spec (types are looked up across modules).
+    pub api: &'a Api,
+    /// Inside `wechat-api` or a user's crate.
+    pub options: Options,
+    /// The module being generated.
+    pub module: &'a str,
+    /// How many modules deep inside it the code sits (probes: 1).
+    pub depth: usize,
+}
+
+impl Ctx<'_> {
+    /// The path of the runtime module.
+    pub fn runtime_path(&self) -> TokenStream {
+        if self.options.internal {
+            quote!(crate::__private)
+        } else {
+            quote!(::wechat_api::__private)
+        }
+    }
+
+    /// How the current module names the type `r`.
+    pub fn type_path(&self, r: &TypeRef) -> TokenStream {
+        let name = format_ident!("{}", r.name);
+        if r.module == self.module {
+            quote!(#name)
+        } else {
+            let module = format_ident!("{}", r.module);
+            let supers = (0..=self.depth).map(|_| quote!(super::));
+            quote!(#(#supers)* #module::#name)
+        }
+    }
+}
 
 /// Generates everything for a validated spec.
-pub fn generate(api: &Api) -> TokenStream {
+pub fn generate(api: &Api, options: Options) -> TokenStream {
     let tracking = api.files.iter().map(|file| {
         let file = file.to_string_lossy();
         quote! { const _: &str = include_str!(#file); }
     });
-    let modules = api.modules.iter().map(module);
+    let modules = api.modules.iter().map(|m| {
+        module(
+            Ctx {
+                api,
+                options,
+                module: &m.name,
+                depth: 0,
+            },
+            m,
+        )
+    });
+    let traits = (!options.internal).then(|| {
+        let traits = api
+            .modules
+            .iter()
+            .filter(|m| !m.endpoints.is_empty())
+            .map(method::extension_trait);
+        quote!(#(#traits)*)
+    });
     let all = api.modules.iter().flat_map(|m| {
         let module = format_ident!("{}", m.name);
         m.endpoints.iter().map(move |e| {
@@ -27,54 +88,79 @@ pub fn generate(api: &Api) -> TokenStream {
             quote! { &#module::endpoints::#constant }
         })
     });
+    let rt = Ctx {
+        api,
+        options,
+        module: "",
+        depth: 0,
+    }
+    .runtime_path();
+    let probes = probe::table(api, options);
     quote! {
         // Rebuild when a spec file changes (new files are noticed by build.rs).
         #(#tracking)*
 
         #(#modules)*
 
+        #traits
+
         /// Every endpoint of the spec, in spec order.
-        pub static ENDPOINTS: &[&crate::__private::Endpoint] = &[#(#all),*];
+        pub static ENDPOINTS: &[&#rt::Endpoint] = &[#(#all),*];
+
+        #probes
     }
 }
 
-fn module(m: &Module) -> TokenStream {
+fn module(ctx: Ctx<'_>, m: &Module) -> TokenStream {
     let name = format_ident!("{}", m.name);
+    let rt = ctx.runtime_path();
     let fallback = format!("The `{}` endpoints.", m.name);
     let doc = doc_attrs(Some(m.doc.as_deref().unwrap_or(&fallback)));
-    let named_types = m.types.iter().map(types::named_type);
-    let handle_name = method::handle_name(m);
+    let named_types = m.types.iter().map(|t| types::named_type(ctx, t));
+    let has_endpoints = !m.endpoints.is_empty();
+    let handle_name = handler_name(&m.name);
     let endpoint_types = m
         .endpoints
         .iter()
-        .map(|e| types::endpoint_types(&handle_name, e));
-    let handle = method::handle(m);
-    let endpoints = m
+        .map(|e| request::endpoint_types(ctx, &handle_name, e));
+    let handle = has_endpoints.then(|| method::handle(ctx, m));
+    let constants = m
         .endpoints
         .iter()
-        .map(|e| method::endpoint_constant(&m.name, e));
+        .map(|e| endpoint_static::constant(&m.name, e));
+    let endpoints = has_endpoints.then(|| {
+        quote! {
+            /// Static descriptions of this module's endpoints, as written in the spec.
+            pub mod endpoints {
+                #[allow(unused_imports)]
+                use #rt as rt;
+                #(#constants)*
+            }
+        }
+    });
+    let probes = probe::module_probes(ctx, m);
     quote! {
         #doc
         pub mod #name {
             #[allow(unused_imports)]
-            use crate::__private as rt;
+            use #rt as rt;
 
             #(#named_types)*
             #(#endpoint_types)*
             #handle
-
-            /// Static descriptions of this module's endpoints, as written in the spec.
-            pub mod endpoints {
-                #[allow(unused_imports)]
-                use crate::__private as rt;
-                #(#endpoints)*
-            }
+            #endpoints
+            #probes
         }
     }
 }
 
+/// `ComponentHandler` for the module `component`.
+pub(crate) fn handler_name(module: &str) -> proc_macro2::Ident {
+    format_ident!("{}Handler", module.to_upper_camel_case())
+}
+
 /// Turns a doc string into `#[doc = ...]` attributes.
-fn doc_attrs(doc: Option<&str>) -> TokenStream {
+pub(crate) fn doc_attrs(doc: Option<&str>) -> TokenStream {
     match doc {
         Some(doc) => {
             let lines = doc.trim_end().lines().map(|l| format!(" {l}"));

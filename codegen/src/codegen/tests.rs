@@ -1,10 +1,10 @@
 //! Snapshot of the code generated for a small spec, so reviewers see what the
 //! macro emits (`cargo insta review` after an intended change).
 
-use std::path::PathBuf;
+use crate::validate::Options;
 
-use crate::load::{Loaded, parse};
-use crate::validate::validate;
+const INTERNAL: Options = Options { internal: true };
+const EXTENSION: Options = Options { internal: false };
 
 const SMALL_SPEC: &str = r#"
 module: demo
@@ -60,18 +60,15 @@ endpoints:
     example: '{"errcode": 0, "errmsg": "ok"}'
 "#;
 
-fn expand(spec: &str) -> String {
-    let path = PathBuf::from("spec/demo.yaml");
-    let parsed = parse(&path, spec).expect("spec parses");
-    let api = validate(&[Loaded {
-        display_path: path.clone(),
-        absolute_path: PathBuf::from("/spec/demo.yaml"),
-        spec: parsed,
-    }])
-    .expect("spec is valid");
-    let tokens = super::generate(&api);
+fn expand_with(spec: &str, options: Options) -> String {
+    let tokens = crate::generate_from_sources(&[("spec/demo.yaml", spec)], options)
+        .unwrap_or_else(|e| panic!("spec is valid: {e:?}"));
     let file: syn::File = syn::parse2(tokens).expect("generated code parses as a Rust file");
     prettyplease::unparse(&file)
+}
+
+fn expand(spec: &str) -> String {
+    expand_with(spec, INTERNAL)
 }
 
 #[test]
@@ -89,9 +86,13 @@ fn generated_code_is_deterministic() {
 #[test]
 fn the_real_spec_expands_to_a_rust_file() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
-    let files = crate::load::load_dir(&dir).expect("the real spec loads");
-    let api = validate(&files).expect("the real spec is valid");
-    let file: syn::File = syn::parse2(super::generate(&api)).expect("generated code parses");
+    let (files, errors) = crate::load::load_dir(&dir);
+    assert_eq!(errors, vec![], "the real spec loads");
+    let validated = crate::validate::validate(&files, INTERNAL);
+    assert_eq!(validated.errors, vec![], "the real spec is valid");
+    let api = validated.api;
+    let file: syn::File =
+        syn::parse2(super::generate(&api, INTERNAL)).expect("generated code parses");
     let text = prettyplease::unparse(&file);
     let endpoints: usize = api.modules.iter().map(|m| m.endpoints.len()).sum();
     assert!(endpoints >= 16, "the seed's endpoints are all in the spec");
@@ -116,4 +117,59 @@ fn fixed_parameters_with_keyword_or_odd_wire_names_still_generate_rust() {
         "{code}"
     );
     assert!(code.contains("a_b: &'r str"), "{code}");
+}
+
+/// One snapshot per format capability (spec/README.md shows each spec).
+mod capabilities {
+    use super::{EXTENSION, expand, expand_with};
+
+    #[test]
+    fn path_parameters() {
+        insta::assert_snapshot!(expand(
+            "module: m\nendpoints:\n  - name: get_item\n    method: GET\n    path: /wxa/{kind}/{item_id}\n    credential: access_token\n    path_params:\n      - name: kind\n      - name: item_id\n        type: u64\n"
+        ));
+    }
+
+    #[test]
+    fn multipart_upload() {
+        insta::assert_snapshot!(expand(
+            "module: m\ntypes:\n  - name: VideoDescription\n    fields:\n      - name: title\n      - name: introduction\nendpoints:\n  - name: add_material\n    method: POST\n    path: /cgi-bin/material/add_material\n    credential: access_token\n    query:\n      - name: type\n        rust: media_type\n    multipart:\n      - name: media\n        type: file\n      - name: description\n        type: json_string<VideoDescription>\n        optional: true\n    response:\n      - name: media_id\n"
+        ));
+    }
+
+    #[test]
+    fn binary_answers() {
+        insta::assert_snapshot!(expand(
+            "module: m\nendpoints:\n  - name: show\n    method: GET\n    host: mp.weixin.qq.com\n    path: /cgi-bin/showqrcode\n    query:\n      - name: ticket\n    answer: media\n  - name: get_material\n    method: POST\n    path: /cgi-bin/material/get_material\n    credential: access_token\n    body:\n      - name: media_id\n    answer: media_or_json\n    response:\n      - name: down_url\n        optional: true\n"
+        ));
+    }
+
+    #[test]
+    fn tagged_unions() {
+        insta::assert_snapshot!(expand(
+            "module: m\ntypes:\n  - name: TextContent\n    fields:\n      - name: content\n  - name: CustomMessage\n    tag: msgtype\n    content: sibling\n    variants:\n      - value: text\n        type: TextContent\n      - value: transfer_customer_service\n  - name: ClickButton\n    fields:\n      - name: name\n      - name: key\n  - name: SubMenu\n    fields:\n      - name: name\n      - name: sub_button\n        type: list<Button>\n  - name: Button\n    tag: type\n    content: inline\n    variants:\n      - value: click\n        type: ClickButton\n      - rust: Parent\n        type: SubMenu\nendpoints:\n  - name: send\n    method: POST\n    path: /cgi-bin/message/custom/send\n    credential: access_token\n    body:\n      - name: touser\n      - name: message\n        type: CustomMessage\n        flatten: true\n"
+        ));
+    }
+
+    #[test]
+    fn integer_enums_and_maps() {
+        insta::assert_snapshot!(expand(
+            "module: m\ntypes:\n  - name: AuditStatus\n    doc: The audit status.\n    values:\n      - value: 0\n        rust: Succeeded\n        doc: approved\n      - value: 1\n        rust: Rejected\n  - name: DataValue\n    fields:\n      - name: value\nendpoints:\n  - name: send\n    method: POST\n    path: /cgi-bin/message/template/send\n    credential: access_token\n    body:\n      - name: data\n        type: map<DataValue>\n    response:\n      - name: status\n        type: AuditStatus\n    example: '{\"errcode\": 0, \"status\": 1}'\n"
+        ));
+    }
+
+    #[test]
+    fn empty_bodies_and_credential_alias() {
+        insta::assert_snapshot!(expand(
+            "module: m\nendpoints:\n  - name: release\n    method: POST\n    path: /wxa/release\n    credential: access_token\n  - name: get_template_list\n    method: GET\n    path: /wxa/gettemplatelist\n    credential: component_access_token\n    credential_param: access_token\n"
+        ));
+    }
+
+    #[test]
+    fn extension_crate() {
+        insta::assert_snapshot!(expand_with(
+            "module: extra\nendpoints:\n  - name: foo\n    method: POST\n    path: /wxa/foo\n    credential: access_token\n    body:\n      - name: bar\n    response:\n      - name: baz\n",
+            EXTENSION
+        ));
+    }
 }

@@ -1,14 +1,15 @@
-//! Named types, request structs and response structs.
+//! Named types: structs (with a constructor and setters), enums of string
+//! or integer values, and tagged unions — each with an `Unknown` variant so
+//! that a value WeChat adds later never fails an answer.
 
-use heck::ToUpperCamelCase;
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::doc_attrs;
-use crate::ir::{Endpoint, Field, Ty, TypeItem};
+use super::{Ctx, doc_attrs};
+use crate::ir::{Enum, Field, Object, Ty, TypeItem, Union, UnionStyle};
 
 /// The Rust type of a field, without `Option`.
-pub fn rust_ty(ty: &Ty) -> TokenStream {
+pub fn rust_ty(ctx: Ctx<'_>, ty: &Ty) -> TokenStream {
     match ty {
         Ty::String => quote!(String),
         Ty::Bool => quote!(bool),
@@ -18,20 +19,23 @@ pub fn rust_ty(ty: &Ty) -> TokenStream {
         Ty::U64 => quote!(u64),
         Ty::F64 => quote!(f64),
         Ty::Json => quote!(rt::serde_json::Value),
+        Ty::File => quote!(rt::Upload),
         Ty::List(inner) => {
-            let inner = rust_ty(inner);
+            let inner = rust_ty(ctx, inner);
             quote!(Vec<#inner>)
         }
-        Ty::Named(name) => {
-            let name = format_ident!("{name}");
-            quote!(#name)
+        Ty::Map(inner) => {
+            let inner = rust_ty(ctx, inner);
+            quote!(std::collections::BTreeMap<String, #inner>)
         }
+        Ty::JsonString(inner) => rust_ty(ctx, inner),
+        Ty::Named(r) => ctx.type_path(r),
     }
 }
 
 /// The Rust type of a field, with `Option` when optional.
-pub fn field_ty(field: &Field) -> TokenStream {
-    let ty = rust_ty(&field.ty);
+pub fn field_ty(ctx: Ctx<'_>, field: &Field) -> TokenStream {
+    let ty = rust_ty(ctx, &field.ty);
     if field.optional {
         quote!(Option<#ty>)
     } else {
@@ -39,94 +43,100 @@ pub fn field_ty(field: &Field) -> TokenStream {
     }
 }
 
-pub fn request_name(endpoint: &Endpoint) -> proc_macro2::Ident {
-    format_ident!("{}Request", endpoint.name.to_upper_camel_case())
+/// The argument type of a constructor or setter: `impl Into<String>` for
+/// strings, the type itself otherwise.
+pub fn arg_ty(ctx: Ctx<'_>, ty: &Ty) -> TokenStream {
+    match ty {
+        Ty::String => quote!(impl Into<String>),
+        other => rust_ty(ctx, other),
+    }
 }
 
-pub fn response_name(endpoint: &Endpoint) -> proc_macro2::Ident {
-    format_ident!("{}Response", endpoint.name.to_upper_camel_case())
+/// The expression turning an argument of [`arg_ty`] into the field's type.
+pub fn arg_into(ty: &Ty, name: &Ident) -> TokenStream {
+    match ty {
+        Ty::String => quote!(#name.into()),
+        _ => quote!(#name),
+    }
+}
+
+/// The initializer of a field from an argument of the same name (field
+/// init shorthand when no conversion is needed).
+fn init_from_arg(ty: &Ty, name: &Ident) -> TokenStream {
+    match ty {
+        Ty::String => quote!(#name: #name.into()),
+        _ => quote!(#name),
+    }
+}
+
+/// Whether values of `ty` can be cloned and compared (everything but uploads).
+pub fn is_plain_data(ty: &Ty) -> bool {
+    match ty {
+        Ty::File => false,
+        Ty::List(inner) | Ty::Map(inner) | Ty::JsonString(inner) => is_plain_data(inner),
+        _ => true,
+    }
+}
+
+/// The serde attributes of a field of a generated data struct.
+pub fn serde_attrs(field: &Field) -> TokenStream {
+    let wire = &field.wire;
+    let rename = (field.rust != field.wire && !field.flatten).then(|| quote!(rename = #wire,));
+    let json_string = matches!(field.ty, Ty::JsonString(_));
+    let mut attrs = Vec::new();
+    if field.flatten {
+        attrs.push(quote!(#[serde(flatten)]));
+    }
+    if let Some(rename) = rename {
+        attrs.push(quote!(#[serde(#rename)]));
+    }
+    match (field.optional, json_string) {
+        (true, true) => attrs.push(quote!(#[serde(default, with = "rt::json_string::option", skip_serializing_if = "Option::is_none")])),
+        (true, false) => attrs.push(quote!(#[serde(default, skip_serializing_if = "Option::is_none")])),
+        (false, true) => attrs.push(quote!(#[serde(with = "rt::json_string")])),
+        (false, false) => {}
+    }
+    quote!(#(#attrs)*)
 }
 
 /// A type from the spec's `types:` list.
-pub fn named_type(item: &TypeItem) -> TokenStream {
+pub fn named_type(ctx: Ctx<'_>, item: &TypeItem) -> TokenStream {
     match item {
-        TypeItem::Object { name, doc, fields } => {
-            let fallback = format!("`{name}`, as WeChat sends it.");
-            data_struct(
-                &format_ident!("{name}"),
-                doc.as_deref().unwrap_or(&fallback),
-                fields,
-            )
-        }
-        TypeItem::Enum { name, doc, values } => enum_type(name, doc.as_deref(), values),
+        TypeItem::Object(o) => object(ctx, o),
+        TypeItem::Enum(e) if e.integer => int_enum(e),
+        TypeItem::Enum(e) => str_enum(e),
+        TypeItem::Union(u) => union(ctx, u),
     }
 }
 
-fn enum_type(name: &str, doc: Option<&str>, values: &[String]) -> TokenStream {
-    let ident = format_ident!("{name}");
-    let doc = doc_attrs(Some(
-        doc.unwrap_or("A value WeChat accepts for this parameter."),
-    ));
-    let variants: Vec<_> = values
-        .iter()
-        .map(|v| format_ident!("{}", v.to_upper_camel_case()))
-        .collect();
-    let variant_docs = values.iter().map(|v| format!(" `{v}`"));
-    quote! {
-        #doc
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, rt::serde::Serialize, rt::serde::Deserialize)]
-        #[serde(crate = "rt::serde")]
-        pub enum #ident {
-            #(
-                #[doc = #variant_docs]
-                #[serde(rename = #values)]
-                #variants,
-            )*
-        }
-
-        impl #ident {
-            /// The value as WeChat spells it.
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    #(Self::#variants => #values,)*
-                }
-            }
-        }
-
-        impl std::fmt::Display for #ident {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    }
+fn object(ctx: Ctx<'_>, o: &Object) -> TokenStream {
+    let fallback = format!("`{}`, as WeChat sends and takes it.", o.name);
+    let ident = format_ident!("{}", o.name);
+    let data = data_struct(ctx, &ident, o.doc.as_deref().unwrap_or(&fallback), &o.fields);
+    let builder = builder(ctx, &ident, &o.fields);
+    quote! { #data #builder }
 }
 
 /// A struct WeChat sends (or that nests in a request): serde both ways,
 /// unknown fields ignored, secrets redacted in `Debug`.
-fn data_struct(ident: &proc_macro2::Ident, doc: &str, fields: &[Field]) -> TokenStream {
+pub fn data_struct(ctx: Ctx<'_>, ident: &Ident, doc: &str, fields: &[Field]) -> TokenStream {
     let doc = doc_attrs(Some(doc));
     let members = fields.iter().map(|f| {
         let name = format_ident!("{}", f.rust);
-        let ty = field_ty(f);
+        let ty = field_ty(ctx, f);
         let doc = doc_attrs(Some(f.doc.as_deref().unwrap_or(&format!("`{}`", f.wire))));
-        let rename = if f.flatten {
-            Some(quote!(#[serde(flatten)]))
-        } else {
-            (f.rust != f.wire).then(|| {
-                let wire = &f.wire;
-                quote!(#[serde(rename = #wire)])
-            })
-        };
-        let optional = f
-            .optional
-            .then(|| quote!(#[serde(default, skip_serializing_if = "Option::is_none")]));
-        quote! { #doc #rename #optional pub #name: #ty, }
+        let attrs = serde_attrs(f);
+        quote! { #doc #attrs pub #name: #ty, }
     });
     let debug = debug_impl(ident, fields);
     let derive_debug = debug.is_none().then(|| quote!(Debug,));
+    let derive_default = fields
+        .iter()
+        .all(|f| f.optional || matches!(f.ty, Ty::List(_) | Ty::Map(_)))
+        .then(|| quote!(Default,));
     quote! {
         #doc
-        #[derive(#derive_debug Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+        #[derive(#derive_debug #derive_default Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
         #[serde(crate = "rt::serde")]
         pub struct #ident {
             #(#members)*
@@ -135,8 +145,61 @@ fn data_struct(ident: &proc_macro2::Ident, doc: &str, fields: &[Field]) -> Token
     }
 }
 
+/// `new(required fields)` and one setter per optional field.
+pub fn builder(ctx: Ctx<'_>, ident: &Ident, fields: &[Field]) -> TokenStream {
+    let required: Vec<&Field> = fields.iter().filter(|f| !f.optional).collect();
+    let args = required.iter().map(|f| {
+        let name = format_ident!("{}", f.rust);
+        let ty = arg_ty(ctx, &f.ty);
+        quote!(#name: #ty)
+    });
+    let inits = fields.iter().map(|f| {
+        let name = format_ident!("{}", f.rust);
+        if f.optional {
+            quote!(#name: None)
+        } else {
+            init_from_arg(&f.ty, &name)
+        }
+    });
+    let setters = fields
+        .iter()
+        .filter(|f| f.optional && f.rust != "new")
+        .map(|f| {
+            let name = format_ident!("{}", f.rust);
+            let ty = arg_ty(ctx, &f.ty);
+            let value_ident = format_ident!("value");
+            let value = arg_into(&f.ty, &value_ident);
+            let doc = format!(" Sets `{}`.", f.wire);
+            quote! {
+                #[doc = #doc]
+                #[must_use]
+                pub fn #name(mut self, value: #ty) -> Self {
+                    self.#name = Some(#value);
+                    self
+                }
+            }
+        });
+    let new_doc = if required.is_empty() {
+        " Creates it with every field unset.".to_string()
+    } else {
+        " Creates it from its required fields; set the others with the methods of the same name."
+            .to_string()
+    };
+    let allow = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    quote! {
+        impl #ident {
+            #[doc = #new_doc]
+            #allow
+            pub fn new(#(#args),*) -> Self {
+                Self { #(#inits),* }
+            }
+            #(#setters)*
+        }
+    }
+}
+
 /// A hand-written `Debug` that redacts secret fields; `None` when no field is secret.
-fn debug_impl(ident: &proc_macro2::Ident, fields: &[Field]) -> Option<TokenStream> {
+pub fn debug_impl(ident: &Ident, fields: &[Field]) -> Option<TokenStream> {
     if !fields.iter().any(|f| f.secret) {
         return None;
     }
@@ -159,91 +222,204 @@ fn debug_impl(ident: &proc_macro2::Ident, fields: &[Field]) -> Option<TokenStrea
     })
 }
 
-/// The request and response types of one endpoint.
-pub fn endpoint_types(handle: &proc_macro2::Ident, endpoint: &Endpoint) -> TokenStream {
-    let method = &endpoint.name;
-    let response = data_struct(
-        &response_name(endpoint),
-        &format!(
-            "What WeChat answers to [`{method}`]({handle}::{method}) (after `errcode` was checked)."
-        ),
-        &endpoint.response,
-    );
-    let request = request_struct(handle, endpoint);
-    quote! { #request #response }
+fn variant_docs(wire: &str, doc: Option<&str>) -> TokenStream {
+    match doc {
+        Some(doc) => doc_attrs(Some(&format!("`{wire}`: {doc}"))),
+        None => doc_attrs(Some(&format!("`{wire}`"))),
+    }
 }
 
-fn request_struct(handle: &proc_macro2::Ident, endpoint: &Endpoint) -> TokenStream {
-    let fields: Vec<&Field> = endpoint.user_fields().collect();
-    if fields.is_empty() {
-        return TokenStream::new();
-    }
-    let ident = request_name(endpoint);
-    let method = &endpoint.name;
-    let doc =
-        format!(" The parameters of [`{method}`]({handle}::{method}) that the caller provides.");
-    let members = fields.iter().map(|f| {
-        let name = format_ident!("{}", f.rust);
-        let ty = field_ty(f);
-        let doc = doc_attrs(Some(f.doc.as_deref().unwrap_or(&format!("`{}`", f.wire))));
-        quote! { #doc pub #name: #ty, }
-    });
-    let required: Vec<&&Field> = fields.iter().filter(|f| !f.optional).collect();
-    let args = required.iter().map(|f| {
-        let name = format_ident!("{}", f.rust);
-        let ty = setter_ty(&f.ty);
-        quote!(#name: #ty)
-    });
-    let inits = fields.iter().map(|f| {
-        let name = format_ident!("{}", f.rust);
-        match (f.optional, f.ty == Ty::String) {
-            (true, _) => quote!(#name: None),
-            (false, true) => quote!(#name: #name.into()),
-            (false, false) => quote!(#name),
-        }
-    });
-    let setters = fields.iter().filter(|f| f.optional).map(|f| {
-        let name = format_ident!("{}", f.rust);
-        let ty = setter_ty(&f.ty);
-        let value = if f.ty == Ty::String {
-            quote!(value.into())
-        } else {
-            quote!(value)
-        };
-        let doc = format!(" Sets `{}`.", f.wire);
-        quote! {
-            #[doc = #doc]
-            pub fn #name(mut self, value: #ty) -> Self {
-                self.#name = Some(#value);
-                self
-            }
-        }
-    });
-    let owned: Vec<Field> = fields.iter().map(|f| (*f).clone()).collect();
-    let debug = debug_impl(&ident, &owned);
-    let derive_debug = debug.is_none().then(|| quote!(Debug,));
-    let derive_default = required.is_empty().then(|| quote!(Default,));
+fn str_enum(e: &Enum) -> TokenStream {
+    let ident = format_ident!("{}", e.name);
+    let doc = doc_attrs(Some(e.doc.as_deref().unwrap_or("A value WeChat uses for this field.")));
+    let variants: Vec<Ident> = e.values.iter().map(|v| format_ident!("{}", v.rust)).collect();
+    let wires: Vec<&str> = e.values.iter().map(|v| v.wire.as_str()).collect();
+    let docs = e.values.iter().map(|v| variant_docs(&v.wire, v.doc.as_deref()));
     quote! {
-        #[doc = #doc]
-        #[derive(#derive_debug #derive_default Clone, PartialEq)]
-        pub struct #ident {
-            #(#members)*
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #ident {
+            #( #docs #variants, )*
+            /// A value this version of the SDK does not know, as WeChat spelled it.
+            Unknown(String),
         }
 
         impl #ident {
-            /// Creates the request from its required parameters.
-            pub fn new(#(#args),*) -> Self {
-                Self { #(#inits),* }
+            /// The value as WeChat spells it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(Self::#variants => #wires,)*
+                    Self::Unknown(value) => value,
+                }
             }
-            #(#setters)*
+
+            /// The variant WeChat's `value` stands for (`Unknown` if none).
+            pub fn from_wire(value: &str) -> Self {
+                match value {
+                    #(#wires => Self::#variants,)*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
         }
-        #debug
+
+        impl std::fmt::Display for #ident {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl rt::serde::Serialize for #ident {
+            fn serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> rt::serde::Deserialize<'de> for #ident {
+            fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                rt::wire::deserialize_str(deserializer).map(|value| Self::from_wire(&value))
+            }
+        }
     }
 }
 
-fn setter_ty(ty: &Ty) -> TokenStream {
-    match ty {
-        Ty::String => quote!(impl Into<String>),
-        other => rust_ty(other),
+fn int_enum(e: &Enum) -> TokenStream {
+    let ident = format_ident!("{}", e.name);
+    let doc = doc_attrs(Some(e.doc.as_deref().unwrap_or("A value WeChat uses for this field.")));
+    let variants: Vec<Ident> = e.values.iter().map(|v| format_ident!("{}", v.rust)).collect();
+    let codes: Vec<Literal> = e
+        .values
+        .iter()
+        .map(|v| Literal::i64_unsuffixed(v.wire.parse().unwrap_or_default()))
+        .collect();
+    let docs = e.values.iter().map(|v| variant_docs(&v.wire, v.doc.as_deref()));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #ident {
+            #( #docs #variants, )*
+            /// A value this version of the SDK does not know.
+            Unknown(i64),
+        }
+
+        impl #ident {
+            /// The value as WeChat sends it.
+            pub fn code(self) -> i64 {
+                match self {
+                    #(Self::#variants => #codes,)*
+                    Self::Unknown(code) => code,
+                }
+            }
+
+            /// The variant WeChat's `code` stands for (`Unknown` if none).
+            pub fn from_code(code: i64) -> Self {
+                match code {
+                    #(#codes => Self::#variants,)*
+                    other => Self::Unknown(other),
+                }
+            }
+        }
+
+        impl std::fmt::Display for #ident {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{}", self.code())
+            }
+        }
+
+        impl rt::serde::Serialize for #ident {
+            fn serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_i64(self.code())
+            }
+        }
+
+        impl<'de> rt::serde::Deserialize<'de> for #ident {
+            fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                rt::wire::deserialize_int(deserializer).map(Self::from_code)
+            }
+        }
+    }
+}
+
+fn union(ctx: Ctx<'_>, u: &Union) -> TokenStream {
+    let ident = format_ident!("{}", u.name);
+    let tag = &u.tag;
+    let fallback = format!("One of several shapes, told apart by `{tag}`.");
+    let doc = doc_attrs(Some(u.doc.as_deref().unwrap_or(&fallback)));
+    let mut variants = Vec::new();
+    let mut serialize_arms = Vec::new();
+    let mut deserialize_arms = Vec::new();
+    let mut untagged_arm = None;
+    for v in &u.variants {
+        let name = format_ident!("{}", v.rust);
+        let label = v.wire.as_deref().unwrap_or("(no tag)");
+        let vdoc = variant_docs(label, v.doc.as_deref());
+        match &v.ty {
+            Some(r) => {
+                let ty = ctx.type_path(r);
+                variants.push(quote!(#vdoc #name(#ty),));
+            }
+            None => variants.push(quote!(#vdoc #name,)),
+        }
+        let wire = v.wire.as_deref();
+        serialize_arms.push(match (&v.ty, u.style, wire) {
+            (Some(_), UnionStyle::Sibling, Some(w)) => {
+                quote!(Self::#name(content) => rt::wire::serialize_sibling(serializer, #tag, #w, Some(content)),)
+            }
+            (None, _, Some(w)) => {
+                quote!(Self::#name => rt::wire::serialize_sibling::<_, ()>(serializer, #tag, #w, None),)
+            }
+            (Some(_), UnionStyle::Inline, Some(w)) => {
+                quote!(Self::#name(content) => rt::wire::serialize_inline(serializer, #tag, Some(#w), content),)
+            }
+            (Some(_), _, None) => {
+                quote!(Self::#name(content) => rt::wire::serialize_inline(serializer, #tag, None, content),)
+            }
+            (None, _, None) => quote!(Self::#name => serializer.serialize_unit(),),
+        });
+        let read = match (&v.ty, u.style) {
+            (Some(_), UnionStyle::Sibling) => {
+                let w = wire.unwrap_or_default();
+                quote!(rt::wire::sibling_content(&object, #w).map(Self::#name))
+            }
+            (Some(_), UnionStyle::Inline) => {
+                quote!(rt::wire::inline_content(object).map(Self::#name))
+            }
+            (None, _) => quote!(Ok(Self::#name)),
+        };
+        match wire {
+            Some(w) => deserialize_arms.push(quote!(Some(#w) => #read,)),
+            None => untagged_arm = Some(quote!(None => #read,)),
+        }
+    }
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum #ident {
+            #(#variants)*
+            /// A variant this version of the SDK does not know: the whole object, as WeChat sent it.
+            Unknown(rt::serde_json::Value),
+        }
+
+        impl rt::serde::Serialize for #ident {
+            fn serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#serialize_arms)*
+                    Self::Unknown(value) => rt::serde::Serialize::serialize(value, serializer),
+                }
+            }
+        }
+
+        impl<'de> rt::serde::Deserialize<'de> for #ident {
+            fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let object = rt::wire::read_object(deserializer)?;
+                match rt::wire::tag(&object, #tag).as_deref() {
+                    #(#deserialize_arms)*
+                    #untagged_arm
+                    _ => Ok(Self::Unknown(rt::serde_json::Value::Object(object))),
+                }
+            }
+        }
     }
 }

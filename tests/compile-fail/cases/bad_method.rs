@@ -1,4 +1,4 @@
 // bad method: a compile error naming file, line and column.
-wechat_api_macros::generate!("bad_method");
+wechat_api::generate!("bad_method");
 
 fn main() {}

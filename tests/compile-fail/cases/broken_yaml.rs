@@ -1,4 +1,4 @@
 // broken yaml: a compile error naming file, line and column.
-wechat_api_macros::generate!("broken_yaml");
+wechat_api::generate!("broken_yaml");
 
 fn main() {}

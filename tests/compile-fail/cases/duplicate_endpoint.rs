@@ -1,4 +1,4 @@
 // duplicate endpoint: a compile error naming file, line and column.
-wechat_api_macros::generate!("duplicate_endpoint");
+wechat_api::generate!("duplicate_endpoint");
 
 fn main() {}

@@ -1,4 +1,4 @@
 // missing path: a compile error naming file, line and column.
-wechat_api_macros::generate!("missing_path");
+wechat_api::generate!("missing_path");
 
 fn main() {}

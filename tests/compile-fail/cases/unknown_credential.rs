@@ -1,4 +1,4 @@
 // unknown credential: a compile error naming file, line and column.
-wechat_api_macros::generate!("unknown_credential");
+wechat_api::generate!("unknown_credential");
 
 fn main() {}

@@ -1,4 +1,4 @@
 // unknown key: a compile error naming file, line and column.
-wechat_api_macros::generate!("unknown_key");
+wechat_api::generate!("unknown_key");
 
 fn main() {}

@@ -1,4 +1,4 @@
 // unknown type: a compile error naming file, line and column.
-wechat_api_macros::generate!("unknown_type");
+wechat_api::generate!("unknown_type");
 
 fn main() {}

@@ -71,7 +71,7 @@ impl Refresher {
                     Some(code) => Err(Error::Api {
                         code,
                         message: "refresh refused".into(),
-                        endpoint: "test/refresh",
+                        endpoint: "test/refresh".into(),
                     }),
                     None => Ok(FreshToken::new(
                         format!("{}-{n}", this.prefix),
@@ -149,4 +149,120 @@ pub fn assert_all_ok(results: &[Result<String>], expected: &str) {
             Err(e) => panic!("caller {i} failed: {e}"),
         }
     }
+}
+
+/// Push A, push B, replay A: the ticket stays B. Also: the same push again
+/// is stored, a later push is, and a plain `store_verify_ticket` keeps
+/// working without lowering the bar for replays.
+pub async fn replayed_push_keeps_the_newer_ticket(manager: &TokenManager, component_appid: &str) {
+    let stored = |ticket: &'static str, time: i64| async move {
+        manager
+            .store_verify_ticket_if_newer(component_appid, ticket, time)
+            .await
+            .expect("store works")
+    };
+    assert!(stored("ticket-A", 1_700_000_000).await, "push A");
+    assert!(stored("ticket-B", 1_700_000_600).await, "push B");
+    assert!(!stored("ticket-A", 1_700_000_000).await, "replay of A");
+    assert_eq!(ticket(manager, component_appid).await, "ticket-B");
+    assert!(stored("ticket-B", 1_700_000_600).await, "B seen again");
+    assert_eq!(ticket(manager, component_appid).await, "ticket-B");
+
+    // An unversioned write still works and is what verify_ticket reads...
+    manager
+        .store_verify_ticket(component_appid, "ticket-manual")
+        .await
+        .expect("store works");
+    assert_eq!(ticket(manager, component_appid).await, "ticket-manual");
+    // ...and a replay is still refused afterwards.
+    assert!(!stored("ticket-A", 1_700_000_000).await, "replay of A");
+    assert_eq!(ticket(manager, component_appid).await, "ticket-manual");
+    assert!(stored("ticket-C", 1_700_001_200).await, "push C");
+    assert_eq!(ticket(manager, component_appid).await, "ticket-C");
+}
+
+async fn ticket(manager: &TokenManager, component_appid: &str) -> String {
+    manager
+        .verify_ticket(component_appid)
+        .await
+        .expect("a ticket is stored")
+}
+
+/// Pushes with versions 1..=`pushes`, in a scrambled order, stored
+/// concurrently through `managers` (round robin): the newest ticket wins.
+pub async fn concurrent_pushes_end_with_the_newest(
+    managers: &[TokenManager],
+    component_appid: &str,
+    pushes: i64,
+) {
+    let barrier = Arc::new(Barrier::new(usize::try_from(pushes).unwrap_or(0)));
+    let mut tasks = Vec::new();
+    for i in 0..pushes {
+        // A permutation of 1..=pushes when 37 is coprime with `pushes`.
+        let version = (i * 37) % pushes + 1;
+        let manager = managers[usize::try_from(i).unwrap_or(0) % managers.len()].clone();
+        let component_appid = component_appid.to_owned();
+        let barrier = Arc::clone(&barrier);
+        tasks.push(tokio::spawn(async move {
+            barrier.wait().await;
+            manager
+                .store_verify_ticket_if_newer(
+                    &component_appid,
+                    &format!("ticket-{version}"),
+                    version,
+                )
+                .await
+        }));
+    }
+    let mut stored = 0;
+    for task in tasks {
+        if task.await.expect("task").expect("store works") {
+            stored += 1;
+        }
+    }
+    assert!(stored >= 1);
+    for manager in managers {
+        assert_eq!(
+            ticket(manager, component_appid).await,
+            format!("ticket-{pushes}")
+        );
+        // Every older push is refused now.
+        for version in [1, pushes / 2, pushes - 1] {
+            assert!(
+                !manager
+                    .store_verify_ticket_if_newer(component_appid, "late", version)
+                    .await
+                    .expect("store works")
+            );
+        }
+    }
+}
+
+/// `callers` concurrent `mark_seen` on each manager: how many got `true`.
+pub async fn concurrent_marks(
+    managers: &[TokenManager],
+    callers: usize,
+    id: &str,
+    ttl: Duration,
+) -> usize {
+    let barrier = Arc::new(Barrier::new(callers * managers.len()));
+    let mut tasks = Vec::new();
+    for manager in managers {
+        for _ in 0..callers {
+            let manager = manager.clone();
+            let barrier = Arc::clone(&barrier);
+            let id = id.to_owned();
+            tasks.push(tokio::spawn(async move {
+                barrier.wait().await;
+                manager.mark_seen("push", &id, ttl).await
+            }));
+        }
+    }
+    let mut first = 0;
+    for task in tasks {
+        if task.await.expect("task").expect("store works") {
+            first += 1;
+        }
+    }
+    first
 }

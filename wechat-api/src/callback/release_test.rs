@@ -171,19 +171,22 @@ async fn answer_through_api(
     let authorizer = client.authorizer(authorization.authorizer_appid);
     match kind {
         AccountKind::OfficialAccount => {
-            use crate::api::message::{CustomSendRequest, CustomSendText};
+            use crate::api::message::{CustomMessage, CustomSendRequest, TextContent};
             authorizer
                 .message()
-                .custom_send(CustomSendRequest::new(to_user, CustomSendText { content }))
+                .custom_send(CustomSendRequest::new(
+                    to_user,
+                    CustomMessage::Text(TextContent::new(content)),
+                ))
                 .await?;
         }
         AccountKind::MiniProgram => {
-            use crate::api::wxa::{CustomSendRequest, WxaCustomSendText};
+            use crate::api::wxa::{CustomSendRequest, WxaCustomMessage, WxaTextContent};
             authorizer
                 .wxa()
                 .custom_send(CustomSendRequest::new(
                     to_user,
-                    WxaCustomSendText { content },
+                    WxaCustomMessage::Text(WxaTextContent::new(content)),
                 ))
                 .await?;
         }

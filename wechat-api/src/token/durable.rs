@@ -14,7 +14,9 @@ use super::memory::LocalLeases;
 use super::store::{BoxFuture, DEFAULT_PREFIX, Lease, StoredValue, TokenKey, TokenStore};
 use crate::{Error, Result};
 
-/// rendered key -> [version byte, expiry in Unix milliseconds (u64 BE, 0 = never), UTF-8 value]
+/// rendered key -> [version byte, expiry in Unix milliseconds (u64 BE, 0 = never), UTF-8 value].
+/// The version written by `set_if_newer` is a record of its own, under
+/// [`TokenKey::render_version`], holding the decimal version.
 const TOKENS: TableDefinition<&str, &[u8]> = TableDefinition::new("wechat_tokens");
 const FORMAT_V1: u8 = 1;
 const HEADER_LEN: usize = 9;
@@ -254,5 +256,50 @@ impl TokenStore for DurableStore {
 
     fn release(&self, lease: Lease) -> BoxFuture<'_, Result<bool>> {
         Box::pin(async move { Ok(self.leases.release(&lease)) })
+    }
+
+    fn set_if_newer<'a>(
+        &'a self,
+        key: &'a TokenKey,
+        value: &'a str,
+        version: i64,
+        ttl: Option<Duration>,
+    ) -> BoxFuture<'a, Result<bool>> {
+        let name = key.render(DEFAULT_PREFIX);
+        let version_name = key.render_version(DEFAULT_PREFIX);
+        let record = encode(value, ttl);
+        let version_record = encode(&version.to_string(), ttl);
+        Box::pin(self.blocking(move |db| {
+            // One write transaction: redb serializes writers, so the compare
+            // and both writes are atomic.
+            let txn = db.begin_write().map_err(|e| store_err("begin write", e))?;
+            let written = {
+                let mut table = txn
+                    .open_table(TOKENS)
+                    .map_err(|e| store_err("open table", e))?;
+                let stored = match table
+                    .get(version_name.as_str())
+                    .map_err(|e| store_err("read", e))?
+                {
+                    Some(record) => decode(record.value())?,
+                    None => None,
+                };
+                // An unreadable version (not a number) counts as none.
+                let newer_stored = stored
+                    .and_then(|stored| stored.value.parse::<i64>().ok())
+                    .is_some_and(|stored| stored > version);
+                if !newer_stored {
+                    table
+                        .insert(name.as_str(), record.as_slice())
+                        .map_err(|e| store_err("write", e))?;
+                    table
+                        .insert(version_name.as_str(), version_record.as_slice())
+                        .map_err(|e| store_err("write", e))?;
+                }
+                !newer_stored
+            };
+            txn.commit().map_err(|e| store_err("commit", e))?;
+            Ok(written)
+        }))
     }
 }

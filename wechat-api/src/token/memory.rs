@@ -6,7 +6,7 @@ use std::fmt;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
-use super::store::{BoxFuture, Lease, StoredValue, TokenKey, TokenStore};
+use super::store::{BoxFuture, Lease, StoredValue, TokenKey, TokenStore, now};
 use crate::Result;
 
 /// Locks a std mutex, going on if a panicking thread poisoned it (the maps
@@ -15,41 +15,72 @@ pub(super) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Expiring refresh leases held in this process.
+/// Fewest leases held before expired ones are swept out.
+const SWEEP_FLOOR: usize = 64;
+
+/// Expiring refresh leases (and markers) held in this process.
 #[derive(Default)]
 pub(super) struct LocalLeases {
-    held: Mutex<HashMap<TokenKey, (String, Instant)>>,
+    held: Mutex<Held>,
+}
+
+#[derive(Default)]
+struct Held {
+    leases: HashMap<TokenKey, (String, Instant)>,
+    /// Expired leases are swept out when this many are held: markers
+    /// (`mark_seen`, one per push) are never released, only expire.
+    sweep_at: usize,
+}
+
+impl Held {
+    /// Drops expired leases once the map has grown to `sweep_at`, then
+    /// waits for it to double: amortized constant time per lease.
+    fn sweep(&mut self, now: Instant) {
+        if self.leases.len() < self.sweep_at.max(SWEEP_FLOOR) {
+            return;
+        }
+        self.leases.retain(|_, (_, until)| *until > now);
+        self.sweep_at = self.leases.len().saturating_mul(2);
+    }
 }
 
 impl LocalLeases {
     pub(super) fn try_lease(&self, key: &TokenKey, ttl: Duration) -> Option<Lease> {
-        let now = Instant::now();
+        let now = now();
         let mut held = lock(&self.held);
-        if let Some((_, until)) = held.get(key)
+        if let Some((_, until)) = held.leases.get(key)
             && *until > now
         {
             return None;
         }
+        held.sweep(now);
         // A TTL too large to represent is clamped to a century.
         let until = now
             .checked_add(ttl)
             .or_else(|| now.checked_add(Duration::from_secs(100 * 365 * 24 * 3600)))
             .unwrap_or(now);
         let lease = Lease::random(key.clone());
-        held.insert(key.clone(), (lease.value().to_owned(), until));
+        held.leases
+            .insert(key.clone(), (lease.value().to_owned(), until));
         Some(lease)
     }
 
     pub(super) fn release(&self, lease: &Lease) -> bool {
         let mut held = lock(&self.held);
-        match held.get(lease.key()) {
+        match held.leases.get(lease.key()) {
             // An expired lease is no longer ours, even if nobody took it since.
-            Some((value, until)) if value == lease.value() && *until > Instant::now() => {
-                held.remove(lease.key());
+            Some((value, until)) if value == lease.value() && *until > now() => {
+                held.leases.remove(lease.key());
                 true
             }
             _ => false,
         }
+    }
+
+    /// How many leases are held (expired ones not yet swept included).
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        lock(&self.held).leases.len()
     }
 }
 
@@ -62,6 +93,9 @@ impl LocalLeases {
 #[derive(Default)]
 pub struct MemoryStore {
     values: Mutex<HashMap<TokenKey, StoredValue>>,
+    /// Versions of values written by `set_if_newer`, with their expiry;
+    /// always locked after `values`.
+    versions: Mutex<HashMap<TokenKey, (i64, Option<Instant>)>>,
     leases: LocalLeases,
 }
 
@@ -74,7 +108,7 @@ impl MemoryStore {
     fn get_now(&self, key: &TokenKey) -> Option<StoredValue> {
         let mut values = lock(&self.values);
         let value = values.get(key)?;
-        if value.expires_at.is_some_and(|at| at <= Instant::now()) {
+        if value.expires_at.is_some_and(|at| at <= now()) {
             values.remove(key);
             return None;
         }
@@ -96,11 +130,36 @@ impl MemoryStore {
         }
     }
 
+    fn set_if_newer_now(
+        &self,
+        key: &TokenKey,
+        value: &str,
+        version: i64,
+        ttl: Option<Duration>,
+    ) -> bool {
+        let mut values = lock(&self.values);
+        let mut versions = lock(&self.versions);
+        let now = now();
+        let newer_stored = versions.get(key).is_some_and(|(stored, expires_at)| {
+            *stored > version && expires_at.is_none_or(|at| at > now)
+        });
+        if newer_stored {
+            return false;
+        }
+        let stored = match ttl {
+            Some(ttl) => StoredValue::expiring_in(value, ttl),
+            None => StoredValue::new(value, None),
+        };
+        versions.insert(key.clone(), (version, stored.expires_at));
+        values.insert(key.clone(), stored);
+        true
+    }
+
     fn delete_if_equals_now(&self, key: &TokenKey, expected: &str) -> bool {
         let mut values = lock(&self.values);
-        let matches = values.get(key).is_some_and(|v| {
-            v.value == expected && v.expires_at.is_none_or(|at| at > Instant::now())
-        });
+        let matches = values
+            .get(key)
+            .is_some_and(|v| v.value == expected && v.expires_at.is_none_or(|at| at > now()));
         if matches {
             values.remove(key);
         }
@@ -158,5 +217,48 @@ impl TokenStore for MemoryStore {
 
     fn release(&self, lease: Lease) -> BoxFuture<'_, Result<bool>> {
         Box::pin(async move { Ok(self.leases.release(&lease)) })
+    }
+
+    fn set_if_newer<'a>(
+        &'a self,
+        key: &'a TokenKey,
+        value: &'a str,
+        version: i64,
+        ttl: Option<Duration>,
+    ) -> BoxFuture<'a, Result<bool>> {
+        Box::pin(async move { Ok(self.set_if_newer_now(key, value, version, ttl)) })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expired_leases_are_swept_so_markers_do_not_accumulate() {
+        let leases = LocalLeases::default();
+        for i in 0..10_000 {
+            let key = TokenKey::marker("push", format!("nonce-{i}"));
+            assert!(leases.try_lease(&key, Duration::ZERO).is_some());
+        }
+        // Zero-TTL leases expire at once: the map never holds more than
+        // twice the floor.
+        assert!(leases.len() <= 2 * SWEEP_FLOOR, "{}", leases.len());
+
+        // Live leases are kept, and stay exclusive.
+        let live: Vec<_> = (0..200)
+            .map(|i| TokenKey::marker("live", format!("{i}")))
+            .collect();
+        for key in &live {
+            assert!(leases.try_lease(key, Duration::from_secs(3600)).is_some());
+        }
+        for i in 0..1_000 {
+            let key = TokenKey::marker("push", format!("again-{i}"));
+            assert!(leases.try_lease(&key, Duration::ZERO).is_some());
+        }
+        for key in &live {
+            assert!(leases.try_lease(key, Duration::from_secs(1)).is_none());
+        }
+        assert!(leases.len() <= 2 * (200 + SWEEP_FLOOR), "{}", leases.len());
     }
 }

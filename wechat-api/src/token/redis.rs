@@ -3,7 +3,9 @@
 //!
 //! Values are plain Redis strings with a `PX` expiry; a refresh lease is
 //! `SET <key>:lease <random> NX PX <ttl>`, released by a compare-and-delete
-//! Lua script. Every operation is bounded by the connection's connect and
+//! Lua script. A versioned write ([`TokenStore::set_if_newer`], the verify
+//! ticket) keeps the version in `<key>:version` and is one Lua script that
+//! compares and writes both keys. Every operation is bounded by the connection's connect and
 //! response timeouts and by an outer Tokio timeout, so an unreachable Redis
 //! gives an [`Error::Store`] quickly, never a hang.
 
@@ -20,6 +22,24 @@ use crate::{Error, Result};
 /// Compare-and-delete: deletes KEYS[1] only if it holds ARGV[1].
 const COMPARE_AND_DELETE: &str =
     "if redis.call('get',KEYS[1])==ARGV[1] then return redis.call('del',KEYS[1]) else return 0 end";
+
+/// Versioned write: KEYS[1] the value, KEYS[2] its version; ARGV[1] the
+/// value, ARGV[2] the version, ARGV[3] the TTL in milliseconds (empty: no
+/// expiry). Stores both unless KEYS[2] holds a higher version; returns 1 if
+/// stored, 0 if not. Versions are compared as Lua numbers (exact up to
+/// 2^53; Unix seconds are far below).
+const SET_IF_NEWER: &str = r"
+local stored = tonumber(redis.call('get', KEYS[2]))
+if stored and stored > tonumber(ARGV[2]) then return 0 end
+if ARGV[3] == '' then
+  redis.call('set', KEYS[1], ARGV[1])
+  redis.call('set', KEYS[2], ARGV[2])
+else
+  redis.call('set', KEYS[1], ARGV[1], 'px', ARGV[3])
+  redis.call('set', KEYS[2], ARGV[2], 'px', ARGV[3])
+end
+return 1
+";
 
 /// Longest expiry written (a century): larger TTLs are clamped, as Redis
 /// rejects expiries that overflow its clock.
@@ -157,6 +177,7 @@ impl RedisStore0 {
             prefix: self.prefix,
             operation_timeout: self.operation_timeout,
             script: Script::new(COMPARE_AND_DELETE),
+            set_if_newer: Script::new(SET_IF_NEWER),
         }
     }
 }
@@ -176,6 +197,7 @@ pub struct RedisStore {
     prefix: String,
     operation_timeout: Duration,
     script: Script,
+    set_if_newer: Script,
 }
 
 impl fmt::Debug for RedisStore {
@@ -337,6 +359,29 @@ impl TokenStore for RedisStore {
                 lease.value(),
             )
             .await
+        })
+    }
+
+    fn set_if_newer<'a>(
+        &'a self,
+        key: &'a TokenKey,
+        value: &'a str,
+        version: i64,
+        ttl: Option<Duration>,
+    ) -> BoxFuture<'a, Result<bool>> {
+        Box::pin(async move {
+            let ttl = ttl.map_or_else(String::new, |ttl| ttl_millis(ttl).to_string());
+            let mut conn = self.conn.clone();
+            let mut invocation = self.set_if_newer.key(key.render(&self.prefix));
+            invocation
+                .key(key.render_version(&self.prefix))
+                .arg(value)
+                .arg(version)
+                .arg(ttl);
+            let stored: i64 = self
+                .run("versioned SET", invocation.invoke_async(&mut conn))
+                .await?;
+            Ok(stored == 1)
         })
     }
 }

@@ -71,6 +71,10 @@ pub enum TokenKey {
     /// detection), a rate limit. Only its lease is used
     /// ([`TokenStore::try_lease`] with the marker's lifetime, never
     /// released), so taking it succeeds exactly once per lifetime.
+    ///
+    /// The kind `version` is used by the default
+    /// [`TokenStore::set_if_newer`] to keep the version of another key (its
+    /// id is that key rendered without prefix).
     Marker {
         /// What is marked, e.g. `push` or `start_push_ticket`.
         kind: String,
@@ -210,6 +214,22 @@ impl TokenKey {
         out.push_str(":lease");
         out
     }
+
+    /// The key under which a store keeps the version of this key's value
+    /// ([`TokenStore::set_if_newer`]) under `prefix`: the rendered key
+    /// followed by `:version`, e.g.
+    /// `wechat:component:{component_appid}:verify_ticket:version`.
+    pub fn render_version(&self, prefix: &str) -> String {
+        let mut out = self.render(prefix);
+        out.push_str(":version");
+        out
+    }
+
+    /// The key the default [`TokenStore::set_if_newer`] keeps the version
+    /// of this key under: the marker `version`/`{this key without prefix}`.
+    pub fn version_key(&self) -> TokenKey {
+        TokenKey::marker("version", self.render(""))
+    }
 }
 
 fn push_escaped(out: &mut String, segment: &str) {
@@ -222,6 +242,13 @@ fn push_escaped(out: &mut String, segment: &str) {
     }
 }
 
+/// Now, on the monotonic clock token expiries are measured with: Tokio's,
+/// which is the standard clock except in a test that paused Tokio's time
+/// (then expiries, leases and refresh points follow the paused clock).
+pub(crate) fn now() -> Instant {
+    tokio::time::Instant::now().into_std()
+}
+
 /// A value read from a store, with its absolute expiry.
 ///
 /// Its `Debug` output never shows the value.
@@ -229,8 +256,9 @@ fn push_escaped(out: &mut String, segment: &str) {
 pub struct StoredValue {
     /// The token, ticket or refresh token.
     pub value: String,
-    /// When it expires, on this process's monotonic clock; `None` if it
-    /// never expires.
+    /// When it expires, on this process's monotonic clock (Tokio's clock,
+    /// the standard one unless a test paused it); `None` if it never
+    /// expires.
     pub expires_at: Option<Instant>,
 }
 
@@ -246,13 +274,13 @@ impl StoredValue {
     /// A value that expires `remaining` from now. A `remaining` too large to
     /// be represented means "never".
     pub fn expiring_in(value: impl Into<String>, remaining: Duration) -> Self {
-        StoredValue::new(value, Instant::now().checked_add(remaining))
+        StoredValue::new(value, now().checked_add(remaining))
     }
 
     /// How long until it expires (zero if it has); `None` if it never expires.
     pub fn remaining(&self) -> Option<Duration> {
         self.expires_at
-            .map(|at| at.saturating_duration_since(Instant::now()))
+            .map(|at| at.saturating_duration_since(now()))
     }
 }
 
@@ -359,4 +387,82 @@ pub trait TokenStore: Send + Sync + 'static {
     /// Returns whether it was released; `false` means it had expired (and may
     /// now be held by somebody else, whose lease is left alone).
     fn release(&self, lease: Lease) -> BoxFuture<'_, Result<bool>>;
+
+    /// Stores `value` under `key` for `ttl` (as [`set`](Self::set)) unless
+    /// the value stored there carries a higher `version`, as one atomic
+    /// step. Returns whether it was stored. An equal version is stored (the
+    /// same push seen twice writes the same value).
+    ///
+    /// The version is kept beside the value, with the same `ttl`, and only
+    /// this method reads or writes it: [`get`](Self::get) and
+    /// [`set`](Self::set) of `key` are unchanged, and a plain `set` leaves
+    /// the version alone. Used for the `component_verify_ticket`, versioned
+    /// by the push's `CreateTime`, so that a replayed or delayed push never
+    /// rolls it back.
+    ///
+    /// The built-in stores do it in one step (one lock, one transaction, one
+    /// Lua script). This default implementation serializes writers with the
+    /// lease of [`key.version_key()`](TokenKey::version_key), then reads,
+    /// compares and writes (the version under that key): correct across a
+    /// cluster as long as [`try_lease`](Self::try_lease) is atomic and each
+    /// write finishes within the 10-second lease.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Store`](crate::Error::Store) when the store fails;
+    /// [`Error::Timeout`](crate::Error::Timeout) (default implementation)
+    /// when the version's lease stays taken for 10 seconds.
+    fn set_if_newer<'a>(
+        &'a self,
+        key: &'a TokenKey,
+        value: &'a str,
+        version: i64,
+        ttl: Option<Duration>,
+    ) -> BoxFuture<'a, Result<bool>> {
+        Box::pin(set_if_newer_with_lease(self, key, value, version, ttl))
+    }
+}
+
+/// How long the default [`TokenStore::set_if_newer`] holds, and waits for,
+/// the version's lease.
+const VERSION_LEASE_TTL: Duration = Duration::from_secs(10);
+
+/// The default [`TokenStore::set_if_newer`]: the version's lease as a
+/// cluster-wide lock around read, compare and write.
+async fn set_if_newer_with_lease<S: TokenStore + ?Sized>(
+    store: &S,
+    key: &TokenKey,
+    value: &str,
+    version: i64,
+    ttl: Option<Duration>,
+) -> Result<bool> {
+    let version_key = key.version_key();
+    let deadline = tokio::time::Instant::now() + VERSION_LEASE_TTL;
+    let mut pause = Duration::from_millis(5);
+    let lease = loop {
+        if let Some(lease) = store.try_lease(&version_key, VERSION_LEASE_TTL).await? {
+            break lease;
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return Err(crate::Error::Timeout(VERSION_LEASE_TTL));
+        }
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(Duration::from_millis(100));
+    };
+    let written = async {
+        let stored = store
+            .get(&version_key)
+            .await?
+            .and_then(|stored| stored.value.parse::<i64>().ok());
+        if stored.is_some_and(|stored| stored > version) {
+            return Ok(false);
+        }
+        store.set(key, value, ttl).await?;
+        store.set(&version_key, &version.to_string(), ttl).await?;
+        Ok(true)
+    }
+    .await;
+    // An expired lease is harmless here: the next writer compares again.
+    let _ = store.release(lease).await;
+    written
 }

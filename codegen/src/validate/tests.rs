@@ -1,0 +1,295 @@
+//! Unit tests of spec validation: every class of error with its location,
+//! and what a valid spec resolves to.
+
+use std::path::PathBuf;
+
+use super::*;
+use crate::ir::{ConfigKey, Credential, Source, Ty};
+use crate::load::parse;
+
+fn check(yaml: &str) -> Result<Api, SpecError> {
+    let path = PathBuf::from("spec/t.yaml");
+    let spec = parse(&path, yaml)?;
+    first_error(validate(
+        &[Loaded {
+            display_path: path.clone(),
+            absolute_path: path,
+            spec,
+        }],
+        Options { internal: true },
+    ))
+}
+
+fn err(yaml: &str) -> SpecError {
+    check(yaml).expect_err("spec should be rejected")
+}
+
+#[test]
+fn unknown_type_points_at_the_type_and_lists_known_ones() {
+    let e = err(
+        "module: m\ntypes:\n  - name: Info\n    fields:\n      - name: a\nendpoints:\n  - name: x\n    method: GET\n    path: /x\n    response:\n      - name: info\n        type: Infoo\n",
+    );
+    assert_eq!((e.line, e.column), (12, 15), "{e}");
+    assert!(
+        e.message.contains("unknown type `Infoo`") && e.message.contains("`Info`"),
+        "{e}"
+    );
+}
+
+#[test]
+fn unknown_type_inside_a_list() {
+    let e = err(
+        "module: m\nendpoints:\n  - name: x\n    method: GET\n    path: /x\n    response:\n      - name: l\n        type: list<strin>\n",
+    );
+    assert!(e.message.contains("unknown type `strin`"), "{e}");
+}
+
+#[test]
+fn semantic_errors_name_what_was_expected() {
+    let cases = [
+        (
+            "module: m\nendpoints:\n  - name: x\n    method: PUT\n    path: /x\n",
+            "bad HTTP method `PUT`",
+            (4, 13),
+        ),
+        (
+            "module: m\nendpoints:\n  - name: x\n    method: GET\n",
+            "missing path",
+            (3, 11),
+        ),
+        (
+            "module: m\nendpoints:\n  - name: x\n    method: GET\n    path: /x\n    credential: token\n",
+            "unknown credential kind `token`",
+            (6, 17),
+        ),
+        (
+            "module: m\nendpoints:\n  - name: queryAuth\n    method: GET\n    path: /x\n",
+            "invalid identifier `queryAuth`",
+            (3, 11),
+        ),
+        (
+            "module: m\nendpoints:\n  - name: x\n    method: GET\n    path: /x\n  - name: x\n    method: GET\n    path: /y\n",
+            "duplicate endpoint name `x`",
+            (6, 11),
+        ),
+        (
+            "module: m\nendpoints:\n  - name: x\n    method: GET\n    path: /x\n    query:\n      - name: type\n",
+            "`type` is a Rust keyword",
+            (7, 15),
+        ),
+        (
+            "module: m\nendpoints:\n  - name: x\n    method: GET\n    path: /x\n    body:\n      - name: a\n",
+            "is GET but has `body`",
+            (7, 15),
+        ),
+        (
+            "module: m\nendpoints:\n  - name: x\n    method: POST\n    path: /x\n    body:\n      - name: a\n        from: app_id\n",
+            "unknown configuration value `app_id`",
+            (8, 15),
+        ),
+        (
+            "module: m\nendpoints:\n  - name: x\n    method: GET\n    path: /x\n    example: '{\"a\":'\n",
+            "not a JSON object",
+            (6, 14),
+        ),
+        (
+            "module: m\nendpoints:\n  - name: x\n    method: GET\n    path: x\n",
+            "invalid path `x`",
+            (5, 11),
+        ),
+    ];
+    for (yaml, expected, at) in cases {
+        let e = err(yaml);
+        assert!(
+            e.message.contains(expected),
+            "expected `{expected}` in: {e}"
+        );
+        assert_eq!((e.line, e.column), at, "{e}");
+    }
+}
+
+#[test]
+fn a_valid_spec_resolves_types_sources_and_defaults() {
+    let api = check(
+        "module: official\ntypes:\n  - name: TicketType\n    values: [jsapi, wx_card]\nendpoints:\n  - name: get_ticket\n    method: GET\n    path: /cgi-bin/ticket/getticket\n    credential: access_token\n    query:\n      - name: type\n        rust: ticket_type\n        type: TicketType\n      - name: grant_type\n        value: client_credential\n      - name: appid\n        from: appid\n    response:\n      - name: ticket\n        secret: true\n      - name: expires_in\n        type: u32\n        optional: true\n",
+    )
+    .unwrap();
+    let module = &api.modules[0];
+    let ep = &module.endpoints[0];
+    assert_eq!(ep.host, DEFAULT_HOST);
+    assert_eq!(ep.credential, Credential::AccessToken);
+    assert!(
+        matches!(&ep.params[0].source, Source::User(f) if f.rust == "ticket_type" && matches!(&f.ty, Ty::Named(r) if r.name == "TicketType"))
+    );
+    assert!(
+        matches!(&ep.params[1].source, Source::Fixed { value, .. } if value == "client_credential")
+    );
+    assert_eq!(ep.params[2].source, Source::Config(ConfigKey::AppId));
+    assert!(ep.response[0].secret);
+    assert!(ep.response[1].optional);
+    assert_eq!(module.types.len(), 1);
+}
+
+
+fn errors(yaml: &str, options: Options) -> Vec<SpecError> {
+    let path = PathBuf::from("spec/t.yaml");
+    let spec = parse(&path, yaml).expect("YAML parses");
+    validate(
+        &[Loaded {
+            display_path: path.clone(),
+            absolute_path: path,
+            spec,
+        }],
+        options,
+    )
+    .errors
+}
+
+const ENDPOINT: &str = "module: m\nendpoints:\n  - name: x\n    method: POST\n    path: /x\n";
+
+#[test]
+fn spec_v2_errors_name_what_was_expected() {
+    let cases = [
+        (
+            "module: m\nendpoints:\n  - name: x\n    method: GET\n    path: /wxa/{id}\n",
+            "`{id}` in the path is not declared",
+            (5, 11),
+        ),
+        (
+            "module: m\nendpoints:\n  - name: x\n    method: GET\n    path: /wxa/{id\n",
+            "a `{` without its `}`",
+            (5, 11),
+        ),
+        (
+            "module: m\nendpoints:\n  - name: x\n    method: GET\n    path: /wxa\n    path_params:\n      - name: id\n",
+            "does not appear in the path",
+            (7, 15),
+        ),
+        (
+            "module: m\nendpoints:\n  - name: x\n    method: GET\n    path: /x\n    query:\n      - name: ids\n        type: list<string>\n",
+            "cannot be a path or query parameter",
+            (8, 15),
+        ),
+        (
+            "module: m\nendpoints:\n  - name: x\n    method: POST\n    path: /x\n    body:\n      - name: media\n        type: file\n",
+            "`file` is only for multipart parts",
+            (8, 15),
+        ),
+        (
+            "module: m\nendpoints:\n  - name: x\n    method: POST\n    path: /x\n    answer: bytes\n",
+            "unknown answer kind `bytes`",
+            (6, 13),
+        ),
+        (
+            "module: m\nendpoints:\n  - name: x\n    method: GET\n    path: /x\n    credential_param: access_token\n",
+            "this endpoint has none",
+            (6, 23),
+        ),
+        (
+            "module: m\ntypes:\n  - name: Status\n    values: [0, ok]\n",
+            "mixes integer and string values",
+            (3, 11),
+        ),
+        (
+            "module: m\ntypes:\n  - name: Msg\n    tag: msgtype\n    content: nested\n    variants:\n      - value: text\n",
+            "unknown union content `nested`",
+            (5, 14),
+        ),
+        (
+            "module: m\ntypes:\n  - name: Msg\n    tag: msgtype\n    content: sibling\n    variants:\n      - rust: Bare\n        type: Msg\n",
+            "every variant of a `sibling` union needs a `value`",
+            (7, 15),
+        ),
+        (
+            "module: m\ntypes:\n  - name: Node\n    fields:\n      - name: next\n        type: Node\n        optional: true\n",
+            "contains itself without a list",
+            (3, 11),
+        ),
+    ];
+    for (yaml, expected, at) in cases {
+        let found = errors(yaml, Options { internal: true });
+        assert_eq!(found.len(), 1, "one error expected for {expected}: {found:?}");
+        let e = &found[0];
+        assert!(e.message.contains(expected), "expected `{expected}` in: {e}");
+        assert_eq!((e.line, e.column), at, "{e}");
+    }
+}
+
+#[test]
+fn examples_are_checked_against_their_types() {
+    let spec = |example: &str| {
+        format!(
+            "module: m\nendpoints:\n  - name: x\n    method: GET\n    path: /x\n    response:\n      - name: total\n        type: u32\n      - name: info\n        type: Info\n        optional: true\n    example: |\n      {example}\ntypes:\n  - name: Info\n    fields:\n      - name: id\n        type: i64\n"
+        )
+    };
+    let ok = errors(&spec(r#"{"errcode": 0, "total": 2, "info": {"id": -1}}"#), Options::default());
+    assert_eq!(ok, vec![]);
+    for (example, expected) in [
+        (r#"{"total": "two"}"#, "`total` is a string, but the spec says `u32`"),
+        (r#"{"total": -2}"#, "`total` is a negative integer, but the spec says `u32`"),
+        (r#"{"info": {"id": 1}}"#, "`total` is missing"),
+        (r#"{"total": 1, "info": {"id": "x"}}"#, "`info.id` is a string"),
+        (r#"{"total": 1, "extra": true}"#, "`extra` is not declared in the spec"),
+    ] {
+        let found = errors(&spec(example), Options::default());
+        assert_eq!(found.len(), 1, "{example}: {found:?}");
+        assert!(found[0].message.contains(expected), "{example}: {}", found[0]);
+        // block scalars report the line of their first content line: the JSON
+        assert_eq!(found[0].line, 13, "{}", found[0]);
+    }
+}
+
+#[test]
+fn hooks_belong_to_wechat_api_itself() {
+    let yaml = format!("{ENDPOINT}    hook: remember_authorization\n");
+    assert_eq!(errors(&yaml, Options { internal: true }), vec![]);
+    let found = errors(&yaml, Options { internal: false });
+    assert_eq!(found.len(), 1);
+    assert!(found[0].message.contains("cannot name one"), "{}", found[0]);
+}
+
+#[test]
+fn one_error_does_not_hide_the_rest_of_the_spec() {
+    let yaml = "module: m\nendpoints:\n  - name: good\n    method: GET\n    path: /good\n  - name: bad\n    method: GET\n    path: /bad\n    response:\n      - name: total\n        type: integr\n";
+    let path = PathBuf::from("spec/t.yaml");
+    let spec = parse(&path, yaml).unwrap();
+    let validated = validate(
+        &[Loaded {
+            display_path: path.clone(),
+            absolute_path: path,
+            spec,
+        }],
+        Options::default(),
+    );
+    assert_eq!(validated.errors.len(), 1, "{:?}", validated.errors);
+    let names: Vec<&str> = validated.api.modules[0]
+        .endpoints
+        .iter()
+        .map(|e| e.name.as_str())
+        .collect();
+    assert_eq!(names, ["good", "bad"], "both are generated, `bad` with a stand-in type");
+    assert_eq!(validated.api.modules[0].endpoints[1].response[0].ty, Ty::Json);
+}
+
+#[test]
+fn types_are_shared_across_files_and_must_be_unique() {
+    let load = |name: &str, yaml: &str| Loaded {
+        display_path: PathBuf::from(name),
+        absolute_path: PathBuf::from(name),
+        spec: parse(std::path::Path::new(name), yaml).unwrap(),
+    };
+    let shared = load("spec/shared.yaml", "module: shared\ntypes:\n  - name: Article\n    fields:\n      - name: title\n");
+    let user = load(
+        "spec/user.yaml",
+        "module: user\nendpoints:\n  - name: x\n    method: GET\n    path: /x\n    response:\n      - name: a\n        type: Article\n",
+    );
+    let validated = validate(&[shared, user], Options::default());
+    assert_eq!(validated.errors, vec![]);
+    let field = &validated.api.modules[1].endpoints[0].response[0];
+    assert!(matches!(&field.ty, Ty::Named(r) if r.module == "shared"));
+    let twice = load("spec/z.yaml", "module: z\ntypes:\n  - name: Article\n    fields:\n      - name: x\n");
+    let shared = load("spec/shared.yaml", "module: shared\ntypes:\n  - name: Article\n    fields:\n      - name: title\n");
+    let found = validate(&[shared, twice], Options::default()).errors;
+    assert_eq!(found.len(), 1);
+    assert!(found[0].message.contains("already defined in module `shared`"), "{}", found[0]);
+}

@@ -1,0 +1,4 @@
+// query parameters are scalars
+wechat_api::generate!("list_in_query");
+
+fn main() {}

@@ -1,0 +1,4 @@
+// map<T> needs a known T
+wechat_api::generate!("map_of_unknown_type");
+
+fn main() {}
