@@ -9,20 +9,26 @@
 //! cargo run --example callback_server -- --sandbox
 //! ```
 //!
-//! Routes (see `examples/src/callback.rs`): `POST /wechat/component/events`,
+//! The routes are the library's (`wechat_api::server::CallbackRoutes`):
+//! `POST /wechat/component/events`, `GET|POST /{appid}/callback` (configure
+//! `{public url}/$APPID$/callback` as the message URL),
 //! `GET /wechat/component/authorize`, `GET /wechat/component/callback`,
-//! `GET /jssdk/config?url=…`, `GET /healthz`. Tokens, the verify ticket and
-//! the authorizers' refresh tokens are kept in the durable store file, so a
+//! `GET /healthz`; plus `GET /jssdk/config?url=…` (`examples/src/callback.rs`).
+//! It is served by `wechat_api::server::serve`, whose timeouts and limits
+//! shed slow and hostile clients. Tokens, the verify ticket and the
+//! authorizers' refresh tokens are kept in the durable store file, so a
 //! restart loses nothing. Stop with Ctrl-C.
 
+use std::future::IntoFuture as _;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
 use url::Url;
+use wechat_api::server::{ServeOptions, serve};
 use wechat_api::{Client, Config};
-use wechat_api_examples::callback::{AppState, EVENTS_PATH, router};
+use wechat_api_examples::callback::{AppState, router};
 use wechat_sandbox::Sandbox;
 
 /// Serves the callback endpoints of a third-party platform.
@@ -41,6 +47,9 @@ struct Args {
     /// Start a local WeChat sandbox and use it instead of WeChat.
     #[arg(long)]
     sandbox: bool,
+    /// The most connections open at once (keep it below `ulimit -n`).
+    #[arg(long, default_value_t = wechat_api::server::DEFAULT_MAX_CONNECTIONS)]
+    max_connections: usize,
 }
 
 #[tokio::main]
@@ -51,7 +60,7 @@ async fn main() -> ExitCode {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .init();
-    match serve(Args::parse()).await {
+    match run(Args::parse()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             tracing::error!("{e}");
@@ -60,17 +69,16 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn serve(args: Args) -> Result<(), Box<dyn std::error::Error>> {
+async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
     let addr = listener.local_addr()?;
     let public_url = match args.public_url {
         Some(url) => url,
         None => Url::parse(&format!("http://{addr}/"))?,
     };
-    let sandbox = if args.sandbox {
-        Some(Sandbox::start_default().await?)
-    } else {
-        None
+    let sandbox = match args.sandbox {
+        true => Some(Sandbox::start_default().await?),
+        false => None,
     };
     let builder = match &sandbox {
         Some(sandbox) => sandbox.client_builder()?,
@@ -78,29 +86,32 @@ async fn serve(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     };
     let client = builder.durable_store(&args.store)?.build()?;
     let state = AppState::new(client, public_url.clone())?;
-    if let Some(sandbox) = &sandbox {
-        let mut events = public_url.clone();
-        events.set_path(EVENTS_PATH);
-        sandbox.set_callback_url(events);
-        tracing::info!(sandbox = %sandbox.base_url(), "using the local sandbox; open {public_url}wechat/component/authorize");
-    }
-    tracing::info!(%addr, %public_url, store = %args.store.display(), "callback server listening");
-    let server = axum::serve(listener, router(state)).with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-        tracing::info!("shutting down");
-    });
-    if let Some(sandbox) = &sandbox {
-        // Like WeChat right after the platform is configured: push a ticket.
-        let (served, pushed) = tokio::join!(server, async {
-            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-            sandbox.push_verify_ticket().await
-        });
-        if let Err(e) = pushed {
-            tracing::warn!("the sandbox could not push a verify ticket: {e}");
-        }
-        served?;
-    } else {
-        server.await?;
+    let routes = state.routes();
+    tracing::info!(
+        %addr,
+        events_url = %routes.events_url(),
+        message_url = %routes.message_url_template(),
+        store = %args.store.display(),
+        "callback server listening"
+    );
+    let options = ServeOptions::default().max_connections(args.max_connections);
+    let server = serve(listener, router(&state), options)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+            tracing::info!("shutting down");
+        })
+        .into_future();
+    let Some(sandbox) = &sandbox else {
+        server.await;
+        return Ok(());
+    };
+    sandbox.set_callback_url(routes.events_url());
+    tracing::info!(sandbox = %sandbox.base_url(), "using the local sandbox; open {}", routes.authorize_url());
+    // Like WeChat right after the platform is configured: push a ticket
+    // (once the server accepts connections).
+    let (_, pushed) = tokio::join!(server, sandbox.push_verify_ticket());
+    if let Err(e) = pushed {
+        tracing::warn!("the sandbox could not push a verify ticket: {e}");
     }
     Ok(())
 }

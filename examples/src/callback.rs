@@ -1,54 +1,38 @@
-//! A production-shaped callback server for a third-party platform.
+//! The example callback server: the library's ready router
+//! ([`wechat_api::server::CallbackRoutes`], served with
+//! [`wechat_api::server::serve`] and its timeouts and limits) plus what an
+//! application adds to it:
 //!
-//! | route | what it does |
-//! | --- | --- |
-//! | `POST /wechat/component/events` | verifies, decrypts and handles WeChat's pushes: stores the `component_verify_ticket`, records `authorized` / `updateauthorized`, forgets an authorizer on `unauthorized`; answers `success` |
-//! | `GET /wechat/component/authorize` | redirects the merchant to the authorization page with a fresh `pre_auth_code` |
-//! | `GET /wechat/component/callback` | the authorization page's redirect: `auth_code` → `query_auth` (which stores the authorizer's tokens) → the authorizer's details, as JSON |
-//! | `GET /jssdk/config?url=…[&appid=…]` | the JS-SDK `wx.config` values for a page, as JSON |
-//! | `GET /healthz` | `ok` |
+//! * a record of what it heard about authorizers (a component event hook);
+//! * a message router: text messages are echoed, new followers welcomed;
+//!   the full-network release test is answered;
+//! * `GET /jssdk/config?url=…[&appid=…]`: the JS-SDK `wx.config` values for
+//!   a page, as JSON.
 //!
-//! Bodies are limited to [`BODY_LIMIT`]; a push with a bad signature, a bad
-//! envelope or bad XML gets a 4xx answer and a log line, never a panic. No
-//! token, ticket, code or key is logged.
-//!
-//! Build the router with [`router`] and serve it yourself, or use
-//! [`CallbackServer::start`] to serve it on a port in the background.
+//! [`CallbackServer`] runs it in the background on a local port (for the
+//! quickstart and the tests).
 
 use std::collections::{BTreeMap, HashMap};
+use std::future::IntoFuture as _;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, RawQuery, State};
-use axum::http::{StatusCode, header};
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use secrecy::ExposeSecret as _;
+use axum::routing::get;
 use serde::Serialize;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use url::Url;
-use wechat_api::api::component::{GetAuthorizerInfoRequest, QueryAuthRequest};
-use wechat_api::crypto::MsgCrypt;
+use wechat_api::callback::{self, ComponentCallback, MessageCallback, Reply};
 use wechat_api::event::ComponentEvent;
+use wechat_api::server::{CallbackRoutes, ServeOptions, serve};
 use wechat_api::{Client, Error};
 
-/// Largest request body accepted (1 MiB); larger ones get 413.
-pub const BODY_LIMIT: usize = 1024 * 1024;
-
-/// How far a push's timestamp may be from now (replay protection).
-pub const MAX_PUSH_AGE: Duration = Duration::from_secs(300);
-
-/// Path of the push endpoint.
-pub const EVENTS_PATH: &str = "/wechat/component/events";
-/// Path that starts an authorization.
-pub const AUTHORIZE_PATH: &str = "/wechat/component/authorize";
-/// Path the authorization page redirects back to.
-pub const CALLBACK_PATH: &str = "/wechat/component/callback";
 /// Path of the JS-SDK configuration.
 pub const JSSDK_PATH: &str = "/jssdk/config";
 
@@ -56,357 +40,144 @@ pub const JSSDK_PATH: &str = "/jssdk/config";
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AuthorizerStatus {
-    /// `authorized` or `updateauthorized` was pushed, or the authorization
-    /// callback completed.
+    /// `authorized` or `updateauthorized` was pushed.
     Authorized,
     /// `unauthorized` was pushed; its tokens were forgotten.
     Unauthorized,
 }
 
-/// The details `GET /wechat/component/callback` answers with.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct AuthorizedAccount {
-    /// The authorizer's appid.
-    pub authorizer_appid: String,
-    /// Its nickname.
-    pub nick_name: String,
-    /// Its original id (`gh_...`).
-    pub user_name: String,
-    /// The permission set ids it granted.
-    pub func_ids: Vec<i64>,
-}
-
-/// Why the server state could not be built.
+/// Why the server could not be set up.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum SetupError {
-    /// A value the server needs is not in the client's configuration.
-    #[error("the client configuration lacks {0}")]
-    Missing(&'static str),
-    /// The message crypto could not be set up.
-    #[error("message crypto: {0}")]
-    Crypto(#[source] Error),
+    /// The client's configuration lacks the component's message settings.
+    #[error("callback set-up: {0}")]
+    Callback(#[source] Error),
     /// The listening socket could not be opened.
     #[error("cannot listen: {0}")]
     Bind(#[source] std::io::Error),
 }
 
-/// What the handlers share: the client, the message crypto and what was
-/// heard about authorizers. Cheap to clone.
-#[derive(Clone, Debug)]
-pub struct AppState {
-    inner: Arc<Inner>,
+/// What the component event hook heard.
+#[derive(Debug, Default)]
+struct Heard {
+    authorizers: Mutex<BTreeMap<String, AuthorizerStatus>>,
+    tickets: AtomicU64,
 }
 
-#[derive(Debug)]
-struct Inner {
-    client: Client,
-    crypt: MsgCrypt,
-    component_appid: String,
-    public_url: Url,
-    authorizers: Mutex<BTreeMap<String, AuthorizerStatus>>,
-    tickets_received: Mutex<u64>,
+impl Heard {
+    fn record(&self, appid: &str, status: AuthorizerStatus) {
+        self.authorizers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(appid.to_owned(), status);
+    }
+}
+
+/// The routes and what the example records. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    routes: CallbackRoutes,
+    heard: Arc<Heard>,
+}
+
+/// The example's message router: text is echoed, new followers welcomed.
+fn messages() -> callback::Router {
+    callback::Router::new()
+        .message("text", |message, _client| async move {
+            let text = message.content().unwrap_or_default().to_owned();
+            Ok(Some(Reply::text(format!("echo: {text}"))))
+        })
+        .event("subscribe", |_message, _client| async move {
+            Ok(Some(Reply::text("welcome")))
+        })
 }
 
 impl AppState {
-    /// State for a server reachable at `public_url` (its redirect URI is
-    /// `{public_url}/wechat/component/callback`), calling WeChat with
-    /// `client`, whose configuration must have the component appid, token
-    /// and EncodingAESKey.
+    /// The state of a server reachable at `public_url`, calling WeChat with
+    /// `client`, whose configuration must have the component appid, message
+    /// token and EncodingAESKey.
     ///
     /// # Errors
-    /// [`SetupError::Missing`] or [`SetupError::Crypto`].
+    /// [`SetupError::Callback`] when the configuration lacks them.
     pub fn new(client: Client, public_url: Url) -> Result<Self, SetupError> {
-        let config = client.config();
-        let component_appid = config
-            .component_appid()
-            .ok_or(SetupError::Missing("component_appid"))?
-            .to_owned();
-        let token = config
-            .component_token()
-            .ok_or(SetupError::Missing("component_token"))?;
-        let key = config
-            .component_encoding_aes_key()
-            .ok_or(SetupError::Missing("component_encoding_aes_key"))?;
-        let crypt = MsgCrypt::builder(
-            token.expose_secret(),
-            key.expose_secret(),
-            component_appid.clone(),
-        )
-        .max_timestamp_age(MAX_PUSH_AGE)
-        .build()
-        .map_err(SetupError::Crypto)?;
+        let heard = Arc::new(Heard::default());
+        let hook = Arc::clone(&heard);
+        let component = ComponentCallback::new(client.clone())
+            .map_err(SetupError::Callback)?
+            .on_event(move |event, _client| {
+                match &event {
+                    ComponentEvent::VerifyTicket(_) => {
+                        hook.tickets.fetch_add(1, Ordering::Relaxed);
+                    }
+                    ComponentEvent::Authorized(auth) | ComponentEvent::UpdateAuthorized(auth) => {
+                        hook.record(&auth.authorizer_appid, AuthorizerStatus::Authorized);
+                    }
+                    ComponentEvent::Unauthorized(revoked) => {
+                        hook.record(&revoked.authorizer_appid, AuthorizerStatus::Unauthorized);
+                    }
+                    _ => {}
+                }
+                async { Ok(()) }
+            });
+        let messages = MessageCallback::new(client, messages())
+            .map_err(SetupError::Callback)?
+            .release_test(true);
         Ok(AppState {
-            inner: Arc::new(Inner {
-                client,
-                crypt,
-                component_appid,
-                public_url,
-                authorizers: Mutex::new(BTreeMap::new()),
-                tickets_received: Mutex::new(0),
-            }),
+            routes: CallbackRoutes::new(component, messages, public_url),
+            heard,
         })
+    }
+
+    /// The library's routes.
+    pub fn routes(&self) -> &CallbackRoutes {
+        &self.routes
     }
 
     /// The client the server calls WeChat with.
     pub fn client(&self) -> &Client {
-        &self.inner.client
+        self.routes.component().client()
     }
 
     /// The URL the server is reachable at.
     pub fn public_url(&self) -> &Url {
-        &self.inner.public_url
-    }
-
-    /// The redirect URI of the authorization page.
-    pub fn callback_url(&self) -> Url {
-        join(&self.inner.public_url, CALLBACK_PATH)
+        self.routes.public_url()
     }
 
     /// What was heard about each authorizer (since this server started).
     pub fn authorizers(&self) -> BTreeMap<String, AuthorizerStatus> {
-        lock(&self.inner.authorizers).clone()
+        self.heard
+            .authorizers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
-    /// How many verify tickets this server stored.
+    /// How many verify tickets were pushed to this server.
     pub fn tickets_received(&self) -> u64 {
-        *lock(&self.inner.tickets_received)
-    }
-
-    fn record(&self, appid: &str, status: AuthorizerStatus) {
-        lock(&self.inner.authorizers).insert(appid.to_owned(), status);
+        self.heard.tickets.load(Ordering::Relaxed)
     }
 }
 
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// `base` with its path replaced by `path`.
-fn join(base: &Url, path: &str) -> Url {
-    let mut url = base.clone();
-    let prefix = url.path().trim_end_matches('/').to_owned();
-    url.set_path(&format!("{prefix}{path}"));
-    url.set_query(None);
-    url
-}
-
-/// The callback server's routes, with the 1 MiB body limit.
-pub fn router(state: AppState) -> Router {
+/// The library's routes plus the JS-SDK configuration.
+pub fn router(state: &AppState) -> Router {
     Router::new()
-        .route(EVENTS_PATH, post(component_events))
-        .route(AUTHORIZE_PATH, get(authorize))
-        .route(CALLBACK_PATH, get(authorization_callback))
         .route(JSSDK_PATH, get(jssdk_config))
-        .route("/healthz", get(|| async { "ok" }))
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .with_state(state)
+        .with_state(state.clone())
+        .merge(state.routes.router())
 }
 
 fn plain(status: StatusCode, text: &'static str) -> Response {
     (status, text).into_response()
 }
 
-fn query_map(query: Option<&str>) -> HashMap<String, String> {
-    url::form_urlencoded::parse(query.unwrap_or("").as_bytes())
-        .into_owned()
-        .collect()
-}
-
-/// `POST /wechat/component/events`.
-async fn component_events(
-    State(state): State<AppState>,
-    RawQuery(query): RawQuery,
-    body: Result<Bytes, BytesRejection>,
-) -> Response {
-    let body = match body {
-        Ok(body) => body,
-        Err(rejection) => {
-            tracing::warn!(status = rejection.status().as_u16(), reason = %rejection.body_text(), "push refused: unreadable body");
-            return rejection.into_response();
-        }
-    };
-    let query = query_map(query.as_deref());
-    let (Some(msg_signature), Some(timestamp), Some(nonce)) = (
-        query.get("msg_signature"),
-        query.get("timestamp"),
-        query.get("nonce"),
-    ) else {
-        tracing::warn!("push refused: msg_signature, timestamp or nonce missing");
-        return plain(
-            StatusCode::BAD_REQUEST,
-            "missing msg_signature, timestamp or nonce\n",
-        );
-    };
-    if query.get("encrypt_type").is_some_and(|t| t != "aes") {
-        tracing::warn!("push refused: not in safe (aes) mode");
-        return plain(
-            StatusCode::BAD_REQUEST,
-            "only encrypt_type=aes is supported\n",
-        );
-    }
-    let Ok(body) = std::str::from_utf8(&body) else {
-        tracing::warn!("push refused: the body is not UTF-8");
-        return plain(StatusCode::BAD_REQUEST, "the body is not UTF-8\n");
-    };
-    let plaintext = match state
-        .inner
-        .crypt
-        .decrypt_push(msg_signature, timestamp, nonce, body)
-    {
-        Ok(plaintext) => plaintext,
-        Err(error) => {
-            let status = match error {
-                Error::InvalidSignature | Error::TimestampOutOfRange { .. } => {
-                    StatusCode::FORBIDDEN
-                }
-                _ => StatusCode::BAD_REQUEST,
-            };
-            tracing::warn!(%error, status = status.as_u16(), "push refused");
-            return plain(status, "push refused\n");
-        }
-    };
-    let event = match ComponentEvent::from_xml(&plaintext) {
-        Ok(event) => event,
-        Err(error) => {
-            tracing::warn!(%error, "push refused: not a component event");
-            return plain(StatusCode::BAD_REQUEST, "not a component event\n");
-        }
-    };
-    if event
-        .app_id()
-        .is_some_and(|appid| appid != state.inner.component_appid)
-    {
-        tracing::warn!(
-            appid = event.app_id(),
-            "push refused: for another component"
-        );
-        return plain(StatusCode::BAD_REQUEST, "push for another component\n");
-    }
-    let tokens = state.client().tokens();
-    let component_appid = &state.inner.component_appid;
-    match &event {
-        ComponentEvent::VerifyTicket(ticket) => {
-            if let Err(error) = tokens
-                .store_verify_ticket(component_appid, &ticket.component_verify_ticket)
-                .await
-            {
-                tracing::error!(%error, "could not store the component_verify_ticket");
-                return plain(StatusCode::INTERNAL_SERVER_ERROR, "store failed\n");
-            }
-            *lock(&state.inner.tickets_received) += 1;
-            tracing::info!("component_verify_ticket stored");
-        }
-        ComponentEvent::Authorized(auth) | ComponentEvent::UpdateAuthorized(auth) => {
-            tracing::info!(kind = event.info_type(), authorizer = %auth.authorizer_appid, "authorization event");
-            state.record(&auth.authorizer_appid, AuthorizerStatus::Authorized);
-        }
-        ComponentEvent::Unauthorized(revoked) => {
-            if let Err(error) = tokens
-                .forget_authorizer(component_appid, &revoked.authorizer_appid)
-                .await
-            {
-                tracing::error!(%error, "could not forget an authorizer");
-                return plain(StatusCode::INTERNAL_SERVER_ERROR, "store failed\n");
-            }
-            tracing::info!(authorizer = %revoked.authorizer_appid, "authorizer unauthorized; tokens forgotten");
-            state.record(&revoked.authorizer_appid, AuthorizerStatus::Unauthorized);
-        }
-        other => {
-            tracing::info!(kind = other.info_type(), "component event ignored");
-        }
-    }
-    (
-        StatusCode::OK,
-        [(header::CONTENT_TYPE, "text/plain")],
-        "success",
-    )
-        .into_response()
-}
-
-/// Logs a failed WeChat call and answers 502 (or 503 before the first
-/// verify ticket arrived).
-fn upstream_failure(what: &'static str, error: &Error) -> Response {
-    tracing::warn!(%error, what, "WeChat call failed");
-    match error {
-        Error::TicketMissing { .. } => plain(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "no component_verify_ticket yet: wait for WeChat's next push\n",
-        ),
-        _ => plain(StatusCode::BAD_GATEWAY, "WeChat call failed\n"),
-    }
-}
-
-/// `GET /wechat/component/authorize`.
-async fn authorize(State(state): State<AppState>) -> Response {
-    let client = state.client();
-    let code = match client.component().create_preauthcode().await {
-        Ok(answer) => answer.pre_auth_code,
-        Err(error) => return upstream_failure("create_preauthcode", &error),
-    };
-    let url = client
-        .component_auth_url(code, state.callback_url().as_str())
-        .and_then(|u| u.build());
-    match url {
-        Ok(url) => (
-            StatusCode::FOUND,
-            [(header::LOCATION, url.as_str().to_owned())],
-        )
-            .into_response(),
-        Err(error) => upstream_failure("component_auth_url", &error),
-    }
-}
-
-/// `GET /wechat/component/callback?auth_code=..&expires_in=..`.
-async fn authorization_callback(
-    State(state): State<AppState>,
-    RawQuery(query): RawQuery,
-) -> Response {
-    let query = query_map(query.as_deref());
-    let Some(auth_code) = query.get("auth_code").filter(|c| !c.is_empty()) else {
-        tracing::warn!("authorization callback without auth_code");
-        return plain(StatusCode::BAD_REQUEST, "auth_code is missing\n");
-    };
-    let client = state.client();
-    // query_auth stores the refresh token (durably) and caches the access token.
-    let authorization = match client
-        .component()
-        .query_auth(QueryAuthRequest::new(auth_code.as_str()))
-        .await
-    {
-        Ok(answer) => answer.authorization_info,
-        Err(error) => return upstream_failure("query_auth", &error),
-    };
-    let appid = authorization.authorizer_appid;
-    let info = match client
-        .component()
-        .get_authorizer_info(GetAuthorizerInfoRequest::new(appid.as_str()))
-        .await
-    {
-        Ok(info) => info,
-        Err(error) => return upstream_failure("get_authorizer_info", &error),
-    };
-    state.record(&appid, AuthorizerStatus::Authorized);
-    tracing::info!(authorizer = %appid, "authorization completed");
-    let func_ids = authorization
-        .func_info
-        .unwrap_or_default()
-        .iter()
-        .map(|f| f.funcscope_category.id)
-        .collect();
-    axum::Json(AuthorizedAccount {
-        authorizer_appid: appid,
-        nick_name: info.authorizer_info.nick_name,
-        user_name: info.authorizer_info.user_name,
-        func_ids,
-    })
-    .into_response()
-}
-
 /// `GET /jssdk/config?url=…[&appid=…]`: for the official account itself,
 /// or for an authorizer when `appid` names one.
 async fn jssdk_config(State(state): State<AppState>, RawQuery(query): RawQuery) -> Response {
-    let query = query_map(query.as_deref());
+    let query: HashMap<String, String> =
+        url::form_urlencoded::parse(query.as_deref().unwrap_or("").as_bytes())
+            .into_owned()
+            .collect();
     let Some(page) = query.get("url") else {
         return plain(StatusCode::BAD_REQUEST, "url is missing\n");
     };
@@ -433,7 +204,10 @@ async fn jssdk_config(State(state): State<AppState>, RawQuery(query): RawQuery) 
             tracing::warn!(%appid, "JS-SDK config asked for an unknown authorizer");
             plain(StatusCode::NOT_FOUND, "unknown authorizer\n")
         }
-        Err(error) => upstream_failure("jsapi_ticket", &error),
+        Err(error) => {
+            tracing::warn!(%error, "jsapi_ticket failed");
+            plain(StatusCode::BAD_GATEWAY, "WeChat call failed\n")
+        }
     }
 }
 
@@ -447,13 +221,26 @@ pub struct CallbackServer {
 }
 
 impl CallbackServer {
-    /// Serves [`router`] on `listen` (port 0: a free one) for `client`.
-    /// The public URL is `http://{the bound address}`.
+    /// Serves [`router`] on `listen` (port 0: a free one) for `client`, with
+    /// the default [`ServeOptions`]. The public URL is
+    /// `http://{the bound address}/`.
     ///
     /// # Errors
     /// [`SetupError`] when the port cannot be opened or the client's
     /// configuration lacks the component's message settings.
     pub async fn start(listen: SocketAddr, client: Client) -> Result<Self, SetupError> {
+        Self::start_with(listen, client, ServeOptions::default()).await
+    }
+
+    /// Like [`start`](Self::start), with `options`.
+    ///
+    /// # Errors
+    /// As [`start`](Self::start).
+    pub async fn start_with(
+        listen: SocketAddr,
+        client: Client,
+        options: ServeOptions,
+    ) -> Result<Self, SetupError> {
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .map_err(SetupError::Bind)?;
@@ -461,16 +248,12 @@ impl CallbackServer {
         let public_url = Url::parse(&format!("http://{addr}/"))
             .map_err(|e| SetupError::Bind(std::io::Error::other(e)))?;
         let state = AppState::new(client, public_url)?;
-        let app = router(state.clone());
+        let app = router(&state);
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
-                let _ = stopped.await;
-            });
-            if let Err(error) = serve.await {
-                tracing::error!(%error, "callback server stopped");
-            }
+        let server = serve(listener, app, options).with_graceful_shutdown(async move {
+            let _ = stopped.await;
         });
+        let task = tokio::spawn(server.into_future());
         tracing::info!(%addr, "callback server listening");
         Ok(CallbackServer {
             addr,
@@ -490,19 +273,26 @@ impl CallbackServer {
         self.state.public_url()
     }
 
-    /// The URL WeChat pushes events to.
+    /// The URL WeChat pushes component events to.
     pub fn events_url(&self) -> Url {
-        join(self.url(), EVENTS_PATH)
+        self.state.routes.events_url()
+    }
+
+    /// The message URL of the authorizer `appid`.
+    pub fn message_url(&self, appid: &str) -> Url {
+        self.state.routes.message_url(appid)
     }
 
     /// The URL that starts an authorization.
     pub fn authorize_url(&self) -> Url {
-        join(self.url(), AUTHORIZE_PATH)
+        self.state.routes.authorize_url()
     }
 
     /// The URL of the JS-SDK configuration.
     pub fn jssdk_url(&self) -> Url {
-        join(self.url(), JSSDK_PATH)
+        let mut url = self.url().clone();
+        url.set_path(JSSDK_PATH);
+        url
     }
 
     /// The handlers' state.
@@ -510,13 +300,20 @@ impl CallbackServer {
         &self.state
     }
 
-    /// Stops accepting connections, waits up to 2 s for requests in flight,
-    /// and drops the state (and so the client and its token store, whose
-    /// file can then be opened again).
+    /// Stops accepting connections, waits up to 2 s for requests in flight
+    /// and for the handlers still running in the background, then drops the
+    /// state (and so the client and its token store, whose file can then be
+    /// opened again).
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
+        let routes = self.state.routes.clone();
+        let background = async {
+            routes.component().wait_background().await;
+            routes.messages().wait_background().await;
+        };
+        let _ = tokio::time::timeout(Duration::from_secs(2), background).await;
         if let Some(task) = self.task.take() {
             let abort = task.abort_handle();
             if tokio::time::timeout(Duration::from_secs(2), task)

@@ -6,7 +6,10 @@
 //! authorization URL → the merchant authorizes (following the redirects:
 //! callback server → sandbox page → callback server) → query_auth →
 //! authorizer info → authorizer token refresh → clear quota → OAuth code →
-//! user info → jsapi_ticket → share signature. Each step reports one line.
+//! user info → jsapi_ticket → share signature → the full-network release
+//! test (the sandbox plays WeChat's test messages for one of its five
+//! groups of test accounts, picked at random as WeChat does). Each step
+//! reports one line.
 //!
 //! The steps are also public, one function each, so tests can stop and
 //! restart the callback server between them ([`Flow`]).
@@ -21,9 +24,12 @@ use wechat_api::api::oauth::{ComponentAccessTokenRequest, UserinfoRequest};
 use wechat_api::authorize::Scope;
 use wechat_api::jssdk::JsSdkConfig;
 use wechat_api::token::{DurableStore, MemoryStore, TokenKey, TokenStore};
-use wechat_sandbox::{Sandbox, SandboxConfig};
+use wechat_sandbox::release_test::{AccountKind, TEST_ACCOUNTS, TestAccount};
+use wechat_sandbox::{ReleaseTest, ReleaseTestReport, Sandbox, SandboxConfig};
 
-use crate::callback::{AuthorizedAccount, CallbackServer};
+use wechat_api::server::{AUTHORIZE_PATH, AuthorizedAccount, EVENTS_PATH};
+
+use crate::callback::CallbackServer;
 
 /// Where the platform keeps its tokens.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,6 +82,8 @@ pub struct Report {
     pub page_url: String,
     /// The JS-SDK configuration the callback server answered.
     pub jssdk: JsSdkConfig,
+    /// The release test's result.
+    pub release_test: ReleaseTestReport,
     /// The lines reported, in order.
     pub lines: Vec<String>,
 }
@@ -276,7 +284,7 @@ impl Flow {
         }
         Ok(format!(
             "component_verify_ticket pushed to {} (AES, msg_signature), verified, decrypted, stored",
-            crate::callback::EVENTS_PATH
+            EVENTS_PATH
         ))
     }
 
@@ -513,6 +521,28 @@ impl Flow {
         Ok(config)
     }
 
+    /// The sandbox plays WeChat's full-network release test with `account`
+    /// against the callback server's message URL.
+    ///
+    /// # Errors
+    /// When the test cannot run, or a check fails (the message lists them).
+    pub async fn release_test(&self, account: &TestAccount) -> FlowResult<ReleaseTestReport> {
+        let step = "release test";
+        let test = ReleaseTest::new(
+            self.server()?.state().routes().message_url_template(),
+            *account,
+        );
+        let report = self
+            .sandbox
+            .run_release_test(&test)
+            .await
+            .map_err(at(step))?;
+        if !report.passed() {
+            return Err(FlowError::new(step, report));
+        }
+        Ok(report)
+    }
+
     /// Stops the callback server and the sandbox.
     pub async fn finish(mut self) {
         self.stop_server().await;
@@ -569,7 +599,7 @@ pub async fn run_with(
     let page = flow.start_authorization().await?;
     report(format!(
         " 3. pre_auth_code created by GET {}",
-        crate::callback::AUTHORIZE_PATH
+        AUTHORIZE_PATH
     ));
     report(format!(" 4. authorization URL: {}", masked(&page)));
     let back = flow.authorize_on_page(&page).await?;
@@ -626,6 +656,19 @@ pub async fn run_with(
         "13. share signature for {page_url}: {} (timestamp {}, nonceStr {}) verified",
         jssdk.signature, jssdk.timestamp, jssdk.nonce_str
     ));
+    // WeChat picks one of its test accounts at random.
+    let test_account = TEST_ACCOUNTS[rand::random_range(0..TEST_ACCOUNTS.len())];
+    let release_test = flow.release_test(&test_account).await?;
+    let kind = match test_account.kind {
+        AccountKind::OfficialAccount => "official account",
+        AccountKind::MiniProgram => "mini program",
+    };
+    report(format!(
+        "14. full-network release test played by the sandbox, group {} {kind} {}: all {} checks passed",
+        test_account.group,
+        test_account.appid,
+        release_test.checks.len()
+    ));
     flow.finish().await;
     Ok(Report {
         account,
@@ -633,6 +676,7 @@ pub async fn run_with(
         nickname,
         page_url,
         jssdk,
+        release_test,
         lines,
     })
 }

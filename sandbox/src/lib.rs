@@ -22,6 +22,11 @@
 //!   `unauthorized`, encrypted and signed exactly as WeChat does. Only the
 //!   latest delivered verify ticket gets a `component_access_token`.
 //!
+//! * **the full-network release test** ([`Sandbox::run_release_test`]):
+//!   the test messages of one of WeChat's five groups of test accounts,
+//!   sent to the platform's message URL, with a pass or fail per check
+//!   ([`release_test`]).
+//!
 //! Tests steer it: [`Sandbox::inject`] queues [`Fault`]s (errcodes, HTTP
 //! statuses, delays), [`Sandbox::request_count`] counts requests per path,
 //! [`Sandbox::expire_all_tokens`] makes every token expire now.
@@ -57,6 +62,7 @@ mod faults;
 mod overrides;
 mod pages;
 mod push;
+pub mod release_test;
 mod routes;
 mod world;
 
@@ -65,6 +71,7 @@ pub use config::{
     Merchant, SandboxConfig, SandboxConfigBuilder, User,
 };
 pub use faults::{Fault, FaultKind};
+pub use release_test::{ReleaseTest, ReleaseTestReport};
 
 use faults::{Monitor, lock};
 use push::Event;
@@ -109,6 +116,8 @@ pub(crate) struct Shared {
     pub(crate) crypt: MsgCrypt,
     pub(crate) http: reqwest::Client,
     callback_url: Mutex<Option<Url>>,
+    /// Woken whenever a call the release test watches is recorded.
+    pub(crate) activity: tokio::sync::Notify,
     /// Signalled by `api_start_push_ticket`: push a verify ticket now.
     pub(crate) push_requested: Arc<tokio::sync::Notify>,
     /// Held while a verify ticket is pushed, so that the latest delivered
@@ -194,6 +203,7 @@ impl Sandbox {
             monitor: Monitor::default(),
             crypt,
             http,
+            activity: tokio::sync::Notify::new(),
             push_requested: Arc::new(tokio::sync::Notify::new()),
             ticket_push: tokio::sync::Mutex::new(()),
         });

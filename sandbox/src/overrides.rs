@@ -10,7 +10,9 @@ use serde_json::{Value, json};
 
 use crate::errcode::{self, WxError};
 use crate::routes::Call;
-use crate::world::{TokenKind, UserRefresh, after, random_string};
+use crate::world::{
+    CustomMessage, QueryAuthCall, TokenKind, UserRefresh, after, log_call, random_string,
+};
 use crate::{Shared, expires_in};
 
 /// An override: computes the answer of a call that passed the generic checks.
@@ -38,6 +40,7 @@ pub(crate) fn find(path: &str) -> Option<Override> {
         "/sns/oauth2/refresh_token" | "/sns/oauth2/component/refresh_token" => oauth_refresh_token,
         "/sns/userinfo" => userinfo,
         "/sns/auth" => check_token,
+        "/cgi-bin/message/custom/send" => custom_send,
         _ => return None,
     };
     Some(handler)
@@ -103,6 +106,15 @@ fn query_auth(shared: &Shared, call: &Call) -> Result<Value, WxError> {
         },
         ttl,
     );
+    log_call(
+        &mut world.query_auth_calls,
+        QueryAuthCall {
+            code,
+            token: token.clone(),
+        },
+    );
+    drop(world);
+    shared.activity.notify_waiters();
     Ok(json!({
         "authorization_info": {
             "authorizer_appid": auth.authorizer_appid,
@@ -404,6 +416,34 @@ fn userinfo(shared: &Shared, call: &Call) -> Result<Value, WxError> {
         map.insert("unionid".into(), json!(unionid));
     }
     Ok(answer)
+}
+
+/// `message/custom/send` (official accounts and mini programs share the
+/// path): recorded for the release test, then answered `ok`.
+fn custom_send(shared: &Shared, call: &Call) -> Result<Value, WxError> {
+    let touser = call.required("touser")?;
+    let msgtype = call.required("msgtype")?;
+    let content = call
+        .body_field(&msgtype)
+        .and_then(|v| v.get("content"))
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    if msgtype == "text" && content.as_deref().is_none_or(str::is_empty) {
+        return Err(WxError::missing("text.content", true));
+    }
+    let (token, kind) = call.token.clone().ok_or_else(WxError::invalid_credential)?;
+    log_call(
+        &mut shared.world().custom_messages,
+        CustomMessage {
+            token,
+            appid: kind.appid().map(str::to_owned),
+            touser,
+            msgtype,
+            content,
+        },
+    );
+    shared.activity.notify_waiters();
+    Ok(json!({"errcode": 0, "errmsg": "ok"}))
 }
 
 fn check_token(shared: &Shared, call: &Call) -> Result<Value, WxError> {

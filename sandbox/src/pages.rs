@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use url::Url;
 
 use crate::push::Event;
-use crate::world::{AuthCode, Authorization, OAuthCode, after, random_string};
+use crate::world::{Authorization, OAuthCode, after, random_string};
 use crate::{Shared, expires_in};
 
 fn refuse(message: &str) -> Response {
@@ -90,15 +90,7 @@ pub(crate) async fn component_login_page(
         if let Err(message) = world.use_pre_auth_code(&pre_auth_code) {
             return refuse(message);
         }
-        let auth_code = format!("queryauthcode@@@{}", random_string(64));
-        let expires_at = after(std::time::Instant::now(), config.code_ttl);
-        world.auth_codes.insert(
-            auth_code.clone(),
-            AuthCode {
-                authorizer_appid: merchant.appid.clone(),
-                expires_at,
-            },
-        );
+        let auth_code = world.issue_auth_code(&merchant.appid, config.code_ttl);
         let update = world.authorizations.contains_key(&merchant.appid);
         if !update {
             world.authorizations.insert(

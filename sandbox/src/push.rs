@@ -42,7 +42,7 @@ pub(crate) fn unix_now() -> i64 {
 }
 
 /// `<Name><![CDATA[value]]></Name>`, splitting any `]]>` in the value.
-fn cdata(xml: &mut String, name: &str, value: &str) {
+pub(crate) fn cdata(xml: &mut String, name: &str, value: &str) {
     xml.push('<');
     xml.push_str(name);
     xml.push_str("><![CDATA[");

@@ -43,6 +43,11 @@ impl Call {
             .or_else(|| self.body.get(name).and_then(render))
     }
 
+    /// A body field as JSON (objects included).
+    pub fn body_field(&self, name: &str) -> Option<&Value> {
+        self.body.get(name)
+    }
+
     /// A parameter that must be there (the generic checks made sure of it
     /// when the spec says so).
     pub fn required(&self, name: &str) -> Result<String, WxError> {

@@ -109,6 +109,41 @@ struct Ticket {
     expires_at: Instant,
 }
 
+/// A successful `api_query_auth` call, as the release test checks it.
+#[derive(Debug, Clone)]
+pub(crate) struct QueryAuthCall {
+    /// The authorization code exchanged.
+    pub code: String,
+    /// The authorizer access token issued for it.
+    pub token: String,
+}
+
+/// A customer-service message sent through `message/custom/send`.
+#[derive(Debug, Clone)]
+pub(crate) struct CustomMessage {
+    /// The access token it was sent with.
+    pub token: String,
+    /// The account the token acts for.
+    pub appid: Option<String>,
+    /// The recipient's openid.
+    pub touser: String,
+    /// `msgtype`.
+    pub msgtype: String,
+    /// `text.content`, for a text message.
+    pub content: Option<String>,
+}
+
+/// How many calls of each kind are remembered (the oldest are dropped).
+const CALL_LOG_LEN: usize = 1000;
+
+/// Appends `item`, dropping the oldest beyond [`CALL_LOG_LEN`].
+pub(crate) fn log_call<T>(log: &mut Vec<T>, item: T) {
+    if log.len() >= CALL_LOG_LEN {
+        log.remove(0);
+    }
+    log.push(item);
+}
+
 /// Everything the sandbox has issued.
 #[derive(Debug, Default)]
 pub(crate) struct World {
@@ -128,6 +163,10 @@ pub(crate) struct World {
     pub selected_merchant: Option<String>,
     /// The user at the browser in the OAuth flow.
     pub selected_user: Option<String>,
+    /// Successful `api_query_auth` calls, oldest first.
+    pub query_auth_calls: Vec<QueryAuthCall>,
+    /// Customer-service messages sent, oldest first.
+    pub custom_messages: Vec<CustomMessage>,
 }
 
 /// A random string of `len` alphanumeric characters.
@@ -226,6 +265,19 @@ impl World {
         self.auth_codes.retain(|_, c| keep(c.expires_at));
         self.oauth_codes.retain(|_, c| keep(c.expires_at));
         self.user_refresh.retain(|_, r| keep(r.expires_at));
+    }
+
+    /// Issues an authorization code for `authorizer_appid`, valid for `ttl`.
+    pub(crate) fn issue_auth_code(&mut self, authorizer_appid: &str, ttl: Duration) -> String {
+        let code = format!("queryauthcode@@@{}", random_string(64));
+        self.auth_codes.insert(
+            code.clone(),
+            AuthCode {
+                authorizer_appid: authorizer_appid.to_owned(),
+                expires_at: after(Instant::now(), ttl),
+            },
+        );
+        code
     }
 
     /// Issues a pre-authorization code.

@@ -10,7 +10,8 @@ use std::time::Duration;
 
 use wechat_api::Error;
 use wechat_api::crypto::MsgCrypt;
-use wechat_api_examples::callback::{AuthorizerStatus, BODY_LIMIT, CallbackServer, EVENTS_PATH};
+use wechat_api::server::{DEFAULT_BODY_LIMIT as BODY_LIMIT, EVENTS_PATH};
+use wechat_api_examples::callback::{AuthorizerStatus, CallbackServer};
 use wechat_api_examples::quickstart::{self, Flow, StoreChoice};
 use wechat_sandbox::{DEFAULT_MERCHANT_APPID, DEFAULT_OPENID, SandboxConfig};
 
@@ -36,8 +37,9 @@ fn check_report(report: &quickstart::Report) {
             .bytes()
             .all(|b| b.is_ascii_hexdigit())
     );
-    // Two lines for the servers, then the thirteen steps, in order.
-    assert_eq!(report.lines.len(), 15, "{:#?}", report.lines);
+    assert!(report.release_test.passed(), "{}", report.release_test);
+    // Two lines for the servers, then the fourteen steps, in order.
+    assert_eq!(report.lines.len(), 16, "{:#?}", report.lines);
     for (n, line) in report.lines.iter().skip(2).enumerate() {
         assert!(
             line.trim_start().starts_with(&format!("{}.", n + 1)),
@@ -278,7 +280,7 @@ async fn the_callback_server_answers_bad_input_with_4xx_and_keeps_working() {
         push(signature, timestamp.clone(), envelope(&junk)).await,
         400
     );
-    // Encrypted for another component appid.
+    // Encrypted for another component appid: refused like a forgery.
     let other = MsgCrypt::new(
         c.component_token(),
         c.component_aes_key(),
@@ -289,7 +291,7 @@ async fn the_callback_server_answers_bad_input_with_4xx_and_keeps_working() {
     let signature = crypt.sign(&timestamp, nonce, &foreign);
     assert_eq!(
         push(signature, timestamp.clone(), envelope(&foreign)).await,
-        400
+        403
     );
     // No query at all.
     assert_eq!(

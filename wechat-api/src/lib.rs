@@ -11,6 +11,8 @@
 //! * [`authorize`] builds authorization URLs; [`jssdk`] signs JS-SDK configs.
 //! * [`media`] holds the files endpoints upload and answer with;
 //!   [`Client::raw`] calls an endpoint no spec describes yet.
+//! * `server` (feature `axum`) serves an axum router with timeouts and
+//!   limits that shed slow and hostile clients.
 //!
 //! See the README for an overview.
 #![warn(missing_docs)]
@@ -38,6 +40,8 @@ mod multipart;
 mod probe;
 mod raw;
 mod redact;
+#[cfg(feature = "axum")]
+pub mod server;
 pub mod token;
 mod transport;
 #[doc(hidden)]

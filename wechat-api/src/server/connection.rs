@@ -1,0 +1,62 @@
+//! One accepted connection: HTTP/1.1 served by hyper with the header-read
+//! timeout, until the client is done, the connection is evicted to make
+//! room, or the server shuts down (then it gets the shutdown grace).
+
+use std::pin::pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::Request;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpStream;
+use tokio::sync::watch;
+use tower::ServiceExt as _;
+
+use super::connections::Slot;
+use super::layers::Protected;
+
+/// Serves HTTP/1.1 on `stream` with `service`, holding `slot` until the
+/// connection ends.
+pub(crate) async fn serve(
+    stream: TcpStream,
+    http: Arc<http1::Builder>,
+    service: Protected,
+    slot: Slot,
+    mut stop: watch::Receiver<bool>,
+    grace: Duration,
+) {
+    let tracker = slot.tracker();
+    let hyper_service = hyper::service::service_fn(move |request: Request<Incoming>| {
+        // The connection has a request in progress (it is not evicted)
+        // until its answer is ready.
+        let busy = tracker.busy();
+        let answer = service.clone().oneshot(request);
+        async move {
+            let answer = answer.await;
+            drop(busy);
+            answer
+        }
+    });
+    let mut connection = pin!(http.serve_connection(TokioIo::new(stream), hyper_service));
+    tokio::select! {
+        ended = connection.as_mut() => {
+            if let Err(error) = ended {
+                // Timeouts, resets and malformed requests end up here; hyper's
+                // messages name the kind of failure, never the bytes.
+                tracing::debug!(%error, "connection ended");
+            }
+            return;
+        }
+        () = slot.evicted() => {
+            tracing::debug!("connection closed to make room for a new one");
+            return;
+        }
+        _ = stop.wait_for(|stopping| *stopping) => {}
+    }
+    connection.as_mut().graceful_shutdown();
+    if tokio::time::timeout(grace, connection).await.is_err() {
+        tracing::debug!("connection still open at the end of the shutdown grace; closed");
+    }
+}

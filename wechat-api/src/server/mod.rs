@@ -1,0 +1,220 @@
+//! Serving an axum [`Router`] to WeChat and to browsers without letting slow
+//! or hostile clients exhaust the process (feature `axum`).
+//!
+//! `axum::serve` has no timeouts: a client that sends half a request head,
+//! or declares a large body and sends nothing, holds its connection — and a
+//! file descriptor — forever. A few hundred such clients and the process
+//! hits its descriptor limit, `accept` fails with `EMFILE`, and nothing
+//! (not even a health check) is answered any more. [`serve`] replaces it:
+//!
+//! * a **header-read timeout** that is also the idle keep-alive limit, and a
+//!   cap on the size of the request head;
+//! * a **body limit** answered `413` from `Content-Length` before any of the
+//!   body is read, a **body-read timeout** and a whole-**request timeout**;
+//! * a **cap on open connections**; at the cap the oldest connection with
+//!   no request in progress is closed to make room, so slow clients cannot
+//!   lock out the others;
+//! * an **accept loop that survives `EMFILE`**: it closes the oldest idle
+//!   connection, pauses briefly (it never spins) and goes on;
+//! * **graceful shutdown**: [`Serve::with_graceful_shutdown`].
+//!
+//! [`CallbackRoutes`] is the ready router of a third-party platform: the
+//! component events URL, the authorizers' message URL
+//! (`/{appid}/callback`), the authorization start and redirect handlers and
+//! `/healthz`, on top of the [`callback`](crate::callback) layer.
+//!
+//! The values are in [`ServeOptions`], whose defaults suit a callback
+//! server. It serves HTTP/1.1 only: WeChat's pushes use it, and browsers
+//! speak HTTP/2 only over TLS, which a reverse proxy terminates in front of
+//! this server.
+//!
+//! ```no_run
+//! use axum::Router;
+//! use axum::routing::get;
+//! use wechat_api::server::{ServeOptions, serve};
+//!
+//! # async fn run() -> std::io::Result<()> {
+//! let app = Router::new().route("/healthz", get(|| async { "ok" }));
+//! let listener = tokio::net::TcpListener::bind("0.0.0.0:8080").await?;
+//! serve(listener, app, ServeOptions::default())
+//!     .with_graceful_shutdown(async {
+//!         let _ = tokio::signal::ctrl_c().await;
+//!     })
+//!     .await;
+//! # Ok(()) }
+//! ```
+
+mod accept;
+mod authorization;
+mod connection;
+mod connections;
+mod layers;
+mod options;
+mod routes;
+
+pub use authorization::AuthorizedAccount;
+pub use routes::{
+    AUTHORIZE_PATH, AUTHORIZED_PATH, CallbackRoutes, EVENTS_PATH, HEALTHZ_PATH, MESSAGES_PATH,
+};
+
+pub use options::{
+    DEFAULT_ACCEPT_ERROR_BACKOFF, DEFAULT_BODY_LIMIT, DEFAULT_BODY_READ_TIMEOUT,
+    DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_HEADER_SIZE,
+    DEFAULT_REQUEST_TIMEOUT, DEFAULT_SHUTDOWN_GRACE, ServeOptions,
+};
+
+use std::future::{Future, IntoFuture};
+use std::io;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use axum::Router;
+use hyper::server::conn::http1;
+use hyper_util::rt::TokioTimer;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+
+use accept::{AcceptFailure, FailureLog};
+use connections::Connections;
+
+type ShutdownSignal = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// Serves `router` on `listener` with the timeouts and limits of
+/// `options`. Await the returned [`Serve`] to run the server; it runs until
+/// the signal given to [`Serve::with_graceful_shutdown`] completes (without
+/// one, until its future is dropped, which closes every connection at
+/// once).
+pub fn serve(listener: TcpListener, router: Router, options: ServeOptions) -> Serve {
+    Serve {
+        listener,
+        router,
+        options,
+        shutdown: Box::pin(std::future::pending()),
+    }
+}
+
+/// A server ready to run: `.await` it (see [`serve`]).
+#[must_use = "a server does nothing until it is awaited"]
+pub struct Serve {
+    listener: TcpListener,
+    router: Router,
+    options: ServeOptions,
+    shutdown: ShutdownSignal,
+}
+
+impl std::fmt::Debug for Serve {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Serve")
+            .field("local_addr", &self.listener.local_addr().ok())
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Serve {
+    /// Stops when `signal` completes: the listener is closed at once, every
+    /// connection finishes the request it is handling (then closes) within
+    /// [`ServeOptions::shutdown_grace`], and the server's future completes
+    /// once every connection is closed.
+    pub fn with_graceful_shutdown<F>(mut self, signal: F) -> Self
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        self.shutdown = Box::pin(signal);
+        self
+    }
+
+    /// The address the listener is bound to.
+    ///
+    /// # Errors
+    /// As [`TcpListener::local_addr`].
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+}
+
+impl IntoFuture for Serve {
+    type Output = ();
+    type IntoFuture = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(run(self))
+    }
+}
+
+/// The accept loop, then the shutdown.
+async fn run(server: Serve) {
+    let Serve {
+        listener,
+        router,
+        options,
+        mut shutdown,
+    } = server;
+    let service = layers::protect(router, &options);
+    let mut http = http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(options.header_read_timeout)
+        .max_header_size(options.max_header_size)
+        .keep_alive(options.keep_alive);
+    let http = Arc::new(http);
+    let connections = Arc::new(Connections::new(options.max_connections));
+    let (stop, stopping) = watch::channel(false);
+    let mut failures = FailureLog::default();
+    // The connections' tasks: dropping the server's future closes them all.
+    let mut tasks: JoinSet<()> = JoinSet::new();
+    loop {
+        while tasks.try_join_next().is_some() {}
+        let accepted = tokio::select! {
+            () = &mut shutdown => break,
+            accepted = listener.accept() => accepted,
+        };
+        let stream = match accepted {
+            Ok((stream, _peer)) => stream,
+            Err(error) => {
+                if accept::classify(&error) == AcceptFailure::Resource {
+                    failures.failed(&error, connections.open());
+                    // Free a descriptor for the connections waiting in the
+                    // backlog: retry once the oldest idle connection is
+                    // closed, or after the backoff (never spin).
+                    let evicted = connections.evict_oldest_idle();
+                    let pause = async {
+                        match &evicted {
+                            Some(evicted) => evicted.closed().await,
+                            None => std::future::pending().await,
+                        }
+                    };
+                    tokio::select! {
+                        () = &mut shutdown => break,
+                        () = pause => {}
+                        () = tokio::time::sleep(options.accept_error_backoff) => {}
+                    }
+                }
+                continue;
+            }
+        };
+        let slot = tokio::select! {
+            () = &mut shutdown => break,
+            slot = connections.admit() => slot,
+        };
+        let Some(slot) = slot else { break };
+        // Answers are small and written at once: do not wait for more.
+        let _ = stream.set_nodelay(true);
+        tasks.spawn(connection::serve(
+            stream,
+            Arc::clone(&http),
+            service.clone(),
+            slot,
+            stopping.clone(),
+            options.shutdown_grace,
+        ));
+    }
+    drop(listener);
+    tracing::info!(
+        open_connections = connections.open(),
+        "shutting down: no new connections"
+    );
+    let _ = stop.send(true);
+    connections.all_closed().await;
+}

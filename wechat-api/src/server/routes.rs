@@ -1,0 +1,231 @@
+//! [`CallbackRoutes`]: the ready axum [`Router`] of a third-party platform's
+//! callback server, on top of the framework-agnostic
+//! [`callback`](crate::callback) layer.
+//!
+//! | route | what it does |
+//! | --- | --- |
+//! | `GET`/`POST` [`EVENTS_PATH`] | the component events URL (授权事件接收URL): [`ComponentCallback`] |
+//! | `GET`/`POST` [`MESSAGES_PATH`] | the authorizers' message URL (消息与事件接收URL, configured as `{public url}/$APPID$/callback`): the `echostr` handshake and the pushes, [`MessageCallback`] |
+//! | `GET` [`AUTHORIZE_PATH`] | starts an authorization: a fresh `pre_auth_code`, then a redirect to WeChat's authorization page (`?auth_type=1..6`, `&biz_appid=wx…`, `&mobile=1` are passed on) |
+//! | `GET` [`AUTHORIZED_PATH`] | the authorization page's redirect back: `auth_code` → `query_auth` (the authorizer's tokens are stored) → its details as JSON ([`AuthorizedAccount`](super::AuthorizedAccount)) |
+//! | `GET` [`HEALTHZ_PATH`] | `ok` |
+//!
+//! Serve it with [`serve`](super::serve), which adds the timeouts and
+//! limits; merge routes of your own into it with [`Router::merge`].
+
+use std::fmt;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get};
+use url::Url;
+
+use super::authorization;
+use crate::callback::{CallbackRequest, CallbackResponse, ComponentCallback, MessageCallback};
+
+/// Path of the component events URL.
+pub const EVENTS_PATH: &str = "/wechat/component/events";
+/// Path of the authorizers' message URL (`{appid}` is WeChat's `$APPID$`).
+pub const MESSAGES_PATH: &str = "/{appid}/callback";
+/// Path that starts an authorization.
+pub const AUTHORIZE_PATH: &str = "/wechat/component/authorize";
+/// Path the authorization page redirects back to.
+pub const AUTHORIZED_PATH: &str = "/wechat/component/callback";
+/// Path of the health check.
+pub const HEALTHZ_PATH: &str = "/healthz";
+
+/// The callback server's routes and what they share. Cheap to clone.
+///
+/// ```no_run
+/// use wechat_api::callback::{ComponentCallback, MessageCallback, Reply, Router};
+/// use wechat_api::server::{CallbackRoutes, ServeOptions, serve};
+/// use wechat_api::{Client, Config};
+///
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let client = Client::builder(Config::from_env()?).durable_store("tokens.redb")?.build()?;
+/// let messages = Router::new().message("text", |_message, _client| async move {
+///     Ok(Some(Reply::text("hello")))
+/// });
+/// let routes = CallbackRoutes::new(
+///     ComponentCallback::new(client.clone())?,
+///     MessageCallback::new(client, messages)?.release_test(true),
+///     "https://platform.example.com/".parse()?,
+/// );
+/// println!("message URL to configure: {}", routes.message_url_template());
+/// let listener = tokio::net::TcpListener::bind("0.0.0.0:8080").await?;
+/// serve(listener, routes.router(), ServeOptions::default()).await;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct CallbackRoutes {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    component: ComponentCallback,
+    messages: MessageCallback,
+    public_url: Url,
+}
+
+impl fmt::Debug for CallbackRoutes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CallbackRoutes")
+            .field("component", &self.inner.component)
+            .field("messages", &self.inner.messages)
+            .field("public_url", &self.inner.public_url.as_str())
+            .finish()
+    }
+}
+
+/// `base` with `path` appended to its path (no query, no fragment).
+fn join(base: &Url, path: &str) -> Url {
+    let mut url = base.clone();
+    let prefix = url.path().trim_end_matches('/').to_owned();
+    url.set_path(&format!("{prefix}{path}"));
+    url.set_query(None);
+    url.set_fragment(None);
+    url
+}
+
+impl CallbackRoutes {
+    /// The routes of a server that WeChat and browsers reach at
+    /// `public_url` (the routes' root: `https://platform.example.com/`, or
+    /// a prefix a reverse proxy strips), handling pushes with `component`
+    /// and messages with `messages`. The authorization handlers call
+    /// WeChat with `component`'s client.
+    pub fn new(component: ComponentCallback, messages: MessageCallback, public_url: Url) -> Self {
+        CallbackRoutes {
+            inner: Arc::new(Inner {
+                component,
+                messages,
+                public_url,
+            }),
+        }
+    }
+
+    /// The component events handler.
+    pub fn component(&self) -> &ComponentCallback {
+        &self.inner.component
+    }
+
+    /// The message handler.
+    pub fn messages(&self) -> &MessageCallback {
+        &self.inner.messages
+    }
+
+    /// The URL the server is reached at.
+    pub fn public_url(&self) -> &Url {
+        &self.inner.public_url
+    }
+
+    /// The component events URL, to configure on the platform.
+    pub fn events_url(&self) -> Url {
+        join(&self.inner.public_url, EVENTS_PATH)
+    }
+
+    /// The message URL to configure on the platform, with WeChat's
+    /// `$APPID$` placeholder: `{public url}/$APPID$/callback`.
+    pub fn message_url_template(&self) -> String {
+        join(&self.inner.public_url, "/$APPID$/callback").to_string()
+    }
+
+    /// The message URL of the authorizer `appid`.
+    pub fn message_url(&self, appid: &str) -> Url {
+        join(&self.inner.public_url, &format!("/{appid}/callback"))
+    }
+
+    /// The URL that starts an authorization.
+    pub fn authorize_url(&self) -> Url {
+        join(&self.inner.public_url, AUTHORIZE_PATH)
+    }
+
+    /// The authorization page's `redirect_uri`.
+    pub fn redirect_uri(&self) -> Url {
+        join(&self.inner.public_url, AUTHORIZED_PATH)
+    }
+
+    /// The axum router of these routes.
+    pub fn router(&self) -> Router {
+        Router::new()
+            .route(EVENTS_PATH, any(component_events))
+            .route(MESSAGES_PATH, any(authorizer_messages))
+            .route(AUTHORIZE_PATH, get(authorization::start))
+            .route(AUTHORIZED_PATH, get(authorization::finish))
+            .route(HEALTHZ_PATH, get(|| async { "ok" }))
+            .with_state(self.clone())
+    }
+}
+
+/// The callback layer's answer as an HTTP response.
+fn respond(answer: CallbackResponse) -> Response {
+    let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (
+        status,
+        [(header::CONTENT_TYPE, answer.content_type)],
+        answer.body,
+    )
+        .into_response()
+}
+
+/// The answer to a body that could not be read (too large, too slow, cut
+/// off).
+fn refuse(rejection: BytesRejection) -> Response {
+    tracing::warn!(
+        status = rejection.status().as_u16(),
+        "callback refused: the body could not be read"
+    );
+    rejection.into_response()
+}
+
+async fn component_events(
+    State(routes): State<CallbackRoutes>,
+    method: Method,
+    RawQuery(query): RawQuery,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) => return refuse(rejection),
+    };
+    let request = CallbackRequest::new(method.as_str(), query.unwrap_or_default(), body.to_vec());
+    respond(routes.component().handle(request).await)
+}
+
+async fn authorizer_messages(
+    State(routes): State<CallbackRoutes>,
+    Path(appid): Path<String>,
+    method: Method,
+    RawQuery(query): RawQuery,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) => return refuse(rejection),
+    };
+    let request = CallbackRequest::new(method.as_str(), query.unwrap_or_default(), body.to_vec());
+    respond(routes.messages().handle(&appid, request).await)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_keep_the_public_prefix() {
+        let base = Url::parse("https://platform.example.com/wx/?x=1").unwrap();
+        assert_eq!(
+            join(&base, EVENTS_PATH).as_str(),
+            "https://platform.example.com/wx/wechat/component/events"
+        );
+        let root = Url::parse("https://platform.example.com").unwrap();
+        assert_eq!(
+            join(&root, "/$APPID$/callback").as_str(),
+            "https://platform.example.com/$APPID$/callback"
+        );
+    }
+}
