@@ -213,6 +213,10 @@ fn check(
     let config = &shared.config;
     let mut appid_for_secret = None;
     for param in endpoint.params {
+        if param.flatten {
+            // its keys sit in the body itself; the body's other checks apply
+            continue;
+        }
         let in_body = param.location == ParamLocation::Body;
         let value = match param.location {
             ParamLocation::Query => call.query.get(param.name).cloned(),

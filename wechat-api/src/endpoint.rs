@@ -131,6 +131,10 @@ pub struct ParamInfo {
     pub source: ParamSource,
     /// The shape of its value.
     pub kind: ValueKind,
+    /// Its value's keys sit directly in the body instead of under `name`
+    /// (a flattened object or tagged union, e.g. `msgtype` and `text` of a
+    /// customer-service message).
+    pub flatten: bool,
 }
 
 /// Where a parameter goes.

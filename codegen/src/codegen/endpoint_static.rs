@@ -90,7 +90,8 @@ fn param_info(p: &Param) -> TokenStream {
         }
     };
     let kind = value_kind(p.ty());
-    quote!(rt::ParamInfo { location: #location, name: #name, source: #source, kind: #kind })
+    let flatten = matches!(&p.source, Source::User(f) if f.flatten);
+    quote!(rt::ParamInfo { location: #location, name: #name, source: #source, kind: #kind, flatten: #flatten })
 }
 
 fn value_kind(ty: &Ty) -> TokenStream {

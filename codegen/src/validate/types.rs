@@ -166,12 +166,15 @@ fn enum_type(
                 rust.value.clone()
             }
             Some(rust) => {
+                let suggestion = match suggest_camel(&rust.value) {
+                    s if s == "Unknown" => "Other".to_string(),
+                    s => s,
+                };
                 report.error(
                     rust,
                     format!(
-                        "invalid variant name `{}`: expected an UpperCamelCase identifier other than `Unknown` (like `{}`)",
+                        "invalid variant name `{}`: expected an UpperCamelCase identifier other than `Unknown`, which keeps the values WeChat adds later (like `{suggestion}`)",
                         rust.value,
-                        suggest_camel(&rust.value)
                     ),
                 );
                 continue;
