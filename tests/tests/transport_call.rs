@@ -198,7 +198,7 @@ async fn an_explicit_token_is_used_as_is_without_retry() {
         .await
         .expect_err("no refresh for a token the caller manages");
     assert_eq!(e.api_code(), Some(40001));
-    assert!(requests_to(&server, "/cgi-bin/token").await.is_empty());
+    assert!(requests_to(&server, TOKEN_PATH).await.is_empty());
 }
 
 #[tokio::test]

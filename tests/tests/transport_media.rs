@@ -173,7 +173,7 @@ async fn a_media_call_answered_40001_is_refreshed_and_retried_once() {
     let media = get_media(&client(&server).await).await.expect("retried");
     assert_eq!(media.bytes.as_ref(), JPEG);
     assert_eq!(requests_to(&server, "/cgi-bin/media/get").await.len(), 2);
-    assert_eq!(requests_to(&server, "/cgi-bin/token").await.len(), 1);
+    assert_eq!(requests_to(&server, TOKEN_PATH).await.len(), 1);
 }
 
 #[derive(Debug, Deserialize, PartialEq)]

@@ -141,7 +141,7 @@ async fn a_40001_retry_sends_the_file_again() {
     assert_eq!(answer["media_id"], "M2");
     let requests = requests_to(&server, UPLOAD_PATH).await;
     assert_eq!(requests.len(), 2, "the first attempt and one retry");
-    assert_eq!(requests_to(&server, "/cgi-bin/token").await.len(), 1);
+    assert_eq!(requests_to(&server, TOKEN_PATH).await.len(), 1);
     for request in &requests {
         assert_wire_format(&form_parts(request).await, "clip.mp4", "video/mp4");
     }

@@ -93,7 +93,7 @@ async fn an_expired_token_is_refreshed_and_the_raw_call_retried_once() {
     let answer = call_new_api(&client(&server).await).await.expect("retried");
     assert_eq!(answer.result_id, 42);
     assert_eq!(requests_to(&server, NEW_API).await.len(), 2);
-    assert_eq!(requests_to(&server, "/cgi-bin/token").await.len(), 1);
+    assert_eq!(requests_to(&server, TOKEN_PATH).await.len(), 1);
 
     let server = MockServer::start().await;
     expire_once(&server, AUTHORIZER_TOKEN, FRESH_AUTHORIZER_TOKEN).await;
@@ -103,7 +103,7 @@ async fn an_expired_token_is_refreshed_and_the_raw_call_retried_once() {
     assert_eq!(requests_to(&server, NEW_API).await.len(), 2);
     let refreshes = requests_to(&server, "/cgi-bin/component/api_authorizer_token").await;
     assert_eq!(refreshes.len(), 1);
-    assert!(requests_to(&server, "/cgi-bin/token").await.is_empty());
+    assert!(requests_to(&server, TOKEN_PATH).await.is_empty());
 }
 
 #[tokio::test]

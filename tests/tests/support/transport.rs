@@ -108,12 +108,16 @@ pub async fn cache_tokens(client: &Client) {
         .expect("refresh token stored");
 }
 
-/// Mounts WeChat's token endpoints: `cgi-bin/token` answers
+/// The path the managed basic token is refreshed from (`cgi-bin/stable_token`,
+/// the client's default).
+pub const TOKEN_PATH: &str = "/cgi-bin/stable_token";
+
+/// Mounts WeChat's token endpoints: `cgi-bin/stable_token` answers
 /// [`FRESH_TOKEN`], `api_authorizer_token` answers
 /// [`FRESH_AUTHORIZER_TOKEN`].
 pub async fn mount_token_refresh(server: &MockServer) {
-    Mock::given(method("GET"))
-        .and(path("/cgi-bin/token"))
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
         .respond_with(ResponseTemplate::new(200).set_body_raw(
             format!(r#"{{"access_token":"{FRESH_TOKEN}","expires_in":7200}}"#),
             "application/json",
