@@ -271,6 +271,11 @@ fn hooks_belong_to_wechat_api_itself() {
     let found = errors(&yaml, Options { internal: false });
     assert_eq!(found.len(), 1);
     assert!(found[0].message.contains("cannot name one"), "{}", found[0]);
+    let unknown = format!("{ENDPOINT}    hook: remember_everything\n");
+    let found = errors(&unknown, Options { internal: true });
+    assert_eq!(found.len(), 1);
+    assert!(found[0].message.contains("unknown hook `remember_everything`"), "{}", found[0]);
+    assert!(found[0].message.contains("`remember_authorization`"), "{}", found[0]);
 }
 
 #[test]
