@@ -30,14 +30,22 @@ pub use validate::Options;
 /// one compile error and no follow-on errors where the code uses it.
 pub fn expand(dir: &Path, options: Options) -> TokenStream {
     let (files, load_errors) = load::load_dir(dir);
-    if !load_errors.is_empty() {
-        // A file that does not parse would make every reference to its
-        // types an error too: report only what is wrong at the source.
-        return compile_errors(&load_errors);
-    }
     let validated = validate::validate(&files, options);
     let mut tokens = codegen::generate(&validated.api, options);
-    tokens.extend(compile_errors(&validated.errors));
+    if load_errors.is_empty() {
+        tokens.extend(compile_errors(&validated.errors));
+    } else {
+        // The other files are still generated; but a file that does not
+        // parse makes every reference to its types unknown: report what is
+        // wrong at the source, not those.
+        tokens.extend(compile_errors(&load_errors));
+        let real: Vec<SpecError> = validated
+            .errors
+            .into_iter()
+            .filter(|e| !e.message.starts_with(validate::UNKNOWN_TYPE))
+            .collect();
+        tokens.extend(compile_errors(&real));
+    }
     tokens
 }
 

@@ -35,6 +35,10 @@ use crate::load::Loaded;
 
 pub use names::is_plain_ident;
 
+/// How an unknown-type error starts (see `expand`: after a file failed to
+/// parse, references to its types are not reported again).
+pub const UNKNOWN_TYPE: &str = "unknown type `";
+
 /// The host used when an endpoint names none.
 pub const DEFAULT_HOST: &str = "api.weixin.qq.com";
 

@@ -389,7 +389,8 @@ pub fn resolve(
             report.error(
                 node,
                 format!(
-                    "unknown type `{bad}`: expected one of {}, or `list<T>`, `map<T>`, `json_string<T>`",
+                    "{}{bad}`: expected one of {}, or `list<T>`, `map<T>`, `json_string<T>`",
+                    super::UNKNOWN_TYPE,
                     known.join(", ")
                 ),
             );
