@@ -91,10 +91,9 @@ async fn serve(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     });
     if let Some(sandbox) = &sandbox {
         // Like WeChat right after the platform is configured: push a ticket.
-        let (served, pushed) = tokio::join!(server, async {
-            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-            sandbox.push_verify_ticket().await
-        });
+        // The listener is bound already, so the push waits in its backlog
+        // until the server accepts it: no need to wait for the server.
+        let (served, pushed) = tokio::join!(server, sandbox.push_verify_ticket());
         if let Err(e) = pushed {
             tracing::warn!("the sandbox could not push a verify ticket: {e}");
         }
