@@ -700,3 +700,29 @@ async fn a_redis_that_never_answers_gives_a_typed_error_not_a_hang() {
     assert_eq!(refresher.calls(), 0);
     drop(silent);
 }
+
+// ---- the test support itself ---------------------------------------------
+
+#[test]
+fn a_port_held_by_another_redis_server_is_not_taken_for_ours() {
+    let first = RedisServer::start();
+    let port = first.port();
+    // Our child cannot bind the port; the server that answers there is
+    // `first`, which must not be mistaken for it.
+    let second = std::panic::catch_unwind(|| RedisServer::start_on(port));
+    assert!(
+        second.is_err(),
+        "another test's redis-server was taken for ours"
+    );
+}
+
+#[test]
+fn a_refused_port_refuses_and_cannot_be_taken() {
+    let refused = RefusedPort::bind();
+    let connect = std::net::TcpStream::connect(refused.addr()).map(drop);
+    assert_eq!(
+        connect.map_err(|e| e.kind()),
+        Err(std::io::ErrorKind::ConnectionRefused)
+    );
+    assert!(std::net::TcpListener::bind(refused.addr()).is_err());
+}
