@@ -10,7 +10,10 @@
 //!
 //! Bodies are limited to [`BODY_LIMIT`]; a push with a bad signature, a bad
 //! envelope or bad XML gets a 4xx answer and a log line, never a panic. No
-//! token, ticket, code or key is logged.
+//! token, ticket, code or key is logged, and no log line quotes what a
+//! request carries: errors give kinds, offsets and lengths, and the only
+//! values logged are AppIds and `InfoType`s from verified pushes, when they
+//! have the shape of one (see [`loggable`]).
 //!
 //! Build the router with [`router`] and serve it yourself, or use
 //! [`CallbackServer::start`] to serve it on a port in the background.
@@ -178,6 +181,23 @@ impl AppState {
     }
 }
 
+/// How a log line shows an identifier (AppId, `InfoType`) taken from a
+/// verified push: the identifier itself when it is 1 to 32 ASCII letters,
+/// digits, `_` or `-`, else only its length. A verified push was encrypted
+/// with the platform's key, so only WeChat can choose it; even so, nothing
+/// with a line feed, an escape or a megabyte of text reaches the log.
+pub fn loggable(value: &str) -> std::borrow::Cow<'_, str> {
+    let identifier = (1..=32).contains(&value.len())
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if identifier {
+        std::borrow::Cow::Borrowed(value)
+    } else {
+        std::borrow::Cow::Owned(format!("<{} bytes>", value.len()))
+    }
+}
+
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
@@ -273,12 +293,12 @@ async fn component_events(
             return plain(StatusCode::BAD_REQUEST, "not a component event\n");
         }
     };
-    if event
+    if let Some(appid) = event
         .app_id()
-        .is_some_and(|appid| appid != state.inner.component_appid)
+        .filter(|appid| *appid != state.inner.component_appid)
     {
         tracing::warn!(
-            appid = event.app_id(),
+            appid = %loggable(appid),
             "push refused: for another component"
         );
         return plain(StatusCode::BAD_REQUEST, "push for another component\n");
@@ -298,7 +318,7 @@ async fn component_events(
             tracing::info!("component_verify_ticket stored");
         }
         ComponentEvent::Authorized(auth) | ComponentEvent::UpdateAuthorized(auth) => {
-            tracing::info!(kind = event.info_type(), authorizer = %auth.authorizer_appid, "authorization event");
+            tracing::info!(kind = event.info_type(), authorizer = %loggable(&auth.authorizer_appid), "authorization event");
             state.record(&auth.authorizer_appid, AuthorizerStatus::Authorized);
         }
         ComponentEvent::Unauthorized(revoked) => {
@@ -309,11 +329,11 @@ async fn component_events(
                 tracing::error!(%error, "could not forget an authorizer");
                 return plain(StatusCode::INTERNAL_SERVER_ERROR, "store failed\n");
             }
-            tracing::info!(authorizer = %revoked.authorizer_appid, "authorizer unauthorized; tokens forgotten");
+            tracing::info!(authorizer = %loggable(&revoked.authorizer_appid), "authorizer unauthorized; tokens forgotten");
             state.record(&revoked.authorizer_appid, AuthorizerStatus::Unauthorized);
         }
         other => {
-            tracing::info!(kind = other.info_type(), "component event ignored");
+            tracing::info!(kind = %loggable(other.info_type()), "component event ignored");
         }
     }
     (
@@ -430,7 +450,11 @@ async fn jssdk_config(State(state): State<AppState>, RawQuery(query): RawQuery) 
             axum::Json(wechat_api::jssdk::js_sdk_config_now(&appid, &ticket, page)).into_response()
         }
         Err(Error::RefreshTokenMissing { .. }) => {
-            tracing::warn!(%appid, "JS-SDK config asked for an unknown authorizer");
+            // The appid comes from an unauthenticated query: its length only.
+            tracing::warn!(
+                appid_len = appid.len(),
+                "JS-SDK config asked for an unknown authorizer"
+            );
             plain(StatusCode::NOT_FOUND, "unknown authorizer\n")
         }
         Err(error) => upstream_failure("jsapi_ticket", &error),

@@ -169,19 +169,28 @@ impl ComponentEvent {
         let Some(info_type) = raw.get(Field::InfoType) else {
             return Ok(None);
         };
+        // Errors name the push by a literal, never by text from the push.
         let event = match info_type {
-            "component_verify_ticket" => Self::VerifyTicket(ComponentVerifyTicket {
-                app_id: raw.required(Field::AppId, info_type)?,
-                create_time: raw.required_number(Field::CreateTime, info_type)?,
-                component_verify_ticket: raw.required(Field::ComponentVerifyTicket, info_type)?,
-            }),
-            "authorized" => Self::Authorized(Authorization::from_raw(raw, info_type)?),
-            "updateauthorized" => Self::UpdateAuthorized(Authorization::from_raw(raw, info_type)?),
-            "unauthorized" => Self::Unauthorized(Unauthorization {
-                app_id: raw.required(Field::AppId, info_type)?,
-                create_time: raw.required_number(Field::CreateTime, info_type)?,
-                authorizer_appid: raw.required(Field::AuthorizerAppid, info_type)?,
-            }),
+            "component_verify_ticket" => {
+                let kind = "component_verify_ticket";
+                Self::VerifyTicket(ComponentVerifyTicket {
+                    app_id: raw.required(Field::AppId, kind)?,
+                    create_time: raw.required_number(Field::CreateTime, kind)?,
+                    component_verify_ticket: raw.required(Field::ComponentVerifyTicket, kind)?,
+                })
+            }
+            "authorized" => Self::Authorized(Authorization::from_raw(raw, "authorized")?),
+            "updateauthorized" => {
+                Self::UpdateAuthorized(Authorization::from_raw(raw, "updateauthorized")?)
+            }
+            "unauthorized" => {
+                let kind = "unauthorized";
+                Self::Unauthorized(Unauthorization {
+                    app_id: raw.required(Field::AppId, kind)?,
+                    create_time: raw.required_number(Field::CreateTime, kind)?,
+                    authorizer_appid: raw.required(Field::AuthorizerAppid, kind)?,
+                })
+            }
             other => Self::Unknown {
                 info_type: other.to_owned(),
                 raw: xml.to_owned(),
@@ -213,14 +222,14 @@ impl ComponentEvent {
 }
 
 impl Authorization {
-    fn from_raw(raw: &RawFields<'_>, info_type: &str) -> Result<Self> {
+    fn from_raw(raw: &RawFields<'_>, kind: &'static str) -> Result<Self> {
         Ok(Self {
-            app_id: raw.required(Field::AppId, info_type)?,
-            create_time: raw.required_number(Field::CreateTime, info_type)?,
-            authorizer_appid: raw.required(Field::AuthorizerAppid, info_type)?,
-            authorization_code: raw.required(Field::AuthorizationCode, info_type)?,
+            app_id: raw.required(Field::AppId, kind)?,
+            create_time: raw.required_number(Field::CreateTime, kind)?,
+            authorizer_appid: raw.required(Field::AuthorizerAppid, kind)?,
+            authorization_code: raw.required(Field::AuthorizationCode, kind)?,
             authorization_code_expired_time: raw
-                .required_number(Field::AuthorizationCodeExpiredTime, info_type)?,
+                .required_number(Field::AuthorizationCodeExpiredTime, kind)?,
             pre_auth_code: raw.optional(Field::PreAuthCode),
         })
     }
