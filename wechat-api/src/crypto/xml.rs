@@ -362,7 +362,7 @@ fn xml_error(error: &quick_xml::Error, at: u64, len: usize) -> Error {
                 name.len()
             )),
             Ill::MismatchedEndTag { expected, found } => Cow::Owned(format!(
-                "end tag does not match its start tag (names of {} and {} bytes)",
+                "end tag (a name of {} bytes) does not match its start tag (a name of {} bytes)",
                 found.len(),
                 expected.len()
             )),
@@ -385,7 +385,7 @@ fn resolve_entity(reference: &BytesRef<'_>, at: u64, len: usize) -> Result<char>
     let name = reference.as_ref();
     if let Some(ch) = reference.resolve_char_ref().map_err(|_| {
         Error::InvalidXml(format!(
-            "invalid character reference (of {} bytes) at byte {at} of {len}",
+            "invalid character reference (a reference of {} bytes) at byte {at} of {len}",
             name.len()
         ))
     })? {
@@ -570,7 +570,8 @@ mod tests {
         };
         assert_eq!(
             message("<xml><Abc>x</Secret></xml>"),
-            "end tag does not match its start tag (names of 6 and 3 bytes) at byte 11 of 26"
+            "end tag (a name of 6 bytes) does not match its start tag (a name of 3 bytes) \
+             at byte 11 of 26"
         );
         assert_eq!(
             message("<xml><A>&secret;</A></xml>"),
@@ -578,7 +579,7 @@ mod tests {
         );
         assert_eq!(
             message("<xml><A>&#xZZ;</A></xml>"),
-            "invalid character reference (of 4 bytes) at byte 8 of 24"
+            "invalid character reference (a reference of 4 bytes) at byte 8 of 24"
         );
         assert_eq!(
             message("<xml><A><![CDATA[secret</A></xml>"),
