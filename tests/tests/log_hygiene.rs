@@ -459,11 +459,12 @@ async fn the_callback_server_logs_no_request_text() {
     let lines: Vec<&str> = log.lines().collect();
     // Not vacuous: the refusals and events were logged.
     for expected in [
-        "push refused",
-        "push refused: for another component",
-        "component event ignored",
-        "authorization event",
-        "push refused: not a component event",
+        "component push refused",
+        "reason=\"push for another component\"",
+        "reason=\"malformed document\"",
+        "reason=\"receive id mismatch",
+        "component push kind=<",
+        "authorization event kind=authorized authorizer=<",
         "JS-SDK config asked for an unknown authorizer",
     ] {
         assert!(
