@@ -266,7 +266,12 @@ impl Endpoint {
 
     /// Whether the answer has a JSON response struct.
     pub fn has_response_struct(&self) -> bool {
-        self.answer != Answer::Media
+        match self.answer {
+            Answer::Media => false,
+            // an answer with nothing but `errcode`/`errmsg` returns `()`
+            Answer::Json => !self.response.is_empty(),
+            Answer::MediaOrJson => true,
+        }
     }
 }
 

@@ -80,6 +80,30 @@ pub fn check(sources: &[(&str, &str)], options: Options) -> Vec<SpecError> {
     errors
 }
 
+/// What [`expand`] produces for spec sources given as text (see
+/// [`check`]): the generated code with a `compile_error!` per spec error.
+/// Never panics, whatever the text (it is fuzzed).
+pub fn expand_sources(sources: &[(&str, &str)], options: Options) -> TokenStream {
+    let mut files = Vec::with_capacity(sources.len());
+    let mut load_errors = Vec::new();
+    for (path, source) in sources {
+        let path = Path::new(path);
+        match load::parse(path, source) {
+            Ok(spec) => files.push(load::Loaded {
+                display_path: path.to_path_buf(),
+                absolute_path: path.to_path_buf(),
+                spec,
+            }),
+            Err(e) => load_errors.push(e),
+        }
+    }
+    let validated = validate::validate(&files, options);
+    let mut tokens = codegen::generate(&validated.api, options);
+    tokens.extend(compile_errors(&load_errors));
+    tokens.extend(compile_errors(&validated.errors));
+    tokens
+}
+
 /// Generates the code for spec sources given as text (see [`check`]), for
 /// tests and tools: the tokens, or every spec error.
 ///

@@ -374,10 +374,18 @@ async fn each_endpoint_sends_what_wechat_expects_and_decodes_the_example() {
         {
             map.remove("errmsg");
         }
-        assert_eq!(
-            got, want,
-            "{ep}: typed response differs from the spec example"
-        );
+        // an endpoint whose answer carries nothing but the errcode returns `()`
+        if want == serde_json::json!({}) {
+            assert!(
+                got.is_null(),
+                "{ep}: an acknowledgement returns (), got {got}"
+            );
+        } else {
+            assert_eq!(
+                got, want,
+                "{ep}: typed response differs from the spec example"
+            );
+        }
         // the query carries nothing the case did not name
         let requests = server.received_requests().await.unwrap();
         let pairs: Vec<(String, String)> = requests[0]
@@ -597,4 +605,51 @@ fn building_a_client_installs_no_process_wide_tls_provider() {
     // `install_default` after building our client still succeeds
     let _client = Client::new(Config::default()).unwrap();
     assert!(rustls::crypto::CryptoProvider::get_default().is_none());
+}
+
+/// After WeChat rejected a token, the client keeps it (to mask echoes of it
+/// in errors) but never shows it; nor does a handler show an explicit token.
+#[tokio::test]
+async fn debug_output_never_shows_a_rejected_or_explicit_token() {
+    let server = MockServer::start().await;
+    Mock::given(path("/cgi-bin/ticket/getticket"))
+        .and(query_param("access_token", ACCESS_TOKEN))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            r#"{"errcode":40001,"errmsg":"invalid credential"}"#,
+            "application/json",
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(path("/cgi-bin/stable_token"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            r#"{"access_token":"FRESH_TOKEN_0002","expires_in":7200}"#,
+            "application/json",
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(path("/cgi-bin/ticket/getticket"))
+        .and(query_param("access_token", "FRESH_TOKEN_0002"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            r#"{"errcode":0,"ticket":"T","expires_in":7200}"#,
+            "application/json",
+        ))
+        .mount(&server)
+        .await;
+    let client = client(&server, false).await;
+    client
+        .official()
+        .get_ticket(official::GetTicketRequest::new(official::TicketType::Jsapi))
+        .await
+        .expect("refreshed and retried");
+    let text = format!("{client:?}");
+    assert!(
+        !text.contains(ACCESS_TOKEN),
+        "the rejected token leaked: {text}"
+    );
+    assert!(text.contains("retired_tokens: 1"), "{text}");
+    let handler = format!(
+        "{:?}",
+        client.official().with_token("EXPLICIT_SECRET_TOKEN")
+    );
+    assert!(!handler.contains("EXPLICIT_SECRET_TOKEN"), "{handler}");
 }

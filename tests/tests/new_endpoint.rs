@@ -22,6 +22,13 @@ use std::process::Command;
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+/// Both tests build a copy of `wechat-api` in the same target directory
+/// (`target/spec-probe`, so that later runs are incremental). The copies are
+/// the same cargo unit with different spec files: built concurrently, one
+/// test's build would overwrite the other's library between its build and its
+/// link. They take turns.
+static SHARED_TARGET: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -149,6 +156,7 @@ fn run_package(dir: &Path, package: &str, base: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_new_spec_file_is_a_new_typed_endpoint() {
+    let _turn = SHARED_TARGET.lock().await;
     let tmp = temp_workspace(&["probe"]);
     let dir = tmp.path();
     std::fs::create_dir_all(dir.join("probe/src")).unwrap();
@@ -322,6 +330,7 @@ async fn main() -> wechat_api::Result<()> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_users_crate_brings_its_own_spec_and_gets_managed_typed_endpoints() {
+    let _turn = SHARED_TARGET.lock().await;
     let tmp = temp_workspace(&["ext"]);
     let dir = tmp.path();
     std::fs::create_dir_all(dir.join("ext/src")).unwrap();

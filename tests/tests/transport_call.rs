@@ -174,6 +174,18 @@ async fn path_parameters_are_percent_encoded_as_one_segment() {
         matches!(&e, Error::Encode { reason, .. } if reason.contains("{nope}")),
         "{e:?}"
     );
+    // `.` and `..` would change the path (URL parsing resolves them, even
+    // percent-encoded), an empty value would drop a segment: refused
+    for traversal in ["..", ".", ""] {
+        let item = Call::new(&ITEM, Auth::Managed)
+            .path_param("id", &traversal)
+            .path_param("part", &7u64);
+        let e = call(&client, item).await.expect_err("refused");
+        assert!(
+            matches!(&e, Error::Encode { reason, .. } if reason.contains("would change the path")),
+            "{traversal:?}: {e:?}"
+        );
+    }
     assert_eq!(
         server.received_requests().await.unwrap_or_default().len(),
         1

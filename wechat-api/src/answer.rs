@@ -53,6 +53,15 @@ impl Answer {
     /// [`Error::Decode`] (with a redacted snippet of the body) when the body
     /// is not JSON matching `R`.
     pub fn json<R: DeserializeOwned>(self) -> Result<R> {
+        self.decode()
+    }
+
+    /// The JSON answer decoded as `R`, keeping the answer (to read a part of
+    /// it first, as the hooks do with the tokens an answer carries).
+    ///
+    /// # Errors
+    /// [`Error::Decode`] as for [`json`](Self::json).
+    pub fn decode<R: DeserializeOwned>(&self) -> Result<R> {
         serde_json::from_slice(&self.received.body).map_err(|e| self.decode_error(&e))
     }
 

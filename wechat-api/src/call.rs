@@ -15,7 +15,8 @@ use crate::error::{CallName, Error, Result};
 use crate::multipart::Multipart;
 
 /// Everything but RFC 3986's unreserved characters is encoded in a path
-/// segment (so `/`, `?` and `#` in a value cannot change the path).
+/// segment (so `/`, `?` and `#` in a value cannot change the path; `.` and
+/// `..`, which URL parsing resolves even encoded, are refused).
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'.')
@@ -101,11 +102,18 @@ impl<'a> Call<'a> {
     }
 
     /// Puts `value`, percent-encoded as one path segment, in place of the
-    /// path's `{name}`.
+    /// path's `{name}`. An empty value, `.` or `..` (which would change the
+    /// path) makes the call fail with [`Error::Encode`] before it is sent.
     pub fn path_param(mut self, name: &str, value: &dyn Display) -> Self {
         let placeholder = format!("{{{name}}}");
-        if self.target.path.contains(&placeholder) {
-            let value = value.to_string();
+        let value = value.to_string();
+        if matches!(value.as_str(), "" | "." | "..") {
+            if self.invalid.is_none() {
+                self.invalid = Some(format!(
+                    "path parameter `{name}` is empty, `.` or `..`, which would change the path"
+                ));
+            }
+        } else if self.target.path.contains(&placeholder) {
             let encoded = utf8_percent_encode(&value, SEGMENT).to_string();
             self.target.path = Cow::Owned(self.target.path.replace(&placeholder, &encoded));
         } else if self.invalid.is_none() {

@@ -61,7 +61,6 @@ pub(crate) struct OwnKeys {
     pub(crate) jsapi_ticket: Option<TokenKey>,
 }
 
-#[derive(Debug)]
 pub(crate) struct Inner {
     pub(crate) http: reqwest::Client,
     pub(crate) config: Config,
@@ -77,13 +76,42 @@ pub(crate) struct Inner {
 /// How many rejected tokens a client keeps masking.
 const RETIRED_TOKENS: usize = 16;
 
-/// How a call authenticates; chosen on the module handle.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+impl std::fmt::Debug for Inner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // never the rejected tokens themselves
+        let retired = self
+            .retired
+            .lock()
+            .map(|retired| retired.len())
+            .unwrap_or_default();
+        f.debug_struct("Inner")
+            .field("config", &self.config)
+            .field("base_urls", &self.base_urls)
+            .field("tokens", &self.tokens)
+            .field("keys", &self.keys)
+            .field("limits", &self.limits)
+            .field("retired_tokens", &retired)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How a call authenticates; chosen on the module handle. Its `Debug`
+/// output never shows an explicit token.
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Auth<'a> {
     /// Use the token the client manages (refreshing and retrying as needed).
     Managed,
     /// Use this token as is.
     Explicit(&'a str),
+}
+
+impl std::fmt::Debug for Auth<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Auth::Managed => f.write_str("Managed"),
+            Auth::Explicit(_) => f.write_str("Explicit([redacted])"),
+        }
+    }
 }
 
 impl Client {

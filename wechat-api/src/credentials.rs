@@ -170,19 +170,15 @@ impl Client {
                     .refresh_token(component_appid, authorizer_appid)
                     .await?;
                 // `authorizer_token` stores the new refresh token (spec hook)
-                // before it returns. It runs in a task of its own: WeChat may
-                // have rotated the refresh token already, so neither a
-                // dropped caller nor the manager's timeout may cancel the call
+                // before it returns, in a task of its own: WeChat may have
+                // rotated the refresh token already, so neither a dropped
+                // caller nor the manager's timeout can cancel the call
                 // between WeChat's answer and the write.
-                let client = self.clone();
                 let request = AuthorizerTokenRequest::new(authorizer_appid, refresh_token);
-                let call =
-                    tokio::spawn(async move { client.component().authorizer_token(request).await });
-                let answer = call
+                let answer = self
+                    .component()
+                    .authorizer_token(request)
                     .await
-                    .map_err(|e| {
-                        Error::Store(format!("the authorizer token refresh task failed: {e}"))
-                    })?
                     .map_err(failed)?;
                 Ok(FreshToken::new(
                     answer.authorizer_access_token,

@@ -1,17 +1,45 @@
-//! Stateful behaviour attached to endpoints by the spec's `hook:` key: the
-//! generated method calls the hook with its request and the decoded answer
-//! before returning, so what the answer carries is stored even when the
-//! caller drops it.
+//! Stateful behaviour attached to endpoints by the spec's `hook:` key.
+//!
+//! The generated method runs the call, then the hook, in a task of its own
+//! ([`run_to_completion`](crate::detached::run_to_completion)), so what the
+//! answer carries is stored even when the caller stops waiting. A hook reads
+//! only the few fields it stores, before the answer is decoded into the
+//! full response type: a field WeChat sends in an unexpected shape elsewhere
+//! in the answer fails the decoding, but never loses a refresh token.
 
 use std::time::Duration;
 
-use crate::api::component::{
-    AuthorizerTokenRequest, AuthorizerTokenResponse, QueryAuthRequest, QueryAuthResponse,
-};
+use serde::Deserialize;
+
+use crate::answer::Answer;
+use crate::api::component::{AuthorizerTokenRequest, QueryAuthRequest};
 use crate::client::Client;
 use crate::endpoint::ConfigKey;
 use crate::error::Result;
 use crate::token::TokenKey;
+
+/// What `remember_authorization` reads of `api_query_auth`'s answer.
+#[derive(Deserialize)]
+struct Authorization {
+    authorization_info: AuthorizationTokens,
+}
+
+#[derive(Deserialize)]
+struct AuthorizationTokens {
+    authorizer_appid: String,
+    #[serde(default)]
+    authorizer_access_token: Option<String>,
+    #[serde(default)]
+    expires_in: Option<u64>,
+    #[serde(default)]
+    authorizer_refresh_token: Option<String>,
+}
+
+/// What `remember_authorizer_token` reads of `api_authorizer_token`'s answer.
+#[derive(Deserialize)]
+struct RotatedRefreshToken {
+    authorizer_refresh_token: String,
+}
 
 /// `component.query_auth`: stores the authorizer's refresh token durably
 /// (an error here fails the call: the caller must not believe it is stored)
@@ -20,9 +48,9 @@ use crate::token::TokenKey;
 pub async fn remember_authorization(
     client: &Client,
     _request: &QueryAuthRequest,
-    response: &QueryAuthResponse,
+    answer: &Answer,
 ) -> Result<()> {
-    let info = &response.authorization_info;
+    let info = answer.decode::<Authorization>()?.authorization_info;
     let component_appid = client.config_value(ConfigKey::ComponentAppId)?;
     if let Some(refresh_token) = &info.authorizer_refresh_token {
         client
@@ -32,9 +60,9 @@ pub async fn remember_authorization(
     }
     if let (Some(token), Some(expires_in)) = (&info.authorizer_access_token, info.expires_in) {
         let key = TokenKey::authorizer_access_token(component_appid, &info.authorizer_appid);
-        let ttl = Some(Duration::from_secs(u64::from(expires_in)));
+        let ttl = Some(Duration::from_secs(expires_in));
         if let Err(error) = client.tokens().set(&key, token, ttl).await {
-            tracing::warn!(authorizer = %info.authorizer_appid, %error, "could not cache the authorizer access token");
+            tracing::warn!(%error, "could not cache the authorizer access token");
         }
     }
     Ok(())
@@ -45,15 +73,16 @@ pub async fn remember_authorization(
 pub async fn remember_authorizer_token(
     client: &Client,
     request: &AuthorizerTokenRequest,
-    response: &AuthorizerTokenResponse,
+    answer: &Answer,
 ) -> Result<()> {
+    let rotated = answer.decode::<RotatedRefreshToken>()?;
     let component_appid = client.config_value(ConfigKey::ComponentAppId)?;
     client
         .tokens()
         .store_refresh_token(
             component_appid,
             &request.authorizer_appid,
-            &response.authorizer_refresh_token,
+            &rotated.authorizer_refresh_token,
         )
         .await
 }

@@ -27,6 +27,7 @@ mod clock;
 mod config;
 mod credentials;
 pub mod crypto;
+mod detached;
 pub mod endpoint;
 mod error;
 pub mod event;

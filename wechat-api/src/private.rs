@@ -3,6 +3,7 @@
 pub use crate::answer::Answer;
 pub use crate::call::Call;
 pub use crate::client::{Auth, Client};
+pub use crate::detached::run_to_completion;
 pub use crate::endpoint::{
     AnswerKind, BodyKind, ConfigKey, Credential, Endpoint, HttpMethod, ParamInfo, ParamLocation,
     ParamSource, ValueKind,

@@ -72,7 +72,11 @@ async fn exchange(client: &Client, call: Call<'_>) -> Result<Answer> {
                     // no longer cached, but an echo of it may come back
                     // from the refresh or the retry: still masked
                     client.retire_token(&token);
-                    client.invalidate_credential(credential, &token).await?;
+                    if let Err(error) = client.invalidate_credential(credential, &token).await {
+                        // the retry may then get the same token and the
+                        // same answer, but WeChat's error is not lost
+                        tracing::warn!(%error, "could not drop the rejected token; retrying anyway");
+                    }
                     let token = client.credential(credential).await?;
                     let received = request.attempt(client, Some(&token)).await;
                     (Some(token), received)

@@ -140,6 +140,17 @@ fn method(ctx: Ctx<'_>, e: &Endpoint) -> TokenStream {
     let has_request = e.user_fields().next().is_some();
     let request_ident = request_name(e);
     let arg = has_request.then(|| quote!(request: #request_ident));
+    // a hooked call runs in a task of its own, with its own client handle
+    let client = if e.hook.is_some() {
+        quote!(&client)
+    } else {
+        quote!(self.client)
+    };
+    let auth = if e.hook.is_some() {
+        quote!(auth)
+    } else {
+        quote!(self.auth)
+    };
     let user_names: Vec<&str> = e.user_fields().map(|f| f.rust.as_str()).collect();
     let path = e.params_at(Location::Path).map(|p| {
         let wire = &p.wire;
@@ -151,7 +162,7 @@ fn method(ctx: Ctx<'_>, e: &Endpoint) -> TokenStream {
             Source::Fixed { value, .. } => quote!(&#value),
             Source::Config(key) => {
                 let key = config_key(*key);
-                quote!(&rt::config_value(self.client, #key)?)
+                quote!(&rt::config_value(#client, #key)?)
             }
         };
         quote!(.path_param(#wire, #value))
@@ -161,7 +172,7 @@ fn method(ctx: Ctx<'_>, e: &Endpoint) -> TokenStream {
         (TokenStream::new(), TokenStream::new())
     } else {
         (
-            wire_struct(ctx, quote!(Query), &query_params, &user_names),
+            wire_struct(ctx, quote!(Query), &query_params, &user_names, &client),
             quote!(.query(&query)?),
         )
     };
@@ -170,14 +181,19 @@ fn method(ctx: Ctx<'_>, e: &Endpoint) -> TokenStream {
         (TokenStream::new(), TokenStream::new())
     } else {
         (
-            wire_struct(ctx, quote!(Body), &body_params, &user_names),
+            wire_struct(ctx, quote!(Body), &body_params, &user_names, &client),
             quote!(.json(&body)?),
         )
     };
-    let multipart = e.is_multipart().then(|| multipart(e));
+    let multipart = e.is_multipart().then(|| multipart(e, &client));
     let multipart_call = multipart.as_ref().map(|_| quote!(.multipart(form)));
     let response = response_name(e);
     let (ret, decode) = match e.answer {
+        Answer::Json if !e.has_response_struct() => (
+            quote!(()),
+            // still a JSON object (an HTML page is an error), nothing to keep
+            quote!(.json::<rt::serde::de::IgnoredAny>().map(drop)),
+        ),
         Answer::Json => (quote!(#response), quote!(.json::<#response>())),
         Answer::Media => (quote!(rt::Media), quote!(.media())),
         Answer::MediaOrJson => (
@@ -185,15 +201,21 @@ fn method(ctx: Ctx<'_>, e: &Endpoint) -> TokenStream {
             quote!(.media_or_json::<#response>()),
         ),
     };
-    let send = quote! {
-        let call = rt::Call::new(&endpoints::#constant, self.auth)
+    let build = quote! {
+        #query_struct
+        #body_struct
+        #multipart
+        let call = rt::Call::new(&endpoints::#constant, #auth)
             #(#path)*
             #query_call
             #body_call
             #multipart_call;
     };
-    let finish = match &e.hook {
-        None => quote!(rt::send(self.client, call).await? #decode),
+    let body = match &e.hook {
+        None => quote! {
+            #build
+            rt::send(#client, call).await? #decode
+        },
         Some(hook) => {
             let hook = format_ident!("{hook}");
             let request_ref = if has_request {
@@ -202,20 +224,32 @@ fn method(ctx: Ctx<'_>, e: &Endpoint) -> TokenStream {
                 quote!(&())
             };
             quote! {
-                let response: #ret = rt::send(self.client, call).await? #decode?;
-                rt::hooks::#hook(self.client, #request_ref, &response).await?;
-                Ok(response)
+                // What the answer carries is stored even if the caller stops
+                // waiting: the call and its hook run to completion in a task
+                // of their own.
+                let explicit = match self.auth {
+                    rt::Auth::Explicit(token) => Some(token.to_owned()),
+                    rt::Auth::Managed => None,
+                };
+                let client = self.client.clone();
+                rt::run_to_completion(async move {
+                    let auth = match &explicit {
+                        Some(token) => rt::Auth::Explicit(token),
+                        None => rt::Auth::Managed,
+                    };
+                    #build
+                    let answer = rt::send(&client, call).await?;
+                    rt::hooks::#hook(&client, #request_ref, &answer).await?;
+                    answer #decode
+                })
+                .await
             }
         }
     };
     quote! {
         #doc
         pub async fn #name(&self, #arg) -> rt::Result<#ret> {
-            #query_struct
-            #body_struct
-            #multipart
-            #send
-            #finish
+            #body
         }
     }
 }
@@ -227,6 +261,7 @@ fn wire_struct(
     name: TokenStream,
     params: &[&Param],
     user_names: &[&str],
+    client: &TokenStream,
 ) -> TokenStream {
     let var = format_ident!("{}", name.to_string().to_lowercase());
     let mut members = Vec::new();
@@ -244,7 +279,7 @@ fn wire_struct(
                 (
                     member_ident(wire, index, user_names),
                     quote!(&'r str),
-                    quote!(rt::config_value(self.client, #key)?),
+                    quote!(rt::config_value(#client, #key)?),
                 )
             }
             Source::User(field) => {
@@ -259,12 +294,14 @@ fn wire_struct(
                 if matches!(field.ty, Ty::JsonString(_)) {
                     attrs.push(quote!(#[serde(serialize_with = "rt::json_string::serialize")]));
                 }
-                let ty = if field.optional {
-                    quote!(&'r Option<#inner>)
-                } else {
-                    quote!(&'r #inner)
+                let plain_string = field.ty == Ty::String && !field.flatten;
+                let (ty, init) = match (field.optional, plain_string) {
+                    (true, true) => (quote!(Option<&'r str>), quote!(request.#member.as_deref())),
+                    (false, true) => (quote!(&'r str), quote!(&request.#member)),
+                    (true, false) => (quote!(&'r Option<#inner>), quote!(&request.#member)),
+                    (false, false) => (quote!(&'r #inner), quote!(&request.#member)),
                 };
-                (member.clone(), ty, quote!(&request.#member))
+                (member.clone(), ty, init)
             }
         };
         let is_flatten = matches!(&p.source, Source::User(f) if f.flatten);
@@ -289,7 +326,7 @@ fn wire_struct(
 }
 
 /// The multipart form of an endpoint: file parts and text fields.
-fn multipart(e: &Endpoint) -> TokenStream {
+fn multipart(e: &Endpoint, client: &TokenStream) -> TokenStream {
     let mut steps = Vec::new();
     for p in e.params_at(Location::Multipart) {
         let wire = &p.wire;
@@ -297,7 +334,7 @@ fn multipart(e: &Endpoint) -> TokenStream {
             Source::Fixed { value, .. } => quote!(form = form.text(#wire, #value);),
             Source::Config(key) => {
                 let key = config_key(*key);
-                quote!(form = form.text(#wire, rt::config_value(self.client, #key)?);)
+                quote!(form = form.text(#wire, rt::config_value(#client, #key)?);)
             }
             Source::User(field) => {
                 let member = format_ident!("{}", field.rust);

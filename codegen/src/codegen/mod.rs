@@ -13,11 +13,13 @@ mod probe;
 mod request;
 mod types;
 
+use std::collections::HashSet;
+
 use heck::{ToShoutySnakeCase, ToUpperCamelCase};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::ir::{Api, Module, TypeRef};
+use crate::ir::{Api, Module, Source, Ty, TypeItem, TypeRef};
 use crate::validate::Options;
 
 /// What the generated code needs to know about where it lives.
@@ -31,6 +33,9 @@ pub(crate) struct Ctx<'a> {
     pub module: &'a str,
     /// How many modules deep inside it the code sits (probes: 1).
     pub depth: usize,
+    /// The named types a request can hold (they get constructors and
+    /// setters; the others are only read from answers).
+    pub request_types: &'a HashSet<String>,
 }
 
 impl Ctx<'_> {
@@ -56,8 +61,49 @@ impl Ctx<'_> {
     }
 }
 
+/// The named types reachable from the caller's parameters of any endpoint.
+fn request_types(api: &Api) -> HashSet<String> {
+    fn visit(api: &Api, ty: &Ty, seen: &mut HashSet<String>) {
+        match ty {
+            Ty::List(inner) | Ty::Map(inner) | Ty::JsonString(inner) => visit(api, inner, seen),
+            Ty::Named(r) => {
+                if !seen.insert(r.name.clone()) {
+                    return;
+                }
+                match api.find_type(&r.name) {
+                    Some(TypeItem::Object(o)) => {
+                        for f in &o.fields {
+                            visit(api, &f.ty, seen);
+                        }
+                    }
+                    Some(TypeItem::Union(u)) => {
+                        for v in &u.variants {
+                            if let Some(t) = &v.ty {
+                                visit(api, &Ty::Named(t.clone()), seen);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut seen = HashSet::new();
+    for e in api.modules.iter().flat_map(|m| &m.endpoints) {
+        for p in &e.params {
+            if let Source::User(f) = &p.source {
+                visit(api, &f.ty, &mut seen);
+            }
+        }
+    }
+    seen
+}
+
 /// Generates everything for a validated spec.
 pub fn generate(api: &Api, options: Options) -> TokenStream {
+    let request_types = request_types(api);
+    let request_types = &request_types;
     let tracking = api.files.iter().map(|file| {
         let file = file.to_string_lossy();
         quote! { const _: &str = include_str!(#file); }
@@ -69,6 +115,7 @@ pub fn generate(api: &Api, options: Options) -> TokenStream {
                 options,
                 module: &m.name,
                 depth: 0,
+                request_types,
             },
             m,
         )
@@ -93,6 +140,7 @@ pub fn generate(api: &Api, options: Options) -> TokenStream {
         options,
         module: "",
         depth: 0,
+        request_types,
     }
     .runtime_path();
     let probes = probe::table(api, options);

@@ -138,6 +138,8 @@ fn probe(ctx: Ctx<'_>, module: &str, e: &Endpoint) -> TokenStream {
     });
     let answer = match (e.answer, e.example.as_deref()) {
         (Answer::Media, _) | (_, None) => quote!(None),
+        // nothing but `errcode`/`errmsg`: the method returns `()`
+        (Answer::Json, Some(_)) if !e.has_response_struct() => quote!(Some("null")),
         (_, Some(example)) => {
             let restricted = serde_json::from_str::<Map<String, Value>>(example)
                 .map(|ex| Value::Object(restrict(ctx.api, &ex, &e.response)).to_string())

@@ -30,6 +30,7 @@ pub fn endpoint_types(ctx: Ctx<'_>, handle: &Ident, endpoint: &Endpoint) -> Toke
                 "What WeChat answers to [`{method}`]({handle}::{method}) (after `errcode` was checked)."
             ),
             &endpoint.response,
+            true,
         )
     });
     let request = request_struct(ctx, handle, endpoint);

@@ -54,9 +54,6 @@ endpoints:
       - name: force
         type: bool
         value: "false"
-    response:
-      - name: errmsg
-        optional: true
     example: '{"errcode": 0, "errmsg": "ok"}'
 "#;
 

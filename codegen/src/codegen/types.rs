@@ -110,21 +110,32 @@ pub fn named_type(ctx: Ctx<'_>, item: &TypeItem) -> TokenStream {
 }
 
 fn object(ctx: Ctx<'_>, o: &Object) -> TokenStream {
-    let fallback = format!("`{}`, as WeChat sends and takes it.", o.name);
     let ident = format_ident!("{}", o.name);
-    let data = data_struct(
-        ctx,
-        &ident,
-        o.doc.as_deref().unwrap_or(&fallback),
-        &o.fields,
-    );
-    let builder = builder(ctx, &ident, &o.fields);
-    quote! { #data #builder }
+    if ctx.request_types.contains(&o.name) {
+        let fallback = format!("`{}`, as WeChat sends and takes it.", o.name);
+        let doc = o.doc.as_deref().unwrap_or(&fallback);
+        let data = data_struct(ctx, &ident, doc, &o.fields, false);
+        let builder = builder(ctx, &ident, &o.fields);
+        quote! { #data #builder }
+    } else {
+        // only read from answers: no constructor; fields WeChat adds later
+        // can join it without breaking code that reads it
+        let fallback = format!("`{}`, as WeChat sends it.", o.name);
+        let doc = o.doc.as_deref().unwrap_or(&fallback);
+        data_struct(ctx, &ident, doc, &o.fields, true)
+    }
 }
 
 /// A struct WeChat sends (or that nests in a request): serde both ways,
-/// unknown fields ignored, secrets redacted in `Debug`.
-pub fn data_struct(ctx: Ctx<'_>, ident: &Ident, doc: &str, fields: &[Field]) -> TokenStream {
+/// unknown fields ignored, secrets redacted in `Debug`; `#[non_exhaustive]`
+/// when it is only read from answers.
+pub fn data_struct(
+    ctx: Ctx<'_>,
+    ident: &Ident,
+    doc: &str,
+    fields: &[Field],
+    answer_only: bool,
+) -> TokenStream {
     let doc = doc_attrs(Some(doc));
     let members = fields.iter().map(|f| {
         let name = format_ident!("{}", f.rust);
@@ -139,10 +150,12 @@ pub fn data_struct(ctx: Ctx<'_>, ident: &Ident, doc: &str, fields: &[Field]) -> 
         .iter()
         .all(|f| f.optional || matches!(f.ty, Ty::List(_) | Ty::Map(_)))
         .then(|| quote!(Default,));
+    let non_exhaustive = answer_only.then(|| quote!(#[non_exhaustive]));
     quote! {
         #doc
         #[derive(#derive_debug #derive_default Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
         #[serde(crate = "rt::serde")]
+        #non_exhaustive
         pub struct #ident {
             #(#members)*
         }
@@ -379,7 +392,8 @@ fn union(ctx: Ctx<'_>, u: &Union) -> TokenStream {
     let mut untagged_arm = None;
     for v in &u.variants {
         let name = format_ident!("{}", v.rust);
-        let label = v.wire.as_deref().unwrap_or("(no tag)");
+        let untagged = format!("(no `{tag}`)");
+        let label = v.wire.as_deref().unwrap_or(&untagged);
         let vdoc = variant_docs(label, v.doc.as_deref());
         match &v.ty {
             Some(r) => {

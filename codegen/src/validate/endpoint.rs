@@ -201,10 +201,13 @@ fn endpoint(
     };
     let response = types::fields(report, &def.response, scope, "response field");
     for (field, field_def) in response.iter().zip(&def.response) {
-        if field.wire == "errcode" {
+        if matches!(field.wire.as_str(), "errcode" | "errmsg") {
             report.error(
                 &field_def.name,
-                "`errcode` is checked by the client before decoding; do not declare it as a response field",
+                format!(
+                    "`{}` is checked by the client before decoding (a non-zero `errcode` is `Error::Api` with its `errmsg`); do not declare it as a response field",
+                    field.wire
+                ),
             );
         }
     }
