@@ -157,7 +157,11 @@ async fn an_unchanged_ticket_commits_nothing_and_a_new_one_is_committed() {
     // WeChat's next pushes, 10 minutes apart, with the same ticket
     platform.push(&wechat, "ticket@@@A", now() - 600).await;
     platform.push(&wechat, "ticket@@@A", now()).await;
-    assert_eq!(platform.store.writes(), 1, "no write for an unchanged ticket");
+    assert_eq!(
+        platform.store.writes(),
+        1,
+        "no write for an unchanged ticket"
+    );
     assert!(
         file_bytes(&platform.path) == with_a,
         "the store file is untouched: no transaction was committed"
@@ -170,7 +174,10 @@ async fn an_unchanged_ticket_commits_nothing_and_a_new_one_is_committed() {
     // a new ticket is committed...
     platform.push(&wechat, "ticket@@@B", now()).await;
     assert_eq!(platform.store.writes(), 2);
-    assert!(file_bytes(&platform.path) != with_a, "a commit changed the file");
+    assert!(
+        file_bytes(&platform.path) != with_a,
+        "a commit changed the file"
+    );
 
     // ...and read back from the file by the next process
     let Platform {
@@ -220,4 +227,3 @@ async fn an_unchanged_ticket_with_less_than_6_hours_left_is_rewritten_once() {
     assert_eq!(platform.store.writes(), 1);
     assert!(file_bytes(&platform.path) == after, "no commit");
 }
-
