@@ -4,7 +4,7 @@ and the wechatpy peer (wechatpy_server.py beside this script), one after the
 other, under the same load (examples/bench_callback_load.rs), for several
 rounds; prints each run, the medians and the ratios.
 
-    pip install wechatpy cryptography 'uvicorn[standard]' aiohttp
+    pip install -r scripts/bench_callback/requirements.txt
     python3 scripts/bench_callback/run.py                   # 5 rounds, 50,000 messages, 32 connections
     python3 scripts/bench_callback/run.py --peer uvicorn:2  # the peer with 2 worker processes
 
@@ -62,8 +62,12 @@ def load(args, label, port, pid):
         "--concurrency", str(args.concurrency),
         "--label", label,
     ]
-    done = subprocess.run(command, stdout=subprocess.PIPE, text=True, cwd=ROOT, timeout=1800)
+    done = subprocess.run(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, timeout=1800
+    )
     lines = done.stdout.strip().splitlines()
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr)
     if not lines:
         raise RuntimeError(f"the load generator printed nothing (exit {done.returncode})")
     return json.loads(lines[-1])

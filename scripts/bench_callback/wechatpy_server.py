@@ -5,7 +5,7 @@
 msg_signature, decrypt with WeChatCrypto (which checks the appid), parse the
 message, answer a text reply repeating its content, encrypted.
 
-    pip install wechatpy cryptography 'uvicorn[standard]' aiohttp
+    pip install -r scripts/bench_callback/requirements.txt
     python3 scripts/bench_callback/wechatpy_server.py --port 0 [--server uvicorn|aiohttp] [--workers N]
 
 It prints "listening on HOST:PORT" once it accepts connections. uvicorn
