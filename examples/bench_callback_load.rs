@@ -55,7 +55,8 @@ struct Args {
     /// The server's process id (for its CPU time and memory).
     #[arg(long)]
     pid: Option<u32>,
-    /// Messages in the timed part.
+    /// Messages in the timed part (all are stamped with the time the run
+    /// starts: keep a run within the server's 5-minute replay window).
     #[arg(long, default_value_t = 50_000)]
     messages: usize,
     /// Messages sent before the clock starts.
@@ -68,6 +69,9 @@ struct Args {
     #[arg(long, default_value = "server")]
     label: String,
 }
+
+/// How long a request may take before it counts as failed.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// One prepared request.
 struct Prepared {
@@ -152,7 +156,10 @@ impl Connection {
     /// Sends `request` and reads the whole answer; `None` if that failed
     /// (the connection is opened again for the next request).
     async fn send(&mut self, request: &Prepared) -> Option<(u16, Bytes)> {
-        let answer = self.exchange(request).await;
+        let answer = tokio::time::timeout(REQUEST_TIMEOUT, self.exchange(request))
+            .await
+            .ok()
+            .flatten();
         if answer.is_none() {
             self.sender = None;
         }
