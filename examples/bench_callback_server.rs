@@ -1,0 +1,71 @@
+//! The callback benchmark's server: the authorizers' message URL
+//! (`POST /{appid}/callback`) of the library's ready router
+//! (`wechat_api::server::CallbackRoutes`), served by
+//! `wechat_api::server::serve` with its default protections, the in-memory
+//! token store (which deduplicates the messages by `MsgId`), and a router
+//! whose text handler answers an encrypted passive text reply repeating the
+//! message.
+//!
+//! ```text
+//! cargo run --release --example bench_callback_server -- --listen 127.0.0.1:0
+//! ```
+//!
+//! It prints `listening on ADDR` once it accepts connections, then serves
+//! until Ctrl-C or SIGTERM. `scripts/bench_callback/run.py` starts it and
+//! loads it with `bench_callback_load`.
+
+use std::io::Write as _;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use clap::Parser;
+use tokio::signal::unix::{SignalKind, signal};
+use wechat_api::Client;
+use wechat_api::callback::ComponentCallback;
+use wechat_api::server::{CallbackRoutes, ServeOptions, serve};
+use wechat_api_examples::bench_callback::{config, echo_messages};
+
+/// Serves the benchmark's message URL.
+#[derive(Debug, Parser)]
+#[command(about)]
+struct Args {
+    /// Address to listen on (port 0: any free port, printed).
+    #[arg(long, default_value = "127.0.0.1:0")]
+    listen: SocketAddr,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    match run(Args::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("bench_callback_server: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
+    let client = Client::new(config()?)?;
+    let listener = tokio::net::TcpListener::bind(args.listen).await?;
+    let addr = listener.local_addr()?;
+    let routes = CallbackRoutes::new(
+        ComponentCallback::new(client.clone())?,
+        echo_messages(client)?,
+        format!("http://{addr}/").parse()?,
+    );
+    let mut terminate = signal(SignalKind::terminate())?;
+    let server = serve(listener, routes.router(), ServeOptions::default()).with_graceful_shutdown(
+        async move {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = terminate.recv() => {}
+            }
+        },
+    );
+    let mut stdout = std::io::stdout();
+    writeln!(stdout, "listening on {addr}")?;
+    stdout.flush()?;
+    server.await;
+    Ok(())
+}
