@@ -7,6 +7,8 @@ use std::time::Duration;
 
 use wechat_api::endpoint::Endpoint;
 
+use crate::code_review::AuditVerdict;
+
 /// The component appid of the default configuration.
 pub const DEFAULT_COMPONENT_APPID: &str = "wx00000000c0000001";
 /// The official account appid of the default configuration.
@@ -114,6 +116,8 @@ pub struct SandboxConfig {
     pub(crate) push_interval: Option<Duration>,
     pub(crate) push_timeout: Duration,
     pub(crate) callback_url: Option<url::Url>,
+    pub(crate) message_url: Option<String>,
+    pub(crate) audit_verdict: AuditVerdict,
     pub(crate) endpoints: &'static [&'static Endpoint],
 }
 
@@ -132,6 +136,8 @@ impl fmt::Debug for SandboxConfig {
                 "callback_url",
                 &self.callback_url.as_ref().map(url::Url::as_str),
             )
+            .field("message_url", &self.message_url)
+            .field("audit_verdict", &self.audit_verdict)
             .field("endpoints", &self.endpoints.len())
             .finish_non_exhaustive()
     }
@@ -154,6 +160,8 @@ impl Default for SandboxConfig {
             push_interval: Some(Duration::from_secs(600)),
             push_timeout: Duration::from_secs(5),
             callback_url: None,
+            message_url: None,
+            audit_verdict: AuditVerdict::Approve,
             endpoints: wechat_api::api::ENDPOINTS,
         }
     }
@@ -346,6 +354,22 @@ impl SandboxConfigBuilder {
         self
     }
 
+    /// The platform's message URL, with WeChat's `$APPID$` placeholder
+    /// (can also be set later with
+    /// [`Sandbox::set_message_url`](crate::Sandbox::set_message_url)).
+    pub fn message_url(mut self, template: impl Into<String>) -> Self {
+        self.config.message_url = Some(template.into());
+        self
+    }
+
+    /// How code reviews are decided (default
+    /// [`AuditVerdict::Approve`]; can be changed later with
+    /// [`Sandbox::set_audit_verdict`](crate::Sandbox::set_audit_verdict)).
+    pub fn audit_verdict(mut self, verdict: AuditVerdict) -> Self {
+        self.config.audit_verdict = verdict;
+        self
+    }
+
     /// Serves these endpoints instead of `wechat_api::api::ENDPOINTS`.
     pub fn endpoints(mut self, endpoints: &'static [&'static Endpoint]) -> Self {
         self.config.endpoints = endpoints;
@@ -386,6 +410,9 @@ impl SandboxConfigBuilder {
         }
         if c.push_interval.is_some_and(|i| i.is_zero()) {
             return bad("the push interval must be positive");
+        }
+        if let Some(template) = &c.message_url {
+            crate::message_push::message_url(template, DEFAULT_MERCHANT_APPID)?;
         }
         Ok(c)
     }
