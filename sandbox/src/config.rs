@@ -8,6 +8,7 @@ use std::time::Duration;
 use wechat_api::endpoint::Endpoint;
 
 use crate::code_review::AuditVerdict;
+use crate::release_test::AccountKind;
 
 /// The component appid of the default configuration.
 pub const DEFAULT_COMPONENT_APPID: &str = "wx00000000c0000001";
@@ -18,8 +19,8 @@ pub const DEFAULT_MERCHANT_APPID: &str = "wx00000000b0000001";
 /// The openid of the user of the default configuration.
 pub const DEFAULT_OPENID: &str = "oSandboxUser0000000000000001";
 
-/// A merchant: an official account that can authorize the third-party
-/// platform on the sandbox's authorization page.
+/// A merchant: an official account or a mini program that can authorize
+/// the third-party platform on the sandbox's authorization page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Merchant {
     /// The authorizer appid.
@@ -32,6 +33,9 @@ pub struct Merchant {
     pub principal_name: String,
     /// The permission set ids it grants.
     pub func_ids: Vec<i64>,
+    /// An official account (the default) or a mini program: endpoints
+    /// sharing a path for both (`message/custom/send`) are told apart by it.
+    pub kind: AccountKind,
 }
 
 impl Merchant {
@@ -53,12 +57,19 @@ impl Merchant {
             nick_name: nick_name.into(),
             principal_name: "Sandbox Trading Co., Ltd.".to_owned(),
             func_ids: vec![1, 2, 3],
+            kind: AccountKind::OfficialAccount,
         }
     }
 
     /// Sets the original id (`gh_...`).
     pub fn user_name(mut self, user_name: impl Into<String>) -> Self {
         self.user_name = user_name.into();
+        self
+    }
+
+    /// Makes it a mini program (or an official account).
+    pub fn kind(mut self, kind: AccountKind) -> Self {
+        self.kind = kind;
         self
     }
 

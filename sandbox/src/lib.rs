@@ -181,6 +181,21 @@ impl Shared {
         lock(&self.message_url).clone()
     }
 
+    /// What kind of account `appid` is: a configured merchant's kind, a
+    /// release-test account's, else an official account.
+    pub(crate) fn account_kind(&self, appid: &str) -> release_test::AccountKind {
+        self.config
+            .merchant(appid)
+            .map(|m| m.kind)
+            .or_else(|| {
+                release_test::TEST_ACCOUNTS
+                    .iter()
+                    .find(|a| a.appid == appid)
+                    .map(|a| a.kind)
+            })
+            .unwrap_or(release_test::AccountKind::OfficialAccount)
+    }
+
     /// Pushes a new verify ticket; it becomes the current one once delivered.
     async fn push_verify_ticket(&self) -> Result<String, SandboxError> {
         let _one_at_a_time = self.ticket_push.lock().await;

@@ -22,6 +22,7 @@ use wechat_api::endpoint::{
 use crate::answer::{Answer, File};
 use crate::checks::{self, Incoming, accepts, credential_name};
 use crate::errcode::WxError;
+use crate::release_test::AccountKind;
 use crate::{Shared, overrides};
 
 /// The routes of every endpoint in `endpoints`, grouped by path and method.
@@ -99,9 +100,11 @@ fn routable(path: &str) -> bool {
 /// query and body values it carries (`action=create` or `action=search`),
 /// then the one whose body kind it has (a multipart form or JSON), then the
 /// one whose credential its token is (an `access_token` or a
-/// `component_access_token`); the first declared on a tie. An endpoint
-/// whose fixed value the request contradicts is never chosen unless all
-/// are: the first then refuses the value.
+/// `component_access_token`) and, for an access token, the one for the
+/// kind of account it acts for (a mini program's token goes to the `wxa`
+/// modules' endpoint); the first declared on a tie. A request carrying a
+/// parameter that some of them fix is for one of those: with a value none
+/// of them has, the first of them answers, and its checks refuse the value.
 pub(crate) fn select(
     shared: &Shared,
     candidates: &'static [&'static Endpoint],
@@ -113,11 +116,23 @@ pub(crate) fn select(
     if rest.is_empty() {
         return first;
     }
-    let mut best: Option<(i32, &'static Endpoint)> = None;
-    for &endpoint in candidates {
-        let Some(score) = fit(shared, endpoint, incoming) else {
+    let mut eligible: Vec<&'static Endpoint> = candidates.to_vec();
+    for (location, name) in candidates.iter().flat_map(|e| fixed_params(e)) {
+        if incoming.value(location, name).is_none() {
             continue;
-        };
+        }
+        let declaring: Vec<&'static Endpoint> = eligible
+            .iter()
+            .copied()
+            .filter(|e| fixed_params(e).any(|p| p == (location, name)))
+            .collect();
+        if !declaring.is_empty() {
+            eligible = declaring;
+        }
+    }
+    let mut best: Option<(i32, &'static Endpoint)> = None;
+    for endpoint in eligible {
+        let score = fit(shared, endpoint, incoming);
         if best.is_none_or(|(top, _)| score > top) {
             best = Some((score, endpoint));
         }
@@ -125,9 +140,21 @@ pub(crate) fn select(
     best.map_or(first, |(_, endpoint)| endpoint)
 }
 
-/// How well a request fits `endpoint`; `None` when it contradicts one of its
-/// fixed values.
-fn fit(shared: &Shared, endpoint: &Endpoint, incoming: &Incoming) -> Option<i32> {
+/// Where and under which name `endpoint` takes fixed query or body values.
+fn fixed_params(endpoint: &Endpoint) -> impl Iterator<Item = (ParamLocation, &'static str)> {
+    endpoint
+        .params
+        .iter()
+        .filter_map(|p| match (p.source, p.location) {
+            (ParamSource::Fixed(_), location @ (ParamLocation::Query | ParamLocation::Body)) => {
+                Some((location, p.name))
+            }
+            _ => None,
+        })
+}
+
+/// How well a request fits `endpoint`.
+fn fit(shared: &Shared, endpoint: &Endpoint, incoming: &Incoming) -> i32 {
     let mut score = 0;
     for param in endpoint.params {
         let ParamSource::Fixed(expected) = param.source else {
@@ -140,8 +167,8 @@ fn fit(shared: &Shared, endpoint: &Endpoint, incoming: &Incoming) -> Option<i32>
             continue;
         }
         match incoming.value(param.location, param.name) {
-            Some(value) if value == expected => score += 4,
-            Some(_) => return None,
+            Some(value) if value == expected => score += 8,
+            Some(_) => score -= 8,
             None => score -= 1,
         }
     }
@@ -152,13 +179,32 @@ fn fit(shared: &Shared, endpoint: &Endpoint, incoming: &Incoming) -> Option<i32>
     if let Some(name) = credential_name(endpoint)
         && let Some(token) = incoming.query.get(name)
     {
-        let fits = shared
-            .world()
-            .check(token)
-            .is_ok_and(|kind| accepts(endpoint.credential, kind));
-        score += if fits { 1 } else { -1 };
+        let kind = shared.world().check(token).ok().cloned();
+        match kind {
+            Some(kind) if accepts(endpoint.credential, &kind) => {
+                score += 2;
+                if kind
+                    .appid()
+                    .is_some_and(|appid| shared.account_kind(appid) == audience(endpoint))
+                {
+                    score += 1;
+                }
+            }
+            Some(_) => score -= 2,
+            None => {}
+        }
     }
-    Some(score)
+    score
+}
+
+/// The kind of account an endpoint is for: the spec's mini-program modules
+/// are named `wxa…`.
+fn audience(endpoint: &Endpoint) -> AccountKind {
+    if endpoint.module.starts_with("wxa") {
+        AccountKind::MiniProgram
+    } else {
+        AccountKind::OfficialAccount
+    }
 }
 
 /// Serves one call: generic checks, then the override or the example.
