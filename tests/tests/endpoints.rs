@@ -371,8 +371,7 @@ async fn each_endpoint_sends_what_wechat_expects_and_decodes_the_example() {
             map.remove("errmsg");
         }
         assert_eq!(
-            got,
-            want,
+            got, want,
             "{ep}: typed response differs from the spec example"
         );
         // the query carries nothing the case did not name
