@@ -131,8 +131,8 @@ async fn read_form(
         let field = match multipart.next_field().await {
             Ok(Some(field)) => field,
             Ok(None) => break,
-            Err(error) => {
-                tracing::debug!(%error, "sandbox could not read a multipart body");
+            Err(_) => {
+                tracing::debug!("sandbox could not read a multipart body");
                 break;
             }
         };

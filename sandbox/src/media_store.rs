@@ -86,7 +86,7 @@ impl Kind {
             return Err(WxError::new(
                 errcode::INVALID_FILE_TYPE,
                 format!(
-                    "invalid file type: .{extension} is not accepted for {}",
+                    "invalid file type: the filename's extension is not one of {}",
                     self.name()
                 ),
             ));

@@ -45,24 +45,29 @@ pub(crate) fn spec_routes(endpoints: &'static [&'static Endpoint]) -> Router<Arc
             HttpMethod::Get => MethodFilter::GET,
             HttpMethod::Post => MethodFilter::POST,
         };
-        let candidates: &'static [&'static Endpoint] = Vec::leak(candidates);
+        let candidates: Arc<[&'static Endpoint]> = candidates.into();
         let handler = move |State(shared): State<Arc<Shared>>,
                             uri: Uri,
                             headers: axum::http::HeaderMap,
                             RawQuery(query): RawQuery,
-                            body: Bytes| async move {
-            let content_type = headers
-                .get(header::CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok());
-            let incoming = Incoming::new(
-                path,
-                uri.path(),
-                query.as_deref().unwrap_or(""),
-                content_type,
-                body,
-            );
-            let endpoint = select(&shared, candidates, &incoming);
-            serve(&shared, endpoint, incoming).await
+                            body: Bytes| {
+            let candidates = Arc::clone(&candidates);
+            async move {
+                let content_type = headers
+                    .get(header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok());
+                let incoming = Incoming::new(
+                    path,
+                    uri.path(),
+                    query.as_deref().unwrap_or(""),
+                    content_type,
+                    body,
+                );
+                match select(&shared, &candidates, &incoming) {
+                    Some(endpoint) => serve(&shared, endpoint, incoming).await,
+                    None => not_found().await,
+                }
+            }
         };
         let route = by_path.remove(path).unwrap_or_default();
         by_path.insert(path, route.on(filter, handler));
@@ -107,14 +112,12 @@ fn routable(path: &str) -> bool {
 /// of them has, the first of them answers, and its checks refuse the value.
 pub(crate) fn select(
     shared: &Shared,
-    candidates: &'static [&'static Endpoint],
+    candidates: &[&'static Endpoint],
     incoming: &Incoming,
-) -> &'static Endpoint {
-    let [first, rest @ ..] = candidates else {
-        unreachable!("a route has at least one endpoint")
-    };
+) -> Option<&'static Endpoint> {
+    let (&first, rest) = candidates.split_first()?;
     if rest.is_empty() {
-        return first;
+        return Some(first);
     }
     let mut eligible: Vec<&'static Endpoint> = candidates.to_vec();
     for (location, name) in candidates.iter().flat_map(|e| fixed_params(e)) {
@@ -137,7 +140,7 @@ pub(crate) fn select(
             best = Some((score, endpoint));
         }
     }
-    best.map_or(first, |(_, endpoint)| endpoint)
+    Some(best.map_or(first, |(_, endpoint)| endpoint))
 }
 
 /// Where and under which name `endpoint` takes fixed query or body values.
