@@ -41,7 +41,10 @@ pub(crate) fn spec_routes(endpoints: &'static [&'static Endpoint]) -> Router<Arc
     }
     let mut by_path: BTreeMap<&'static str, MethodRouter<Arc<Shared>>> = BTreeMap::new();
     for ((path, _), candidates) in groups {
-        let filter = match candidates[0].method {
+        let Some(method) = candidates.first().map(|e| e.method) else {
+            continue;
+        };
+        let filter = match method {
             HttpMethod::Get => MethodFilter::GET,
             HttpMethod::Post => MethodFilter::POST,
         };
