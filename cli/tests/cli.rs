@@ -1,7 +1,7 @@
 //! The `wechat` binary, run as a process: success paths, and one stderr line
 //! naming the error class for each failure.
 
-use std::io::Write as _;
+use std::io::{ErrorKind, Write as _};
 use std::process::{Command, Output, Stdio};
 
 use wechat_api::crypto::{Envelope, MsgCrypt, msg_signature};
@@ -22,23 +22,45 @@ fn body(encrypt: &str) -> String {
 
 /// Runs `wechat args…` with `stdin`, without any WECHAT_* variable.
 fn wechat(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_wechat"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_wechat"));
+    command
         .args(args)
         .env_remove("WECHAT_TOKEN")
         .env_remove("WECHAT_AES_KEY")
-        .env_remove("WECHAT_RECEIVE_ID")
+        .env_remove("WECHAT_RECEIVE_ID");
+    run(command, stdin)
+}
+
+/// Runs `command` with `stdin` on its standard input and collects its exit
+/// status, stdout and stderr.
+///
+/// The input is written from another thread while the output is read, so
+/// neither side can block the other on a full pipe. A command may exit
+/// without reading its input (the binary rejects a bad key before it reads
+/// stdin): writing then fails with `BrokenPipe`, which is not a failure of
+/// the test; the exit status and stderr say what happened.
+fn run(mut command: Command, stdin: &str) -> Output {
+    let mut child = command
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("the binary runs");
-    child
-        .stdin
-        .take()
-        .expect("piped stdin")
-        .write_all(stdin.as_bytes())
-        .expect("stdin written");
-    child.wait_with_output().expect("the binary exits")
+    let mut pipe = child.stdin.take().expect("piped stdin");
+    std::thread::scope(|scope| {
+        let writer = scope.spawn(move || match pipe.write_all(stdin.as_bytes()) {
+            Err(error) if error.kind() != ErrorKind::BrokenPipe => Err(error),
+            // Written, or the child exited without reading everything;
+            // dropping `pipe` closes it: the child sees the end of its input.
+            _ => Ok(()),
+        });
+        let output = child.wait_with_output().expect("the binary exits");
+        let written = writer.join().expect("the writer thread does not panic");
+        if let Err(error) = written {
+            panic!("writing stdin failed: {error}");
+        }
+        output
+    })
 }
 
 fn decrypt_args<'a>(aes_key: &'a str, receive_id: &'a str, signature: &'a str) -> Vec<&'a str> {
@@ -102,7 +124,8 @@ fn decrypt_event_prints_json() {
 
 #[test]
 fn keys_can_come_from_the_environment() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_wechat"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_wechat"));
+    command
         .args([
             "decrypt",
             "--timestamp",
@@ -114,19 +137,8 @@ fn keys_can_come_from_the_environment() {
         ])
         .env("WECHAT_TOKEN", TOKEN)
         .env("WECHAT_AES_KEY", AES_KEY)
-        .env("WECHAT_RECEIVE_ID", APPID)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(body(ENCRYPT).as_bytes())
-        .expect("written");
-    let output = child.wait_with_output().expect("exits");
+        .env("WECHAT_RECEIVE_ID", APPID);
+    let output = run(command, &body(ENCRYPT));
     assert!(output.status.success(), "{output:?}");
     assert!(stdout(&output).contains("abcdteT"));
 }
@@ -280,6 +292,17 @@ fn bad_key_is_a_configuration_error() {
     assert_failure(&output, 1, &["configuration error", "EncodingAESKey", "43"]);
     let stderr = String::from_utf8(output.stderr).expect("UTF-8");
     assert!(!stderr.contains("too-short"), "the key is echoed: {stderr}");
+}
+
+/// The binary rejects the key before it reads stdin. With an input larger
+/// than a pipe's buffer (64 KiB on Linux) the harness's write always fails
+/// with `BrokenPipe` (it cannot all fit before the child exits): the
+/// harness must report the child's failure, not its own.
+#[test]
+fn a_command_that_exits_before_reading_stdin_is_reported_not_a_harness_failure() {
+    let large = body(&"A".repeat(1024 * 1024));
+    let output = wechat(&decrypt_args("too-short", APPID, MSG_SIGNATURE), &large);
+    assert_failure(&output, 1, &["configuration error", "EncodingAESKey", "43"]);
 }
 
 #[test]

@@ -201,7 +201,11 @@ async fn jssdk_config(State(state): State<AppState>, RawQuery(query): RawQuery) 
             axum::Json(wechat_api::jssdk::js_sdk_config_now(&appid, &ticket, page)).into_response()
         }
         Err(Error::RefreshTokenMissing { .. }) => {
-            tracing::warn!(%appid, "JS-SDK config asked for an unknown authorizer");
+            // unauthenticated: the caller chose `appid`, so only its length is logged
+            tracing::warn!(
+                appid_len = appid.len(),
+                "JS-SDK config asked for an unknown authorizer"
+            );
             plain(StatusCode::NOT_FOUND, "unknown authorizer\n")
         }
         Err(error) => {

@@ -5,10 +5,14 @@
 //! alone, by `spec_endpoints.rs`; these cases are a second opinion written
 //! without the generator's help.
 
+#[path = "support/refused_port.rs"]
+mod refused_port;
+
 use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
 
+use refused_port::RefusedPort;
 use serde_json::{Value, json};
 use wechat_api::api::{ENDPOINTS, component, message, oauth, official, wxa};
 use wechat_api::endpoint::Endpoint;
@@ -484,10 +488,9 @@ async fn bad_upstream_answers_are_typed_errors() {
 
 #[tokio::test]
 async fn transport_errors_do_not_carry_the_token_in_the_url() {
-    // a port where nothing listens
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    drop(listener);
+    // a port where nothing listens (held, so nothing else can start to)
+    let refused = RefusedPort::bind();
+    let addr = refused.addr();
     let config = Config::builder()
         .appid(APPID)
         .secret(SECRET)

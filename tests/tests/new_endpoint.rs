@@ -270,6 +270,15 @@ endpoints:
     response:
       - name: name
     example: '{"errcode": 0, "errmsg": "ok", "name": "gear"}'
+  - name: get_part
+    doc: Gets one part of a widget (a path parameter).
+    method: GET
+    path: /wxa/widget/{widget_id}/part
+    credential: access_token
+    path_params:
+      - name: widget_id
+    response:
+      - name: part
 "#;
 
 const EXTRA_MAIN: &str = r#"
@@ -301,6 +310,12 @@ async fn main() -> wechat_api::Result<()> {
     println!("merchant={}", merchant.name);
     let rotated = client.tokens().refresh_token("wx_component", "wx_merchant").await?;
     println!("refresh={rotated}");
+    let part = client
+        .authorizer("wx_merchant")
+        .extra()
+        .get_part(extra::GetPartRequest::new("a/b c"))
+        .await?;
+    println!("part={}", part.part);
     Ok(())
 }
 "#;
@@ -369,16 +384,32 @@ async fn a_users_crate_brings_its_own_spec_and_gets_managed_typed_endpoints() {
         .mount(&server)
         .await;
 
+    Mock::given(method("GET"))
+        .and(path("/wxa/widget/a%2Fb%20c/part"))
+        .and(query_param("access_token", "MERCHANT"))
+        .respond_with(json(r#"{"errcode":0,"part":"spring"}"#))
+        .mount(&server)
+        .await;
+
     let uri = server.uri();
     let dir_owned = dir.to_path_buf();
     let out = tokio::task::spawn_blocking(move || run_package(&dir_owned, "ext", &uri))
         .await
         .unwrap();
+    let requests = server.received_requests().await.unwrap();
     assert_eq!(
         out.trim(),
-        "own=gear-own\nmerchant=gear-merchant\nrefresh=REFRESH2"
+        "own=gear-own\nmerchant=gear-merchant\nrefresh=REFRESH2\npart=spring"
     );
-    let requests = server.received_requests().await.unwrap();
+    let part = requests
+        .iter()
+        .find(|r| r.url.path().ends_with("/part"))
+        .expect("get_part was called");
+    assert_eq!(
+        part.url.path(),
+        "/wxa/widget/a%2Fb%20c/part",
+        "one percent-encoded segment"
+    );
     let count = |p: &str| requests.iter().filter(|r| r.url.path() == p).count();
     assert_eq!(
         count("/wxa/get_widget"),

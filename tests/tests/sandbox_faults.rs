@@ -99,7 +99,9 @@ async fn a_5xx_on_the_call_itself_is_not_retried_either() {
 async fn a_delay_longer_than_the_timeout_is_an_http_error_within_bounded_time() {
     let sandbox = sandbox().await;
     let client = client(&sandbox, Duration::from_millis(300));
-    sandbox.inject(Fault::delay(Duration::from_secs(3)).on(TOKEN));
+    // Far longer than the client's timeout, so that only the timeout can end
+    // the call in bounded time, even on a loaded machine.
+    sandbox.inject(Fault::delay(Duration::from_secs(60)).on(TOKEN));
     let started = Instant::now();
     let e = client.access_token().await.unwrap_err();
     let elapsed = started.elapsed();
@@ -111,17 +113,15 @@ async fn a_delay_longer_than_the_timeout_is_an_http_error_within_bounded_time() 
         "{e:?}"
     );
     assert!(elapsed >= Duration::from_millis(250), "{elapsed:?}");
-    assert!(
-        elapsed < Duration::from_millis(1500),
-        "bounded: {elapsed:?}"
-    );
+    assert!(elapsed < Duration::from_secs(20), "bounded: {elapsed:?}");
     assert_eq!(sandbox.request_count(TOKEN), 1, "a timeout is not retried");
 }
 
 #[tokio::test]
 async fn a_delay_shorter_than_the_timeout_only_slows_the_call() {
     let sandbox = sandbox().await;
-    let client = client(&sandbox, Duration::from_secs(3));
+    // A timeout no loaded machine reaches on a 200 ms delay.
+    let client = client(&sandbox, Duration::from_secs(60));
     sandbox.inject(Fault::delay(Duration::from_millis(200)));
     let started = Instant::now();
     client.access_token().await.unwrap();

@@ -3,7 +3,7 @@
 //! sandbox's request counters show exactly one extra token fetch.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use wechat_api::api::official::{GetTicketRequest, TicketType};
 use wechat_api::token::{MemoryStore, TokenManager};
@@ -91,7 +91,9 @@ async fn expired_component_and_authorizer_tokens_are_refreshed_transparently() {
 
 #[tokio::test]
 async fn short_lived_tokens_are_fetched_again_when_they_expire() {
-    let sandbox = sandbox_with(SandboxConfig::builder().token_ttl(Duration::from_secs(1))).await;
+    // Long enough for two calls on a loaded machine before it runs out.
+    let ttl = Duration::from_secs(2);
+    let sandbox = sandbox_with(SandboxConfig::builder().token_ttl(ttl)).await;
     let manager = TokenManager::builder(Arc::new(MemoryStore::new()))
         .safety_margin(Duration::ZERO)
         .build();
@@ -102,15 +104,18 @@ async fn short_lived_tokens_are_fetched_again_when_they_expire() {
         .build()
         .unwrap();
     let answer = client.official().token().await.unwrap();
-    assert_eq!(answer.expires_in, 1);
+    assert_eq!(answer.expires_in, 2);
     sandbox.reset_request_counts();
 
     let first = client.access_token().await.unwrap();
+    // Issued (and received) before this instant.
+    let fetched = Instant::now();
     assert_eq!(client.access_token().await.unwrap(), first);
     client.official().clear_quota().await.unwrap();
     assert_eq!(sandbox.request_count(STABLE_TOKEN), 1);
 
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    // Expired for the sandbox and for the client from here on.
+    tokio::time::sleep_until((fetched + ttl).into()).await;
     client
         .official()
         .clear_quota()

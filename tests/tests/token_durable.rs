@@ -6,7 +6,7 @@
 mod token_helpers;
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use token_helpers::{
     Refresher, assert_all_ok, concurrent_gets, concurrent_pushes_end_with_the_newest,
@@ -122,18 +122,21 @@ async fn expiry_is_kept_across_a_restart() {
     let dir = temp_dir();
     let file = dir.path().join("tokens.redb");
     let key = TokenKey::jsapi_ticket("wx-ttl");
+    // Long enough to survive closing and reopening the file (a disk write
+    // and a sync) on a loaded machine.
+    let ttl = Duration::from_secs(3);
+    let set_done;
     {
         let store = DurableStore::open(&file).await.unwrap();
-        store
-            .set(&key, "short-lived", Some(Duration::from_millis(300)))
-            .await
-            .unwrap();
+        store.set(&key, "short-lived", Some(ttl)).await.unwrap();
+        set_done = Instant::now();
     }
     let store = DurableStore::open(&file).await.unwrap();
     let value = store.get(&key).await.unwrap().expect("not expired yet");
     assert_eq!(value.value, "short-lived");
-    assert!(value.remaining().unwrap() <= Duration::from_millis(300));
-    tokio::time::sleep(Duration::from_millis(350)).await;
+    assert!(value.remaining().unwrap() <= ttl);
+    // The expiry is stored as wall-clock milliseconds: allow for rounding.
+    tokio::time::sleep_until((set_done + ttl + Duration::from_millis(5)).into()).await;
     assert!(store.get(&key).await.unwrap().is_none(), "expired");
     // A zero TTL deletes.
     store.set(&key, "v", None).await.unwrap();
@@ -199,11 +202,10 @@ async fn leases_are_exclusive_and_expire() {
     let dir = temp_dir();
     let store = DurableStore::open(dir.path().join("t.redb")).await.unwrap();
     let key = TokenKey::access_token("wx-lease");
-    let dead = store
-        .try_lease(&key, Duration::from_millis(150))
-        .await
-        .unwrap()
-        .unwrap();
+    // Long enough for the next write transaction on a loaded machine.
+    let lease_ttl = Duration::from_secs(1);
+    let dead = store.try_lease(&key, lease_ttl).await.unwrap().unwrap();
+    let leased = Instant::now();
     assert!(
         store
             .try_lease(&key, Duration::from_secs(1))
@@ -211,7 +213,7 @@ async fn leases_are_exclusive_and_expire() {
             .unwrap()
             .is_none()
     );
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    tokio::time::sleep_until((leased + lease_ttl + Duration::from_millis(5)).into()).await;
     let next = store
         .try_lease(&key, Duration::from_secs(5))
         .await

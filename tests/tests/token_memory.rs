@@ -378,6 +378,8 @@ async fn a_dead_lease_holder_is_taken_over_when_its_lease_expires() {
         .wait_timeout(Duration::from_secs(5))
         .build();
     let key = TokenKey::access_token("wx-dead-holder");
+    // Before the lease is taken: it cannot expire earlier than 300 ms from here.
+    let started = Instant::now();
     // Taken and never released: its holder "died".
     let _dead = store
         .try_lease(&key, Duration::from_millis(300))
@@ -386,7 +388,6 @@ async fn a_dead_lease_holder_is_taken_over_when_its_lease_expires() {
         .unwrap();
 
     let refresher = Refresher::new(HOUR, Duration::ZERO);
-    let started = Instant::now();
     assert_eq!(
         manager
             .get_or_refresh(&key, refresher.refresh())
@@ -395,7 +396,7 @@ async fn a_dead_lease_holder_is_taken_over_when_its_lease_expires() {
         "token-1"
     );
     assert!(
-        started.elapsed() >= Duration::from_millis(250),
+        started.elapsed() >= Duration::from_millis(300),
         "waited for the lease to expire"
     );
     assert_eq!(refresher.calls(), 1);
@@ -436,7 +437,12 @@ async fn a_cancelled_leader_releases_its_lease_and_a_waiter_takes_over() {
         let (manager, key, refresh) = (manager.clone(), key.clone(), hanging.refresh());
         tokio::spawn(async move { manager.get_or_refresh(&key, refresh).await })
     };
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    // Wait until the leader is refreshing (it holds the lease then).
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while hanging.calls() == 0 {
+        assert!(Instant::now() < deadline, "the leader never started");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
     assert_eq!(hanging.calls(), 1);
     let waiter = {
         let refresher = Refresher::new(HOUR, Duration::ZERO);
@@ -447,17 +453,19 @@ async fn a_cancelled_leader_releases_its_lease_and_a_waiter_takes_over() {
             tokio::spawn(async move { manager.get_or_refresh(&key, refresh).await }),
         )
     };
+    // Give the waiter a moment to join the leader's flight. Whether it has
+    // or not, it cannot have the token before the leader is gone (the lease
+    // is held for 20 s), and it must get it soon after.
     tokio::time::sleep(Duration::from_millis(50)).await;
-    let started = Instant::now();
+    assert!(!waiter.1.is_finished(), "nothing to take before the abort");
     leader.abort();
-    let value = tokio::time::timeout(Duration::from_secs(5), waiter.1)
+    let value = tokio::time::timeout(Duration::from_secs(15), waiter.1)
         .await
-        .expect("the waiter took over quickly, it did not wait for the 20 s lease")
+        .expect("the waiter took over, it did not wait for the 20 s lease")
         .unwrap()
         .unwrap();
     assert_eq!(value, "token-1");
     assert_eq!(waiter.0.calls(), 1);
-    assert!(started.elapsed() < Duration::from_secs(5));
 }
 
 #[tokio::test]
@@ -585,12 +593,11 @@ async fn verify_ticket_and_refresh_token_helpers() {
 async fn memory_store_values_expire_and_compare_and_delete() {
     let store = MemoryStore::new();
     let key = TokenKey::access_token("wx-store");
-    store
-        .set(&key, "short", Some(Duration::from_millis(100)))
-        .await
-        .unwrap();
+    let ttl = Duration::from_secs(1);
+    store.set(&key, "short", Some(ttl)).await.unwrap();
+    let set_done = Instant::now();
     assert_eq!(store.get(&key).await.unwrap().unwrap().value, "short");
-    tokio::time::sleep(Duration::from_millis(150)).await;
+    tokio::time::sleep_until((set_done + ttl).into()).await;
     assert!(store.get(&key).await.unwrap().is_none(), "expired");
 
     store.set(&key, "v1", None).await.unwrap();
@@ -609,7 +616,7 @@ async fn memory_leases_are_exclusive_released_by_value_and_expire() {
     let store = MemoryStore::new();
     let key = TokenKey::access_token("wx-lease");
     let first = store
-        .try_lease(&key, Duration::from_millis(200))
+        .try_lease(&key, Duration::from_secs(10))
         .await
         .unwrap()
         .unwrap();

@@ -127,7 +127,9 @@ pub enum Error {
     ReceiveIdMismatch {
         /// The appid (or component appid) this side was configured with.
         expected: String,
-        /// The appid found inside the decrypted message.
+        /// The appid found inside the decrypted message when it looks like
+        /// one (up to 32 ASCII letters, digits, `_` or `-`); otherwise only
+        /// its length, as `<N bytes, not an AppId>`.
         actual: String,
     },
 

@@ -76,7 +76,7 @@ pub use raw::RawCall;
 /// line and column.
 pub use wechat_api_macros::generate;
 
-/// The README's example, compiled as a doctest.
+/// The crate README's examples, compiled as doctests.
 #[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
+#[doc = include_str!("../README.md")]
 struct ReadmeDoctests;

@@ -180,7 +180,11 @@ mod capabilities {
 fn a_broken_file_does_not_make_the_others_fail() {
     let dir = std::env::temp_dir().join(format!("wechat-spec-broken-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("a.yaml"), "module: a\ntypes:\n  - name: Shared\n    fields: [\n").unwrap();
+    std::fs::write(
+        dir.join("a.yaml"),
+        "module: a\ntypes:\n  - name: Shared\n    fields: [\n",
+    )
+    .unwrap();
     std::fs::write(
         dir.join("b.yaml"),
         "module: b\nendpoints:\n  - name: x\n    method: GET\n    path: /x\n    response:\n      - name: s\n        type: Shared\n",
@@ -190,5 +194,8 @@ fn a_broken_file_does_not_make_the_others_fail() {
     std::fs::remove_dir_all(&dir).unwrap();
     assert_eq!(text.matches("compile_error").count(), 1, "{text}");
     assert!(text.contains("a.yaml"), "{text}");
-    assert!(text.contains("pub mod b"), "the other file is generated: {text}");
+    assert!(
+        text.contains("pub mod b"),
+        "the other file is generated: {text}"
+    );
 }

@@ -274,8 +274,18 @@ fn hooks_belong_to_wechat_api_itself() {
     let unknown = format!("{ENDPOINT}    hook: remember_everything\n");
     let found = errors(&unknown, Options { internal: true });
     assert_eq!(found.len(), 1);
-    assert!(found[0].message.contains("unknown hook `remember_everything`"), "{}", found[0]);
-    assert!(found[0].message.contains("`remember_authorization`"), "{}", found[0]);
+    assert!(
+        found[0]
+            .message
+            .contains("unknown hook `remember_everything`"),
+        "{}",
+        found[0]
+    );
+    assert!(
+        found[0].message.contains("`remember_authorization`"),
+        "{}",
+        found[0]
+    );
 }
 
 #[test]

@@ -1,5 +1,11 @@
 //! Starts a throwaway `redis-server` on a free loopback port, killed on drop.
 //!
+//! `redis-server` cannot be handed a bound socket, so a port is picked first
+//! and bound by the server afterwards: another test may take it in between.
+//! A server counts as started only once the process answering on the port
+//! says (`INFO server`) that it is the child started here; otherwise the
+//! child is stopped and another port tried.
+//!
 //! Tests that need Redis never skip: if `redis-server` is missing they fail
 //! with a message saying how to install it. Set `REDIS_SERVER` to use a
 //! binary that is not on the `PATH`. Only the standard library is used, so
@@ -18,7 +24,7 @@ pub struct RedisServer {
 }
 
 /// A loopback port nothing listens on (right now).
-pub fn free_port() -> u16 {
+fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|listener| listener.local_addr())
         .map(|addr| addr.port())
@@ -29,16 +35,33 @@ fn free_ports() -> impl Iterator<Item = u16> {
     std::iter::repeat_with(free_port)
 }
 
-fn answers_ping(port: u16) -> bool {
-    let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else {
-        return false;
-    };
-    let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
-    if stream.write_all(b"PING\r\n").is_err() {
-        return false;
+/// How long a starting server may take to answer (a loaded machine is slow).
+const START_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The `process_id` of the Redis server answering on `port`, if one does.
+fn server_pid(port: u16) -> Option<u32> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    stream.write_all(b"INFO server\r\n").ok()?;
+    // A bulk string: `$<len>\r\n<len bytes>\r\n`.
+    let mut answer = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        let n = stream.read(&mut chunk).ok()?;
+        if n == 0 {
+            return None;
+        }
+        answer.extend_from_slice(chunk.get(..n)?);
+        let text = std::str::from_utf8(&answer).ok()?;
+        let (header, body) = text.split_once("\r\n")?;
+        let len: usize = header.strip_prefix('$')?.parse().ok()?;
+        if body.len() >= len {
+            return body
+                .lines()
+                .find_map(|line| line.strip_prefix("process_id:"))
+                .and_then(|pid| pid.trim().parse().ok());
+        }
     }
-    let mut answer = [0u8; 7];
-    stream.read_exact(&mut answer).is_ok() && &answer == b"+PONG\r\n"
 }
 
 impl RedisServer {
@@ -55,7 +78,7 @@ impl RedisServer {
     fn start_on_ports(ports: &mut dyn Iterator<Item = u16>) -> RedisServer {
         let binary = std::env::var("REDIS_SERVER").unwrap_or_else(|_| "redis-server".to_owned());
         let mut failures = Vec::new();
-        for (attempt, port) in ports.take(5).enumerate() {
+        for port in ports.take(5) {
             let spawned = Command::new(&binary)
                 .args(["--port", &port.to_string()])
                 .args(["--bind", "127.0.0.1"])
@@ -75,22 +98,26 @@ impl RedisServer {
                 ),
             };
             let started = Instant::now();
-            while started.elapsed() < Duration::from_secs(10) {
+            let mut outcome = format!("port {port}: no answer within {START_TIMEOUT:?}");
+            while started.elapsed() < START_TIMEOUT {
                 if let Ok(Some(status)) = child.try_wait() {
                     // Most likely the port was taken in the meantime: try another.
-                    failures.push(format!("port {port}: exited with {status}"));
+                    outcome = format!("port {port}: exited with {status}");
                     break;
                 }
-                if answers_ping(port) {
-                    return RedisServer { child, port };
+                match server_pid(port) {
+                    Some(pid) if pid == child.id() => return RedisServer { child, port },
+                    Some(pid) => {
+                        // Another test's server holds the port: ours cannot bind it.
+                        outcome = format!("port {port}: taken by redis-server {pid}");
+                        break;
+                    }
+                    None => std::thread::sleep(Duration::from_millis(20)),
                 }
-                std::thread::sleep(Duration::from_millis(20));
             }
             let _ = child.kill();
             let _ = child.wait();
-            if failures.len() <= attempt {
-                failures.push(format!("port {port}: no PONG within 10 s"));
-            }
+            failures.push(outcome);
         }
         panic!("`{binary}` did not start: {failures:?}");
     }

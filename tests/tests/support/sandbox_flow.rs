@@ -1,6 +1,7 @@
 //! Shared sandbox set-up for the integration tests: a sandbox without
 //! scheduled pushes, a client on it, and a merchant authorized the way a
 //! browser would (authorization page → redirect → `query_auth`).
+#![allow(dead_code)]
 
 use std::sync::Arc;
 

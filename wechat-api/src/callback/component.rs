@@ -16,6 +16,7 @@
 //! - every push, known or not, goes to the hooks
 //!   ([`on_event`](ComponentCallback::on_event)).
 
+use super::loggable::loggable;
 use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
@@ -232,7 +233,7 @@ impl ComponentCallback {
         let Some(claim) = Claim::take(self.client.tokens(), "component_push", marker, ttl).await?
         else {
             tracing::info!(
-                kind = event.info_type(),
+                kind = %loggable(event.info_type()),
                 "repeated component push answered without processing"
             );
             return Ok(CallbackResponse::success());
@@ -255,15 +256,15 @@ impl ComponentCallback {
                 tokens
                     .forget_authorizer(&self.component_appid, &revoked.authorizer_appid)
                     .await?;
-                tracing::info!(authorizer = %revoked.authorizer_appid, "authorizer unauthorized; its tokens were forgotten");
+                tracing::info!(authorizer = %loggable(&revoked.authorizer_appid), "authorizer unauthorized; its tokens were forgotten");
                 Ok(())
             }
             ComponentEvent::Authorized(auth) | ComponentEvent::UpdateAuthorized(auth) => {
-                tracing::info!(kind = event.info_type(), authorizer = %auth.authorizer_appid, "authorization event");
+                tracing::info!(kind = %loggable(event.info_type()), authorizer = %loggable(&auth.authorizer_appid), "authorization event");
                 Ok(())
             }
             other => {
-                tracing::info!(kind = other.info_type(), "component push");
+                tracing::info!(kind = %loggable(other.info_type()), "component push");
                 Ok(())
             }
         }
@@ -302,16 +303,16 @@ impl ComponentCallback {
         }
         let hooks = self.hooks.clone();
         let client = self.client.clone();
-        let kind = event.info_type().to_owned();
+        let kind = loggable(event.info_type()).into_owned();
         let work = async move {
             for hook in hooks {
                 if let Err(error) = hook(event.clone(), client.clone()).await {
-                    tracing::warn!(kind = event.info_type(), %error, "component event hook failed");
+                    tracing::warn!(kind = %loggable(event.info_type()), %error, "component event hook failed");
                 }
             }
         };
         let late =
-            move |()| tracing::info!(kind, "component event hooks finished after the answer");
+            move |()| tracing::info!(%kind, "component event hooks finished after the answer");
         if self
             .background
             .within(self.hook_deadline, work, late)

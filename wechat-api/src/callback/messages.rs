@@ -15,6 +15,7 @@
 //! the handler goes on in the background. GET requests are the `echostr`
 //! handshake.
 
+use super::loggable::loggable;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -268,8 +269,8 @@ impl MessageCallback {
             Ok(Some(_kept)) => {}
             Ok(None) => {
                 tracing::info!(
-                    authorizer = appid,
-                    msg_type = message.msg_type(),
+                    authorizer = %loggable(appid),
+                    msg_type = %loggable(message.msg_type()),
                     "repeated message answered without processing"
                 );
                 return Ok(self.no_reply.response());
@@ -294,14 +295,14 @@ impl MessageCallback {
             return Ok(self.no_reply.response());
         };
         let client = self.client.authorizer(appid);
-        let msg_type = message.msg_type().to_owned();
+        let msg_type = loggable(message.msg_type()).into_owned();
         let late = move |outcome: Result<Option<Reply>>| match outcome {
             Ok(Some(_)) => tracing::warn!(
-                msg_type,
+                %msg_type,
                 "a handler's reply came after the deadline and was dropped; send it with the customer-service API instead"
             ),
-            Ok(None) => tracing::debug!(msg_type, "a handler finished after the deadline"),
-            Err(error) => tracing::warn!(msg_type, %error, "a message handler failed"),
+            Ok(None) => tracing::debug!(%msg_type, "a handler finished after the deadline"),
+            Err(error) => tracing::warn!(%msg_type, %error, "a message handler failed"),
         };
         let outcome = self
             .background

@@ -54,6 +54,7 @@ mod deadline;
 mod dedup;
 mod http;
 mod inbound;
+pub(crate) mod loggable;
 mod messages;
 mod rejection;
 pub mod release_test;

@@ -47,3 +47,5 @@ pub use msg_crypt::{MsgCrypt, MsgCryptBuilder};
 pub use signature::{
     msg_signature, plain_signature, sha1_signature, verify_msg_signature, verify_plain_signature,
 };
+#[doc(hidden)]
+pub use xml::{FieldsByBothPaths, fields_by_both_paths};

@@ -36,8 +36,9 @@ const HEADER_LEN: usize = RANDOM_LEN + 4;
 const PAD_BLOCK: usize = 32;
 /// AES block size: the ciphertext is always a multiple of it.
 const AES_BLOCK: usize = 16;
-/// At most this many bytes of a foreign receive id are quoted in an error.
-const MAX_QUOTED_RECEIVE_ID: usize = 64;
+/// The longest foreign receive id quoted in an error (AppIds have 18
+/// characters).
+const MAX_QUOTED_RECEIVE_ID: usize = 32;
 
 /// Encrypts, decrypts and signs WeChat callback payloads for one
 /// `(token, EncodingAESKey, receive id)` configuration.
@@ -366,12 +367,9 @@ impl MsgCrypt {
             ))
         })?;
         if receive_id != self.receive_id.as_bytes() {
-            let quoted = receive_id
-                .get(..MAX_QUOTED_RECEIVE_ID)
-                .unwrap_or(receive_id);
             return Err(Error::ReceiveIdMismatch {
                 expected: self.receive_id.clone(),
-                actual: String::from_utf8_lossy(quoted).into_owned(),
+                actual: describe_receive_id(receive_id),
             });
         }
 
@@ -399,6 +397,27 @@ impl MsgCrypt {
         self.verify_signature(msg_signature, timestamp, nonce, encrypt)?;
         self.check_timestamp(timestamp)?;
         self.decrypt(encrypt)
+    }
+}
+
+/// How a [`Error::ReceiveIdMismatch`] names the receive id found in a
+/// message: the id itself when it looks like an AppId (1 to 32 ASCII
+/// letters, digits, `_` or `-`), else only its length.
+///
+/// Which AppId a push was meant for is what an operator needs to fix a
+/// mismatch, and quoting it is safe: the id was encrypted with our key
+/// (behind a signature made with our token, on the `decrypt_push` path),
+/// and even a forged one can then only be a short run of letters and digits,
+/// no control character, no line feed. Anything else is described by its
+/// length, never quoted.
+fn describe_receive_id(id: &[u8]) -> String {
+    let appid_like = (1..=MAX_QUOTED_RECEIVE_ID).contains(&id.len())
+        && id
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    match std::str::from_utf8(id) {
+        Ok(id) if appid_like => id.to_owned(),
+        _ => format!("<{} bytes, not an AppId>", id.len()),
     }
 }
 

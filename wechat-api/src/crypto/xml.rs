@@ -20,6 +20,10 @@
 //! [`FieldSink`], so no field is reported twice, and the fast path builds
 //! values with the same [`Accumulator`] as the `quick-xml` path, so both give
 //! the same values (a property test checks this).
+//!
+//! Errors never quote the document: a hostile sender chooses its bytes, and
+//! an error message ends up in logs. They name the kind of fault, its byte
+//! offset and the document's length, and at most the lengths of names.
 
 use std::borrow::Cow;
 
@@ -47,7 +51,8 @@ pub(crate) trait FieldSink<'a>: Default {
 ///
 /// [`Error::InvalidXml`] if the document is not well-formed (mismatched or
 /// unclosed tags, unknown entity, no root element), or whatever
-/// [`FieldSink::set`] returns.
+/// [`FieldSink::set`] returns. The message gives a byte offset, never the
+/// document's text.
 pub(crate) fn scan_fields<'a, S: FieldSink<'a>>(xml: &'a str, sink: &mut S) -> Result<()> {
     if let Some(result) = scan_fast(xml, sink) {
         return result;
@@ -56,6 +61,46 @@ pub(crate) fn scan_fields<'a, S: FieldSink<'a>>(xml: &'a str, sink: &mut S) -> R
     *sink = S::default();
     scan_with_quick_xml(xml, sink)
 }
+
+/// Every child of the root, as `(name, value)` pairs: for
+/// [`fields_by_both_paths`].
+#[derive(Default)]
+struct AllFields(Vec<(String, String)>);
+
+impl<'a> FieldSink<'a> for AllFields {
+    type Key = String;
+
+    fn classify(name: &str) -> Option<String> {
+        Some(name.to_owned())
+    }
+
+    fn set(&mut self, key: String, value: Cow<'a, str>) -> Result<()> {
+        self.0.push((key, value.into_owned()));
+        Ok(())
+    }
+}
+
+/// Every child of the root of `xml` as `(name, value)` pairs, read by the
+/// fast path alone (`None` where it hands over to `quick-xml`) and by
+/// `quick-xml` alone. Where the fast path answers, both must agree: the
+/// fuzz target `xml_paths` checks it. Not part of the API.
+#[doc(hidden)]
+pub fn fields_by_both_paths(xml: &str) -> FieldsByBothPaths {
+    let mut fast = AllFields::default();
+    let fast = match scan_fast(xml, &mut fast) {
+        Some(Ok(())) => Some(fast.0),
+        // `AllFields::set` never fails; a failure would be a hand-over.
+        Some(Err(_)) | None => None,
+    };
+    let mut reference = AllFields::default();
+    let reference = scan_with_quick_xml(xml, &mut reference).map(|()| reference.0);
+    (fast, reference)
+}
+
+/// What [`fields_by_both_paths`] returns: the fast path's fields (if it
+/// answered) and `quick-xml`'s.
+#[doc(hidden)]
+pub type FieldsByBothPaths = (Option<Vec<(String, String)>>, Result<Vec<(String, String)>>);
 
 /// XML whitespace.
 fn is_ws(c: char) -> bool {
@@ -198,13 +243,17 @@ fn scan_with_quick_xml<'a, S: FieldSink<'a>>(xml: &'a str, sink: &mut S) -> Resu
     // The field being read (depth 2) and its text so far.
     let mut current: Option<(S::Key, Accumulator<'a>)> = None;
     loop {
-        let event = reader.read_event().map_err(xml_error)?;
+        // Where the event starts (an entity reference starts at its `&`).
+        let at = reader.buffer_position();
+        let event = reader
+            .read_event()
+            .map_err(|e| xml_error(&e, reader.error_position(), xml.len()))?;
         match event {
             Event::Start(start) => {
                 depth = depth.saturating_add(1);
                 if depth == 1 {
                     if seen_root {
-                        return Err(Error::InvalidXml("more than one root element".to_owned()));
+                        return Err(invalid("more than one root element", at, xml.len()));
                     }
                     seen_root = true;
                 } else if depth == 2 {
@@ -215,7 +264,7 @@ fn scan_with_quick_xml<'a, S: FieldSink<'a>>(xml: &'a str, sink: &mut S) -> Resu
             Event::Empty(empty) => {
                 if depth == 0 {
                     if seen_root {
-                        return Err(Error::InvalidXml("more than one root element".to_owned()));
+                        return Err(invalid("more than one root element", at, xml.len()));
                     }
                     seen_root = true;
                 } else if depth == 1
@@ -232,7 +281,7 @@ fn scan_with_quick_xml<'a, S: FieldSink<'a>>(xml: &'a str, sink: &mut S) -> Resu
                 }
                 depth = depth
                     .checked_sub(1)
-                    .ok_or_else(|| Error::InvalidXml("unexpected end tag".to_owned()))?;
+                    .ok_or_else(|| invalid("end tag without a start tag", at, xml.len()))?;
             }
             Event::Text(text) => {
                 if depth == 2
@@ -252,7 +301,8 @@ fn scan_with_quick_xml<'a, S: FieldSink<'a>>(xml: &'a str, sink: &mut S) -> Resu
                 if depth == 2
                     && let Some((_, value)) = current.as_mut()
                 {
-                    value.push(Cow::Owned(resolve_entity(&reference)?.to_string()), false);
+                    let ch = resolve_entity(&reference, at, xml.len())?;
+                    value.push(Cow::Owned(ch.to_string()), false);
                 }
             }
             Event::Eof => break,
@@ -260,40 +310,98 @@ fn scan_with_quick_xml<'a, S: FieldSink<'a>>(xml: &'a str, sink: &mut S) -> Resu
         }
     }
     if depth != 0 {
-        return Err(Error::InvalidXml(
-            "unexpected end of document (unclosed element)".to_owned(),
+        return Err(invalid(
+            "end of document inside an element",
+            reader.buffer_position(),
+            xml.len(),
         ));
     }
     if !seen_root {
-        return Err(Error::InvalidXml("no root element".to_owned()));
+        return Err(Error::InvalidXml(format!(
+            "no root element (document of {} bytes)",
+            xml.len()
+        )));
     }
     Ok(())
 }
 
-/// Turns a `quick-xml` error into ours. Its messages name tags and positions,
-/// never the text content, so nothing secret leaks through.
-fn xml_error(error: quick_xml::Error) -> Error {
-    Error::InvalidXml(error.to_string())
+/// An [`Error::InvalidXml`] naming a fault `what` at byte `at` of a
+/// document of `len` bytes.
+fn invalid(what: &str, at: u64, len: usize) -> Error {
+    Error::InvalidXml(format!("{what} at byte {at} of {len}"))
 }
 
-/// Resolves a character reference or one of XML's five predefined entities.
+/// Turns a `quick-xml` error at byte `at` of a document of `len` bytes into
+/// ours. `quick-xml`'s own messages quote names from the input (a tag name
+/// can be a megabyte long, or hold a line feed that forges a log line), so
+/// only the kind of fault is kept, with the lengths of the names involved.
+/// The error for a document quick-xml rejected: the kind of fault, where
+/// and lengths; never quick-xml's message, which quotes the document.
+pub(crate) fn xml_error(error: &quick_xml::Error, at: u64, len: usize) -> Error {
+    use quick_xml::errors::{IllFormedError as Ill, SyntaxError as Syntax};
+    let what: Cow<'static, str> = match error {
+        quick_xml::Error::Syntax(syntax) => Cow::Borrowed(match syntax {
+            Syntax::InvalidBangMarkup => "unknown markup after `<!`",
+            Syntax::UnclosedPI => "unclosed processing instruction",
+            Syntax::UnclosedXmlDecl => "unclosed XML declaration",
+            Syntax::UnclosedComment => "unclosed comment",
+            Syntax::UnclosedDoctype => "unclosed DOCTYPE",
+            Syntax::UnclosedCData => "unclosed CDATA section",
+            Syntax::UnclosedTag => "unclosed tag",
+            Syntax::UnclosedSingleQuotedAttributeValue
+            | Syntax::UnclosedDoubleQuotedAttributeValue => "unclosed attribute value",
+        }),
+        quick_xml::Error::IllFormed(ill) => match ill {
+            Ill::MissingDeclVersion(_) => Cow::Borrowed("XML declaration without a version"),
+            Ill::UnknownVersion => Cow::Borrowed("unknown XML version"),
+            Ill::MissingDoctypeName => Cow::Borrowed("DOCTYPE without a name"),
+            Ill::MissingEndTag(name) => Cow::Owned(format!(
+                "end of document inside an element (a name of {} bytes)",
+                name.len()
+            )),
+            Ill::UnmatchedEndTag(name) => Cow::Owned(format!(
+                "end tag without a start tag (a name of {} bytes)",
+                name.len()
+            )),
+            Ill::MismatchedEndTag { expected, found } => Cow::Owned(format!(
+                "end tag (a name of {} bytes) does not match its start tag (a name of {} bytes)",
+                found.len(),
+                expected.len()
+            )),
+            Ill::DoubleHyphenInComment => Cow::Borrowed("`--` inside a comment"),
+            Ill::UnclosedReference => Cow::Borrowed("unclosed entity reference"),
+        },
+        quick_xml::Error::InvalidAttr(_) => Cow::Borrowed("malformed attribute"),
+        quick_xml::Error::Escape(_) => Cow::Borrowed("invalid entity or character reference"),
+        quick_xml::Error::Encoding(_) => Cow::Borrowed("invalid encoding"),
+        quick_xml::Error::Namespace(_) => Cow::Borrowed("invalid namespace"),
+        quick_xml::Error::Io(_) => Cow::Borrowed("read error"),
+    };
+    invalid(&what, at, len)
+}
+
+/// Resolves a character reference or one of XML's five predefined entities,
+/// the reference starting at byte `at` of a document of `len` bytes.
 /// Anything else is an error: no DTD is ever read, so no other entity exists.
-fn resolve_entity(reference: &BytesRef<'_>) -> Result<char> {
-    if let Some(ch) = reference
-        .resolve_char_ref()
-        .map_err(|e| Error::InvalidXml(e.to_string()))?
-    {
+fn resolve_entity(reference: &BytesRef<'_>, at: u64, len: usize) -> Result<char> {
+    let name = reference.as_ref();
+    if let Some(ch) = reference.resolve_char_ref().map_err(|_| {
+        Error::InvalidXml(format!(
+            "invalid character reference (a reference of {} bytes) at byte {at} of {len}",
+            name.len()
+        ))
+    })? {
         return Ok(ch);
     }
-    match reference.as_ref() {
+    match name {
         "lt" => Ok('<'),
         "gt" => Ok('>'),
         "amp" => Ok('&'),
         "apos" => Ok('\''),
         "quot" => Ok('"'),
         other => Err(Error::InvalidXml(format!(
-            "unknown entity `&{};`",
-            other.chars().take(32).collect::<String>()
+            "unknown entity (a name of {} bytes) at byte {at} of {len}",
+            other.len()
         ))),
     }
 }
@@ -454,6 +562,36 @@ mod tests {
                 "{xml:?} should be rejected"
             );
         }
+    }
+
+    #[test]
+    fn errors_give_the_fault_its_offset_and_lengths_never_the_text() {
+        let message = |xml: &str| match values(xml) {
+            Err(Error::InvalidXml(message)) => message,
+            other => panic!("{xml:?} should be rejected, got {other:?}"),
+        };
+        assert_eq!(
+            message("<xml><Abc>x</Secret></xml>"),
+            "end tag (a name of 6 bytes) does not match its start tag (a name of 3 bytes) \
+             at byte 11 of 26"
+        );
+        assert_eq!(
+            message("<xml><A>&secret;</A></xml>"),
+            "unknown entity (a name of 6 bytes) at byte 8 of 26"
+        );
+        assert_eq!(
+            message("<xml><A>&#xZZ;</A></xml>"),
+            "invalid character reference (a reference of 4 bytes) at byte 8 of 24"
+        );
+        assert_eq!(
+            message("<xml><A><![CDATA[secret</A></xml>"),
+            "unclosed CDATA section at byte 8 of 33"
+        );
+        assert_eq!(
+            message("<xml/><secret/>"),
+            "more than one root element at byte 6 of 15"
+        );
+        assert_eq!(message(""), "no root element (document of 0 bytes)");
     }
 
     fn piece() -> impl Strategy<Value = String> {

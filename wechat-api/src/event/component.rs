@@ -216,26 +216,31 @@ impl ComponentEvent {
         let Some(info_type) = raw.get(Field::InfoType) else {
             return Ok(None);
         };
+        // Errors name the push by a literal, never by text from the push.
         let event = match info_type {
             "component_verify_ticket" => Self::VerifyTicket(ComponentVerifyTicket {
-                app_id: raw.required(Field::AppId, info_type)?,
-                create_time: raw.required_number(Field::CreateTime, info_type)?,
-                component_verify_ticket: raw.required(Field::ComponentVerifyTicket, info_type)?,
+                app_id: raw.required(Field::AppId, "component_verify_ticket")?,
+                create_time: raw.required_number(Field::CreateTime, "component_verify_ticket")?,
+                component_verify_ticket: raw
+                    .required(Field::ComponentVerifyTicket, "component_verify_ticket")?,
             }),
-            "authorized" => Self::Authorized(Authorization::from_raw(raw, info_type)?),
-            "updateauthorized" => Self::UpdateAuthorized(Authorization::from_raw(raw, info_type)?),
+            "authorized" => Self::Authorized(Authorization::from_raw(raw, "authorized")?),
+            "updateauthorized" => {
+                Self::UpdateAuthorized(Authorization::from_raw(raw, "updateauthorized")?)
+            }
             "unauthorized" => Self::Unauthorized(Unauthorization {
-                app_id: raw.required(Field::AppId, info_type)?,
-                create_time: raw.required_number(Field::CreateTime, info_type)?,
-                authorizer_appid: raw.required(Field::AuthorizerAppid, info_type)?,
+                app_id: raw.required(Field::AppId, "unauthorized")?,
+                create_time: raw.required_number(Field::CreateTime, "unauthorized")?,
+                authorizer_appid: raw.required(Field::AuthorizerAppid, "unauthorized")?,
             }),
             "notify_third_fasteregister" => Self::FastRegister(FastRegister {
-                app_id: raw.required(Field::AppId, info_type)?,
-                create_time: raw.required_number(Field::CreateTime, info_type)?,
+                app_id: raw.required(Field::AppId, "notify_third_fasteregister")?,
+                create_time: raw
+                    .required_number(Field::CreateTime, "notify_third_fasteregister")?,
                 registered_appid: raw
                     .optional(Field::RegisteredAppid)
                     .filter(|a| !a.is_empty()),
-                status: raw.required_number(Field::RegisterStatus, info_type)?,
+                status: raw.required_number(Field::RegisterStatus, "notify_third_fasteregister")?,
                 auth_code: raw.optional(Field::AuthCode).filter(|c| !c.is_empty()),
                 msg: raw.optional(Field::RegisterMsg).unwrap_or_default(),
                 info: Node::from_xml(xml)?
@@ -281,14 +286,14 @@ impl ComponentEvent {
 }
 
 impl Authorization {
-    fn from_raw(raw: &RawFields<'_>, info_type: &str) -> Result<Self> {
+    fn from_raw(raw: &RawFields<'_>, kind: &'static str) -> Result<Self> {
         Ok(Self {
-            app_id: raw.required(Field::AppId, info_type)?,
-            create_time: raw.required_number(Field::CreateTime, info_type)?,
-            authorizer_appid: raw.required(Field::AuthorizerAppid, info_type)?,
-            authorization_code: raw.required(Field::AuthorizationCode, info_type)?,
+            app_id: raw.required(Field::AppId, kind)?,
+            create_time: raw.required_number(Field::CreateTime, kind)?,
+            authorizer_appid: raw.required(Field::AuthorizerAppid, kind)?,
+            authorization_code: raw.required(Field::AuthorizationCode, kind)?,
             authorization_code_expired_time: raw
-                .required_number(Field::AuthorizationCodeExpiredTime, info_type)?,
+                .required_number(Field::AuthorizationCodeExpiredTime, kind)?,
             pre_auth_code: raw.optional(Field::PreAuthCode),
         })
     }

@@ -166,7 +166,10 @@ impl<'a> RawFields<'a> {
     }
 
     /// A required text field, owned, or an error naming the element.
-    pub(crate) fn required(&self, field: Field, kind: &str) -> Result<String> {
+    ///
+    /// `kind` names the push in errors: a literal, never text from the
+    /// push (errors end up in logs).
+    pub(crate) fn required(&self, field: Field, kind: &'static str) -> Result<String> {
         self.get(field)
             .map(str::to_owned)
             .ok_or_else(|| missing(field, kind))
@@ -181,7 +184,7 @@ impl<'a> RawFields<'a> {
     pub(crate) fn required_number<T: std::str::FromStr>(
         &self,
         field: Field,
-        kind: &str,
+        kind: &'static str,
     ) -> Result<T> {
         let text = self.get(field).ok_or_else(|| missing(field, kind))?;
         number(text, field, kind)
@@ -191,7 +194,7 @@ impl<'a> RawFields<'a> {
     pub(crate) fn optional_number<T: std::str::FromStr>(
         &self,
         field: Field,
-        kind: &str,
+        kind: &'static str,
     ) -> Result<Option<T>> {
         match self.get(field) {
             None | Some("") => Ok(None),
@@ -200,11 +203,13 @@ impl<'a> RawFields<'a> {
     }
 }
 
-fn missing(field: Field, kind: &str) -> Error {
+fn missing(field: Field, kind: &'static str) -> Error {
     Error::InvalidXml(format!("{kind} without <{}>", field.name()))
 }
 
-fn number<T: std::str::FromStr>(text: &str, field: Field, kind: &str) -> Result<T> {
+/// Parses a numeric field. The error gives the length of the text, not the
+/// text: it comes from the sender and ends up in logs.
+fn number<T: std::str::FromStr>(text: &str, field: Field, kind: &'static str) -> Result<T> {
     text.trim().parse().map_err(|_| {
         Error::InvalidXml(format!(
             "{kind}: <{}> is not a number ({} bytes of text)",

@@ -140,7 +140,7 @@ pub(crate) async fn finish(
         Ok(info) => info,
         Err(error) => return upstream_failure("get_authorizer_info", &error),
     };
-    tracing::info!(authorizer = %appid, "authorization completed");
+    tracing::info!(authorizer = %crate::callback::loggable::loggable(&appid), "authorization completed");
     let func_ids = authorization
         .func_info
         .unwrap_or_default()
