@@ -7,6 +7,9 @@ use std::time::Duration;
 
 use wechat_api::endpoint::Endpoint;
 
+use crate::code_review::AuditVerdict;
+use crate::release_test::AccountKind;
+
 /// The component appid of the default configuration.
 pub const DEFAULT_COMPONENT_APPID: &str = "wx00000000c0000001";
 /// The official account appid of the default configuration.
@@ -16,8 +19,8 @@ pub const DEFAULT_MERCHANT_APPID: &str = "wx00000000b0000001";
 /// The openid of the user of the default configuration.
 pub const DEFAULT_OPENID: &str = "oSandboxUser0000000000000001";
 
-/// A merchant: an official account that can authorize the third-party
-/// platform on the sandbox's authorization page.
+/// A merchant: an official account or a mini program that can authorize
+/// the third-party platform on the sandbox's authorization page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Merchant {
     /// The authorizer appid.
@@ -30,6 +33,9 @@ pub struct Merchant {
     pub principal_name: String,
     /// The permission set ids it grants.
     pub func_ids: Vec<i64>,
+    /// An official account (the default) or a mini program: endpoints
+    /// sharing a path for both (`message/custom/send`) are told apart by it.
+    pub kind: AccountKind,
 }
 
 impl Merchant {
@@ -51,12 +57,19 @@ impl Merchant {
             nick_name: nick_name.into(),
             principal_name: "Sandbox Trading Co., Ltd.".to_owned(),
             func_ids: vec![1, 2, 3],
+            kind: AccountKind::OfficialAccount,
         }
     }
 
     /// Sets the original id (`gh_...`).
     pub fn user_name(mut self, user_name: impl Into<String>) -> Self {
         self.user_name = user_name.into();
+        self
+    }
+
+    /// Makes it a mini program (or an official account).
+    pub fn kind(mut self, kind: AccountKind) -> Self {
+        self.kind = kind;
         self
     }
 
@@ -114,6 +127,8 @@ pub struct SandboxConfig {
     pub(crate) push_interval: Option<Duration>,
     pub(crate) push_timeout: Duration,
     pub(crate) callback_url: Option<url::Url>,
+    pub(crate) message_url: Option<String>,
+    pub(crate) audit_verdict: AuditVerdict,
     pub(crate) endpoints: &'static [&'static Endpoint],
 }
 
@@ -132,6 +147,8 @@ impl fmt::Debug for SandboxConfig {
                 "callback_url",
                 &self.callback_url.as_ref().map(url::Url::as_str),
             )
+            .field("message_url", &self.message_url)
+            .field("audit_verdict", &self.audit_verdict)
             .field("endpoints", &self.endpoints.len())
             .finish_non_exhaustive()
     }
@@ -154,6 +171,8 @@ impl Default for SandboxConfig {
             push_interval: Some(Duration::from_secs(600)),
             push_timeout: Duration::from_secs(5),
             callback_url: None,
+            message_url: None,
+            audit_verdict: AuditVerdict::Approve,
             endpoints: wechat_api::api::ENDPOINTS,
         }
     }
@@ -346,6 +365,22 @@ impl SandboxConfigBuilder {
         self
     }
 
+    /// The platform's message URL, with WeChat's `$APPID$` placeholder
+    /// (can also be set later with
+    /// [`Sandbox::set_message_url`](crate::Sandbox::set_message_url)).
+    pub fn message_url(mut self, template: impl Into<String>) -> Self {
+        self.config.message_url = Some(template.into());
+        self
+    }
+
+    /// How code reviews are decided (default
+    /// [`AuditVerdict::Approve`]; can be changed later with
+    /// [`Sandbox::set_audit_verdict`](crate::Sandbox::set_audit_verdict)).
+    pub fn audit_verdict(mut self, verdict: AuditVerdict) -> Self {
+        self.config.audit_verdict = verdict;
+        self
+    }
+
     /// Serves these endpoints instead of `wechat_api::api::ENDPOINTS`.
     pub fn endpoints(mut self, endpoints: &'static [&'static Endpoint]) -> Self {
         self.config.endpoints = endpoints;
@@ -386,6 +421,9 @@ impl SandboxConfigBuilder {
         }
         if c.push_interval.is_some_and(|i| i.is_zero()) {
             return bad("the push interval must be positive");
+        }
+        if let Some(template) = &c.message_url {
+            crate::message_push::message_url(template, DEFAULT_MERCHANT_APPID)?;
         }
         Ok(c)
     }

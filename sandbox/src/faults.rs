@@ -2,7 +2,9 @@
 //!
 //! Every request the sandbox receives is counted by path (before any
 //! fault), then checked against the queued [`Fault`]s: the first one that
-//! matches the path (or has none) is used once.
+//! matches the path (or has none) is used once. Requests that reach an
+//! endpoint are counted per endpoint too (several endpoints may share a
+//! path).
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -12,6 +14,7 @@ use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use wechat_api::endpoint::Endpoint;
 
 use crate::Shared;
 use crate::errcode::WxError;
@@ -111,6 +114,8 @@ impl Fault {
 pub(crate) struct Monitor {
     faults: Mutex<VecDeque<Fault>>,
     counts: Mutex<BTreeMap<String, usize>>,
+    /// `(module, name)` → requests routed to that endpoint.
+    endpoints: Mutex<BTreeMap<(&'static str, &'static str), usize>>,
 }
 
 impl Monitor {
@@ -138,6 +143,22 @@ impl Monitor {
 
     pub(crate) fn reset_counts(&self) {
         lock(&self.counts).clear();
+        lock(&self.endpoints).clear();
+    }
+
+    /// Counts a request routed to `endpoint`.
+    pub(crate) fn record_endpoint(&self, endpoint: &'static Endpoint) {
+        *lock(&self.endpoints)
+            .entry((endpoint.module, endpoint.name))
+            .or_default() += 1;
+    }
+
+    /// How many requests were routed to `endpoint`.
+    pub(crate) fn endpoint_count(&self, endpoint: &Endpoint) -> usize {
+        lock(&self.endpoints)
+            .get(&(endpoint.module, endpoint.name))
+            .copied()
+            .unwrap_or(0)
     }
 
     fn record(&self, path: &str) {

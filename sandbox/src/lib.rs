@@ -25,11 +25,21 @@
 //! * **the full-network release test** ([`Sandbox::run_release_test`]):
 //!   the test messages of one of WeChat's five groups of test accounts,
 //!   sent to the platform's message URL, with a pass or fail per check
-//!   ([`release_test`]).
+//!   ([`release_test`]);
+//! * **flows that span calls**: a mini program's code lifecycle (`commit` →
+//!   `submit_audit` → a `weapp_audit_success` or `weapp_audit_fail` event
+//!   pushed to the authorizer's message URL, see
+//!   [`Sandbox::set_message_url`] and [`AuditVerdict`] → `release`), files
+//!   uploaded and downloaded (`media/upload` → `media/get`,
+//!   `add_material` → `get_material`), the default menu (`menu/create` →
+//!   `menu/get`) and customer-service messages
+//!   ([`Sandbox::custom_messages`]).
 //!
 //! Tests steer it: [`Sandbox::inject`] queues [`Fault`]s (errcodes, HTTP
-//! statuses, delays), [`Sandbox::request_count`] counts requests per path,
-//! [`Sandbox::expire_all_tokens`] makes every token expire now.
+//! statuses, delays), [`Sandbox::set_audit_verdict`] decides the next code
+//! reviews, [`Sandbox::request_count`] counts requests per path and
+//! [`Sandbox::endpoint_count`] per endpoint, [`Sandbox::expire_all_tokens`]
+//! makes every token expire now.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -50,28 +60,39 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use url::Url;
 use wechat_api::crypto::MsgCrypt;
+use wechat_api::endpoint::Endpoint;
 
+mod answer;
+mod call;
+mod checks;
+mod code_review;
 mod config;
 pub mod errcode;
 mod faults;
+mod media_store;
+mod message_push;
 mod overrides;
 mod pages;
 mod push;
 pub mod release_test;
 mod routes;
+mod sent_message;
 mod world;
 
+pub use code_review::AuditVerdict;
 pub use config::{
     DEFAULT_COMPONENT_APPID, DEFAULT_MERCHANT_APPID, DEFAULT_OFFICIAL_APPID, DEFAULT_OPENID,
     Merchant, SandboxConfig, SandboxConfigBuilder, User,
 };
 pub use faults::{Fault, FaultKind};
 pub use release_test::{ReleaseTest, ReleaseTestReport};
+pub use sent_message::SentMessage;
 
 use faults::{Monitor, lock};
 use push::Event;
@@ -83,6 +104,9 @@ const PAGE_PATHS: [&str; 3] = [
     "/wxaopen/safe/bindcomponent",
     "/connect/oauth2/authorize",
 ];
+
+/// The largest request body the sandbox reads (a 10 MB video and its form).
+const BODY_LIMIT: usize = 16 << 20;
 
 /// How often expired tokens and codes are forgotten.
 const SWEEP_INTERVAL: Duration = Duration::from_secs(60);
@@ -100,6 +124,10 @@ pub enum SandboxError {
     /// An event could not be pushed because no callback URL is set.
     #[error("no callback URL is set: call Sandbox::set_callback_url first")]
     NoCallbackUrl,
+    /// A message or event could not be pushed to an authorizer because no
+    /// message URL is set.
+    #[error("no message URL is set: call Sandbox::set_message_url first")]
+    NoMessageUrl,
     /// The callback did not accept a push.
     #[error("push failed: {0}")]
     Push(String),
@@ -115,7 +143,11 @@ pub(crate) struct Shared {
     pub(crate) monitor: Monitor,
     pub(crate) crypt: MsgCrypt,
     pub(crate) http: reqwest::Client,
+    /// `http://127.0.0.1:PORT/`.
+    pub(crate) base_url: Url,
     callback_url: Mutex<Option<Url>>,
+    /// The platform's message URL, with `$APPID$`.
+    message_url: Mutex<Option<String>>,
     /// Woken whenever a call the release test watches is recorded.
     pub(crate) activity: tokio::sync::Notify,
     /// Signalled by `api_start_push_ticket`: push a verify ticket now.
@@ -130,6 +162,7 @@ impl std::fmt::Debug for Shared {
         f.debug_struct("Shared")
             .field("config", &self.config)
             .field("callback_url", &self.callback_url().map(|u| u.to_string()))
+            .field("message_url", &self.message_url())
             .finish_non_exhaustive()
     }
 }
@@ -142,6 +175,25 @@ impl Shared {
 
     pub(crate) fn callback_url(&self) -> Option<Url> {
         lock(&self.callback_url).clone()
+    }
+
+    pub(crate) fn message_url(&self) -> Option<String> {
+        lock(&self.message_url).clone()
+    }
+
+    /// What kind of account `appid` is: a configured merchant's kind, a
+    /// release-test account's, else an official account.
+    pub(crate) fn account_kind(&self, appid: &str) -> release_test::AccountKind {
+        self.config
+            .merchant(appid)
+            .map(|m| m.kind)
+            .or_else(|| {
+                release_test::TEST_ACCOUNTS
+                    .iter()
+                    .find(|a| a.appid == appid)
+                    .map(|a| a.kind)
+            })
+            .unwrap_or(release_test::AccountKind::OfficialAccount)
     }
 
     /// Pushes a new verify ticket; it becomes the current one once delivered.
@@ -196,23 +248,30 @@ impl Sandbox {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| SandboxError::Config(format!("HTTP client: {e}")))?;
-        let shared = Arc::new(Shared {
-            callback_url: Mutex::new(config.callback_url.clone()),
-            config,
-            world: Mutex::new(World::default()),
-            monitor: Monitor::default(),
-            crypt,
-            http,
-            activity: tokio::sync::Notify::new(),
-            push_requested: Arc::new(tokio::sync::Notify::new()),
-            ticket_push: tokio::sync::Mutex::new(()),
-        });
+        if let Some(template) = &config.message_url {
+            message_push::message_url(template, DEFAULT_MERCHANT_APPID)?;
+        }
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
             .await
             .map_err(SandboxError::Bind)?;
         let addr = listener.local_addr().map_err(SandboxError::Bind)?;
         let base_url = Url::parse(&format!("http://{addr}/"))
             .map_err(|e| SandboxError::Config(e.to_string()))?;
+        let mut world = World::default();
+        world.audit_verdict = config.audit_verdict.clone();
+        let shared = Arc::new(Shared {
+            callback_url: Mutex::new(config.callback_url.clone()),
+            message_url: Mutex::new(config.message_url.clone()),
+            config,
+            world: Mutex::new(world),
+            monitor: Monitor::default(),
+            crypt,
+            http,
+            base_url: base_url.clone(),
+            activity: tokio::sync::Notify::new(),
+            push_requested: Arc::new(tokio::sync::Notify::new()),
+            ticket_push: tokio::sync::Mutex::new(()),
+        });
         let app = router(Arc::clone(&shared));
         let (stop, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
@@ -315,6 +374,72 @@ impl Sandbox {
     /// The callback URL, if set.
     pub fn callback_url(&self) -> Option<Url> {
         self.shared.callback_url()
+    }
+
+    /// The platform's message URL (消息与事件接收URL), where messages and
+    /// events to its authorizers are pushed: the URL configured on the
+    /// platform, with WeChat's `$APPID$` placeholder
+    /// (`https://platform.example.com/$APPID$/callback`), as the release
+    /// test takes it.
+    ///
+    /// # Errors
+    /// [`SandboxError::Config`] when `template` has no `$APPID$` or is not
+    /// an absolute http(s) URL.
+    pub fn set_message_url(&self, template: impl Into<String>) -> Result<(), SandboxError> {
+        let template = template.into();
+        message_push::message_url(&template, DEFAULT_MERCHANT_APPID)?;
+        *lock(&self.shared.message_url) = Some(template);
+        Ok(())
+    }
+
+    /// The message URL, if set.
+    pub fn message_url(&self) -> Option<String> {
+        self.shared.message_url()
+    }
+
+    /// How the code reviews submitted from now on are decided (default:
+    /// [`AuditVerdict::Approve`]). With `Approve` or `Reject`, the review is
+    /// decided right after `submit_audit` answered and its event pushed to
+    /// the authorizer's message URL; with `Hold` it stays under review
+    /// until [`complete_audit`](Self::complete_audit).
+    pub fn set_audit_verdict(&self, verdict: AuditVerdict) {
+        self.shared.world().audit_verdict = verdict;
+    }
+
+    /// Decides the review under way of the mini program `appid` (one
+    /// submitted under [`AuditVerdict::Hold`]) and pushes its event;
+    /// returns once the message URL accepted it.
+    ///
+    /// # Errors
+    /// [`SandboxError::Config`] when `appid` has no review under way or
+    /// `verdict` is `Hold`; [`SandboxError::NoMessageUrl`] and
+    /// [`SandboxError::Push`] when the event is not delivered (the review
+    /// is decided all the same).
+    pub async fn complete_audit(
+        &self,
+        appid: &str,
+        verdict: AuditVerdict,
+    ) -> Result<(), SandboxError> {
+        if verdict == AuditVerdict::Hold {
+            return Err(SandboxError::Config(
+                "a review is completed with Approve or Reject".to_owned(),
+            ));
+        }
+        let pending = self
+            .shared
+            .world()
+            .code
+            .get(appid)
+            .and_then(code_review::CodeState::pending);
+        let auditid = pending
+            .ok_or_else(|| SandboxError::Config(format!("`{appid}` has no code under review")))?;
+        self.shared.decide_audit(appid, auditid, &verdict).await
+    }
+
+    /// The customer-service messages accepted so far (at most the last
+    /// 1000), oldest first.
+    pub fn custom_messages(&self) -> Vec<SentMessage> {
+        self.shared.world().custom_messages.clone()
     }
 
     /// Pushes a new `component_verify_ticket` now and returns it. Once the
@@ -420,6 +545,12 @@ impl Sandbox {
         self.shared.monitor.counts()
     }
 
+    /// How many requests were routed to `endpoint` (several endpoints may
+    /// share a path), refused ones included, faulty ones not.
+    pub fn endpoint_count(&self, endpoint: &Endpoint) -> usize {
+        self.shared.monitor.endpoint_count(endpoint)
+    }
+
     /// Sets every request counter back to zero.
     pub fn reset_request_counts(&self) {
         self.shared.monitor.reset_counts();
@@ -456,7 +587,7 @@ impl Drop for Sandbox {
 /// The whole application: spec routes, pages, counters and faults.
 fn router(shared: Arc<Shared>) -> Router {
     let endpoints = shared.config.endpoints;
-    let mut app = routes::spec_routes(endpoints);
+    let mut app = routes::spec_routes(endpoints).layer(DefaultBodyLimit::max(BODY_LIMIT));
     for path in PAGE_PATHS {
         if endpoints.iter().any(|e| e.path == path) {
             tracing::warn!(
@@ -472,12 +603,20 @@ fn router(shared: Arc<Shared>) -> Router {
         };
         app = app.route(path, page);
     }
-    app.fallback(routes::not_found)
+    app.route(overrides::VIDEO_PATH, get(overrides::download_video))
+        .fallback(routes::not_found)
         .layer(axum::middleware::from_fn_with_state(
             Arc::clone(&shared),
             faults::intercept,
         ))
         .with_state(shared)
+}
+
+/// Whether the sandbox answers `endpoint` with hand-written, stateful
+/// behaviour (tokens, codes, the flows that span calls) rather than the
+/// example of its spec.
+pub fn is_stateful(endpoint: &Endpoint) -> bool {
+    overrides::is_stateful(endpoint)
 }
 
 /// Forgets expired state every minute while the sandbox lives.

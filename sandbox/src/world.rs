@@ -1,5 +1,6 @@
 //! The sandbox's state: every token, code and ticket it issued, with its
-//! expiry, and what each merchant authorized.
+//! expiry, what each merchant authorized, and what the accounts did with
+//! it (code versions, uploaded files, menus, messages sent).
 //!
 //! Everything here is synchronous and runs under one mutex held for a few
 //! map operations; nothing awaits while holding it.
@@ -10,7 +11,12 @@ use std::time::{Duration, Instant};
 use rand::Rng as _;
 use rand::distr::Alphanumeric;
 
+use serde_json::Value;
+
+use crate::code_review::{AuditVerdict, CodeState};
 use crate::errcode::WxError;
+use crate::media_store::MediaStore;
+use crate::sent_message::SentMessage;
 
 /// What kind of token a string is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,21 +124,6 @@ pub(crate) struct QueryAuthCall {
     pub token: String,
 }
 
-/// A customer-service message sent through `message/custom/send`.
-#[derive(Debug, Clone)]
-pub(crate) struct CustomMessage {
-    /// The access token it was sent with.
-    pub token: String,
-    /// The account the token acts for.
-    pub appid: Option<String>,
-    /// The recipient's openid.
-    pub touser: String,
-    /// `msgtype`.
-    pub msgtype: String,
-    /// `text.content`, for a text message.
-    pub content: Option<String>,
-}
-
 /// How many calls of each kind are remembered (the oldest are dropped).
 const CALL_LOG_LEN: usize = 1000;
 
@@ -166,7 +157,20 @@ pub(crate) struct World {
     /// Successful `api_query_auth` calls, oldest first.
     pub query_auth_calls: Vec<QueryAuthCall>,
     /// Customer-service messages sent, oldest first.
-    pub custom_messages: Vec<CustomMessage>,
+    pub custom_messages: Vec<SentMessage>,
+    /// Each mini program's code versions and reviews, by appid.
+    pub code: HashMap<String, CodeState>,
+    /// The last review id given.
+    pub last_auditid: i64,
+    /// How the next reviews are decided.
+    pub audit_verdict: AuditVerdict,
+    /// Uploaded media and material.
+    pub media: MediaStore,
+    /// Each account's default menu (top-level buttons as `menu/get`
+    /// answers them), by appid.
+    pub menus: HashMap<String, Vec<Value>>,
+    /// The `CreateTime` of the last event pushed to each authorizer.
+    pub last_event_time: HashMap<String, i64>,
 }
 
 /// A random string of `len` alphanumeric characters.
@@ -186,6 +190,16 @@ pub(crate) fn after(now: Instant, d: Duration) -> Instant {
 }
 
 impl World {
+    /// The `CreateTime` of a new event pushed to `appid` at `now`: later
+    /// than the previous one (WeChat's events are hours apart; the
+    /// sandbox's may be in the same second, and receivers tell events apart
+    /// by sender, time and kind).
+    pub(crate) fn event_time(&mut self, appid: &str, now: i64) -> i64 {
+        let last = self.last_event_time.entry(appid.to_owned()).or_insert(0);
+        *last = now.max(last.saturating_add(1));
+        *last
+    }
+
     /// Issues a token of `kind` valid for `ttl`.
     pub(crate) fn issue(&mut self, kind: TokenKind, ttl: Duration) -> String {
         let value = random_string(86);

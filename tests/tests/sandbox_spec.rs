@@ -17,8 +17,9 @@ use wechat_api::endpoint::{
 };
 use wechat_api::{Client, Config, Error};
 use wechat_api_examples::callback::CallbackServer;
+use wechat_sandbox::release_test::AccountKind;
 use wechat_sandbox::{
-    DEFAULT_MERCHANT_APPID, DEFAULT_OPENID, Fault, Sandbox, SandboxConfig, errcode,
+    DEFAULT_MERCHANT_APPID, DEFAULT_OPENID, Fault, Merchant, Sandbox, SandboxConfig, errcode,
 };
 
 #[path = "support/sandbox_flow.rs"]
@@ -81,8 +82,8 @@ async fn every_spec_endpoint_is_routed_and_checked() {
     let sandbox = sandbox().await;
     assert!(!wechat_api::api::ENDPOINTS.is_empty());
     for endpoint in wechat_api::api::ENDPOINTS {
-        // several endpoints may share a path (official-account and
-        // mini-program customer-service messages)
+        // several endpoints may share a path: a call without parameters goes
+        // to one of them, whose checks refuse it
         let before = sandbox.request_count(endpoint.path);
         let (status, body) = raw(&sandbox, endpoint.method, endpoint.path, &[], None).await;
         assert_eq!(status, 200, "{endpoint}: {body}");
@@ -109,6 +110,236 @@ async fn every_spec_endpoint_is_routed_and_checked() {
     )
     .await;
     assert_eq!(status, 404);
+}
+
+/// The mini program of [`accounts`].
+const MINI_PROGRAM: &str = "wx00000000b0000002";
+
+/// A sandbox with an official-account merchant and a mini-program
+/// merchant, both authorized.
+async fn accounts() -> (Sandbox, Client, CallbackServer) {
+    let sandbox = sandbox_with(
+        SandboxConfig::builder()
+            .merchant(Merchant::new(DEFAULT_MERCHANT_APPID, "Sandbox Coffee"))
+            .merchant(Merchant::new(MINI_PROGRAM, "Sandbox Mini").kind(AccountKind::MiniProgram)),
+    )
+    .await;
+    let client = client(&sandbox);
+    let server = authorize_merchant(&sandbox, &client).await;
+    sandbox_flow::authorize(&client, Some(MINI_PROGRAM)).await;
+    (sandbox, client, server)
+}
+
+/// A value of `kind` for a parameter the caller fills.
+fn sample(kind: ValueKind) -> Value {
+    match kind {
+        ValueKind::Bool => json!(true),
+        ValueKind::Integer => json!(1),
+        ValueKind::Float => json!(1.5),
+        ValueKind::List => json!([]),
+        ValueKind::Object | ValueKind::Json => json!({}),
+        ValueKind::JsonString => json!("{}"),
+        _ => json!("x"),
+    }
+}
+
+/// A fixed value as the JSON of its kind.
+fn fixed(kind: ValueKind, value: &str) -> Value {
+    match kind {
+        ValueKind::Bool => json!(value == "true"),
+        ValueKind::Integer => value
+            .parse::<i64>()
+            .map_or_else(|_| json!(value), |n| json!(n)),
+        _ => json!(value),
+    }
+}
+
+/// Text of a JSON value, for the query, the path or a form field.
+fn text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The tokens and appids a well-formed call uses.
+struct Accounts {
+    official: (String, String),
+    mini_program: (String, String),
+    component_token: String,
+}
+
+/// A request with every parameter `endpoint` needs, built from its
+/// description alone: the path, the query and the body (JSON, or a
+/// multipart form with a JPEG in each file part).
+fn well_formed(
+    sandbox: &Sandbox,
+    endpoint: &Endpoint,
+    accounts: &Accounts,
+) -> reqwest::RequestBuilder {
+    let c = sandbox.config();
+    // the sandbox knows the secret of its own account only
+    let own_secret = endpoint
+        .params
+        .iter()
+        .any(|p| p.source == ParamSource::Config(ConfigKey::Secret));
+    let (appid, token) = if endpoint.module.starts_with("wxa") && !own_secret {
+        &accounts.mini_program
+    } else {
+        &accounts.official
+    };
+    let mut path = endpoint.path.to_owned();
+    let mut query: Vec<(String, String)> = Vec::new();
+    match endpoint.credential {
+        Credential::None => {}
+        credential => {
+            let name = if endpoint.credential_param.is_empty() {
+                credential.query_name().unwrap_or_default()
+            } else {
+                endpoint.credential_param
+            };
+            let token = if credential == Credential::ComponentAccessToken {
+                &accounts.component_token
+            } else {
+                token
+            };
+            query.push((name.to_owned(), token.clone()));
+        }
+    }
+    let mut body = serde_json::Map::new();
+    let mut form: Vec<(&str, Option<&str>, Vec<u8>)> = Vec::new();
+    for param in endpoint.params.iter().filter(|p| !p.flatten) {
+        let value = match param.source {
+            ParamSource::Fixed(v) => fixed(param.kind, v),
+            ParamSource::Config(ConfigKey::AppId) => json!(appid),
+            ParamSource::Config(ConfigKey::Secret) => json!(c.official_secret()),
+            ParamSource::Config(ConfigKey::ComponentAppId) => json!(c.component_appid()),
+            ParamSource::Config(ConfigKey::ComponentSecret) => json!(c.component_secret()),
+            ParamSource::Caller { required: true } => sample(param.kind),
+            _ => continue,
+        };
+        match param.location {
+            ParamLocation::Path => {
+                path = path.replace(&format!("{{{}}}", param.name), &text(&value))
+            }
+            ParamLocation::Query => query.push((param.name.to_owned(), text(&value))),
+            ParamLocation::Body => {
+                body.insert(param.name.to_owned(), value);
+            }
+            ParamLocation::Multipart if param.kind == ValueKind::File => {
+                form.push((param.name, Some("sandbox.jpg"), JPEG.to_vec()));
+            }
+            ParamLocation::Multipart => form.push((param.name, None, text(&value).into_bytes())),
+        }
+    }
+    let url = sandbox
+        .base_url()
+        .join(path.trim_start_matches('/'))
+        .unwrap();
+    let http = browser();
+    let request = match endpoint.method {
+        HttpMethod::Get => return http.get(url).query(&query),
+        HttpMethod::Post => http.post(url).query(&query),
+    };
+    if endpoint.body == BodyKind::Multipart {
+        let (content_type, body) = multipart(&form);
+        request.header("content-type", content_type).body(body)
+    } else {
+        request.json(&Value::Object(body))
+    }
+}
+
+/// A small JPEG (SOI, JFIF header… EOI: the sandbox only checks the name).
+const JPEG: &[u8] = b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xFF\xD9";
+
+/// A `multipart/form-data` body of `parts` (name, filename, bytes).
+fn multipart(parts: &[(&str, Option<&str>, Vec<u8>)]) -> (String, Vec<u8>) {
+    let boundary = "sandboxBoundary7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    for (name, filename, bytes) in parts {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        match filename {
+            Some(filename) => body.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\nContent-Type: image/jpeg\r\n\r\n").as_bytes(),
+            ),
+            None => body.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
+            ),
+        }
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test]
+async fn every_spec_endpoint_is_served_when_its_parameters_are_right() {
+    let (sandbox, client, _server) = accounts().await;
+    let accounts = Accounts {
+        official: (
+            sandbox.config().official_appid().to_owned(),
+            client.access_token().await.unwrap(),
+        ),
+        mini_program: (
+            MINI_PROGRAM.to_owned(),
+            client
+                .authorizer(MINI_PROGRAM)
+                .access_token()
+                .await
+                .unwrap(),
+        ),
+        component_token: client.component_access_token().await.unwrap(),
+    };
+    let mut stateless = 0;
+    for endpoint in wechat_api::api::ENDPOINTS {
+        let before = sandbox.endpoint_count(endpoint);
+        let answer = well_formed(&sandbox, endpoint, &accounts)
+            .send()
+            .await
+            .expect("the sandbox answers");
+        assert_eq!(answer.status().as_u16(), 200, "{endpoint}");
+        // routed to this endpoint, not to another one of its path
+        assert_eq!(
+            sandbox.endpoint_count(endpoint),
+            before + 1,
+            "{endpoint} was not routed to"
+        );
+        if wechat_sandbox::is_stateful(endpoint) {
+            continue;
+        }
+        stateless += 1;
+        let header = |name| {
+            answer
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let (content_type, disposition) = (header("content-type"), header("content-disposition"));
+        let bytes = answer.bytes().await.unwrap();
+        if endpoint.answer == AnswerKind::Media {
+            assert_eq!(content_type, "image/jpeg", "{endpoint}");
+            assert!(
+                disposition.contains("filename=\""),
+                "{endpoint}: {disposition}"
+            );
+            assert_eq!(&bytes[..2], b"\xFF\xD8", "{endpoint}");
+            continue;
+        }
+        let expected: Value = endpoint.example.map_or_else(
+            || json!({"errcode": 0, "errmsg": "ok"}),
+            |e| serde_json::from_str(e).unwrap(),
+        );
+        let got: Value = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| panic!("{endpoint} did not answer JSON"));
+        assert_eq!(got, expected, "{endpoint} did not answer its example");
+    }
+    assert!(
+        stateless > 150,
+        "only {stateless} endpoints answered their example"
+    );
 }
 
 static WIDGET: Endpoint = Endpoint {
@@ -232,6 +463,214 @@ async fn an_endpoint_added_to_the_spec_is_served_from_its_example_after_the_chec
     )
     .await;
     assert_eq!(status, 404);
+}
+
+/// A multipart upload under a path parameter, sharing its path with a
+/// JSON endpoint told apart by a fixed query value; and a QR code.
+static LOGO: Endpoint = Endpoint {
+    module: "demo",
+    name: "upload_logo",
+    summary: "Uploads a shop's logo.",
+    link: None,
+    permission: None,
+    method: HttpMethod::Post,
+    host: "api.weixin.qq.com",
+    path: "/cgi-bin/demo/{shop_id}/logo",
+    credential: Credential::AccessToken,
+    credential_param: "access_token",
+    body: BodyKind::Multipart,
+    answer: AnswerKind::Json,
+    params: &[
+        ParamInfo {
+            location: ParamLocation::Path,
+            name: "shop_id",
+            source: ParamSource::Caller { required: true },
+            kind: ValueKind::String,
+            flatten: false,
+        },
+        ParamInfo {
+            location: ParamLocation::Multipart,
+            name: "logo",
+            source: ParamSource::Caller { required: true },
+            kind: ValueKind::File,
+            flatten: false,
+        },
+        ParamInfo {
+            location: ParamLocation::Multipart,
+            name: "note",
+            source: ParamSource::Caller { required: true },
+            kind: ValueKind::String,
+            flatten: false,
+        },
+    ],
+    response_fields: &["url"],
+    example: Some(r#"{"errcode": 0, "errmsg": "ok", "url": "https://example.com/logo.png"}"#),
+};
+
+static FIND_LOGO: Endpoint = Endpoint {
+    name: "find_logo",
+    summary: "Finds a shop's logos.",
+    body: BodyKind::Json,
+    params: &[
+        ParamInfo {
+            location: ParamLocation::Path,
+            name: "shop_id",
+            source: ParamSource::Caller { required: true },
+            kind: ValueKind::String,
+            flatten: false,
+        },
+        ParamInfo {
+            location: ParamLocation::Query,
+            name: "action",
+            source: ParamSource::Fixed("search"),
+            kind: ValueKind::String,
+            flatten: false,
+        },
+        ParamInfo {
+            location: ParamLocation::Body,
+            name: "name",
+            source: ParamSource::Caller { required: true },
+            kind: ValueKind::String,
+            flatten: false,
+        },
+    ],
+    response_fields: &["logos"],
+    example: Some(r#"{"errcode": 0, "errmsg": "ok", "logos": ["a"]}"#),
+    ..LOGO
+};
+
+static QR: Endpoint = Endpoint {
+    name: "get_qr",
+    summary: "A QR code.",
+    method: HttpMethod::Get,
+    path: "/cgi-bin/demo/qr",
+    body: BodyKind::None,
+    answer: AnswerKind::Media,
+    params: &[ParamInfo {
+        location: ParamLocation::Query,
+        name: "scene",
+        source: ParamSource::Caller { required: true },
+        kind: ValueKind::String,
+        flatten: false,
+    }],
+    response_fields: &[],
+    example: None,
+    ..LOGO
+};
+
+static WITH_DEMO: &[&Endpoint] = &[
+    &LOGO,
+    &FIND_LOGO,
+    &QR,
+    &wechat_api::api::official::endpoints::STABLE_TOKEN,
+];
+
+#[tokio::test]
+async fn path_parameters_multipart_forms_and_files_are_served_from_the_description() {
+    let config = SandboxConfig::builder()
+        .push_interval(None)
+        .endpoints(WITH_DEMO)
+        .build()
+        .unwrap();
+    let sandbox = Sandbox::start(config).await.unwrap();
+    let token = client(&sandbox).access_token().await.unwrap();
+    let http = browser();
+    let url = |path: &str| sandbox.base_url().join(path).unwrap();
+    let upload = |parts: Vec<(&'static str, Option<&'static str>, Vec<u8>)>| {
+        let (content_type, body) = multipart(&parts);
+        http.post(url("cgi-bin/demo/shop%201/logo"))
+            .query(&[("access_token", &token)])
+            .header("content-type", content_type)
+            .body(body)
+    };
+    let json_of = |answer: reqwest::Response| async move {
+        assert_eq!(answer.status().as_u16(), 200);
+        answer.json::<Value>().await.unwrap()
+    };
+    let note = || ("note", None, b"hello".to_vec());
+    let logo = || ("logo", Some("logo.png"), b"\x89PNG".to_vec());
+
+    let answer = json_of(upload(vec![logo(), note()]).send().await.unwrap()).await;
+    assert_eq!(answer["url"], "https://example.com/logo.png", "{answer}");
+    assert_eq!(sandbox.endpoint_count(&LOGO), 1);
+    // the file part is needed, with a filename
+    let answer = json_of(upload(vec![note()]).send().await.unwrap()).await;
+    assert_eq!(errcode_of(&answer), errcode::MEDIA_MISSING, "{answer}");
+    let nameless = ("logo", Some(""), b"\x89PNG".to_vec());
+    let answer = json_of(upload(vec![nameless, note()]).send().await.unwrap()).await;
+    assert_eq!(errcode_of(&answer), errcode::MEDIA_MISSING, "{answer}");
+    // and the text field
+    let answer = json_of(upload(vec![logo()]).send().await.unwrap()).await;
+    assert_eq!(errcode_of(&answer), errcode::DATA_FORMAT, "{answer}");
+    assert_eq!(sandbox.endpoint_count(&LOGO), 4);
+
+    // JSON to the same path is for the other endpoint, which wants its
+    // fixed value
+    let find = |query: Vec<(&'static str, String)>| {
+        http.post(url("cgi-bin/demo/7/logo"))
+            .query(&query)
+            .json(&json!({"name": "round"}))
+    };
+    let answer = json_of(
+        find(vec![("access_token", token.clone())])
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(errcode_of(&answer), errcode::INVALID_ARGS, "{answer}");
+    let answer = json_of(
+        find(vec![
+            ("access_token", token.clone()),
+            ("action", "search".into()),
+        ])
+        .send()
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(answer["logos"], json!(["a"]), "{answer}");
+    assert_eq!(sandbox.endpoint_count(&FIND_LOGO), 2);
+    assert_eq!(sandbox.endpoint_count(&LOGO), 4);
+    // a value the fixed one contradicts is refused
+    let answer = json_of(
+        find(vec![
+            ("access_token", token.clone()),
+            ("action", "delete".into()),
+        ])
+        .send()
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(errcode_of(&answer), errcode::INVALID_ARGS, "{answer}");
+
+    // a file answer: bytes with a content type and a filename
+    let answer = http
+        .get(url("cgi-bin/demo/qr"))
+        .query(&[("access_token", token.as_str()), ("scene", "a")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.headers()["content-type"], "image/jpeg");
+    assert_eq!(
+        answer.headers()["content-disposition"],
+        "attachment; filename=\"get_qr.jpg\""
+    );
+    let bytes = answer.bytes().await.unwrap();
+    assert_eq!(
+        (&bytes[..2], &bytes[bytes.len() - 2..]),
+        (&b"\xFF\xD8"[..], &b"\xFF\xD9"[..])
+    );
+    let answer = json_of(
+        http.get(url("cgi-bin/demo/qr"))
+            .query(&[("access_token", token.as_str())])
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(errcode_of(&answer), errcode::INVALID_ARGS, "{answer}");
 }
 
 #[tokio::test]

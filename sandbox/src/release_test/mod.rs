@@ -34,6 +34,7 @@ use std::time::{Duration, Instant};
 pub use accounts::{AccountKind, TEST_ACCOUNTS, TestAccount, test_account};
 pub use report::{Check, CheckResult, Outcome, ReleaseTestReport};
 
+use crate::message_push::message_url;
 use crate::world::{Authorization, World, random_string};
 use crate::{SandboxError, Shared};
 
@@ -166,7 +167,7 @@ impl crate::Sandbox {
             world
                 .custom_messages
                 .iter()
-                .find(|m| m.content.as_deref() == Some(expected.as_str()))
+                .find(|m| m.text() == Some(expected.as_str()))
                 .cloned()
         })
         .await;
@@ -186,7 +187,7 @@ impl crate::Sandbox {
                 "the customer-service message was sent with a token that does not act for the test account"
                     .to_owned(),
             ),
-            Some(m) if token.as_ref().is_some_and(|t| *t != m.token) => Err(
+            Some(m) if token.as_ref().is_some_and(|t| *t != m.access_token) => Err(
                 "the customer-service message was not sent with the token api_query_auth returned"
                     .to_owned(),
             ),
@@ -202,21 +203,6 @@ impl crate::Sandbox {
             "release test played"
         );
         Ok(report)
-    }
-}
-
-/// The message URL of `appid`: `template` with `$APPID$` replaced.
-fn message_url(template: &str, appid: &str) -> Result<url::Url, SandboxError> {
-    if !template.contains("$APPID$") {
-        return Err(SandboxError::Config(
-            "the message URL has no $APPID$ placeholder".to_owned(),
-        ));
-    }
-    match url::Url::parse(&template.replace("$APPID$", appid)) {
-        Ok(url) if matches!(url.scheme(), "http" | "https") => Ok(url),
-        _ => Err(SandboxError::Config(
-            "the message URL is not an absolute http(s) URL".to_owned(),
-        )),
     }
 }
 
@@ -248,7 +234,7 @@ async fn send(
     content: &str,
 ) -> Result<Answer, String> {
     let plaintext = wire::text_message(account.user_name, openid, content);
-    let sealed = wire::seal(
+    let sealed = crate::message_push::seal(
         &shared.crypt,
         &shared.config.component_token,
         message_url,
@@ -355,18 +341,5 @@ async fn wait_for<T>(
         {
             return probe(&shared.world());
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_message_url_needs_the_placeholder() {
-        let url = message_url("https://p.example/$APPID$/callback", "wx1").unwrap();
-        assert_eq!(url.as_str(), "https://p.example/wx1/callback");
-        assert!(message_url("https://p.example/callback", "wx1").is_err());
-        assert!(message_url("/$APPID$/callback", "wx1").is_err());
     }
 }

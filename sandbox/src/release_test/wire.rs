@@ -1,18 +1,12 @@
 //! The release test on the wire, as WeChat does it: a user's text message
-//! to an authorizer, encrypted with the platform's key and signed with its
-//! token, POSTed to the platform's message URL; and the platform's
-//! encrypted passive reply, verified, decrypted and read.
-//!
-//! ```text
-//! POST {message url}?signature=..&timestamp=..&nonce=..&openid=..&encrypt_type=aes&msg_signature=..
-//! <xml><ToUserName><![CDATA[gh_…]]></ToUserName><Encrypt><![CDATA[…]]></Encrypt></xml>
-//! ```
+//! to an authorizer (sealed and POSTed to the platform's message URL by
+//! [`crate::message_push`]); and the platform's encrypted passive reply,
+//! verified, decrypted and read.
 
 use std::collections::HashMap;
 
 use quick_xml::events::Event as XmlEvent;
 use rand::Rng as _;
-use url::Url;
 use wechat_api::crypto::MsgCrypt;
 
 use crate::push::{cdata, unix_now};
@@ -34,44 +28,6 @@ pub(crate) fn text_message(to_user_name: &str, from_openid: &str, content: &str)
 /// A random openid, shaped like WeChat's (28 characters).
 pub(crate) fn random_openid() -> String {
     format!("o{}", crate::world::random_string(27))
-}
-
-/// A sealed request: the URL with its signed query, and the body.
-pub(crate) struct Sealed {
-    pub(crate) url: Url,
-    pub(crate) body: String,
-}
-
-/// Encrypts and signs `plaintext` for the authorizer `to_user_name`, to
-/// `message_url`, from `openid`.
-pub(crate) fn seal(
-    crypt: &MsgCrypt,
-    token: &str,
-    message_url: &Url,
-    to_user_name: &str,
-    openid: &str,
-    plaintext: &str,
-) -> Result<Sealed, wechat_api::Error> {
-    let timestamp = unix_now().to_string();
-    let nonce = rand::rng()
-        .random_range(100_000_000u32..1_000_000_000)
-        .to_string();
-    let encrypt = crypt.encrypt(plaintext)?;
-    let msg_signature = crypt.sign(&timestamp, &nonce, &encrypt);
-    let signature = wechat_api::crypto::plain_signature(token, &timestamp, &nonce);
-    let mut url = message_url.clone();
-    url.query_pairs_mut()
-        .append_pair("signature", &signature)
-        .append_pair("timestamp", &timestamp)
-        .append_pair("nonce", &nonce)
-        .append_pair("openid", openid)
-        .append_pair("encrypt_type", "aes")
-        .append_pair("msg_signature", &msg_signature);
-    let mut body = String::from("<xml>");
-    cdata(&mut body, "ToUserName", to_user_name);
-    cdata(&mut body, "Encrypt", &encrypt);
-    body.push_str("</xml>");
-    Ok(Sealed { url, body })
 }
 
 /// The fields directly under the root element of an XML document (text and
@@ -163,6 +119,8 @@ pub(crate) fn open_reply(crypt: &MsgCrypt, body: &str) -> Result<HashMap<String,
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::message_push::seal;
+    use url::Url;
 
     #[test]
     fn fields_are_read_from_text_and_cdata() {

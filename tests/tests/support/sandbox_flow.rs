@@ -37,16 +37,28 @@ pub async fn authorize_merchant(sandbox: &Sandbox, client: &Client) -> CallbackS
         .expect("callback server starts");
     sandbox.set_callback_url(server.events_url());
     sandbox.push_verify_ticket().await.expect("ticket pushed");
+    authorize(client, None).await;
+    server
+}
+
+/// The merchant `biz_appid` (else the sandbox's selected one) authorizes
+/// the platform on the authorization page, as a browser would; the code is
+/// exchanged with `query_auth`, which stores the authorizer's tokens. The
+/// platform must have its verify ticket.
+pub async fn authorize(client: &Client, biz_appid: Option<&str>) {
     let code = client
         .component()
         .create_preauthcode()
         .await
         .expect("pre_auth_code")
         .pre_auth_code;
-    let page = client
+    let mut page = client
         .component_auth_url(code, "http://127.0.0.1:9/cb")
-        .and_then(|url| url.build())
         .expect("authorization page");
+    if let Some(appid) = biz_appid {
+        page = page.biz_appid(appid);
+    }
+    let page = page.build().expect("authorization page");
     let browser = wechat_api_examples::quickstart::browser().expect("browser");
     let back = wechat_api_examples::quickstart::follow(&browser, &page, "page")
         .await
@@ -61,5 +73,4 @@ pub async fn authorize_merchant(sandbox: &Sandbox, client: &Client) -> CallbackS
         .query_auth(QueryAuthRequest::new(auth_code))
         .await
         .expect("query_auth");
-    server
 }
