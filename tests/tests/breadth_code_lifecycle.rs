@@ -10,7 +10,6 @@
 #[path = "support/platform.rs"]
 mod platform;
 #[path = "support/sandbox_flow.rs"]
-#[allow(dead_code, reason = "the platform authorizes merchants itself")]
 mod sandbox_flow;
 
 use std::time::Duration;

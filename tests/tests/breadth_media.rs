@@ -7,7 +7,6 @@
 #[path = "support/platform.rs"]
 mod platform;
 #[path = "support/sandbox_flow.rs"]
-#[allow(dead_code, reason = "the platform authorizes merchants itself")]
 mod sandbox_flow;
 
 use platform::Platform;
