@@ -228,3 +228,47 @@ async fn malformed_paths_are_refused_before_sending() {
             .is_empty()
     );
 }
+
+#[tokio::test]
+async fn a_token_goes_to_no_host_outside_weixin_qq_com() {
+    let server = MockServer::start().await;
+    let client = client(&server).await;
+    for host in [
+        "evil.example",
+        "api.weixin.qq.com.evil.example",
+        "weixin.qq.com@evil.example",
+        "evil.example/api.weixin.qq.com",
+        "xweixin.qq.com",
+    ] {
+        let managed = client
+            .raw(HttpMethod::Get, "/cgi-bin/anything")
+            .host(host)
+            .send::<serde_json::Value>()
+            .await
+            .expect_err(host);
+        assert!(
+            matches!(managed, Error::Encode { .. }),
+            "{host}: {managed:?}"
+        );
+        let explicit = client
+            .raw(HttpMethod::Get, "/cgi-bin/anything")
+            .host(host)
+            .with_token(ACCESS_TOKEN)
+            .send::<serde_json::Value>()
+            .await
+            .expect_err(host);
+        assert!(
+            matches!(explicit, Error::Encode { .. }),
+            "{host}: {explicit:?}"
+        );
+        assert!(!format!("{explicit:?}").contains(ACCESS_TOKEN));
+    }
+    assert!(
+        server
+            .received_requests()
+            .await
+            .unwrap_or_default()
+            .is_empty(),
+        "no request was made, not even for the token"
+    );
+}

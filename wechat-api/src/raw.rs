@@ -98,6 +98,13 @@ impl Client {
 impl<'c> RawCall<'c> {
     /// Sends the call to `host` instead of `api.weixin.qq.com` (a base URL
     /// set for `host` on the builder applies).
+    ///
+    /// A call that carries a credential goes only to a host under
+    /// `weixin.qq.com` or to one given a base URL with
+    /// [`ClientBuilder::base_url`](crate::ClientBuilder::base_url); to any
+    /// other, sending it is an [`Error::Encode`](crate::Error::Encode) and
+    /// no request is made, so a typo or a host taken from input never
+    /// receives a token.
     pub fn host(mut self, host: impl Into<String>) -> Self {
         self.call.target.host = Cow::Owned(host.into());
         self
@@ -170,12 +177,37 @@ impl<'c> RawCall<'c> {
     fn finish(self, answer: AnswerKind) -> Call<'c> {
         let mut call = self.call;
         call.target.answer = answer;
+        if call.invalid.is_none()
+            && call.target.credential != Credential::None
+            && !may_receive_credentials(self.client, &call.target.host)
+        {
+            call.invalid = Some(
+                "a raw call sends a credential only to a host under `weixin.qq.com` \
+                 or one given a base URL with `ClientBuilder::base_url`"
+                    .to_owned(),
+            );
+        }
         call.target.credential_param = match self.credential_param {
             Some(name) => name,
             None => Cow::Borrowed(call.target.credential.query_name().unwrap_or("")),
         };
         call
     }
+}
+
+/// Whether a call carrying a token may go to `host`: WeChat's own hosts, or
+/// one the client was given a base URL for.
+fn may_receive_credentials(client: &Client, host: &str) -> bool {
+    if client.base_url_override(host).is_some() {
+        return true;
+    }
+    let wellformed = !host.is_empty()
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-');
+    wellformed
+        && (host == "weixin.qq.com" || host.ends_with(".weixin.qq.com"))
+        && !host.contains("..")
 }
 
 impl std::fmt::Debug for RawCall<'_> {
