@@ -61,6 +61,28 @@ fn compile_errors(errors: &[SpecError]) -> TokenStream {
 /// every error found (none: the spec is valid). Never panics, whatever the
 /// text (it is fuzzed).
 pub fn check(sources: &[(&str, &str)], options: Options) -> Vec<SpecError> {
+    let (files, mut errors) = parse_sources(sources);
+    if errors.is_empty() {
+        errors = validate::validate(&files, options).errors;
+    }
+    errors
+}
+
+/// What [`expand`] produces for spec sources given as text (see
+/// [`check`]): the generated code with a `compile_error!` per spec error.
+/// Never panics, whatever the text (it is fuzzed).
+pub fn expand_sources(sources: &[(&str, &str)], options: Options) -> TokenStream {
+    let (files, load_errors) = parse_sources(sources);
+    let validated = validate::validate(&files, options);
+    let mut tokens = codegen::generate(&validated.api, options);
+    tokens.extend(compile_errors(&load_errors));
+    tokens.extend(compile_errors(&validated.errors));
+    tokens
+}
+
+/// Parses spec sources given as text, as the files of one directory: the
+/// files that parse, and an error for each one that does not.
+fn parse_sources(sources: &[(&str, &str)]) -> (Vec<load::Loaded>, Vec<SpecError>) {
     let mut files = Vec::with_capacity(sources.len());
     let mut errors = Vec::new();
     for (path, source) in sources {
@@ -74,34 +96,7 @@ pub fn check(sources: &[(&str, &str)], options: Options) -> Vec<SpecError> {
             Err(e) => errors.push(e),
         }
     }
-    if errors.is_empty() {
-        errors = validate::validate(&files, options).errors;
-    }
-    errors
-}
-
-/// What [`expand`] produces for spec sources given as text (see
-/// [`check`]): the generated code with a `compile_error!` per spec error.
-/// Never panics, whatever the text (it is fuzzed).
-pub fn expand_sources(sources: &[(&str, &str)], options: Options) -> TokenStream {
-    let mut files = Vec::with_capacity(sources.len());
-    let mut load_errors = Vec::new();
-    for (path, source) in sources {
-        let path = Path::new(path);
-        match load::parse(path, source) {
-            Ok(spec) => files.push(load::Loaded {
-                display_path: path.to_path_buf(),
-                absolute_path: path.to_path_buf(),
-                spec,
-            }),
-            Err(e) => load_errors.push(e),
-        }
-    }
-    let validated = validate::validate(&files, options);
-    let mut tokens = codegen::generate(&validated.api, options);
-    tokens.extend(compile_errors(&load_errors));
-    tokens.extend(compile_errors(&validated.errors));
-    tokens
+    (files, errors)
 }
 
 /// Generates the code for spec sources given as text (see [`check`]), for
@@ -113,15 +108,9 @@ pub fn generate_from_sources(
     sources: &[(&str, &str)],
     options: Options,
 ) -> Result<TokenStream, Vec<SpecError>> {
-    let mut files = Vec::with_capacity(sources.len());
-    for (path, source) in sources {
-        let path = Path::new(path);
-        let spec = load::parse(path, source).map_err(|e| vec![e])?;
-        files.push(load::Loaded {
-            display_path: path.to_path_buf(),
-            absolute_path: path.to_path_buf(),
-            spec,
-        });
+    let (files, load_errors) = parse_sources(sources);
+    if !load_errors.is_empty() {
+        return Err(load_errors);
     }
     let validated = validate::validate(&files, options);
     if !validated.errors.is_empty() {
