@@ -5,7 +5,6 @@
 //! callback, after which the platform works.
 
 #[path = "support/sandbox_flow.rs"]
-#[allow(dead_code, reason = "this file does not authorize merchants")]
 mod sandbox_flow;
 
 use std::sync::Arc;
