@@ -38,11 +38,19 @@ fn app() -> Router {
 /// A server on a free port of 127.0.0.1 with `options`; stops when the
 /// returned sender is dropped or fired.
 async fn start(options: ServeOptions) -> (SocketAddr, tokio::sync::oneshot::Sender<()>) {
+    start_app(app(), options).await
+}
+
+/// Like [`start`], serving `app`.
+async fn start_app(
+    app: Router,
+    options: ServeOptions,
+) -> (SocketAddr, tokio::sync::oneshot::Sender<()>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(
-        serve(listener, app(), options)
+        serve(listener, app, options)
             .with_graceful_shutdown(async move {
                 let _ = stopped.await;
             })
@@ -349,6 +357,42 @@ async fn at_the_connection_cap_healthz_is_still_answered() {
 const SLOW_BODY: &[u8] =
     b"POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000\r\n\r\nxxxxxxxxxx";
 
+/// [`app`], counting the requests that reached it (their heads read, their
+/// bodies perhaps not).
+fn counting_app() -> (Router, Arc<std::sync::atomic::AtomicUsize>) {
+    let started = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = Arc::clone(&started);
+    let app = app().layer(axum::middleware::from_fn(
+        move |request: axum::extract::Request, next: axum::middleware::Next| {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            next.run(request)
+        },
+    ));
+    (app, started)
+}
+
+/// Opens `n` slow-body connections and waits until the server has started
+/// each of their requests (so that a server counting a request as in
+/// progress from its start would count them all).
+async fn slow_bodies_started(
+    addr: SocketAddr,
+    started: &std::sync::atomic::AtomicUsize,
+    n: usize,
+) -> Vec<TcpStream> {
+    let mut streams = Vec::new();
+    for _ in 0..n {
+        streams.push(open(addr, SLOW_BODY).await);
+    }
+    tokio::time::timeout(DEADLINE, async {
+        while started.load(std::sync::atomic::Ordering::SeqCst) < n {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await
+    .expect("the server started every slow request");
+    streams
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn at_the_connection_cap_slow_bodies_make_room() {
     // A request whose body is still being read is not *in progress*: its
@@ -362,9 +406,12 @@ async fn at_the_connection_cap_slow_bodies_make_room() {
         .body_read_timeout(Duration::from_secs(600))
         .request_timeout(Duration::from_secs(600))
         .max_connections(cap);
-    let (addr, _stop) = start(options).await;
-    let mut hostile = Vec::new();
-    for _ in 0..cap * 2 {
+    let (app, started) = counting_app();
+    let (addr, _stop) = start_app(app, options).await;
+    // The cap is filled with requests whose bodies are being read, then as
+    // many more are opened.
+    let mut hostile = slow_bodies_started(addr, &started, cap).await;
+    for _ in 0..cap {
         hostile.push(open(addr, SLOW_BODY).await);
     }
     assert!(
@@ -411,9 +458,10 @@ async fn at_the_per_client_cap_a_client_replaces_its_own_slow_connections() {
         .header_read_timeout(Duration::from_secs(600))
         .body_read_timeout(Duration::from_secs(600))
         .max_connections_per_peer(Some(per_client));
-    let (addr, _stop) = start(options).await;
-    let mut hostile = Vec::new();
-    for _ in 0..per_client * 2 {
+    let (app, started) = counting_app();
+    let (addr, _stop) = start_app(app, options).await;
+    let mut hostile = slow_bodies_started(addr, &started, per_client).await;
+    for _ in 0..per_client {
         hostile.push(open(addr, SLOW_BODY).await);
     }
     assert!(healthz(addr).await);
