@@ -482,7 +482,8 @@ async fn retries_are_processed_once() {
     assert_eq!((retry.status, retry.body.as_str()), (200, "success"));
     assert_eq!(count.load(Ordering::SeqCst), 1);
 
-    // another message is processed; so is the same MsgId for another authorizer
+    // another message is processed; so is the same MsgId sent to another
+    // account (another ToUserName, inside the signed message)
     messages
         .handle(
             AUTHORIZER,
@@ -490,7 +491,10 @@ async fn retries_are_processed_once() {
         )
         .await;
     messages
-        .handle("wx0000000000000001", wechat.safe_push(TEXT))
+        .handle(
+            AUTHORIZER,
+            wechat.safe_push(&TEXT.replace("toUser", "gh_other")),
+        )
         .await;
     assert_eq!(count.load(Ordering::SeqCst), 3);
 
@@ -508,6 +512,37 @@ async fn retries_are_processed_once() {
         .handle(AUTHORIZER, wechat.safe_push(&location))
         .await;
     assert_eq!(count.load(Ordering::SeqCst), 5);
+}
+
+/// The authorizer appid of the message URL's path is not signed (every
+/// authorizer's pushes are signed with the platform's token): a captured
+/// push replayed to another authorizer's URL is a repeat, not a new
+/// message of that authorizer. The marker is the signed `ToUserName` and
+/// `MsgId` (events: `ToUserName`, `FromUserName`, `CreateTime`, ...).
+#[tokio::test]
+async fn a_push_replayed_to_another_authorizers_url_is_processed_once() {
+    let wechat = Wechat::default();
+    let count = Arc::new(AtomicUsize::new(0));
+    let messages = callback(counting_router(Arc::clone(&count)));
+    let first = messages.handle(AUTHORIZER, wechat.safe_push(TEXT)).await;
+    assert_eq!(
+        leaf(&wechat.open_reply(&first), "Content").as_deref(),
+        Some("handled")
+    );
+    for other in ["wx0000000000000001", "wx0000000000000002"] {
+        let replayed = messages.handle(other, wechat.safe_push(TEXT)).await;
+        assert_eq!((replayed.status, replayed.body.as_str()), (200, "success"));
+    }
+    assert_eq!(count.load(Ordering::SeqCst), 1, "a message");
+
+    messages
+        .handle(AUTHORIZER, wechat.safe_push(SUBSCRIBE))
+        .await;
+    let replayed = messages
+        .handle("wx0000000000000001", wechat.safe_push(SUBSCRIBE))
+        .await;
+    assert_eq!((replayed.status, replayed.body.as_str()), (200, "success"));
+    assert_eq!(count.load(Ordering::SeqCst), 2, "an event");
 }
 
 #[tokio::test(start_paused = true)]

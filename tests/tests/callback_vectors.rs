@@ -159,7 +159,8 @@ async fn the_message_callback_answers_wechatpys_push() {
         str_of(push, "nonce"),
         str_of(push, "msg_signature")
     );
-    let request = wechat_api::callback::CallbackRequest::post(query, str_of(push, "envelope"));
+    let request =
+        wechat_api::callback::CallbackRequest::post(query, str_of(push, "envelope").to_owned());
     let router = Router::new().message("text", |message, _| async move {
         Ok(Some(Reply::text(format!(
             "got: {}",

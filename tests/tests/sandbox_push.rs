@@ -195,12 +195,35 @@ async fn tickets_are_pushed_on_a_schedule() {
         tickets.len(),
         "each push carries a new ticket"
     );
+    // A second sandbox on the same schedule keeps pushing: its pushes
+    // measure the time the dropped one had to push again, on this
+    // machine's own pace (no fixed sleep).
+    let (control_url, control) = receiver().await;
+    let control_sandbox = Sandbox::start(
+        SandboxConfig::builder()
+            .push_interval(Some(Duration::from_millis(150)))
+            .callback_url(control_url)
+            .build()
+            .unwrap(),
+    )
+    .await
+    .unwrap();
     drop(sandbox);
     let after_stop = received.all().len();
+    let control_at_stop = control.all().len();
+    // Four more scheduled pushes of the control sandbox: four intervals.
+    while control.all().len() < control_at_stop + 4 {
+        assert!(
+            Instant::now() < deadline + Duration::from_secs(30),
+            "the control sandbox pushed {} times",
+            control.all().len() - control_at_stop
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    drop(control_sandbox);
     // Pushes go one at a time: the one in flight when the sandbox was
-    // dropped may still arrive, a scheduled one would make a second in the
-    // next four intervals.
-    tokio::time::sleep(Duration::from_millis(600)).await;
+    // dropped may still arrive, a scheduled one would make a second within
+    // those four intervals.
     assert!(
         received.all().len() <= after_stop + 1,
         "a dropped sandbox stops pushing: {} pushes, then {}",

@@ -1,15 +1,19 @@
 //! `wechat_api::server::serve` keeps serving when the process runs out of
-//! file descriptors: the server runs in a child process under
-//! `ulimit -n 64` with a connection cap far above that, this test opens
-//! 150 connections that send half a request head, and `/healthz` must
-//! still be answered, by closing the oldest idle connections whenever
-//! `accept` fails with `EMFILE` (the header-read timeout is ten minutes, so
-//! no timeout frees anything here).
+//! file descriptors: the server runs in a child process (this test binary
+//! again, running this same test in its server role) that lowers its own
+//! `RLIMIT_NOFILE` to 64 with `setrlimit`, with a connection cap far above
+//! that; the test opens 150 connections that send half a request head, and
+//! `/healthz` must still be answered, by closing the oldest idle
+//! connections whenever `accept` fails with `EMFILE` (the header-read
+//! timeout is ten minutes, so no timeout frees anything here).
+//!
+//! Nothing is skipped: a child that cannot lower its limit, or that exits
+//! early, fails the test with its exit status.
 
 #![cfg(unix)]
 
 use std::future::IntoFuture as _;
-use std::io::{BufRead as _, BufReader};
+use std::io::{BufRead as _, BufReader, Read as _};
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -19,18 +23,40 @@ use tokio::net::TcpStream;
 use wechat_api::server::{ServeOptions, serve};
 
 const DEADLINE: Duration = Duration::from_secs(60);
+/// Set in the child's environment: run the server role.
 const CHILD_ENV: &str = "WECHAT_API_EMFILE_CHILD";
-const FD_LIMIT: usize = 64;
+const FD_LIMIT: libc::rlim_t = 64;
 const HOSTILE: usize = 150;
+const TEST_NAME: &str = "accept_survives_descriptor_exhaustion";
 
-/// The server half, run by [`accept_survives_descriptor_exhaustion`] in a
-/// child process (it does nothing when run any other way).
-#[test]
-#[ignore = "the server half of accept_survives_descriptor_exhaustion, which runs it in a child process"]
-fn emfile_child_server() {
-    if std::env::var_os(CHILD_ENV).is_none() {
-        return;
-    }
+/// Lowers this process's soft `RLIMIT_NOFILE` to `limit`; panics if it
+/// cannot (the child then exits with a failure the parent reports).
+fn lower_descriptor_limit(limit: libc::rlim_t) {
+    let mut current = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit and setrlimit only read and write the struct given.
+    let got = unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut current) };
+    assert_eq!(got, 0, "getrlimit: {}", std::io::Error::last_os_error());
+    let lowered = libc::rlimit {
+        rlim_cur: limit.min(current.rlim_max),
+        rlim_max: current.rlim_max,
+    };
+    // SAFETY: as above.
+    let set = unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &lowered) };
+    assert_eq!(set, 0, "setrlimit: {}", std::io::Error::last_os_error());
+    // SAFETY: as above.
+    let got = unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut current) };
+    assert_eq!(got, 0);
+    assert_eq!(current.rlim_cur, limit, "the limit was lowered");
+}
+
+/// The server role: under a lowered descriptor limit, serves `/healthz`
+/// until its stdin is closed (the parent is done or gone) or ten minutes
+/// have passed.
+fn run_child_server() {
+    lower_descriptor_limit(FD_LIMIT);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -43,11 +69,18 @@ fn emfile_child_server() {
             .max_connections(10_000)
             .header_read_timeout(Duration::from_secs(600))
             .accept_error_backoff(Duration::from_millis(10));
-        // Ends when the parent is done with it (it kills this process) or
-        // after two minutes at most.
+        let (parent_gone, gone) = tokio::sync::oneshot::channel::<()>();
+        std::thread::spawn(move || {
+            let _ = std::io::stdin().read_to_end(&mut Vec::new());
+            let _ = parent_gone.send(());
+        });
         let _ = tokio::time::timeout(
-            Duration::from_secs(120),
-            serve(listener, app, options).into_future(),
+            Duration::from_secs(600),
+            serve(listener, app, options)
+                .with_graceful_shutdown(async move {
+                    let _ = gone.await;
+                })
+                .into_future(),
         )
         .await;
     });
@@ -63,31 +96,41 @@ impl Drop for KillOnDrop {
     }
 }
 
+impl KillOnDrop {
+    /// Panics with the child's exit status if it has exited.
+    fn assert_running(&mut self, when: &str) {
+        match self.0.try_wait() {
+            Ok(None) => {}
+            Ok(Some(status)) => panic!("the server process exited {when}: {status}"),
+            Err(error) => panic!("the server process could not be checked {when}: {error}"),
+        }
+    }
+}
+
+/// Starts the server role in a child process; returns it and its address.
 fn start_child() -> (KillOnDrop, SocketAddr) {
     let exe = std::env::current_exe().unwrap();
-    let mut child = Command::new("sh")
-        .arg("-c")
-        .arg(format!("ulimit -n {FD_LIMIT} && exec \"$0\" \"$@\""))
-        .arg(exe)
-        .args([
-            "--ignored",
-            "--exact",
-            "emfile_child_server",
-            "--nocapture",
-            "--test-threads=1",
-        ])
+    let mut child = Command::new(exe)
+        .args([TEST_NAME, "--exact", "--nocapture", "--test-threads=1"])
         .env(CHILD_ENV, "1")
-        .stdin(Stdio::null())
+        .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
-        .expect("sh starts");
+        .expect("the test binary starts again");
     let stdout = child.stdout.take().expect("piped stdout");
-    let child = KillOnDrop(child);
-    let addr = BufReader::new(stdout)
-        .lines()
+    let mut child = KillOnDrop(child);
+    let mut lines = BufReader::new(stdout).lines();
+    let addr = lines
+        .by_ref()
         .map_while(Result::ok)
-        .find_map(|line| line.split_once("LISTENING ")?.1.trim().parse().ok())
-        .expect("the child server printed its address (did `ulimit -n` fail?)");
+        .find_map(|line| line.split_once("LISTENING ")?.1.trim().parse().ok());
+    // Keep reading what the child prints, so that it never writes to a
+    // closed pipe.
+    std::thread::spawn(move || lines.for_each(drop));
+    let Some(addr) = addr else {
+        let status = child.0.wait();
+        panic!("the child server exited before listening: {status:?}");
+    };
     (child, addr)
 }
 
@@ -123,31 +166,46 @@ async fn is_closed(stream: &mut TcpStream) -> bool {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn accept_survives_descriptor_exhaustion() {
-    let (mut child, addr) = tokio::task::spawn_blocking(start_child).await.unwrap();
+#[test]
+fn accept_survives_descriptor_exhaustion() {
+    if std::env::var_os(CHILD_ENV).is_some() {
+        run_child_server();
+        return;
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let (mut child, addr) = start_child();
+    runtime.block_on(connect_past_the_limit(&mut child, addr));
+}
+
+async fn connect_past_the_limit(child: &mut KillOnDrop, addr: SocketAddr) {
     let mut hostile = Vec::new();
     for _ in 0..HOSTILE {
-        let mut stream = TcpStream::connect(addr)
-            .await
-            .expect("the kernel accepts into the backlog");
+        let mut stream = match TcpStream::connect(addr).await {
+            Ok(stream) => stream,
+            Err(error) => {
+                child.assert_running("while connecting");
+                panic!("the kernel did not accept into the backlog: {error}");
+            }
+        };
         stream
             .write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Slow: ")
             .await
             .expect("half a head is sent");
         hostile.push(stream);
     }
+    let answered = healthz(addr).await;
+    child.assert_running("during the health check");
     assert!(
-        healthz(addr).await,
+        answered,
         "/healthz was not answered with the descriptors exhausted"
-    );
-    assert!(
-        matches!(child.0.try_wait(), Ok(None)),
-        "the server process exited"
     );
     // More hostile connections than the descriptor limit allows were
     // accepted and closed: the EMFILE path ran.
-    let needed = HOSTILE - FD_LIMIT + 1;
+    let needed = HOSTILE - FD_LIMIT as usize + 1;
     let mut closed = 0;
     let waited = tokio::time::timeout(DEADLINE, async {
         loop {

@@ -1,8 +1,9 @@
 //! `wechat_api::server::serve` sheds slow and hostile clients: half-sent
 //! request heads, idle keep-alive connections, bodies declared and never
 //! sent, bodies over the limit (413 from `Content-Length`, before the body
-//! is read); at the connection cap the oldest idle connection makes room,
-//! so `/healthz` is still answered; descriptor exhaustion (`EMFILE`) does
+//! is read); at the connection cap the oldest idle connection makes room
+//! (a connection trickling a body in is idle too), so `/healthz` is still
+//! answered; a client at its own cap replaces its own connections; descriptor exhaustion (`EMFILE`) does
 //! not stop the server.
 //!
 //! The timeouts are set short here; every wait is on a condition, with a
@@ -37,11 +38,19 @@ fn app() -> Router {
 /// A server on a free port of 127.0.0.1 with `options`; stops when the
 /// returned sender is dropped or fired.
 async fn start(options: ServeOptions) -> (SocketAddr, tokio::sync::oneshot::Sender<()>) {
+    start_app(app(), options).await
+}
+
+/// Like [`start`], serving `app`.
+async fn start_app(
+    app: Router,
+    options: ServeOptions,
+) -> (SocketAddr, tokio::sync::oneshot::Sender<()>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(
-        serve(listener, app(), options)
+        serve(listener, app, options)
             .with_graceful_shutdown(async move {
                 let _ = stopped.await;
             })
@@ -251,14 +260,41 @@ async fn a_declared_body_over_the_limit_gets_413_before_it_is_sent() {
 #[tokio::test]
 async fn an_idle_keep_alive_connection_is_closed() {
     let (addr, _stop) = start(short_timeouts()).await;
-    let mut stream = open(addr, b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n").await;
-    assert_eq!(read_answer(&mut stream).await, (200, "ok".to_owned()));
-    // Kept alive: a second request on it works.
-    stream
-        .write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
-        .await
-        .unwrap();
-    assert_eq!(read_answer(&mut stream).await, (200, "ok".to_owned()));
+    // Both requests are sent at once (pipelined), so that the second one
+    // does not depend on being written within the 300 ms keep-alive limit
+    // after the first answer, however loaded the machine is.
+    let mut stream = open(
+        addr,
+        b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n\
+          GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n",
+    )
+    .await;
+    // Kept alive: both requests are answered on it.
+    let answers = tokio::time::timeout(DEADLINE, async {
+        let mut data = Vec::new();
+        let mut buf = [0u8; 4096];
+        while data
+            .windows(b"HTTP/1.1 200".len())
+            .filter(|w| w == b"HTTP/1.1 200")
+            .count()
+            < 2
+            || !data.ends_with(b"ok")
+        {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => data.extend_from_slice(&buf[..n]),
+            }
+        }
+        data
+    })
+    .await
+    .expect("two answers before the deadline");
+    let answers = String::from_utf8_lossy(&answers);
+    assert_eq!(
+        answers.matches("HTTP/1.1 200").count(),
+        2,
+        "both pipelined requests answered: {answers:?}"
+    );
     // Then it sends nothing: the server closes it.
     let sent = until_closed(stream).await;
     assert!(sent.is_empty() || sent.starts_with(b"HTTP/1.1 408"));
@@ -312,6 +348,142 @@ async fn at_the_connection_cap_healthz_is_still_answered() {
     assert!(
         waited.is_ok(),
         "only {closed} of {} hostile connections were closed",
+        hostile.len()
+    );
+}
+
+/// The head of a request declaring a 1000-byte body, then its first 10
+/// bytes: a client trickling its body in.
+const SLOW_BODY: &[u8] =
+    b"POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000\r\n\r\nxxxxxxxxxx";
+
+/// [`app`], counting the requests that reached it (their heads read, their
+/// bodies perhaps not).
+fn counting_app() -> (Router, Arc<std::sync::atomic::AtomicUsize>) {
+    let started = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = Arc::clone(&started);
+    let app = app().layer(axum::middleware::from_fn(
+        move |request: axum::extract::Request, next: axum::middleware::Next| {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            next.run(request)
+        },
+    ));
+    (app, started)
+}
+
+/// Opens `n` slow-body connections and waits until the server has started
+/// each of their requests (so that a server counting a request as in
+/// progress from its start would count them all).
+async fn slow_bodies_started(
+    addr: SocketAddr,
+    started: &std::sync::atomic::AtomicUsize,
+    n: usize,
+) -> Vec<TcpStream> {
+    let mut streams = Vec::new();
+    for _ in 0..n {
+        streams.push(open(addr, SLOW_BODY).await);
+    }
+    tokio::time::timeout(DEADLINE, async {
+        while started.load(std::sync::atomic::Ordering::SeqCst) < n {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await
+    .expect("the server started every slow request");
+    streams
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_the_connection_cap_slow_bodies_make_room() {
+    // A request whose body is still being read is not *in progress*: its
+    // connection is as evictable as an idle one. The timeouts are ten
+    // minutes: only the cap's eviction can make room here (a server that
+    // counted these requests as in progress would make `/healthz` wait in
+    // the backlog for ten minutes).
+    let cap = 20;
+    let options = ServeOptions::default()
+        .header_read_timeout(Duration::from_secs(600))
+        .body_read_timeout(Duration::from_secs(600))
+        .request_timeout(Duration::from_secs(600))
+        .max_connections(cap);
+    let (app, started) = counting_app();
+    let (addr, _stop) = start_app(app, options).await;
+    // The cap is filled with requests whose bodies are being read, then as
+    // many more are opened.
+    let mut hostile = slow_bodies_started(addr, &started, cap).await;
+    for _ in 0..cap {
+        hostile.push(open(addr, SLOW_BODY).await);
+    }
+    assert!(
+        healthz(addr).await,
+        "/healthz was not answered with slow bodies at the cap"
+    );
+    // At least `cap + 1` of the slow clients were closed (none answered).
+    let mut closed = 0;
+    let waited = tokio::time::timeout(DEADLINE, async {
+        loop {
+            closed = 0;
+            for stream in &mut hostile {
+                if is_closed(stream).await {
+                    closed += 1;
+                }
+            }
+            if closed > cap {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await;
+    assert!(
+        waited.is_ok(),
+        "only {closed} of {} slow-body connections were closed",
+        hostile.len()
+    );
+    // A complete body is still read and handled once the handler has it.
+    let mut stream = open(
+        addr,
+        b"POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\n\r\nhello",
+    )
+    .await;
+    assert_eq!(read_answer(&mut stream).await, (200, "5".to_owned()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_the_per_client_cap_a_client_replaces_its_own_slow_connections() {
+    // One client (127.0.0.1) may hold 5 connections; its sixth closes its
+    // own oldest idle one, and the overall cap (far away) is not involved.
+    let per_client = 5;
+    let options = ServeOptions::default()
+        .header_read_timeout(Duration::from_secs(600))
+        .body_read_timeout(Duration::from_secs(600))
+        .max_connections_per_peer(Some(per_client));
+    let (app, started) = counting_app();
+    let (addr, _stop) = start_app(app, options).await;
+    let mut hostile = slow_bodies_started(addr, &started, per_client).await;
+    for _ in 0..per_client {
+        hostile.push(open(addr, SLOW_BODY).await);
+    }
+    assert!(healthz(addr).await);
+    let mut closed = 0;
+    let waited = tokio::time::timeout(DEADLINE, async {
+        loop {
+            closed = 0;
+            for stream in &mut hostile {
+                if is_closed(stream).await {
+                    closed += 1;
+                }
+            }
+            if closed >= per_client {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await;
+    assert!(
+        waited.is_ok(),
+        "only {closed} of {} connections over the per-client cap were closed",
         hostile.len()
     );
 }

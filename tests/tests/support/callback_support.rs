@@ -117,7 +117,7 @@ impl Wechat {
         let signature = plain_signature(&self.token, &timestamp, &nonce);
         CallbackRequest::post(
             format!("signature={signature}&timestamp={timestamp}&nonce={nonce}&openid=oUser"),
-            plaintext,
+            plaintext.to_owned(),
         )
     }
 

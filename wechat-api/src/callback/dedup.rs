@@ -54,20 +54,51 @@ impl Claim {
     }
 }
 
-/// The marker id of a message: `appid:MsgId`, or for pushes without a
-/// `MsgId` (events) `appid:FromUserName:CreateTime:Event:EventKey` (the
-/// event name and key keep two different events of the same second apart,
-/// e.g. `subscribe` and `LOCATION` on a follow).
-pub(crate) fn message_id(appid: &str, message: &Message) -> String {
+/// The marker id of a message, made of what the signed message itself
+/// says, never of the request's path: `ToUserName:MsgId`, or for pushes
+/// without a `MsgId` (events)
+/// `ToUserName:FromUserName:CreateTime:Event:EventKey` (the event name and
+/// key keep two different events of the same second apart, e.g.
+/// `subscribe` and `LOCATION` on a follow).
+///
+/// The authorizer appid in the message URL's path is not covered by the
+/// signature (every authorizer's pushes are signed with the platform's
+/// token): a marker made of it would let a captured push replayed to
+/// `/{another appid}/callback` be processed again, as another authorizer.
+/// `ToUserName` (the authorizer's original id) is inside the signed
+/// ciphertext.
+pub(crate) fn message_id(message: &Message) -> String {
     let header = message.header();
     match message.msg_id() {
-        Some(msg_id) => format!("{appid}:{msg_id}"),
+        Some(msg_id) => format!("{}:{msg_id}", header.to_user_name),
         None => format!(
-            "{appid}:{}:{}:{}:{}",
+            "{}:{}:{}:{}:{}",
+            header.to_user_name,
             header.from_user_name,
             header.create_time,
             message.event().unwrap_or(&header.msg_type),
             message.event_key().unwrap_or_default(),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "<xml><ToUserName><![CDATA[gh_a]]></ToUserName><FromUserName><![CDATA[oUser]]></FromUserName><CreateTime>1700000000</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[hi]]></Content><MsgId>42</MsgId></xml>";
+    const CLICK: &str = "<xml><ToUserName><![CDATA[gh_a]]></ToUserName><FromUserName><![CDATA[oUser]]></FromUserName><CreateTime>1700000000</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[CLICK]]></Event><EventKey><![CDATA[K]]></EventKey></xml>";
+
+    fn id(xml: &str) -> String {
+        message_id(&Message::from_xml(xml).unwrap())
+    }
+
+    #[test]
+    fn markers_are_made_of_the_signed_message() {
+        assert_eq!(id(TEXT), "gh_a:42");
+        assert_eq!(id(CLICK), "gh_a:oUser:1700000000:CLICK:K");
+        // The same MsgId sent to another account is another message.
+        assert_ne!(id(TEXT), id(&TEXT.replace("gh_a", "gh_b")));
+        assert_ne!(id(CLICK), id(&CLICK.replace("gh_a", "gh_b")));
     }
 }

@@ -1,9 +1,12 @@
 //! The plain request and response types a callback works with: whatever web
-//! framework serves the URL copies the method, the raw query string and the
-//! body bytes into a [`CallbackRequest`], and writes the status, content
-//! type and body of the [`CallbackResponse`] back.
+//! framework serves the URL puts the method, the raw query string and the
+//! body bytes into a [`CallbackRequest`] (the body as [`Bytes`], which most
+//! frameworks hand out, so that it is not copied), and writes the status,
+//! content type and body of the [`CallbackResponse`] back.
 
 use std::fmt;
+
+use bytes::Bytes;
 
 use super::rejection::{Rejection, error_class, status_of};
 use crate::Error;
@@ -54,13 +57,15 @@ pub struct CallbackRequest {
     /// The raw query string, without the `?` (still percent-encoded).
     pub query: String,
     /// The body bytes.
-    pub body: Vec<u8>,
+    pub body: Bytes,
 }
 
 impl CallbackRequest {
     /// A request with `method` (e.g. `"POST"`), the raw `query` string and
-    /// the `body`.
-    pub fn new(method: &str, query: impl Into<String>, body: impl Into<Vec<u8>>) -> Self {
+    /// the `body`: [`Bytes`] (not copied), a `Vec<u8>` or `String` (not
+    /// copied either), or a `&'static` slice or string. A borrowed body:
+    /// [`from_slice`](Self::from_slice).
+    pub fn new(method: &str, query: impl Into<String>, body: impl Into<Bytes>) -> Self {
         CallbackRequest {
             method: Method::parse(method),
             query: query.into(),
@@ -68,17 +73,22 @@ impl CallbackRequest {
         }
     }
 
+    /// Like [`new`](Self::new), with a copy of the borrowed `body`.
+    pub fn from_slice(method: &str, query: impl Into<String>, body: &[u8]) -> Self {
+        Self::new(method, query, Bytes::copy_from_slice(body))
+    }
+
     /// A `GET` request (the URL-verification handshake).
     pub fn get(query: impl Into<String>) -> Self {
         CallbackRequest {
             method: Method::Get,
             query: query.into(),
-            body: Vec::new(),
+            body: Bytes::new(),
         }
     }
 
-    /// A `POST` request (a push).
-    pub fn post(query: impl Into<String>, body: impl Into<Vec<u8>>) -> Self {
+    /// A `POST` request (a push), with a body as for [`new`](Self::new).
+    pub fn post(query: impl Into<String>, body: impl Into<Bytes>) -> Self {
         CallbackRequest {
             method: Method::Post,
             query: query.into(),
@@ -209,5 +219,30 @@ impl Query {
         value
             .as_deref()
             .ok_or(Error::Callback(Rejection::MissingParameter(name)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bytes_body_is_not_copied() {
+        let body = Bytes::from(b"<xml>push</xml>".to_vec());
+        // A second handle to the same buffer: a conversion to an owned
+        // `Vec<u8>` would have to copy it.
+        let kept = body.clone();
+        let request = CallbackRequest::post("timestamp=1", body);
+        assert_eq!(request.body.as_ptr(), kept.as_ptr());
+        let request = CallbackRequest::new("POST", "timestamp=1", kept.clone());
+        assert_eq!(request.body.as_ptr(), kept.as_ptr());
+        // Owned vectors and strings are taken over, borrowed bodies copied.
+        let owned = b"<xml/>".to_vec();
+        let pointer = owned.as_ptr();
+        assert_eq!(CallbackRequest::post("", owned).body.as_ptr(), pointer);
+        let borrowed = String::from("<xml/>");
+        let request = CallbackRequest::from_slice("POST", "", borrowed.as_bytes());
+        assert_eq!(&request.body[..], b"<xml/>");
+        assert_eq!(request.method, Method::Post);
     }
 }

@@ -264,7 +264,9 @@ impl MessageCallback {
             Format::Xml => Message::from_xml(&inbound.document)?,
             Format::Json => Message::from_json(&inbound.document)?,
         };
-        let marker = dedup::message_id(appid, &message);
+        // Of the signed message, not of the path's appid: a push replayed to
+        // another authorizer's URL is a repeat too.
+        let marker = dedup::message_id(&message);
         match Claim::take(self.client.tokens(), "message", marker, self.dedup_window).await {
             Ok(Some(_kept)) => {}
             Ok(None) => {

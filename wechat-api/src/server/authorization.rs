@@ -2,6 +2,13 @@
 //! (a fresh `pre_auth_code`, then a redirect to WeChat's authorization page)
 //! and the handler of the page's redirect back (`auth_code` → `query_auth`,
 //! which stores the authorizer's tokens → the authorizer's details).
+//!
+//! Both are reachable by anyone and spend WeChat API quota on every hit:
+//! the start handler calls `api_create_preauthcode`, the redirect handler
+//! `api_query_auth` with any `auth_code` it is given (a made-up one still
+//! costs a call) and then `api_get_authorizer_info`. The router puts each
+//! behind a rate limit ([`rate_limit`](super::rate_limit)), checked before
+//! these handlers run.
 
 use std::collections::HashMap;
 

@@ -1,12 +1,18 @@
 //! One accepted connection: HTTP/1.1 served by hyper with the header-read
 //! timeout, until the client is done, the connection is evicted to make
 //! room, or the server shuts down (then it gets the shutdown grace).
+//!
+//! Each request carries the client's address as axum's
+//! [`ConnectInfo<SocketAddr>`](axum::extract::ConnectInfo), and marks its
+//! connection busy only between the end of its body and its answer
+//! ([`progress`](super::progress)).
 
+use std::net::SocketAddr;
 use std::pin::pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::Request;
+use axum::extract::{ConnectInfo, Request};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::TokioIo;
@@ -14,13 +20,15 @@ use tokio::net::TcpStream;
 use tokio::sync::watch;
 use tower::ServiceExt as _;
 
-use super::connections::Slot;
 use super::layers::Protected;
+use super::progress::{Progress, TrackedBody};
+use super::registry::Slot;
 
-/// Serves HTTP/1.1 on `stream` with `service`, holding `slot` until the
-/// connection ends.
+/// Serves HTTP/1.1 on `stream` from `peer` with `service`, holding `slot`
+/// until the connection ends.
 pub(crate) async fn serve(
     stream: TcpStream,
+    peer: SocketAddr,
     http: Arc<http1::Builder>,
     service: Protected,
     slot: Slot,
@@ -28,14 +36,16 @@ pub(crate) async fn serve(
     grace: Duration,
 ) {
     let tracker = slot.tracker();
-    let hyper_service = hyper::service::service_fn(move |request: Request<Incoming>| {
-        // The connection has a request in progress (it is not evicted)
-        // until its answer is ready.
-        let busy = tracker.busy();
+    let hyper_service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
+        request.extensions_mut().insert(ConnectInfo(peer));
+        // The connection has a request in progress (it is not evicted) from
+        // the end of the body until the answer is ready.
+        let progress = Progress::new(tracker.clone());
+        let request = request.map(|body| TrackedBody::new(body, progress.clone()));
         let answer = service.clone().oneshot(request);
         async move {
             let answer = answer.await;
-            drop(busy);
+            progress.answered();
             answer
         }
     });

@@ -10,7 +10,8 @@ use tower_http::timeout::{RequestBodyTimeout, RequestBodyTimeoutLayer, Timeout, 
 
 use super::ServeOptions;
 
-/// The router with the request-level protections.
+/// The router with the request-level protections (a tower service of
+/// requests with any body type, here [`TrackedBody`](super::progress::TrackedBody)).
 pub(crate) type Protected = RequestBodyLimit<Timeout<RequestBodyTimeout<Router>>>;
 
 /// `router` behind the body limit, the body-read timeout and the request

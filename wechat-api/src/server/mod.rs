@@ -11,9 +11,12 @@
 //!   cap on the size of the request head;
 //! * a **body limit** answered `413` from `Content-Length` before any of the
 //!   body is read, a **body-read timeout** and a whole-**request timeout**;
-//! * a **cap on open connections**; at the cap the oldest connection with
-//!   no request in progress is closed to make room, so slow clients cannot
-//!   lock out the others;
+//! * a **cap on open connections**, overall and optionally per client; at
+//!   the cap the oldest *idle* connection is closed to make room, so slow
+//!   clients cannot lock out the others. Idle means no request in progress,
+//!   and a request is in progress only from the end of its body to its
+//!   answer: a connection trickling a body in is as evictable as one
+//!   trickling a head or one kept alive;
 //! * an **accept loop that survives `EMFILE`**: it closes the oldest idle
 //!   connection, pauses briefly (it never spins) and goes on;
 //! * **graceful shutdown**: [`Serve::with_graceful_shutdown`].
@@ -21,7 +24,9 @@
 //! [`CallbackRoutes`] is the ready router of a third-party platform: the
 //! component events URL, the authorizers' message URL
 //! (`/{appid}/callback`), the authorization start and redirect handlers and
-//! `/healthz`, on top of the [`callback`](crate::callback) layer.
+//! `/healthz`, on top of the [`callback`](crate::callback) layer. Its
+//! routes that anyone can reach are rate limited per client address
+//! (`429` past the limits; [`RateLimits`]).
 //!
 //! The values are in [`ServeOptions`], whose defaults suit a callback
 //! server. It serves HTTP/1.1 only: WeChat's pushes use it, and browsers
@@ -47,12 +52,19 @@
 mod accept;
 mod authorization;
 mod connection;
-mod connections;
 mod layers;
 mod options;
+mod peer;
+mod progress;
+mod rate_limit;
+mod registry;
 mod routes;
 
 pub use authorization::AuthorizedAccount;
+pub use rate_limit::{
+    DEFAULT_AUTHORIZATION_RATE_OVERALL, DEFAULT_AUTHORIZATION_RATE_PER_CLIENT,
+    DEFAULT_CALLBACK_BURST_PER_CLIENT, DEFAULT_CALLBACK_RATE_PER_CLIENT, Rate, RateLimits,
+};
 pub use routes::{
     AUTHORIZE_PATH, AUTHORIZED_PATH, CallbackRoutes, EVENTS_PATH, HEALTHZ_PATH, MESSAGES_PATH,
 };
@@ -77,7 +89,7 @@ use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 use accept::{AcceptFailure, FailureLog};
-use connections::Connections;
+use registry::{Admission, Registry};
 
 type ShutdownSignal = Pin<Box<dyn Future<Output = ()> + Send>>;
 
@@ -159,7 +171,10 @@ async fn run(server: Serve) {
         .max_header_size(options.max_header_size)
         .keep_alive(options.keep_alive);
     let http = Arc::new(http);
-    let connections = Arc::new(Connections::new(options.max_connections));
+    let registry = Arc::new(Registry::new(
+        options.max_connections,
+        options.max_connections_per_peer,
+    ));
     let (stop, stopping) = watch::channel(false);
     let mut failures = FailureLog::default();
     // The connections' tasks: dropping the server's future closes them all.
@@ -170,15 +185,15 @@ async fn run(server: Serve) {
             () = &mut shutdown => break,
             accepted = listener.accept() => accepted,
         };
-        let stream = match accepted {
-            Ok((stream, _peer)) => stream,
+        let (stream, peer) = match accepted {
+            Ok(accepted) => accepted,
             Err(error) => {
                 if accept::classify(&error) == AcceptFailure::Resource {
-                    failures.failed(&error, connections.open());
+                    failures.failed(&error, registry.open());
                     // Free a descriptor for the connections waiting in the
                     // backlog: retry once the oldest idle connection is
                     // closed, or after the backoff (never spin).
-                    let evicted = connections.evict_oldest_idle();
+                    let evicted = registry.evict_oldest_idle();
                     let pause = async {
                         match &evicted {
                             Some(evicted) => evicted.closed().await,
@@ -194,15 +209,21 @@ async fn run(server: Serve) {
                 continue;
             }
         };
-        let slot = tokio::select! {
+        let admission = tokio::select! {
             () = &mut shutdown => break,
-            slot = connections.admit() => slot,
+            admission = registry.admit(peer.ip()) => admission,
         };
-        let Some(slot) = slot else { break };
+        let slot = match admission {
+            Admission::Admitted(slot) => slot,
+            // Dropping the stream closes it.
+            Admission::Refused => continue,
+            Admission::Closed => break,
+        };
         // Answers are small and written at once: do not wait for more.
         let _ = stream.set_nodelay(true);
         tasks.spawn(connection::serve(
             stream,
+            peer,
             Arc::clone(&http),
             service.clone(),
             slot,
@@ -212,9 +233,9 @@ async fn run(server: Serve) {
     }
     drop(listener);
     tracing::info!(
-        open_connections = connections.open(),
+        open_connections = registry.open(),
         "shutting down: no new connections"
     );
     let _ = stop.send(true);
-    connections.all_closed().await;
+    registry.all_closed().await;
 }

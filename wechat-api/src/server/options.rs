@@ -28,9 +28,17 @@ use tokio::sync::Semaphore;
 /// | [`body_read_timeout`](Self::body_read_timeout) | 10 s without a byte of body | the request fails (`400`) and the connection is closed |
 /// | [`request_timeout`](Self::request_timeout) | 30 s for reading the body and handling the request | `503`, and the connection is closed if the body was not read |
 /// | [`keep_alive`](Self::keep_alive) | on | (off: one request per connection) |
-/// | [`max_connections`](Self::max_connections) | 512 | the oldest connection with no request in progress is closed to make room; if every connection is busy, new ones wait in the listen backlog |
+/// | [`max_connections`](Self::max_connections) | 512 | the oldest idle connection is closed to make room; if every connection has a request in progress, new ones wait in the listen backlog |
+/// | [`max_connections_per_peer`](Self::max_connections_per_peer) | none | the client's own oldest idle connection is closed to make room; if all of its connections have a request in progress, the new one is closed |
 /// | [`accept_error_backoff`](Self::accept_error_backoff) | 100 ms | (on `EMFILE` and other resource errors: close the oldest idle connection, pause accepting this long, retry) |
 /// | [`shutdown_grace`](Self::shutdown_grace) | 5 s | (requests in progress at shutdown get this long to finish) |
+///
+/// A connection is *idle* while no request of it is in progress, and a
+/// request is in progress only from the end of its body to its answer: a
+/// client reading its head or sending its body slowly, or kept alive
+/// between requests, holds an idle connection, which makes room for others
+/// at the cap. Only handlers at work can fill the cap, for at most
+/// [`request_timeout`](Self::request_timeout).
 ///
 /// Keep [`max_connections`](Self::max_connections) below the process's
 /// file-descriptor limit (`ulimit -n`) minus what the rest of the process
@@ -44,6 +52,7 @@ pub struct ServeOptions {
     pub(crate) request_timeout: Duration,
     pub(crate) keep_alive: bool,
     pub(crate) max_connections: usize,
+    pub(crate) max_connections_per_peer: Option<usize>,
     pub(crate) accept_error_backoff: Duration,
     pub(crate) shutdown_grace: Duration,
 }
@@ -91,6 +100,7 @@ impl Default for ServeOptions {
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             keep_alive: true,
             max_connections: DEFAULT_MAX_CONNECTIONS,
+            max_connections_per_peer: None,
             accept_error_backoff: DEFAULT_ACCEPT_ERROR_BACKOFF,
             shutdown_grace: DEFAULT_SHUTDOWN_GRACE,
         }
@@ -151,13 +161,29 @@ impl ServeOptions {
     }
 
     /// The most connections open at once (at least 1, at most `u32::MAX`).
-    /// At the cap, a new connection is admitted by closing the oldest one
-    /// that has no request in progress (a slow or idle client); when every
+    /// At the cap, a new connection is admitted by closing the oldest idle
+    /// one (a slow or idle client: see the table above); when every
     /// connection has a request in progress, new connections wait in the
     /// listen backlog until one ends.
     #[must_use]
     pub fn max_connections(mut self, max: usize) -> Self {
         self.max_connections = max.clamp(1, MAX_CONNECTIONS_CEILING);
+        self
+    }
+
+    /// The most connections one client may hold at once (at least 1), or
+    /// `None` (the default) for no per-client cap. A client is an IPv4
+    /// address or an IPv6 /64 network. A client at its cap that opens
+    /// another connection gets its own oldest idle one closed, or, when all
+    /// of its connections have a request in progress, the new one closed at
+    /// once; other clients are not affected, and the accept loop never
+    /// waits for it.
+    ///
+    /// Set it when clients connect directly; leave it off behind a reverse
+    /// proxy, where every connection comes from the proxy's address.
+    #[must_use]
+    pub fn max_connections_per_peer(mut self, max: Option<usize>) -> Self {
+        self.max_connections_per_peer = max.map(|max| max.clamp(1, MAX_CONNECTIONS_CEILING));
         self
     }
 
@@ -196,6 +222,13 @@ mod tests {
         assert_eq!(options.accept_error_backoff, Duration::from_millis(1));
         let options = ServeOptions::default().max_connections(usize::MAX);
         assert!(u32::try_from(options.max_connections).is_ok());
+        assert_eq!(
+            ServeOptions::default()
+                .max_connections_per_peer(Some(0))
+                .max_connections_per_peer,
+            Some(1)
+        );
+        assert_eq!(ServeOptions::default().max_connections_per_peer, None);
         assert_eq!(
             ServeOptions::default().max_connections,
             DEFAULT_MAX_CONNECTIONS

@@ -12,6 +12,13 @@
 //!
 //! Serve it with [`serve`](super::serve), which adds the timeouts and
 //! limits; merge routes of your own into it with [`Router::merge`].
+//!
+//! The authorization and callback routes are open to anyone (the two
+//! authorization routes spend WeChat API quota on every hit:
+//! `api_create_preauthcode`; `api_query_auth` with whatever `auth_code` the
+//! query carries, then `api_get_authorizer_info`): they are rate limited
+//! per client address (the authorization routes overall too), and answer
+//! `429` past the limits ([`RateLimits`]).
 
 use std::fmt;
 use std::sync::Arc;
@@ -21,11 +28,13 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{Method, StatusCode, header};
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use url::Url;
 
 use super::authorization;
+use super::rate_limit::{self, Limiter, RateLimits};
 use crate::callback::{CallbackRequest, CallbackResponse, ComponentCallback, MessageCallback};
 
 /// Path of the component events URL.
@@ -40,6 +49,15 @@ pub const AUTHORIZED_PATH: &str = "/wechat/component/callback";
 pub const HEALTHZ_PATH: &str = "/healthz";
 
 /// The callback server's routes and what they share. Cheap to clone.
+///
+/// The authorization routes spend WeChat API quota on every request,
+/// whoever sends it, and the callback routes decrypt whatever they are
+/// sent: they are rate limited with [`RateLimits::default`] (for each of
+/// the two authorization routes 10 requests a minute per client address
+/// and 30 a minute overall; for each of the two callback routes bursts of
+/// 60 and 10 a second per client address; see
+/// [`rate_limits`](Self::rate_limits)). The limits hold per process: `n`
+/// instances spend up to `n` times the overall rate.
 ///
 /// ```no_run
 /// use wechat_api::callback::{ComponentCallback, MessageCallback, Reply, Router};
@@ -66,10 +84,35 @@ pub struct CallbackRoutes {
     inner: Arc<Inner>,
 }
 
+#[derive(Clone)]
 struct Inner {
     component: ComponentCallback,
     messages: MessageCallback,
     public_url: Url,
+    limits: RateLimits,
+    /// The budgets of each limited route.
+    limiters: Limiters,
+}
+
+/// The budgets of each rate-limited route (shared by the routers made
+/// from one [`CallbackRoutes`]).
+#[derive(Debug, Clone)]
+struct Limiters {
+    events: Arc<Limiter>,
+    messages: Arc<Limiter>,
+    start: Arc<Limiter>,
+    finish: Arc<Limiter>,
+}
+
+impl Limiters {
+    fn new(limits: &RateLimits) -> Self {
+        Limiters {
+            events: Arc::new(limits.callback_limiter(EVENTS_PATH)),
+            messages: Arc::new(limits.callback_limiter(MESSAGES_PATH)),
+            start: Arc::new(limits.authorization_limiter(AUTHORIZE_PATH)),
+            finish: Arc::new(limits.authorization_limiter(AUTHORIZED_PATH)),
+        }
+    }
 }
 
 impl fmt::Debug for CallbackRoutes {
@@ -78,6 +121,7 @@ impl fmt::Debug for CallbackRoutes {
             .field("component", &self.inner.component)
             .field("messages", &self.inner.messages)
             .field("public_url", &self.inner.public_url.as_str())
+            .field("limits", &self.inner.limits)
             .finish()
     }
 }
@@ -99,13 +143,33 @@ impl CallbackRoutes {
     /// and messages with `messages`. The authorization handlers call
     /// WeChat with `component`'s client.
     pub fn new(component: ComponentCallback, messages: MessageCallback, public_url: Url) -> Self {
+        let limits = RateLimits::default();
         CallbackRoutes {
             inner: Arc::new(Inner {
                 component,
                 messages,
                 public_url,
+                limiters: Limiters::new(&limits),
+                limits,
             }),
         }
+    }
+
+    /// Replaces the rate limits of the authorization and callback routes
+    /// (with full budgets). Routers made before keep the limits they had.
+    #[must_use]
+    pub fn rate_limits(self, limits: RateLimits) -> Self {
+        let mut inner = Arc::unwrap_or_clone(self.inner);
+        inner.limiters = Limiters::new(&limits);
+        inner.limits = limits;
+        CallbackRoutes {
+            inner: Arc::new(inner),
+        }
+    }
+
+    /// The rate limits of the authorization and callback routes.
+    pub fn limits(&self) -> &RateLimits {
+        &self.inner.limits
     }
 
     /// The component events handler.
@@ -151,11 +215,27 @@ impl CallbackRoutes {
 
     /// The axum router of these routes.
     pub fn router(&self) -> Router {
+        let limited = |limiter: &Arc<Limiter>| {
+            middleware::from_fn_with_state(Arc::clone(limiter), rate_limit::enforce)
+        };
+        let limiters = &self.inner.limiters;
         Router::new()
-            .route(EVENTS_PATH, any(component_events))
-            .route(MESSAGES_PATH, any(authorizer_messages))
-            .route(AUTHORIZE_PATH, get(authorization::start))
-            .route(AUTHORIZED_PATH, get(authorization::finish))
+            .route(
+                EVENTS_PATH,
+                any(component_events).layer(limited(&limiters.events)),
+            )
+            .route(
+                MESSAGES_PATH,
+                any(authorizer_messages).layer(limited(&limiters.messages)),
+            )
+            .route(
+                AUTHORIZE_PATH,
+                get(authorization::start).layer(limited(&limiters.start)),
+            )
+            .route(
+                AUTHORIZED_PATH,
+                get(authorization::finish).layer(limited(&limiters.finish)),
+            )
             .route(HEALTHZ_PATH, get(|| async { "ok" }))
             .with_state(self.clone())
     }
@@ -192,7 +272,7 @@ async fn component_events(
         Ok(body) => body,
         Err(rejection) => return refuse(rejection),
     };
-    let request = CallbackRequest::new(method.as_str(), query.unwrap_or_default(), body.to_vec());
+    let request = CallbackRequest::new(method.as_str(), query.unwrap_or_default(), body);
     respond(routes.component().handle(request).await)
 }
 
@@ -207,7 +287,7 @@ async fn authorizer_messages(
         Ok(body) => body,
         Err(rejection) => return refuse(rejection),
     };
-    let request = CallbackRequest::new(method.as_str(), query.unwrap_or_default(), body.to_vec());
+    let request = CallbackRequest::new(method.as_str(), query.unwrap_or_default(), body);
     respond(routes.messages().handle(&appid, request).await)
 }
 
