@@ -18,9 +18,11 @@ pub fn is_ident(s: &str) -> bool {
     s != "_" && chars.all(|c| c == '_' || c.is_ascii_alphanumeric())
 }
 
-/// A snake_case identifier that is not a keyword.
+/// A snake_case identifier that is not a keyword, and starts with a letter
+/// (so that its UpperCamelCase form, which names generated types and
+/// traits, is an identifier too).
 pub fn is_snake_ident(s: &str) -> bool {
-    is_plain_ident(s) && s.to_snake_case() == s
+    is_plain_ident(s) && s.starts_with(|c: char| c.is_ascii_alphabetic()) && s.to_snake_case() == s
 }
 
 /// An UpperCamelCase identifier that is not a keyword.
@@ -37,6 +39,7 @@ pub fn suggest_snake(name: &str) -> String {
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
         .collect();
+    let snake = snake.trim_start_matches('_').to_owned();
     match snake {
         s if s.is_empty() => "unnamed".to_string(),
         s if s.starts_with(|c: char| c.is_ascii_digit()) => format!("n_{s}"),
