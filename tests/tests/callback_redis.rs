@@ -5,8 +5,7 @@
 //!
 //! Never skipped: without `redis-server` these tests fail with a message.
 
-#[path = "support/redis_server.rs"]
-mod redis_server;
+use wechat_api_test_support::redis as redis_server;
 #[path = "support/callback_support.rs"]
 mod support;
 

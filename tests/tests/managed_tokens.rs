@@ -5,8 +5,7 @@
 //! ticket answered by asking WeChat to push one, once a minute per
 //! component across instances — verified by request counts and bodies.
 
-#[path = "support/redis_server.rs"]
-mod redis_server;
+use wechat_api_test_support::redis as redis_server;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -3,8 +3,7 @@
 //! the same durable store in the middle of the flow, and the callback
 //! server's handling of bad input.
 
-#[path = "support/redis_server.rs"]
-mod redis_server;
+use wechat_api_test_support::redis as redis_server;
 
 use std::time::Duration;
 

@@ -30,8 +30,7 @@ use wechat_api::token::{
 use wechat_api::{Error, Result};
 
 #[cfg(feature = "redis")]
-#[path = "../../tests/tests/support/redis_server.rs"]
-mod redis_server;
+use wechat_api_test_support::redis as redis_server;
 
 const HOUR: Duration = Duration::from_secs(3600);
 const TOKEN: &str = "89_xMQmp4oN4DdN1bPkJcKJ3Y0w0qu4y0rG4wRjV9ndPZl1aHqYd8Tjr0y0a8ZQlRk2Z9o7X8h9C6h7mRmWJyK7l_7lZ5nQx8lRSfAfAQXYZ";

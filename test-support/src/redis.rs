@@ -8,9 +8,7 @@
 //!
 //! Tests that need Redis never skip: if `redis-server` is missing they fail
 //! with a message saying how to install it. Set `REDIS_SERVER` to use a
-//! binary that is not on the `PATH`. Only the standard library is used, so
-//! the benchmark of `wechat-api` includes this file too.
-#![allow(dead_code)]
+//! binary that is not on the `PATH`. Only the standard library is used.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};

@@ -1,0 +1,6 @@
+//! Shared support for the tests and benchmarks of wechat-api.
+//!
+//! Not published. Every helper a test needs lives here once, so that no test
+//! includes another file with `#[path]`.
+
+pub mod redis;
