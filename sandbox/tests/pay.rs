@@ -255,11 +255,14 @@ impl Merchant {
     }
 }
 
+/// A notification as received: headers and body.
+type Received = (HeaderMap, Vec<u8>);
+
 /// A merchant's notification endpoint: records what arrives, answers the
 /// queued statuses (then 204).
 #[derive(Clone, Default)]
 struct Receiver {
-    got: Arc<Mutex<Vec<(HeaderMap, Vec<u8>)>>>,
+    got: Arc<Mutex<Vec<Received>>>,
     answers: Arc<Mutex<Vec<u16>>>,
 }
 
@@ -290,7 +293,7 @@ impl Receiver {
         format!("http://{addr}/notify")
     }
 
-    fn last(&self) -> (HeaderMap, Vec<u8>) {
+    fn last(&self) -> Received {
         self.got
             .lock()
             .unwrap()

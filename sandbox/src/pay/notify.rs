@@ -106,17 +106,17 @@ async fn deliver(shared: Weak<Shared>, id: String, url: String, body: Vec<u8>) {
             .as_ref()
             .is_ok_and(|status| (200..300).contains(status));
         let wait = strong.config.pay.retry_schedule.get(attempt).copied();
-        if let Ok(mut world) = strong.pay.world() {
-            if let Some(record) = world.notifications.iter_mut().find(|n| n.id == id) {
-                record.attempts.push(match &outcome {
-                    Ok(status) => status.to_string(),
-                    Err(e) => e.clone(),
-                });
-                if delivered {
-                    record.delivery = Delivery::Delivered;
-                } else if wait.is_none() {
-                    record.delivery = Delivery::GivenUp;
-                }
+        if let Ok(mut world) = strong.pay.world()
+            && let Some(record) = world.notifications.iter_mut().find(|n| n.id == id)
+        {
+            record.attempts.push(match &outcome {
+                Ok(status) => status.to_string(),
+                Err(e) => e.clone(),
+            });
+            if delivered {
+                record.delivery = Delivery::Delivered;
+            } else if wait.is_none() {
+                record.delivery = Delivery::GivenUp;
             }
         }
         strong.pay.changed.notify_waiters();
