@@ -130,6 +130,7 @@ pub struct SandboxConfig {
     pub(crate) message_url: Option<String>,
     pub(crate) audit_verdict: AuditVerdict,
     pub(crate) endpoints: &'static [&'static Endpoint],
+    pub(crate) pay: crate::pay::PaySettings,
 }
 
 impl fmt::Debug for SandboxConfig {
@@ -150,6 +151,7 @@ impl fmt::Debug for SandboxConfig {
             .field("message_url", &self.message_url)
             .field("audit_verdict", &self.audit_verdict)
             .field("endpoints", &self.endpoints.len())
+            .field("pay", &self.pay)
             .finish_non_exhaustive()
     }
 }
@@ -174,6 +176,7 @@ impl Default for SandboxConfig {
             message_url: None,
             audit_verdict: AuditVerdict::Approve,
             endpoints: wechat_api::api::ENDPOINTS,
+            pay: crate::pay::PaySettings::default(),
         }
     }
 }
@@ -239,6 +242,11 @@ impl SandboxConfig {
     /// The verify ticket push interval, if pushes are scheduled.
     pub fn push_interval(&self) -> Option<Duration> {
         self.push_interval
+    }
+
+    /// The WeChat Pay settings.
+    pub fn pay(&self) -> &crate::pay::PaySettings {
+        &self.pay
     }
 
     /// The merchant with this appid.
@@ -378,6 +386,13 @@ impl SandboxConfigBuilder {
     /// [`Sandbox::set_audit_verdict`](crate::Sandbox::set_audit_verdict)).
     pub fn audit_verdict(mut self, verdict: AuditVerdict) -> Self {
         self.config.audit_verdict = verdict;
+        self
+    }
+
+    /// How the sandbox plays WeChat Pay (default
+    /// [`PaySettings::default`](crate::pay::PaySettings)).
+    pub fn pay(mut self, settings: crate::pay::PaySettings) -> Self {
+        self.config.pay = settings;
         self
     }
 

@@ -35,6 +35,11 @@
 //!   `menu/get`) and customer-service messages
 //!   ([`Sandbox::custom_messages`]).
 //!
+//! * **WeChat Pay API v3** under `/v3/` ([`pay`], steered with
+//!   [`Sandbox::pay`]): signed requests checked, signed answers, platform
+//!   certificates (rotated on request) and the WeChat Pay public key,
+//!   orders, payments with their notifications, refunds and bills.
+//!
 //! Tests steer it: [`Sandbox::inject`] queues [`Fault`]s (errcodes, HTTP
 //! statuses, delays), [`Sandbox::set_audit_verdict`] decides the next code
 //! reviews, [`Sandbox::request_count`] counts requests per path and
@@ -79,6 +84,7 @@ mod media_store;
 mod message_push;
 mod overrides;
 mod pages;
+pub mod pay;
 mod push;
 pub mod release_test;
 mod routes;
@@ -134,6 +140,10 @@ pub enum SandboxError {
     /// Encrypting a push failed.
     #[error("push encryption failed: {0}")]
     Crypto(#[source] wechat_api::Error),
+    /// A WeChat Pay operation of the sandbox failed (an unknown order or
+    /// refund, one in the wrong state, keys that could not be made).
+    #[error("pay sandbox: {0}")]
+    Pay(String),
 }
 
 /// State shared by the handlers (its `Debug` shows no token).
@@ -155,6 +165,8 @@ pub(crate) struct Shared {
     /// Held while a verify ticket is pushed, so that the latest delivered
     /// ticket is the current one even when pushes overlap.
     ticket_push: tokio::sync::Mutex<()>,
+    /// WeChat Pay: keys, merchants, orders, refunds, bills, notifications.
+    pub(crate) pay: pay::PayShared,
 }
 
 impl std::fmt::Debug for Shared {
@@ -259,6 +271,7 @@ impl Sandbox {
             .map_err(|e| SandboxError::Config(e.to_string()))?;
         let mut world = World::default();
         world.audit_verdict = config.audit_verdict.clone();
+        let config_pay = config.pay.clone();
         let shared = Arc::new(Shared {
             callback_url: Mutex::new(config.callback_url.clone()),
             message_url: Mutex::new(config.message_url.clone()),
@@ -271,6 +284,7 @@ impl Sandbox {
             activity: tokio::sync::Notify::new(),
             push_requested: Arc::new(tokio::sync::Notify::new()),
             ticket_push: tokio::sync::Mutex::new(()),
+            pay: pay::PayShared::new(config_pay),
         });
         let app = router(Arc::clone(&shared));
         let (stop, stopped) = oneshot::channel::<()>();
@@ -604,6 +618,7 @@ fn router(shared: Arc<Shared>) -> Router {
         app = app.route(path, page);
     }
     app.route(overrides::VIDEO_PATH, get(overrides::download_video))
+        .merge(pay::routes())
         .fallback(routes::not_found)
         .layer(axum::middleware::from_fn_with_state(
             Arc::clone(&shared),

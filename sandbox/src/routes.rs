@@ -30,6 +30,10 @@ pub(crate) fn spec_routes(endpoints: &'static [&'static Endpoint]) -> Router<Arc
     let mut groups: BTreeMap<(&'static str, &'static str), Vec<&'static Endpoint>> =
         BTreeMap::new();
     for &endpoint in endpoints {
+        if endpoint.path.starts_with(crate::pay::PREFIX) {
+            // WeChat Pay: served by `crate::pay`, signed and stateful
+            continue;
+        }
         if !routable(endpoint.path) {
             tracing::warn!(%endpoint, path = endpoint.path, "cannot route this path; skipping the endpoint");
             continue;
