@@ -33,6 +33,7 @@ mod error;
 pub mod event;
 #[doc(hidden)]
 pub mod hooks;
+pub mod hosts;
 pub mod jssdk;
 mod limits;
 pub mod media;
@@ -47,6 +48,7 @@ pub mod token;
 mod transport;
 #[doc(hidden)]
 pub mod wire;
+mod xml;
 
 #[doc(hidden)]
 #[path = "private.rs"]

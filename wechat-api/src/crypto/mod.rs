@@ -38,7 +38,6 @@ pub mod handshake;
 pub mod key;
 pub mod msg_crypt;
 pub mod signature;
-pub(crate) mod xml;
 
 pub use envelope::{Envelope, reply_envelope};
 pub use handshake::verify_url_plain;
@@ -48,4 +47,4 @@ pub use signature::{
     msg_signature, plain_signature, sha1_signature, verify_msg_signature, verify_plain_signature,
 };
 #[doc(hidden)]
-pub use xml::{FieldsByBothPaths, fields_by_both_paths};
+pub use crate::xml::{FieldsByBothPaths, fields_by_both_paths};
