@@ -218,11 +218,6 @@ fn method(ctx: Ctx<'_>, e: &Endpoint) -> TokenStream {
         },
         Some(hook) => {
             let hook = format_ident!("{hook}");
-            let request_ref = if has_request {
-                quote!(&request)
-            } else {
-                quote!(&())
-            };
             quote! {
                 // What the answer carries is stored even if the caller stops
                 // waiting: the call and its hook run to completion in a task
@@ -239,7 +234,7 @@ fn method(ctx: Ctx<'_>, e: &Endpoint) -> TokenStream {
                     };
                     #build
                     let answer = rt::send(&client, call).await?;
-                    rt::hooks::#hook(&client, #request_ref, &answer).await?;
+                    rt::hooks::#hook(&client, &answer).await?;
                     answer #decode
                 })
                 .await
