@@ -87,10 +87,12 @@ fn the_runtime_does_not_use_the_generated_api() {
             .expect("under src/")
             .to_string_lossy()
             .replace('\\', "/");
-        let above = ABOVE_THE_API.iter().any(|allowed| match allowed.strip_suffix('/') {
-            Some(folder) => relative.starts_with(&format!("{folder}/")),
-            None => relative == *allowed,
-        });
+        let above = ABOVE_THE_API
+            .iter()
+            .any(|allowed| match allowed.strip_suffix('/') {
+                Some(folder) => relative.starts_with(&format!("{folder}/")),
+                None => relative == *allowed,
+            });
         if above || relative == THIS_FILE {
             continue;
         }
@@ -103,7 +105,10 @@ fn the_runtime_does_not_use_the_generated_api() {
             }
         }
     }
-    assert!(checked > 40, "only {checked} runtime files found under src/");
+    assert!(
+        checked > 40,
+        "only {checked} runtime files found under src/"
+    );
     assert!(
         offences.is_empty(),
         "hand-written runtime modules use the generated API (see lib.rs on layers):\n{}",
@@ -123,6 +128,8 @@ fn the_check_sees_split_calls_and_ignores_comments_and_tests() {
     assert!(seen("let a = self\n    .official()\n    .token();"));
     assert!(seen("client.official().token()"));
     assert!(!seen("// calls self.official() in a comment"));
-    assert!(!seen("fn f() {}\n#[cfg(test)]\nmod tests { use crate::api::official; }"));
+    assert!(!seen(
+        "fn f() {}\n#[cfg(test)]\nmod tests { use crate::api::official; }"
+    ));
     assert!(!seen("answer.media()"));
 }

@@ -47,6 +47,7 @@ mod credentials;
 pub mod crypto;
 mod detached;
 pub mod endpoint;
+pub mod errcode;
 mod error;
 pub mod event;
 #[doc(hidden)]

@@ -39,6 +39,8 @@ pub mod key;
 pub mod msg_crypt;
 pub mod signature;
 
+#[doc(hidden)]
+pub use crate::xml::{FieldsByBothPaths, fields_by_both_paths};
 pub use envelope::{Envelope, reply_envelope};
 pub use handshake::verify_url_plain;
 pub use key::decode_encoding_aes_key;
@@ -46,5 +48,3 @@ pub use msg_crypt::{MsgCrypt, MsgCryptBuilder};
 pub use signature::{
     msg_signature, plain_signature, sha1_signature, verify_msg_signature, verify_plain_signature,
 };
-#[doc(hidden)]
-pub use crate::xml::{FieldsByBothPaths, fields_by_both_paths};

@@ -41,9 +41,9 @@ impl Node {
         let mut skipped = 0usize;
         let mut root: Option<Node> = None;
         loop {
-            let event = reader.read_event().map_err(|e| {
-                crate::xml::xml_error(&e, reader.error_position(), xml.len())
-            })?;
+            let event = reader
+                .read_event()
+                .map_err(|e| crate::xml::xml_error(&e, reader.error_position(), xml.len()))?;
             match event {
                 Event::Start(start) => {
                     if root.is_some() {
