@@ -142,7 +142,7 @@ pub struct Variant {
 
 // The enums below name the same ideas as `wechat_api::endpoint`, with the
 // same type and variant names: generated code spells a value of one as the
-// other (`codegen/spelling.rs`), with no translation.
+// other (`codegen::spelling`), with no translation.
 
 /// HTTP method of an endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
