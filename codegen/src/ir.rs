@@ -140,13 +140,27 @@ pub struct Variant {
     pub doc: Option<String>,
 }
 
-/// HTTP method.
+// The enums below name the same ideas as `wechat_api::endpoint`, with the
+// same type and variant names: generated code spells a value of one as the
+// other (`codegen::spelling`), with no translation.
+
+/// HTTP method of an endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Method {
-    /// GET: parameters in the path and query only.
+pub enum HttpMethod {
+    /// `GET`: parameters in the path and query only.
     Get,
-    /// POST: a JSON or multipart body.
+    /// `POST`: a JSON or multipart body.
     Post,
+}
+
+impl HttpMethod {
+    /// `"GET"` or `"POST"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+        }
+    }
 }
 
 /// The managed credential an endpoint puts in its query.
@@ -161,19 +175,30 @@ pub enum Credential {
 }
 
 impl Credential {
-    /// The usual query name of the credential (empty without one).
-    pub fn default_param(self) -> &'static str {
+    /// The usual query parameter name, if any.
+    pub fn query_name(self) -> Option<&'static str> {
         match self {
-            Credential::None => "",
-            Credential::AccessToken => "access_token",
-            Credential::ComponentAccessToken => "component_access_token",
+            Credential::None => None,
+            Credential::AccessToken => Some("access_token"),
+            Credential::ComponentAccessToken => Some("component_access_token"),
         }
     }
 }
 
+/// What the body of a request is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyKind {
+    /// No body (`GET`).
+    None,
+    /// A JSON object (`POST`).
+    Json,
+    /// `multipart/form-data`: file parts and text fields.
+    Multipart,
+}
+
 /// What a successful answer is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Answer {
+pub enum AnswerKind {
     /// A JSON object: the response struct.
     Json,
     /// File bytes.
@@ -197,7 +222,7 @@ pub enum ConfigKey {
 
 /// Where a parameter goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Location {
+pub enum ParamLocation {
     /// A `{name}` path segment.
     Path,
     /// The query string.
@@ -220,7 +245,7 @@ pub struct Endpoint {
     /// Permission set id(s).
     pub permission: Option<String>,
     /// HTTP method.
-    pub method: Method,
+    pub method: HttpMethod,
     /// Host name.
     pub host: String,
     /// Path, starting with `/`, with `{name}` placeholders.
@@ -230,9 +255,9 @@ pub struct Endpoint {
     /// The query name of the credential (empty without one).
     pub credential_param: String,
     /// Path, query, body and multipart parameters, in that order.
-    pub params: Vec<Param>,
+    pub params: Vec<ParamInfo>,
     /// What a successful answer is.
-    pub answer: Answer,
+    pub answer: AnswerKind,
     /// Response fields (JSON answers).
     pub response: Vec<Field>,
     /// Example response JSON.
@@ -245,14 +270,14 @@ pub struct Endpoint {
 
 impl Endpoint {
     /// The parameters at `location`.
-    pub fn params_at(&self, location: Location) -> impl Iterator<Item = &Param> {
+    pub fn params_at(&self, location: ParamLocation) -> impl Iterator<Item = &ParamInfo> {
         self.params.iter().filter(move |p| p.location == location)
     }
 
     /// The parameters the caller provides, in spec order.
     pub fn user_fields(&self) -> impl Iterator<Item = &Field> {
         self.params.iter().filter_map(|p| match &p.source {
-            Source::User(field) => Some(field),
+            ParamSource::Caller(field) => Some(field),
             _ => None,
         })
     }
@@ -261,45 +286,88 @@ impl Endpoint {
     pub fn is_multipart(&self) -> bool {
         self.params
             .iter()
-            .any(|p| p.location == Location::Multipart)
+            .any(|p| p.location == ParamLocation::Multipart)
+    }
+
+    /// What the request body is.
+    pub fn body(&self) -> BodyKind {
+        match (self.method, self.is_multipart()) {
+            (HttpMethod::Get, _) => BodyKind::None,
+            (HttpMethod::Post, false) => BodyKind::Json,
+            (HttpMethod::Post, true) => BodyKind::Multipart,
+        }
     }
 
     /// Whether the answer has a JSON response struct.
     pub fn has_response_struct(&self) -> bool {
         match self.answer {
-            Answer::Media => false,
+            AnswerKind::Media => false,
             // an answer with nothing but `errcode`/`errmsg` returns `()`
-            Answer::Json => !self.response.is_empty(),
-            Answer::MediaOrJson => true,
+            AnswerKind::Json => !self.response.is_empty(),
+            AnswerKind::MediaOrJson => true,
         }
     }
 }
 
 /// A request parameter and where its value comes from.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Param {
+pub struct ParamInfo {
     /// Name on the wire.
     pub wire: String,
     /// Where it goes.
-    pub location: Location,
+    pub location: ParamLocation,
     /// Where the value comes from.
-    pub source: Source,
+    pub source: ParamSource,
 }
 
-impl Param {
+impl ParamInfo {
     /// The parameter's type.
     pub fn ty(&self) -> &Ty {
         match &self.source {
-            Source::Fixed { ty, .. } => ty,
-            Source::Config(_) => &Ty::String,
-            Source::User(field) => &field.ty,
+            ParamSource::Fixed { ty, .. } => ty,
+            ParamSource::Config(_) => &Ty::String,
+            ParamSource::Caller(field) => &field.ty,
         }
     }
+
+    /// The shape of its value on the wire.
+    pub fn kind(&self) -> ValueKind {
+        self.ty().value_kind()
+    }
+
+    /// Whether its value's keys sit directly in the body instead of under
+    /// its name.
+    pub fn flatten(&self) -> bool {
+        matches!(&self.source, ParamSource::Caller(field) if field.flatten)
+    }
+}
+
+/// The shape of a parameter's value on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueKind {
+    /// A JSON string (or text in a query, path or multipart field).
+    String,
+    /// A boolean.
+    Bool,
+    /// An integer (including integer-coded enums).
+    Integer,
+    /// A floating-point number.
+    Float,
+    /// A list.
+    List,
+    /// An object (a named type, a map, a union).
+    Object,
+    /// Any JSON value.
+    Json,
+    /// A string holding serialized JSON.
+    JsonString,
+    /// A file part of a multipart body.
+    File,
 }
 
 /// Where a parameter's value comes from.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Source {
+pub enum ParamSource {
     /// Always the same value.
     Fixed {
         /// The literal value, as written.
@@ -309,8 +377,8 @@ pub enum Source {
     },
     /// From the client configuration.
     Config(ConfigKey),
-    /// From the request struct.
-    User(Field),
+    /// From the caller's request struct.
+    Caller(Field),
 }
 
 /// A field of a struct.
@@ -361,6 +429,28 @@ pub enum Ty {
     File,
     /// A named type.
     Named(TypeRef),
+}
+
+impl Ty {
+    /// The shape of a value of this type on the wire.
+    pub fn value_kind(&self) -> ValueKind {
+        match self {
+            Ty::String => ValueKind::String,
+            Ty::Bool => ValueKind::Bool,
+            Ty::I32 | Ty::I64 | Ty::U32 | Ty::U64 => ValueKind::Integer,
+            Ty::F64 => ValueKind::Float,
+            Ty::Json => ValueKind::Json,
+            Ty::List(_) => ValueKind::List,
+            Ty::Map(_) => ValueKind::Object,
+            Ty::JsonString(_) => ValueKind::JsonString,
+            Ty::File => ValueKind::File,
+            Ty::Named(r) => match r.kind {
+                TypeKind::StrEnum => ValueKind::String,
+                TypeKind::IntEnum => ValueKind::Integer,
+                TypeKind::Object | TypeKind::Union => ValueKind::Object,
+            },
+        }
+    }
 }
 
 /// A reference to a named type and the module defining it.

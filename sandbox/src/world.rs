@@ -371,7 +371,10 @@ mod tests {
         );
         let other = world.issue(kind, Duration::from_secs(60));
         world.expire_all();
-        assert_eq!(world.check(&other).unwrap_err().code, errcode::EXPIRED);
+        assert_eq!(
+            world.check(&other).unwrap_err().code,
+            errcode::ACCESS_TOKEN_EXPIRED
+        );
     }
 
     #[test]

@@ -452,7 +452,11 @@ async fn an_endpoint_added_to_the_spec_is_served_from_its_example_after_the_chec
         good_body,
     )
     .await;
-    assert_eq!(errcode_of(&answer), errcode::EXPIRED, "{answer}");
+    assert_eq!(
+        errcode_of(&answer),
+        errcode::ACCESS_TOKEN_EXPIRED,
+        "{answer}"
+    );
     // Endpoints not in the list are not served.
     let (status, _) = raw(
         &sandbox,
@@ -950,7 +954,7 @@ async fn the_official_accounts_oauth_flow() {
         ))
         .await
         .unwrap_err();
-    assert_eq!(e.api_code(), Some(errcode::EXPIRED), "{e}");
+    assert_eq!(e.api_code(), Some(errcode::ACCESS_TOKEN_EXPIRED), "{e}");
 
     // snsapi_base does not give the profile.
     let base = oauth

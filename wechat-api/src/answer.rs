@@ -65,6 +65,25 @@ impl Answer {
         serde_json::from_slice(&self.received.body).map_err(|e| self.decode_error(&e))
     }
 
+    /// The JSON body this call sent, decoded as `R` (a hook reads the few
+    /// request fields it stores from the wire form, so it needs no
+    /// generated request type).
+    ///
+    /// # Errors
+    /// [`Error::Encode`] when the call sent no JSON body, or one that does
+    /// not match `R`.
+    pub fn decode_sent<R: DeserializeOwned>(&self) -> Result<R> {
+        let failed = |reason: String| Error::Encode {
+            endpoint: self.exchange.name().clone(),
+            reason,
+        };
+        let sent = self
+            .exchange
+            .sent_json()
+            .ok_or_else(|| failed("the call sent no JSON body".to_owned()))?;
+        serde_json::from_slice(sent).map_err(|e| failed(reason(&e)))
+    }
+
     /// The answer as a file.
     ///
     /// # Errors

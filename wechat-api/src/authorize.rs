@@ -11,10 +11,7 @@ use crate::client::Client;
 use crate::endpoint::ConfigKey;
 use crate::error::{Error, Result};
 
-/// Host of the PC authorization page (`componentloginpage`).
-pub const MP_HOST: &str = "mp.weixin.qq.com";
-/// Host of the mobile authorization link and of OAuth.
-pub const OPEN_HOST: &str = "open.weixin.qq.com";
+pub use crate::hosts::{MP_HOST, OPEN_HOST};
 
 /// Which accounts the merchant may pick on the authorization page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

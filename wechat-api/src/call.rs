@@ -44,7 +44,7 @@ pub struct Call<'a> {
 
 /// Where a call goes and what it expects: an endpoint of the spec, or the
 /// description of a raw call.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Target {
     pub(crate) name: CallName,
     pub(crate) module: &'static str,

@@ -290,18 +290,14 @@ impl ClientBuilder {
         Ok(self)
     }
 
-    /// Sends requests for every WeChat host (the spec's, and the hosts of the
-    /// authorization pages) to `base`: tests, the sandbox.
+    /// Sends requests for every WeChat host ([`hosts::ALL`](crate::hosts::ALL):
+    /// the API's, and those of the authorization pages and OAuth) to `base`:
+    /// tests, the sandbox.
     ///
     /// # Errors
     /// [`Error::Config`] when `base` is not an absolute URL.
     pub fn base_url_for_all(mut self, base: &str) -> Result<Self> {
-        let page_hosts = [crate::authorize::MP_HOST, crate::authorize::OPEN_HOST];
-        for host in crate::api::ENDPOINTS
-            .iter()
-            .map(|e| e.host)
-            .chain(page_hosts)
-        {
+        for host in crate::hosts::ALL {
             self = self.base_url(host, base)?;
         }
         Ok(self)
@@ -410,4 +406,20 @@ fn tls_config() -> Result<rustls::ClientConfig> {
         .and_then(|builder| builder.with_platform_verifier())
         .map(|builder| builder.with_no_client_auth())
         .map_err(|e| Error::Config(format!("TLS setup failed: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    /// `base_url_for_all` covers every host of the spec: the hand-written
+    /// host list must grow with a spec endpoint on a new host.
+    #[test]
+    fn every_spec_host_is_a_known_host() {
+        for endpoint in crate::api::ENDPOINTS {
+            assert!(
+                crate::hosts::ALL.contains(&endpoint.host),
+                "{endpoint} is served on `{}`, missing from `hosts::ALL`",
+                endpoint.host
+            );
+        }
+    }
 }

@@ -26,8 +26,10 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// WeChat answered with a non-zero `errcode`.
-    #[error("WeChat API error {code} from `{endpoint}`: {message}")]
+    /// WeChat answered with a non-zero `errcode`. The text shows WeChat's
+    /// `errmsg`, then the code's name and meaning when it is known
+    /// ([`errcode::lookup`](crate::errcode::lookup)).
+    #[error("WeChat API error {code} from `{endpoint}`: {message}{}", known_errcode(*.code))]
     Api {
         /// The `errcode` WeChat returned (e.g. 40001 for an invalid token).
         code: i64,
@@ -211,6 +213,13 @@ pub enum Error {
     Timeout(std::time::Duration),
 }
 
+/// ` [NAME: meaning]` for a known `errcode`, else nothing.
+fn known_errcode(code: i64) -> String {
+    crate::errcode::lookup(code)
+        .map(|info| format!(" [{}: {}]", info.name, info.meaning))
+        .unwrap_or_default()
+}
+
 /// What to do about a missing verify ticket.
 fn ticket_missing_hint(push_requested: bool) -> &'static str {
     if push_requested {
@@ -231,8 +240,10 @@ impl Error {
     }
 
     /// Whether WeChat says the token used was invalid or expired
-    /// (40001, 40014, 42001): the cached token must be dropped and refreshed.
+    /// ([`errcode::TOKEN_REJECTED`](crate::errcode::TOKEN_REJECTED): 40001,
+    /// 40014, 42001): the cached token must be dropped and refreshed.
     pub fn is_token_expired(&self) -> bool {
-        matches!(self.api_code(), Some(40001 | 40014 | 42001))
+        self.api_code()
+            .is_some_and(crate::errcode::is_token_rejected)
     }
 }

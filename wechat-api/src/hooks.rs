@@ -6,13 +6,18 @@
 //! only the few fields it stores, before the answer is decoded into the
 //! full response type: a field WeChat sends in an unexpected shape elsewhere
 //! in the answer fails the decoding, but never loses a refresh token.
+//!
+//! A hook is handed the [`Answer`] alone, and reads what it needs of the
+//! request from the JSON the call sent ([`Answer::decode_sent`]): it names
+//! no generated type, so the runtime stays below the generated API (see the
+//! crate's layering notes in `lib.rs`). The client's own token refresh
+//! calls [`remember_authorizer_token`] too.
 
 use std::time::Duration;
 
 use serde::Deserialize;
 
 use crate::answer::Answer;
-use crate::api::component::{AuthorizerTokenRequest, QueryAuthRequest};
 use crate::client::Client;
 use crate::endpoint::ConfigKey;
 use crate::error::Result;
@@ -35,6 +40,13 @@ struct AuthorizationTokens {
     authorizer_refresh_token: Option<String>,
 }
 
+/// What `remember_authorizer_token` reads of the `api_authorizer_token`
+/// request it follows.
+#[derive(Deserialize)]
+struct RefreshedAuthorizer {
+    authorizer_appid: String,
+}
+
 /// What `remember_authorizer_token` reads of `api_authorizer_token`'s answer.
 #[derive(Deserialize)]
 struct RotatedRefreshToken {
@@ -45,11 +57,7 @@ struct RotatedRefreshToken {
 /// (an error here fails the call: the caller must not believe it is stored)
 /// and caches its access token (best effort: a failure is logged, the token
 /// can be refreshed later).
-pub async fn remember_authorization(
-    client: &Client,
-    _request: &QueryAuthRequest,
-    answer: &Answer,
-) -> Result<()> {
+pub async fn remember_authorization(client: &Client, answer: &Answer) -> Result<()> {
     let info = answer.decode::<Authorization>()?.authorization_info;
     let component_appid = client.config_value(ConfigKey::ComponentAppId)?;
     if let Some(refresh_token) = &info.authorizer_refresh_token {
@@ -69,13 +77,10 @@ pub async fn remember_authorization(
 }
 
 /// `component.authorizer_token`: stores the refresh token WeChat handed out
-/// with the new access token.
-pub async fn remember_authorizer_token(
-    client: &Client,
-    request: &AuthorizerTokenRequest,
-    answer: &Answer,
-) -> Result<()> {
+/// with the new access token, under the authorizer the request named.
+pub async fn remember_authorizer_token(client: &Client, answer: &Answer) -> Result<()> {
     let rotated = answer.decode::<RotatedRefreshToken>()?;
+    let request = answer.decode_sent::<RefreshedAuthorizer>()?;
     let component_appid = client.config_value(ConfigKey::ComponentAppId)?;
     client
         .tokens()

@@ -17,6 +17,24 @@
 //! See the README for an overview.
 #![warn(missing_docs)]
 
+// Layers, from the bottom up (the unit test in `layering.rs` keeps the first
+// one free of the others):
+//
+// 1. The runtime, hand-written: the client, its configuration and tokens
+//    (`client`, `config`, `credentials`, `token`), the one send path (`call`,
+//    `transport`, `answer`, `raw`), the static endpoint descriptions
+//    (`endpoint`), the hooks, `errcode`, `hosts`, and the push side (`crypto`,
+//    `xml`, `event`, `callback`). It never names the generated API: the token
+//    calls it makes by itself are described by hand in
+//    `credentials/calls.rs` (a unit test compares them with the spec's), and
+//    the hooks read what they need of a request from the JSON it sent.
+// 2. The generated API (`api`, from `spec/*.yaml` by `generate!`): request
+//    and response types and the handlers, which reach the runtime only
+//    through `__private` (`rt::` in generated code).
+// 3. Built on the generated API: `callback::release_test` (WeChat's release
+//    test answers with `query_auth` and customer-service messages) and
+//    `server` (the authorization routes).
+
 mod answer;
 pub mod api;
 pub mod authorize;
@@ -29,11 +47,15 @@ mod credentials;
 pub mod crypto;
 mod detached;
 pub mod endpoint;
+pub mod errcode;
 mod error;
 pub mod event;
 #[doc(hidden)]
 pub mod hooks;
+pub mod hosts;
 pub mod jssdk;
+#[cfg(test)]
+mod layering;
 mod limits;
 pub mod media;
 mod multipart;
@@ -47,6 +69,7 @@ pub mod token;
 mod transport;
 #[doc(hidden)]
 pub mod wire;
+mod xml;
 
 #[doc(hidden)]
 #[path = "private.rs"]

@@ -16,7 +16,7 @@ use crate::media::Media;
 use crate::transport::send;
 
 /// The host raw calls go to unless [`RawCall::host`] says otherwise.
-pub const DEFAULT_HOST: &str = "api.weixin.qq.com";
+const DEFAULT_HOST: &str = crate::hosts::API_HOST;
 
 /// A call to any path of WeChat's API, built with [`Client::raw`].
 ///

@@ -276,6 +276,14 @@ impl Exchange {
         &self.request.target.name
     }
 
+    /// The JSON body the call sent, if it sent one.
+    pub(crate) fn sent_json(&self) -> Option<&[u8]> {
+        match &self.request.body {
+            Body::Json(json) => Some(json),
+            Body::None | Body::Form(_) => None,
+        }
+    }
+
     pub(crate) fn secrets(&self) -> KnownSecrets {
         secrets(&self.client, self.token.as_deref(), &self.request)
     }

@@ -5,15 +5,14 @@ use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::method::{config_key, method_str};
-use crate::ir::{Answer, Credential, Endpoint, Location, Method, Param, Source, Ty, TypeKind};
+use crate::ir::{Endpoint, ParamInfo, ParamSource};
 
 /// `pub static QUERY_AUTH: rt::Endpoint = ...;`
 pub fn constant(module: &str, e: &Endpoint) -> TokenStream {
     let constant = format_ident!("{}", e.name.to_shouty_snake_case());
     let doc = format!(
         " `{} https://{}{}` ({}.{}).",
-        method_str(e.method),
+        e.method.as_str(),
         e.host,
         e.path,
         module,
@@ -27,25 +26,10 @@ pub fn constant(module: &str, e: &Endpoint) -> TokenStream {
     let host = &e.host;
     let path = &e.path;
     let credential_param = &e.credential_param;
-    let method = match e.method {
-        Method::Get => quote!(rt::HttpMethod::Get),
-        Method::Post => quote!(rt::HttpMethod::Post),
-    };
-    let credential = match e.credential {
-        Credential::None => quote!(rt::Credential::None),
-        Credential::AccessToken => quote!(rt::Credential::AccessToken),
-        Credential::ComponentAccessToken => quote!(rt::Credential::ComponentAccessToken),
-    };
-    let body = match (e.method, e.is_multipart()) {
-        (Method::Get, _) => quote!(rt::BodyKind::None),
-        (Method::Post, false) => quote!(rt::BodyKind::Json),
-        (Method::Post, true) => quote!(rt::BodyKind::Multipart),
-    };
-    let answer = match e.answer {
-        Answer::Json => quote!(rt::AnswerKind::Json),
-        Answer::Media => quote!(rt::AnswerKind::Media),
-        Answer::MediaOrJson => quote!(rt::AnswerKind::MediaOrJson),
-    };
+    let method = e.method;
+    let credential = e.credential;
+    let body = e.body();
+    let answer = e.answer;
     let params = e.params.iter().map(param_info);
     let response_fields = e.response.iter().map(|f| f.wire.as_str());
     quote! {
@@ -70,47 +54,22 @@ pub fn constant(module: &str, e: &Endpoint) -> TokenStream {
     }
 }
 
-fn param_info(p: &Param) -> TokenStream {
+fn param_info(p: &ParamInfo) -> TokenStream {
     let name = &p.wire;
-    let location = match p.location {
-        Location::Path => quote!(rt::ParamLocation::Path),
-        Location::Query => quote!(rt::ParamLocation::Query),
-        Location::Body => quote!(rt::ParamLocation::Body),
-        Location::Multipart => quote!(rt::ParamLocation::Multipart),
-    };
+    let location = p.location;
+    // the runtime's source is the static part of the IR's: the literal, the
+    // configuration key, or whether the caller must give it
     let source = match &p.source {
-        Source::Fixed { value, .. } => quote!(rt::ParamSource::Fixed(#value)),
-        Source::Config(key) => {
-            let key = config_key(*key);
-            quote!(rt::ParamSource::Config(#key))
-        }
-        Source::User(f) => {
+        ParamSource::Fixed { value, .. } => quote!(rt::ParamSource::Fixed(#value)),
+        ParamSource::Config(key) => quote!(rt::ParamSource::Config(#key)),
+        ParamSource::Caller(f) => {
             let required = !f.optional;
             quote!(rt::ParamSource::Caller { required: #required })
         }
     };
-    let kind = value_kind(p.ty());
-    let flatten = matches!(&p.source, Source::User(f) if f.flatten);
+    let kind = p.kind();
+    let flatten = p.flatten();
     quote!(rt::ParamInfo { location: #location, name: #name, source: #source, kind: #kind, flatten: #flatten })
-}
-
-fn value_kind(ty: &Ty) -> TokenStream {
-    match ty {
-        Ty::String => quote!(rt::ValueKind::String),
-        Ty::Bool => quote!(rt::ValueKind::Bool),
-        Ty::I32 | Ty::I64 | Ty::U32 | Ty::U64 => quote!(rt::ValueKind::Integer),
-        Ty::F64 => quote!(rt::ValueKind::Float),
-        Ty::Json => quote!(rt::ValueKind::Json),
-        Ty::List(_) => quote!(rt::ValueKind::List),
-        Ty::Map(_) => quote!(rt::ValueKind::Object),
-        Ty::JsonString(_) => quote!(rt::ValueKind::JsonString),
-        Ty::File => quote!(rt::ValueKind::File),
-        Ty::Named(r) => match r.kind {
-            TypeKind::StrEnum => quote!(rt::ValueKind::String),
-            TypeKind::IntEnum => quote!(rt::ValueKind::Integer),
-            TypeKind::Object | TypeKind::Union => quote!(rt::ValueKind::Object),
-        },
-    }
 }
 
 fn option_str(s: Option<&str>) -> TokenStream {

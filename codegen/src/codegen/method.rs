@@ -10,7 +10,7 @@ use super::request::{request_name, response_name};
 use super::types::rust_ty;
 use super::{Ctx, doc_attrs, handler_name};
 use crate::ir::{
-    Answer, ConfigKey, Credential, Endpoint, Location, Method, Module, Param, Source, Ty,
+    AnswerKind, Credential, Endpoint, Module, ParamInfo, ParamLocation, ParamSource, Ty,
 };
 use crate::validate::is_plain_ident;
 
@@ -103,7 +103,7 @@ fn method_doc(e: &Endpoint) -> TokenStream {
         .unwrap_or_else(|| format!("Calls `{}`.", e.path));
     doc.push_str(&format!(
         "\n\n`{} https://{}{}`{}",
-        method_str(e.method),
+        e.method.as_str(),
         e.host,
         e.path,
         match e.credential {
@@ -125,9 +125,11 @@ fn method_doc(e: &Endpoint) -> TokenStream {
         doc.push_str(&format!("\n\nOfficial documentation: <{link}>"));
     }
     let answer = match e.answer {
-        Answer::Json => "",
-        Answer::Media => " The answer is the file's bytes.",
-        Answer::MediaOrJson => " The answer is the file's bytes, or JSON for some kinds of media.",
+        AnswerKind::Json => "",
+        AnswerKind::Media => " The answer is the file's bytes.",
+        AnswerKind::MediaOrJson => {
+            " The answer is the file's bytes, or JSON for some kinds of media."
+        }
     };
     doc.push_str(&format!("\n\n# Errors\n\n[`Error::Api`](crate::Error) when WeChat answers a non-zero `errcode`; transport, status, size and decoding errors otherwise.{answer}"));
     doc_attrs(Some(&doc))
@@ -152,22 +154,21 @@ fn method(ctx: Ctx<'_>, e: &Endpoint) -> TokenStream {
         quote!(self.auth)
     };
     let user_names: Vec<&str> = e.user_fields().map(|f| f.rust.as_str()).collect();
-    let path = e.params_at(Location::Path).map(|p| {
+    let path = e.params_at(ParamLocation::Path).map(|p| {
         let wire = &p.wire;
         let value = match &p.source {
-            Source::User(field) => {
+            ParamSource::Caller(field) => {
                 let member = format_ident!("{}", field.rust);
                 quote!(&request.#member)
             }
-            Source::Fixed { value, .. } => quote!(&#value),
-            Source::Config(key) => {
-                let key = config_key(*key);
+            ParamSource::Fixed { value, .. } => quote!(&#value),
+            ParamSource::Config(key) => {
                 quote!(&rt::config_value(#client, #key)?)
             }
         };
         quote!(.path_param(#wire, #value))
     });
-    let query_params: Vec<&Param> = e.params_at(Location::Query).collect();
+    let query_params: Vec<&ParamInfo> = e.params_at(ParamLocation::Query).collect();
     let (query_struct, query_call) = if query_params.is_empty() {
         (TokenStream::new(), TokenStream::new())
     } else {
@@ -176,7 +177,7 @@ fn method(ctx: Ctx<'_>, e: &Endpoint) -> TokenStream {
             quote!(.query(&query)?),
         )
     };
-    let body_params: Vec<&Param> = e.params_at(Location::Body).collect();
+    let body_params: Vec<&ParamInfo> = e.params_at(ParamLocation::Body).collect();
     let (body_struct, body_call) = if body_params.is_empty() {
         (TokenStream::new(), TokenStream::new())
     } else {
@@ -189,14 +190,14 @@ fn method(ctx: Ctx<'_>, e: &Endpoint) -> TokenStream {
     let multipart_call = multipart.as_ref().map(|_| quote!(.multipart(form)));
     let response = response_name(e);
     let (ret, decode) = match e.answer {
-        Answer::Json if !e.has_response_struct() => (
+        AnswerKind::Json if !e.has_response_struct() => (
             quote!(()),
             // still a JSON object (an HTML page is an error), nothing to keep
             quote!(.json::<rt::serde::de::IgnoredAny>().map(drop)),
         ),
-        Answer::Json => (quote!(#response), quote!(.json::<#response>())),
-        Answer::Media => (quote!(rt::Media), quote!(.media())),
-        Answer::MediaOrJson => (
+        AnswerKind::Json => (quote!(#response), quote!(.json::<#response>())),
+        AnswerKind::Media => (quote!(rt::Media), quote!(.media())),
+        AnswerKind::MediaOrJson => (
             quote!(rt::MediaOr<#response>),
             quote!(.media_or_json::<#response>()),
         ),
@@ -218,11 +219,6 @@ fn method(ctx: Ctx<'_>, e: &Endpoint) -> TokenStream {
         },
         Some(hook) => {
             let hook = format_ident!("{hook}");
-            let request_ref = if has_request {
-                quote!(&request)
-            } else {
-                quote!(&())
-            };
             quote! {
                 // What the answer carries is stored even if the caller stops
                 // waiting: the call and its hook run to completion in a task
@@ -239,7 +235,7 @@ fn method(ctx: Ctx<'_>, e: &Endpoint) -> TokenStream {
                     };
                     #build
                     let answer = rt::send(&client, call).await?;
-                    rt::hooks::#hook(&client, #request_ref, &answer).await?;
+                    rt::hooks::#hook(&client, &answer).await?;
                     answer #decode
                 })
                 .await
@@ -259,7 +255,7 @@ fn method(ctx: Ctx<'_>, e: &Endpoint) -> TokenStream {
 fn wire_struct(
     ctx: Ctx<'_>,
     name: TokenStream,
-    params: &[&Param],
+    params: &[&ParamInfo],
     user_names: &[&str],
     client: &TokenStream,
 ) -> TokenStream {
@@ -270,19 +266,16 @@ fn wire_struct(
         let wire = &p.wire;
         let mut attrs = Vec::new();
         let (rust, ty, init) = match &p.source {
-            Source::Fixed { value, ty } => {
+            ParamSource::Fixed { value, ty } => {
                 let (ty, init) = fixed_literal(value, ty);
                 (member_ident(wire, index, user_names), ty, init)
             }
-            Source::Config(key) => {
-                let key = config_key(*key);
-                (
-                    member_ident(wire, index, user_names),
-                    quote!(&'r str),
-                    quote!(rt::config_value(#client, #key)?),
-                )
-            }
-            Source::User(field) => {
+            ParamSource::Config(key) => (
+                member_ident(wire, index, user_names),
+                quote!(&'r str),
+                quote!(rt::config_value(#client, #key)?),
+            ),
+            ParamSource::Caller(field) => {
                 let member = format_ident!("{}", field.rust);
                 let inner = rust_ty(ctx, &field.ty);
                 if field.optional {
@@ -304,7 +297,7 @@ fn wire_struct(
                 (member.clone(), ty, init)
             }
         };
-        let is_flatten = matches!(&p.source, Source::User(f) if f.flatten);
+        let is_flatten = matches!(&p.source, ParamSource::Caller(f) if f.flatten);
         if rust != wire.as_str() && !is_flatten {
             attrs.push(quote!(#[serde(rename = #wire)]));
         }
@@ -313,7 +306,7 @@ fn wire_struct(
     }
     let uses_lifetime = params
         .iter()
-        .any(|p| !matches!(p.source, Source::Fixed { .. }));
+        .any(|p| !matches!(p.source, ParamSource::Fixed { .. }));
     let generics = uses_lifetime.then(|| quote!(<'r>));
     quote! {
         #[derive(rt::serde::Serialize)]
@@ -328,15 +321,14 @@ fn wire_struct(
 /// The multipart form of an endpoint: file parts and text fields.
 fn multipart(e: &Endpoint, client: &TokenStream) -> TokenStream {
     let mut steps = Vec::new();
-    for p in e.params_at(Location::Multipart) {
+    for p in e.params_at(ParamLocation::Multipart) {
         let wire = &p.wire;
         let step = match &p.source {
-            Source::Fixed { value, .. } => quote!(form = form.text(#wire, #value);),
-            Source::Config(key) => {
-                let key = config_key(*key);
+            ParamSource::Fixed { value, .. } => quote!(form = form.text(#wire, #value);),
+            ParamSource::Config(key) => {
                 quote!(form = form.text(#wire, rt::config_value(#client, #key)?);)
             }
-            Source::User(field) => {
+            ParamSource::Caller(field) => {
                 let member = format_ident!("{}", field.rust);
                 let add = |value: TokenStream| match &field.ty {
                     Ty::File => quote!(form = form.file(#wire, #value);),
@@ -387,21 +379,5 @@ fn fixed_literal(value: &str, ty: &Ty) -> (TokenStream, TokenStream) {
             (quote!(u64), quote!(#n))
         }
         _ => (quote!(&'static str), quote!(#value)),
-    }
-}
-
-pub(crate) fn config_key(key: ConfigKey) -> TokenStream {
-    match key {
-        ConfigKey::AppId => quote!(rt::ConfigKey::AppId),
-        ConfigKey::Secret => quote!(rt::ConfigKey::Secret),
-        ConfigKey::ComponentAppId => quote!(rt::ConfigKey::ComponentAppId),
-        ConfigKey::ComponentSecret => quote!(rt::ConfigKey::ComponentSecret),
-    }
-}
-
-pub(crate) fn method_str(m: Method) -> &'static str {
-    match m {
-        Method::Get => "GET",
-        Method::Post => "POST",
     }
 }

@@ -11,6 +11,7 @@ mod endpoint_static;
 mod method;
 mod probe;
 mod request;
+mod spelling;
 mod types;
 
 use std::collections::HashSet;
@@ -19,7 +20,7 @@ use heck::{ToShoutySnakeCase, ToUpperCamelCase};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::ir::{Api, Module, Source, Ty, TypeItem, TypeRef};
+use crate::ir::{Api, Module, ParamSource, Ty, TypeItem, TypeRef};
 use crate::validate::Options;
 
 /// What the generated code needs to know about where it lives.
@@ -92,7 +93,7 @@ fn request_types(api: &Api) -> HashSet<String> {
     let mut seen = HashSet::new();
     for e in api.modules.iter().flat_map(|m| &m.endpoints) {
         for p in &e.params {
-            if let Source::User(f) = &p.source {
+            if let ParamSource::Caller(f) = &p.source {
                 visit(api, &f.ty, &mut seen);
             }
         }

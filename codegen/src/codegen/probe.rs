@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 use super::Ctx;
 use super::request::request_name;
 use super::types::rust_ty;
-use crate::ir::{Answer, Api, Endpoint, Location, Module, Source, Ty};
+use crate::ir::{AnswerKind, Api, Endpoint, Module, ParamLocation, ParamSource, Ty};
 use crate::sample::{Sampler, restrict};
 use crate::validate::Options;
 
@@ -70,10 +70,10 @@ fn probe(ctx: Ctx<'_>, module: &str, e: &Endpoint) -> TokenStream {
     // one wire-form sample per caller parameter
     let mut samples: Vec<(String, Value)> = Vec::new();
     for p in &e.params {
-        if let Source::User(field) = &p.source {
+        if let ParamSource::Caller(field) = &p.source {
             let from_doc = example_request
                 .as_ref()
-                .filter(|_| p.location == Location::Body)
+                .filter(|_| p.location == ParamLocation::Body)
                 .and_then(|ex| ex.get(&p.wire))
                 .filter(|v| !v.is_null())
                 .cloned();
@@ -97,33 +97,33 @@ fn probe(ctx: Ctx<'_>, module: &str, e: &Endpoint) -> TokenStream {
     let mut parts = Vec::new();
     for p in &e.params {
         let value = match &p.source {
-            Source::Config(_) => continue, // the test fills these from its configuration
-            Source::Fixed { value, ty } => fixed_json(value, ty),
-            Source::User(_) => match sample(&p.wire) {
+            ParamSource::Config(_) => continue, // the test fills these from its configuration
+            ParamSource::Fixed { value, ty } => fixed_json(value, ty),
+            ParamSource::Caller(_) => match sample(&p.wire) {
                 Some(v) => v.clone(),
                 None => continue,
             },
         };
-        let is_file = matches!(&p.source, Source::User(f) if f.ty == Ty::File);
+        let is_file = matches!(&p.source, ParamSource::Caller(f) if f.ty == Ty::File);
         match p.location {
-            Location::Path => path = path.replace(&format!("{{{}}}", p.wire), &text(&value)),
-            Location::Query => query.push((p.wire.clone(), text(&value))),
-            Location::Body => match (&p.source, value) {
-                (Source::User(f), Value::Object(map)) if f.flatten => body.extend(map),
+            ParamLocation::Path => path = path.replace(&format!("{{{}}}", p.wire), &text(&value)),
+            ParamLocation::Query => query.push((p.wire.clone(), text(&value))),
+            ParamLocation::Body => match (&p.source, value) {
+                (ParamSource::Caller(f), Value::Object(map)) if f.flatten => body.extend(map),
                 (_, value) => {
                     body.insert(p.wire.clone(), value);
                 }
             },
-            Location::Multipart if is_file => parts.push((
+            ParamLocation::Multipart if is_file => parts.push((
                 p.wire.clone(),
                 Some(PROBE_FILENAME.to_string()),
                 PROBE_FILE.to_string(),
             )),
-            Location::Multipart => parts.push((p.wire.clone(), None, text(&value))),
+            ParamLocation::Multipart => parts.push((p.wire.clone(), None, text(&value))),
         }
     }
     let query = query.iter().map(|(k, v)| quote!((#k, #v)));
-    let body = (e.method == crate::ir::Method::Post && !e.is_multipart())
+    let body = (e.method == crate::ir::HttpMethod::Post && !e.is_multipart())
         .then(|| Value::Object(body).to_string());
     let body = match body {
         Some(b) => quote!(Some(#b)),
@@ -137,9 +137,9 @@ fn probe(ctx: Ctx<'_>, module: &str, e: &Endpoint) -> TokenStream {
         quote!(rt::ProbePart { name: #name, filename: #filename, content: #content })
     });
     let answer = match (e.answer, e.example.as_deref()) {
-        (Answer::Media, _) | (_, None) => quote!(None),
+        (AnswerKind::Media, _) | (_, None) => quote!(None),
         // nothing but `errcode`/`errmsg`: the method returns `()`
-        (Answer::Json, Some(_)) if !e.has_response_struct() => quote!(Some("null")),
+        (AnswerKind::Json, Some(_)) if !e.has_response_struct() => quote!(Some("null")),
         (_, Some(example)) => {
             let restricted = serde_json::from_str::<Map<String, Value>>(example)
                 .map(|ex| Value::Object(restrict(ctx.api, &ex, &e.response)).to_string())
@@ -195,11 +195,11 @@ fn call_fn(
             quote!(rt::probe_value::<#rust>(#json)?)
         };
         let args = e.params.iter().filter_map(|p| match &p.source {
-            Source::User(f) if !f.optional => Some(value(&p.wire, &f.ty)),
+            ParamSource::Caller(f) if !f.optional => Some(value(&p.wire, &f.ty)),
             _ => None,
         });
         let setters = e.params.iter().filter_map(|p| match &p.source {
-            Source::User(f) if f.optional && f.rust != "new" => {
+            ParamSource::Caller(f) if f.optional && f.rust != "new" => {
                 let setter = format_ident!("{}", f.rust);
                 let v = value(&p.wire, &f.ty);
                 Some(quote!(.#setter(#v)))
@@ -210,9 +210,9 @@ fn call_fn(
     };
     let arg = (!fields.is_empty()).then(|| quote!(request));
     let answer = match e.answer {
-        Answer::Json => quote!(rt::probe_json(&answer)),
-        Answer::Media => quote!(rt::probe_media(&answer)),
-        Answer::MediaOrJson => quote!(rt::probe_media_or_json(&answer)),
+        AnswerKind::Json => quote!(rt::probe_json(&answer)),
+        AnswerKind::Media => quote!(rt::probe_media(&answer)),
+        AnswerKind::MediaOrJson => quote!(rt::probe_media_or_json(&answer)),
     };
     quote! {
         fn #function(client: &rt::Client) -> rt::BoxFuture<'_, rt::Result<rt::serde_json::Value>> {

@@ -9,7 +9,8 @@ use serde_saphyr::Spanned;
 use super::types::{self, Place};
 use super::{DEFAULT_HOST, KNOWN_HOOKS, Options, Report, Scope};
 use crate::ir::{
-    Answer, ConfigKey, Credential, Endpoint, Location, Method, Param, Source, Ty, TypeKind,
+    AnswerKind, ConfigKey, Credential, Endpoint, HttpMethod, ParamInfo, ParamLocation, ParamSource,
+    Ty, TypeKind,
 };
 use crate::model::{EndpointDef, FieldDef};
 
@@ -76,11 +77,15 @@ fn endpoint(
                 &def.name,
                 format!("endpoint `{name}` has no `method`: expected GET or POST"),
             );
-            if has_body { Method::Post } else { Method::Get }
+            if has_body {
+                HttpMethod::Post
+            } else {
+                HttpMethod::Get
+            }
         }
         Some(m) => match m.value.as_str() {
-            "GET" => Method::Get,
-            "POST" => Method::Post,
+            "GET" => HttpMethod::Get,
+            "POST" => HttpMethod::Post,
             other => {
                 report.error(
                     m,
@@ -88,7 +93,11 @@ fn endpoint(
                         "bad HTTP method `{other}` for endpoint `{name}`: expected GET or POST (upper case)"
                     ),
                 );
-                if has_body { Method::Post } else { Method::Get }
+                if has_body {
+                    HttpMethod::Post
+                } else {
+                    HttpMethod::Get
+                }
             }
         },
     };
@@ -130,7 +139,7 @@ fn endpoint(
         },
     };
     let credential_param = match &def.credential_param {
-        None => credential.default_param().to_string(),
+        None => credential.query_name().unwrap_or_default().to_string(),
         Some(p) if credential == Credential::None => {
             report.error(p, "`credential_param` names the query parameter of the credential, and this endpoint has none");
             String::new()
@@ -144,10 +153,10 @@ fn endpoint(
                     p.value
                 ),
             );
-            credential.default_param().to_string()
+            credential.query_name().unwrap_or_default().to_string()
         }
     };
-    if method == Method::Get
+    if method == HttpMethod::Get
         && let Some(first) = def.body.first().or(def.multipart.first())
     {
         report.error(
@@ -165,16 +174,16 @@ fn endpoint(
     }
     let mut params = Vec::new();
     params.extend(path_params(report, def, &path, scope));
-    params.extend(parameters(report, &def.query, scope, Location::Query));
-    if method == Method::Post {
+    params.extend(parameters(report, &def.query, scope, ParamLocation::Query));
+    if method == HttpMethod::Post {
         if def.multipart.is_empty() {
-            params.extend(parameters(report, &def.body, scope, Location::Body));
+            params.extend(parameters(report, &def.body, scope, ParamLocation::Body));
         } else {
             params.extend(parameters(
                 report,
                 &def.multipart,
                 scope,
-                Location::Multipart,
+                ParamLocation::Multipart,
             ));
         }
     }
@@ -188,15 +197,15 @@ fn endpoint(
         );
     }
     let answer = match def.answer.as_ref().map(|a| (a, a.value.as_str())) {
-        None | Some((_, "json")) => Answer::Json,
-        Some((_, "media")) => Answer::Media,
-        Some((_, "media_or_json")) => Answer::MediaOrJson,
+        None | Some((_, "json")) => AnswerKind::Json,
+        Some((_, "media")) => AnswerKind::Media,
+        Some((_, "media_or_json")) => AnswerKind::MediaOrJson,
         Some((node, other)) => {
             report.error(
                 node,
                 format!("unknown answer kind `{other}`: expected `json` (default), `media` (file bytes) or `media_or_json`"),
             );
-            Answer::Json
+            AnswerKind::Json
         }
     };
     let response = types::fields(report, &def.response, scope, "response field");
@@ -211,7 +220,7 @@ fn endpoint(
             );
         }
     }
-    if answer == Answer::Media {
+    if answer == AnswerKind::Media {
         if let Some(first) = def.response.first() {
             report.error(
                 &first.name,
@@ -262,12 +271,12 @@ fn endpoint(
         credential,
         credential_param,
         params,
-        answer: if answer == Answer::Media {
-            Answer::Media
+        answer: if answer == AnswerKind::Media {
+            AnswerKind::Media
         } else {
             answer
         },
-        response: if answer == Answer::Media {
+        response: if answer == AnswerKind::Media {
             Vec::new()
         } else {
             response
@@ -328,7 +337,7 @@ fn path_params(
     def: &EndpointDef,
     path: &str,
     scope: &Scope,
-) -> Vec<Param> {
+) -> Vec<ParamInfo> {
     let placeholders = match placeholders(path) {
         Ok(names) => names,
         Err(why) => {
@@ -338,7 +347,7 @@ fn path_params(
             Vec::new()
         }
     };
-    let params = parameters(report, &def.path_params, scope, Location::Path);
+    let params = parameters(report, &def.path_params, scope, ParamLocation::Path);
     for (param, field_def) in params.iter().zip(&def.path_params) {
         if !placeholders.contains(&param.wire.as_str()) {
             report.error(
@@ -346,7 +355,7 @@ fn path_params(
                 format!("path parameter `{}` does not appear in the path `{path}` (write it as `{{{}}}`)", param.wire, param.wire),
             );
         }
-        if matches!(param.source, Source::User(ref f) if f.optional) {
+        if matches!(param.source, ParamSource::Caller(ref f) if f.optional) {
             report.error(&field_def.name, "a path parameter cannot be optional");
         }
     }
@@ -367,12 +376,12 @@ fn parameters(
     report: &mut Report<'_>,
     defs: &[FieldDef],
     scope: &Scope,
-    location: Location,
-) -> Vec<Param> {
+    location: ParamLocation,
+) -> Vec<ParamInfo> {
     let place = match location {
-        Location::Path | Location::Query => Place::Scalar,
-        Location::Body => Place::Json,
-        Location::Multipart => Place::Multipart,
+        ParamLocation::Path | ParamLocation::Query => Place::Scalar,
+        ParamLocation::Body => Place::Json,
+        ParamLocation::Multipart => Place::Multipart,
     };
     let mut wire_names = HashSet::new();
     let mut params = Vec::with_capacity(defs.len());
@@ -393,10 +402,10 @@ fn parameters(
                         def.name.value
                     ),
                 );
-                Source::Config(ConfigKey::AppId)
+                ParamSource::Config(ConfigKey::AppId)
             }
             (Some(value), None) => fixed(report, def, value, scope, place),
-            (None, Some(from)) => Source::Config(match from.value.as_str() {
+            (None, Some(from)) => ParamSource::Config(match from.value.as_str() {
                 "appid" => ConfigKey::AppId,
                 "secret" => ConfigKey::Secret,
                 "component_appid" => ConfigKey::ComponentAppId,
@@ -409,15 +418,15 @@ fn parameters(
                     ConfigKey::AppId
                 }
             }),
-            (None, None) => Source::User(types::field(
+            (None, None) => ParamSource::Caller(types::field(
                 report,
                 def,
                 scope,
                 place,
-                location == Location::Body,
+                location == ParamLocation::Body,
             )),
         };
-        params.push(Param {
+        params.push(ParamInfo {
             wire: def.name.value.clone(),
             location,
             source,
@@ -432,7 +441,7 @@ fn fixed(
     value: &Spanned<crate::model::Scalar>,
     scope: &Scope,
     place: Place,
-) -> Source {
+) -> ParamSource {
     let ty = types::resolve(report, def.ty.as_ref(), scope, place);
     let text = &value.value.text;
     let valid = match &ty {
@@ -452,7 +461,7 @@ fn fixed(
                 def.name.value
             ),
         );
-        return Source::Fixed {
+        return ParamSource::Fixed {
             value: text.clone(),
             ty: Ty::String,
         };
@@ -462,7 +471,7 @@ fn fixed(
         Ty::Named(r) if r.kind == TypeKind::IntEnum => Ty::I64,
         other => other,
     };
-    Source::Fixed {
+    ParamSource::Fixed {
         value: text.clone(),
         ty,
     }
@@ -472,10 +481,10 @@ fn fixed(
 /// second of two parameters with the same name is reported and dropped.
 fn dedup_rust_names(
     report: &mut Report<'_>,
-    params: Vec<Param>,
+    params: Vec<ParamInfo>,
     def: &EndpointDef,
     name: &str,
-) -> Vec<Param> {
+) -> Vec<ParamInfo> {
     let all_defs: Vec<&FieldDef> = def
         .path_params
         .iter()
@@ -486,7 +495,7 @@ fn dedup_rust_names(
     let mut rust_names = HashSet::new();
     let mut kept = Vec::with_capacity(params.len());
     for param in params {
-        if let Source::User(field) = &param.source
+        if let ParamSource::Caller(field) = &param.source
             && !rust_names.insert(field.rust.clone())
         {
             let node = all_defs

@@ -8,7 +8,9 @@ use std::collections::HashSet;
 use serde_json::{Map, Value};
 
 use super::Report;
-use crate::ir::{Api, Endpoint, Field, Location, Source, Ty, TypeItem, TypeKind, UnionStyle};
+use crate::ir::{
+    Api, Endpoint, Field, ParamLocation, ParamSource, Ty, TypeItem, TypeKind, UnionStyle,
+};
 use crate::model::EndpointDef;
 
 /// Checks the examples of one endpoint; `false` when the answer example is
@@ -349,11 +351,14 @@ impl<'a> Checker<'a> {
     fn request(&mut self, object: &Map<String, Value>, endpoint: &Endpoint) {
         let mut consumed = HashSet::new();
         for param in &endpoint.params {
-            if !matches!(param.location, Location::Body | Location::Multipart) {
+            if !matches!(
+                param.location,
+                ParamLocation::Body | ParamLocation::Multipart
+            ) {
                 continue;
             }
             match &param.source {
-                Source::User(field) => {
+                ParamSource::Caller(field) => {
                     self.fields(object, std::slice::from_ref(field), &mut consumed)
                 }
                 _ => {

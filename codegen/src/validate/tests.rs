@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use super::*;
-use crate::ir::{ConfigKey, Credential, Source, Ty};
+use crate::ir::{ConfigKey, Credential, ParamSource, Ty};
 use crate::load::parse;
 
 fn check(yaml: &str) -> Result<Api, SpecError> {
@@ -119,12 +119,12 @@ fn a_valid_spec_resolves_types_sources_and_defaults() {
     assert_eq!(ep.host, DEFAULT_HOST);
     assert_eq!(ep.credential, Credential::AccessToken);
     assert!(
-        matches!(&ep.params[0].source, Source::User(f) if f.rust == "ticket_type" && matches!(&f.ty, Ty::Named(r) if r.name == "TicketType"))
+        matches!(&ep.params[0].source, ParamSource::Caller(f) if f.rust == "ticket_type" && matches!(&f.ty, Ty::Named(r) if r.name == "TicketType"))
     );
     assert!(
-        matches!(&ep.params[1].source, Source::Fixed { value, .. } if value == "client_credential")
+        matches!(&ep.params[1].source, ParamSource::Fixed { value, .. } if value == "client_credential")
     );
-    assert_eq!(ep.params[2].source, Source::Config(ConfigKey::AppId));
+    assert_eq!(ep.params[2].source, ParamSource::Config(ConfigKey::AppId));
     assert!(ep.response[0].secret);
     assert!(ep.response[1].optional);
     assert_eq!(module.types.len(), 1);

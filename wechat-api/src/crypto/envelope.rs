@@ -20,7 +20,7 @@
 use std::borrow::Cow;
 
 use super::msg_crypt::MsgCrypt;
-use super::xml::{FieldSink, scan_fields};
+use crate::xml::{FieldSink, scan_fields};
 use crate::{Error, Result};
 
 /// A parsed encryption envelope: the `Encrypt` payload and whatever

@@ -38,8 +38,9 @@ pub mod handshake;
 pub mod key;
 pub mod msg_crypt;
 pub mod signature;
-pub(crate) mod xml;
 
+#[doc(hidden)]
+pub use crate::xml::{FieldsByBothPaths, fields_by_both_paths};
 pub use envelope::{Envelope, reply_envelope};
 pub use handshake::verify_url_plain;
 pub use key::decode_encoding_aes_key;
@@ -47,5 +48,3 @@ pub use msg_crypt::{MsgCrypt, MsgCryptBuilder};
 pub use signature::{
     msg_signature, plain_signature, sha1_signature, verify_msg_signature, verify_plain_signature,
 };
-#[doc(hidden)]
-pub use xml::{FieldsByBothPaths, fields_by_both_paths};

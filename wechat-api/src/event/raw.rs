@@ -6,7 +6,7 @@
 
 use std::borrow::Cow;
 
-use crate::crypto::xml::{FieldSink, scan_fields};
+use crate::xml::{FieldSink, scan_fields};
 use crate::{Error, Result};
 
 /// Declares the known elements: the [`Field`] enum and its names.

@@ -3,7 +3,7 @@
 //! for pushes sent as JSON (mini programs may be configured to send JSON).
 //!
 //! The flat fields of every push go through the fast scanner of
-//! `crypto::xml` instead; a tree is only built when a typed push needs
+//! `crate::xml` instead; a tree is only built when a typed push needs
 //! nested data. XML and JSON give the same tree: an object's keys become
 //! children, an array becomes repeated children of the same name (WeChat's
 //! JSON sends `"List": {…}` for one item and `"List": [{…}, {…}]` for
@@ -41,9 +41,9 @@ impl Node {
         let mut skipped = 0usize;
         let mut root: Option<Node> = None;
         loop {
-            let event = reader.read_event().map_err(|e| {
-                crate::crypto::xml::xml_error(&e, reader.error_position(), xml.len())
-            })?;
+            let event = reader
+                .read_event()
+                .map_err(|e| crate::xml::xml_error(&e, reader.error_position(), xml.len()))?;
             match event {
                 Event::Start(start) => {
                     if root.is_some() {

@@ -12,13 +12,16 @@
 //!   `authorizer_refresh_token`; the new refresh token is stored before the
 //!   access token is handed out.
 //! * `jsapi_ticket`: `cgi-bin/ticket/getticket` with the access token.
+//!
+//! The token calls themselves are in [`calls`]: hand-written, so that the
+//! runtime never calls the generated API built on top of it.
 
 use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
 
-use crate::api::component::{AuthorizerTokenRequest, ComponentTokenRequest};
-use crate::api::official::{GetTicketRequest, StableTokenRequest, TicketType};
+mod calls;
+
 use crate::client::Client;
 use crate::config::AccessTokenEndpoint;
 use crate::endpoint::{ConfigKey, Credential};
@@ -52,14 +55,8 @@ impl Client {
                     }
                     other => other?,
                 };
-                let answer = self
-                    .component()
-                    .component_token(ComponentTokenRequest::new(ticket))
-                    .await?;
-                Ok(FreshToken::new(
-                    answer.component_access_token,
-                    seconds(answer.expires_in),
-                ))
+                let issued = self.fetch_component_token(&ticket).await?;
+                Ok(FreshToken::new(issued.token, seconds(issued.expires_in)))
             })
             .await
     }
@@ -76,7 +73,7 @@ impl Client {
         match first {
             // Another instance (or an earlier call) asked less than a minute ago.
             Ok(false) => true,
-            Ok(true) => match self.component().start_push_ticket().await {
+            Ok(true) => match self.request_start_push_ticket().await {
                 Ok(_) => {
                     tracing::info!(
                         component_appid,
@@ -134,23 +131,16 @@ impl Client {
 
     /// Fetches the account's basic `access_token` from the configured endpoint.
     async fn fetch_access_token(&self, key: &TokenKey) -> Result<FreshToken> {
-        let (token, expires_in) = match self.inner.config.access_token_endpoint() {
+        let issued = match self.inner.config.access_token_endpoint() {
             AccessTokenEndpoint::StableToken => {
-                let mut request = StableTokenRequest::new();
                 // Forcing is limited (20 a day): only when WeChat rejected
                 // the token it would otherwise hand out again.
-                if self.tokens().was_rejected(key) {
-                    request = request.force_refresh(true);
-                }
-                let answer = self.official().stable_token(request).await?;
-                (answer.access_token, answer.expires_in)
+                let force_refresh = self.tokens().was_rejected(key);
+                self.fetch_stable_token(force_refresh).await?
             }
-            AccessTokenEndpoint::Token => {
-                let answer = self.official().token().await?;
-                (answer.access_token, answer.expires_in)
-            }
+            AccessTokenEndpoint::Token => self.fetch_token().await?,
         };
-        Ok(FreshToken::new(token, seconds(expires_in)))
+        Ok(FreshToken::new(issued.token, seconds(issued.expires_in)))
     }
 
     async fn authorizer_access_token(
@@ -169,21 +159,16 @@ impl Client {
                     .tokens()
                     .refresh_token(component_appid, authorizer_appid)
                     .await?;
-                // `authorizer_token` stores the new refresh token (spec hook)
-                // before it returns, in a task of its own: WeChat may have
-                // rotated the refresh token already, so neither a dropped
-                // caller nor the manager's timeout can cancel the call
-                // between WeChat's answer and the write.
-                let request = AuthorizerTokenRequest::new(authorizer_appid, refresh_token);
-                let answer = self
-                    .component()
-                    .authorizer_token(request)
+                // `fetch_authorizer_token` stores the new refresh token
+                // (the spec's hook) before it returns, in a task of its own:
+                // WeChat may have rotated the refresh token already, so
+                // neither a dropped caller nor the manager's timeout can
+                // cancel the call between WeChat's answer and the write.
+                let issued = self
+                    .fetch_authorizer_token(authorizer_appid, refresh_token)
                     .await
                     .map_err(failed)?;
-                Ok(FreshToken::new(
-                    answer.authorizer_access_token,
-                    seconds(answer.expires_in),
-                ))
+                Ok(FreshToken::new(issued.token, seconds(issued.expires_in)))
             })
             .await
     }
@@ -200,19 +185,16 @@ impl Client {
         };
         self.tokens()
             .get_or_refresh(key, || async {
-                let answer = self
-                    .official()
-                    .get_ticket(GetTicketRequest::new(TicketType::Jsapi))
-                    .await?;
-                Ok(FreshToken::new(answer.ticket, seconds(answer.expires_in)))
+                let issued = self.fetch_jsapi_ticket().await?;
+                Ok(FreshToken::new(issued.token, seconds(issued.expires_in)))
             })
             .await
     }
 
     /// The managed token for `credential`.
     ///
-    /// Boxed on purpose: fetching a token is itself a generated call, which may
-    /// need a token, so without type erasure here the future types of
+    /// Boxed on purpose: fetching a token is itself a call, which may need a
+    /// token (`getticket` needs the `access_token`), so without type erasure here the future types of
     /// `execute` would be infinitely recursive.
     pub(crate) fn credential(
         &self,
