@@ -10,7 +10,7 @@
 //! | `GET` [`AUTHORIZED_PATH`] | the authorization page's redirect back: `auth_code` → `query_auth` (the authorizer's tokens are stored) → its details as JSON ([`AuthorizedAccount`](super::AuthorizedAccount)) |
 //! | `GET` [`HEALTHZ_PATH`] | `ok` |
 //!
-//! Serve it with [`serve`](super::serve), which adds the timeouts and
+//! Serve it with [`serve`](crate::server::serve), which adds the timeouts and
 //! limits; merge routes of your own into it with [`Router::merge`].
 //!
 //! The authorization and callback routes are open to anyone (the two

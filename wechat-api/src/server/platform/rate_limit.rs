@@ -27,7 +27,7 @@ use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock as _, DefaultClock};
 use governor::{DefaultDirectRateLimiter, DefaultKeyedRateLimiter, Quota};
 
-use super::peer::Peer;
+use crate::server::serving::peer::Peer;
 
 /// A rate: up to `burst` requests at once, then one more every `period`
 /// (GCRA: a client that waits long enough gets its whole burst back).
@@ -110,7 +110,7 @@ pub const DEFAULT_CALLBACK_RATE_PER_CLIENT: u32 = 500;
 /// `429` is retried by WeChat a few times, then lost).
 ///
 /// The per-client limits count requests by the client's address (an IPv4
-/// address or an IPv6 /64), as [`serve`](super::serve) gives it (axum's
+/// address or an IPv6 /64), as [`serve`](crate::server::serve) gives it (axum's
 /// [`ConnectInfo<SocketAddr>`](axum::extract::ConnectInfo); with another
 /// server, serve the router with
 /// [`into_make_service_with_connect_info`](axum::Router::into_make_service_with_connect_info),
