@@ -6,6 +6,7 @@
 //! requests that fail verification (`failure_limit`).
 
 mod authorization;
+mod failure_limit;
 mod rate_limit;
 mod routes;
 
