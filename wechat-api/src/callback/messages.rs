@@ -201,6 +201,18 @@ impl MessageCallback {
         &self.router
     }
 
+    /// Whether the raw `query` string of a request carries a valid `signature`
+    /// (over the token, `timestamp` and `nonce`, with the timestamp within the
+    /// replay window), checked without the body. WeChat signs every request's
+    /// query this way, in safe mode next to `msg_signature`, so a request
+    /// without it is not WeChat's: a limiter in front of
+    /// [`handle`](Self::handle) may refuse such requests early, and should let
+    /// signed ones through (as `server::CallbackRoutes` of the `axum` feature
+    /// does). Handling still verifies the whole request.
+    pub fn query_is_signed(&self, query: &str) -> bool {
+        inbound::query_is_signed(&self.crypt, query)
+    }
+
     /// Waits until the handlers (and release-test API calls) still running
     /// in the background are done (for a graceful shutdown, and for tests).
     pub async fn wait_background(&self) {

@@ -1,5 +1,11 @@
-//! Serving an axum [`Router`] to WeChat and to browsers without letting slow
-//! or hostile clients exhaust the process (feature `axum`).
+//! Serving an axum [`Router`](axum::Router) to WeChat and to browsers
+//! without letting slow or hostile clients exhaust the process (feature
+//! `axum`), and the ready routes of a third-party platform.
+//!
+//! Two parts, with a clear boundary: the generic hardened serving (the
+//! `serving` module: [`serve`], [`ServeOptions`]), which knows nothing about
+//! WeChat, and the WeChat routes on top of it (the `platform` module:
+//! [`CallbackRoutes`], the authorization handlers, [`RateLimits`]).
 //!
 //! `axum::serve` has no timeouts: a client that sends half a request head,
 //! or declares a large body and sends nothing, holds its connection — and a
@@ -25,7 +31,9 @@
 //! component events URL, the authorizers' message URL
 //! (`/{appid}/callback`), the authorization start and redirect handlers and
 //! `/healthz`, on top of the [`callback`](crate::callback) layer. Its
-//! routes that anyone can reach are rate limited per client address
+//! authorization routes are rate limited per client address; on its
+//! callback routes a valid signed push is never refused, and only the
+//! requests that fail verification count against their client's budget
 //! (`429` past the limits; [`RateLimits`]).
 //!
 //! The values are in [`ServeOptions`], whose defaults suit a callback
@@ -49,193 +57,17 @@
 //! # Ok(()) }
 //! ```
 
-mod accept;
-mod authorization;
-mod connection;
-mod layers;
-mod options;
-mod peer;
-mod progress;
-mod rate_limit;
-mod registry;
-mod routes;
+mod platform;
+mod serving;
 
-pub use authorization::AuthorizedAccount;
-pub use rate_limit::{
+pub use platform::{
+    AUTHORIZE_PATH, AUTHORIZED_PATH, AuthorizedAccount, CallbackRoutes,
     DEFAULT_AUTHORIZATION_RATE_OVERALL, DEFAULT_AUTHORIZATION_RATE_PER_CLIENT,
-    DEFAULT_CALLBACK_BURST_PER_CLIENT, DEFAULT_CALLBACK_RATE_PER_CLIENT, Rate, RateLimits,
+    DEFAULT_CALLBACK_BURST_PER_CLIENT, DEFAULT_CALLBACK_RATE_PER_CLIENT, EVENTS_PATH, HEALTHZ_PATH,
+    MESSAGES_PATH, Rate, RateLimits,
 };
-pub use routes::{
-    AUTHORIZE_PATH, AUTHORIZED_PATH, CallbackRoutes, EVENTS_PATH, HEALTHZ_PATH, MESSAGES_PATH,
-};
-
-pub use options::{
+pub use serving::{
     DEFAULT_ACCEPT_ERROR_BACKOFF, DEFAULT_BODY_LIMIT, DEFAULT_BODY_READ_TIMEOUT,
     DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_HEADER_SIZE,
-    DEFAULT_REQUEST_TIMEOUT, DEFAULT_SHUTDOWN_GRACE, ServeOptions,
+    DEFAULT_REQUEST_TIMEOUT, DEFAULT_SHUTDOWN_GRACE, Serve, ServeOptions, serve,
 };
-
-use std::future::{Future, IntoFuture};
-use std::io;
-use std::net::SocketAddr;
-use std::pin::Pin;
-use std::sync::Arc;
-
-use axum::Router;
-use hyper::server::conn::http1;
-use hyper_util::rt::TokioTimer;
-use tokio::net::TcpListener;
-use tokio::sync::watch;
-use tokio::task::JoinSet;
-
-use accept::{AcceptFailure, FailureLog};
-use registry::{Admission, Registry};
-
-type ShutdownSignal = Pin<Box<dyn Future<Output = ()> + Send>>;
-
-/// Serves `router` on `listener` with the timeouts and limits of
-/// `options`. Await the returned [`Serve`] to run the server; it runs until
-/// the signal given to [`Serve::with_graceful_shutdown`] completes (without
-/// one, until its future is dropped, which closes every connection at
-/// once).
-pub fn serve(listener: TcpListener, router: Router, options: ServeOptions) -> Serve {
-    Serve {
-        listener,
-        router,
-        options,
-        shutdown: Box::pin(std::future::pending()),
-    }
-}
-
-/// A server ready to run: `.await` it (see [`serve`]).
-#[must_use = "a server does nothing until it is awaited"]
-pub struct Serve {
-    listener: TcpListener,
-    router: Router,
-    options: ServeOptions,
-    shutdown: ShutdownSignal,
-}
-
-impl std::fmt::Debug for Serve {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Serve")
-            .field("local_addr", &self.listener.local_addr().ok())
-            .field("options", &self.options)
-            .finish_non_exhaustive()
-    }
-}
-
-impl Serve {
-    /// Stops when `signal` completes: the listener is closed at once, every
-    /// connection finishes the request it is handling (then closes) within
-    /// [`ServeOptions::shutdown_grace`], and the server's future completes
-    /// once every connection is closed.
-    pub fn with_graceful_shutdown<F>(mut self, signal: F) -> Self
-    where
-        F: Future<Output = ()> + Send + 'static,
-    {
-        self.shutdown = Box::pin(signal);
-        self
-    }
-
-    /// The address the listener is bound to.
-    ///
-    /// # Errors
-    /// As [`TcpListener::local_addr`].
-    pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        self.listener.local_addr()
-    }
-}
-
-impl IntoFuture for Serve {
-    type Output = ();
-    type IntoFuture = Pin<Box<dyn Future<Output = ()> + Send>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(run(self))
-    }
-}
-
-/// The accept loop, then the shutdown.
-async fn run(server: Serve) {
-    let Serve {
-        listener,
-        router,
-        options,
-        mut shutdown,
-    } = server;
-    let service = layers::protect(router, &options);
-    let mut http = http1::Builder::new();
-    http.timer(TokioTimer::new())
-        .header_read_timeout(options.header_read_timeout)
-        .max_header_size(options.max_header_size)
-        .keep_alive(options.keep_alive);
-    let http = Arc::new(http);
-    let registry = Arc::new(Registry::new(
-        options.max_connections,
-        options.max_connections_per_peer,
-    ));
-    let (stop, stopping) = watch::channel(false);
-    let mut failures = FailureLog::default();
-    // The connections' tasks: dropping the server's future closes them all.
-    let mut tasks: JoinSet<()> = JoinSet::new();
-    loop {
-        while tasks.try_join_next().is_some() {}
-        let accepted = tokio::select! {
-            () = &mut shutdown => break,
-            accepted = listener.accept() => accepted,
-        };
-        let (stream, peer) = match accepted {
-            Ok(accepted) => accepted,
-            Err(error) => {
-                if accept::classify(&error) == AcceptFailure::Resource {
-                    failures.failed(&error, registry.open());
-                    // Free a descriptor for the connections waiting in the
-                    // backlog: retry once the oldest idle connection is
-                    // closed, or after the backoff (never spin).
-                    let evicted = registry.evict_oldest_idle();
-                    let pause = async {
-                        match &evicted {
-                            Some(evicted) => evicted.closed().await,
-                            None => std::future::pending().await,
-                        }
-                    };
-                    tokio::select! {
-                        () = &mut shutdown => break,
-                        () = pause => {}
-                        () = tokio::time::sleep(options.accept_error_backoff) => {}
-                    }
-                }
-                continue;
-            }
-        };
-        let admission = tokio::select! {
-            () = &mut shutdown => break,
-            admission = registry.admit(peer.ip()) => admission,
-        };
-        let slot = match admission {
-            Admission::Admitted(slot) => slot,
-            // Dropping the stream closes it.
-            Admission::Refused => continue,
-            Admission::Closed => break,
-        };
-        // Answers are small and written at once: do not wait for more.
-        let _ = stream.set_nodelay(true);
-        tasks.spawn(connection::serve(
-            stream,
-            peer,
-            Arc::clone(&http),
-            service.clone(),
-            slot,
-            stopping.clone(),
-            options.shutdown_grace,
-        ));
-    }
-    drop(listener);
-    tracing::info!(
-        open_connections = registry.open(),
-        "shutting down: no new connections"
-    );
-    let _ = stop.send(true);
-    registry.all_closed().await;
-}

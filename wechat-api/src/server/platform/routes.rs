@@ -10,15 +10,17 @@
 //! | `GET` [`AUTHORIZED_PATH`] | the authorization page's redirect back: `auth_code` → `query_auth` (the authorizer's tokens are stored) → its details as JSON ([`AuthorizedAccount`](super::AuthorizedAccount)) |
 //! | `GET` [`HEALTHZ_PATH`] | `ok` |
 //!
-//! Serve it with [`serve`](super::serve), which adds the timeouts and
+//! Serve it with [`serve`](crate::server::serve), which adds the timeouts and
 //! limits; merge routes of your own into it with [`Router::merge`].
 //!
-//! The authorization and callback routes are open to anyone (the two
-//! authorization routes spend WeChat API quota on every hit:
-//! `api_create_preauthcode`; `api_query_auth` with whatever `auth_code` the
-//! query carries, then `api_get_authorizer_info`): they are rate limited
-//! per client address (the authorization routes overall too), and answer
-//! `429` past the limits ([`RateLimits`]).
+//! The authorization and callback routes are open to anyone. The two
+//! authorization routes spend WeChat API quota on every hit
+//! (`api_create_preauthcode`; `api_query_auth` with whatever `auth_code` the
+//! query carries, then `api_get_authorizer_info`): every request counts
+//! against its client's budget and the route's overall one. On the two
+//! callback routes the signature is checked first: a valid signed push is
+//! always handled, and only the requests that fail count against their
+//! client's budget. Past the limits the answer is `429` ([`RateLimits`]).
 
 use std::fmt;
 use std::sync::Arc;
@@ -34,6 +36,7 @@ use axum::routing::{any, get};
 use url::Url;
 
 use super::authorization;
+use super::failure_limit::{self, FailureLimit};
 use super::rate_limit::{self, Limiter, RateLimits};
 use crate::callback::{CallbackRequest, CallbackResponse, ComponentCallback, MessageCallback};
 
@@ -51,13 +54,23 @@ pub const HEALTHZ_PATH: &str = "/healthz";
 /// The callback server's routes and what they share. Cheap to clone.
 ///
 /// The authorization routes spend WeChat API quota on every request,
-/// whoever sends it, and the callback routes decrypt whatever they are
-/// sent: they are rate limited with [`RateLimits::default`] (for each of
-/// the two authorization routes 10 requests a minute per client address
-/// and 30 a minute overall; for each of the two callback routes bursts of
-/// 60 and 10 a second per client address; see
+/// whoever sends it: each is rate limited per client address and overall.
+/// The callback routes check a request's signature before its client's
+/// budget: a valid signed push is never refused, and only the requests that
+/// fail verification (or are unsigned, or malformed) count against the
+/// budget. The defaults are [`RateLimits::default`]'s: for each of the two
+/// authorization routes [`DEFAULT_AUTHORIZATION_RATE_PER_CLIENT`] requests
+/// a minute per client address and [`DEFAULT_AUTHORIZATION_RATE_OVERALL`]
+/// a minute overall; for each of the two callback routes bursts of
+/// [`DEFAULT_CALLBACK_BURST_PER_CLIENT`] failures, then
+/// [`DEFAULT_CALLBACK_RATE_PER_CLIENT`] a second, per client address (see
 /// [`rate_limits`](Self::rate_limits)). The limits hold per process: `n`
 /// instances spend up to `n` times the overall rate.
+///
+/// [`DEFAULT_AUTHORIZATION_RATE_PER_CLIENT`]: super::DEFAULT_AUTHORIZATION_RATE_PER_CLIENT
+/// [`DEFAULT_AUTHORIZATION_RATE_OVERALL`]: super::DEFAULT_AUTHORIZATION_RATE_OVERALL
+/// [`DEFAULT_CALLBACK_BURST_PER_CLIENT`]: super::DEFAULT_CALLBACK_BURST_PER_CLIENT
+/// [`DEFAULT_CALLBACK_RATE_PER_CLIENT`]: super::DEFAULT_CALLBACK_RATE_PER_CLIENT
 ///
 /// ```no_run
 /// use wechat_api::callback::{ComponentCallback, MessageCallback, Reply, Router};
@@ -156,7 +169,8 @@ impl CallbackRoutes {
     }
 
     /// Replaces the rate limits of the authorization and callback routes
-    /// (with full budgets). Routers made before keep the limits they had.
+    /// (with full budgets; see [`RateLimits`]). Routers made before keep the
+    /// limits they had.
     #[must_use]
     pub fn rate_limits(self, limits: RateLimits) -> Self {
         let mut inner = Arc::unwrap_or_clone(self.inner);
@@ -219,14 +233,30 @@ impl CallbackRoutes {
             middleware::from_fn_with_state(Arc::clone(limiter), rate_limit::enforce)
         };
         let limiters = &self.inner.limiters;
+        let component = self.inner.component.clone();
+        let events = FailureLimit::new(
+            Arc::clone(&limiters.events),
+            Arc::new(move |query: &str| component.query_is_signed(query)),
+        );
+        let messages = self.inner.messages.clone();
+        let messages = FailureLimit::new(
+            Arc::clone(&limiters.messages),
+            Arc::new(move |query: &str| messages.query_is_signed(query)),
+        );
         Router::new()
             .route(
                 EVENTS_PATH,
-                any(component_events).layer(limited(&limiters.events)),
+                any(component_events).layer(middleware::from_fn_with_state(
+                    events,
+                    failure_limit::enforce,
+                )),
             )
             .route(
                 MESSAGES_PATH,
-                any(authorizer_messages).layer(limited(&limiters.messages)),
+                any(authorizer_messages).layer(middleware::from_fn_with_state(
+                    messages,
+                    failure_limit::enforce,
+                )),
             )
             .route(
                 AUTHORIZE_PATH,

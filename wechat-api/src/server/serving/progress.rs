@@ -130,7 +130,7 @@ mod tests {
     use axum::body::Body as AxumBody;
 
     use super::*;
-    use crate::server::registry::{Admission, Registry, Slot};
+    use crate::server::serving::registry::{Admission, Registry, Slot};
 
     async fn connection() -> Slot {
         let registry = Arc::new(Registry::new(4, None));
