@@ -1084,3 +1084,89 @@ proptest! {
         }
     }
 }
+
+// ---- the signed GET of /v3/certificates over HTTP ------------------------
+
+#[tokio::test]
+async fn certificates_are_downloaded_with_a_signed_get() {
+    use axum::http::HeaderMap as AxumHeaders;
+    let v = vectors()["certificates_answer"].clone();
+    let seen: Arc<std::sync::Mutex<Vec<(String, String)>>> = Arc::default();
+    let answer = v.clone();
+    let record = Arc::clone(&seen);
+    let app = axum::Router::new().route(
+        "/v3/certificates",
+        axum::routing::get(move |uri: axum::http::Uri, h: AxumHeaders| {
+            let answer = answer.clone();
+            let record = Arc::clone(&record);
+            async move {
+                let auth = h
+                    .get("authorization")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_owned();
+                record.lock().expect("lock").push((uri.to_string(), auth));
+                let mut out = AxumHeaders::new();
+                for (name, key) in [
+                    ("Wechatpay-Timestamp", "timestamp"),
+                    ("Wechatpay-Nonce", "nonce"),
+                    ("Wechatpay-Signature", "signature"),
+                    ("Wechatpay-Serial", "serial"),
+                ] {
+                    out.insert(
+                        name,
+                        answer[key].as_str().expect("v").parse().expect("header"),
+                    );
+                }
+                (out, answer["body"].as_str().expect("body").to_owned())
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move { axum::serve(listener, app).await });
+
+    let config = base()
+        .base_url(format!("http://{addr}"))
+        .platform_certificates()
+        .build()
+        .expect("config");
+    let verifier = config
+        .verifier_builder(WechatPay::http_client().expect("http"))
+        .expect("builder")
+        .clock(fixed(T))
+        .build()
+        .expect("v");
+    let pay = WechatPay::with_verifier(config, verifier);
+    assert_eq!(pay.verifier().refresh().await.expect("download"), 1);
+    assert_eq!(pay.verifier().certificates()[0].serial(), PLATFORM_SERIAL);
+
+    let (path, auth) = seen.lock().expect("lock")[0].clone();
+    assert_eq!(path, "/v3/certificates");
+    let fields = auth
+        .strip_prefix("WECHATPAY2-SHA256-RSA2048 ")
+        .expect("scheme");
+    let get = |name: &str| {
+        fields
+            .split(',')
+            .find_map(|kv| kv.strip_prefix(&format!("{name}=\"")))
+            .map(|v| v.trim_end_matches('"').to_owned())
+            .expect(name)
+    };
+    assert_eq!(get("mchid"), MCHID);
+    assert_eq!(get("serial_no"), MERCHANT_SERIAL);
+    assert_eq!(get("nonce_str").len(), 32);
+    let message = format!(
+        "GET\n/v3/certificates\n{}\n{}\n\n",
+        get("timestamp"),
+        get("nonce_str")
+    );
+    let merchant = PlatformCertificate::from_pem(&fixture("merchant_cert.pem")).expect("cert");
+    assert!(
+        merchant
+            .public_key()
+            .verify(message.as_bytes(), &get("signature"))
+    );
+}

@@ -70,13 +70,22 @@ impl WechatPay {
     /// # Errors
     /// [`Error::Config`] when TLS cannot be set up or the base URL is invalid.
     pub fn new(config: PayConfig) -> Result<Self> {
-        let http = reqwest::Client::builder()
+        let verifier = config.verifier_builder(Self::http_client()?)?.build()?;
+        Ok(Self::with_verifier(config, verifier))
+    }
+
+    /// A `reqwest` client like the one [`new`](Self::new) uses: rustls with
+    /// the ring provider set on this client only, the platform's
+    /// certificate verifier, [`DEFAULT_TIMEOUT`](crate::DEFAULT_TIMEOUT).
+    ///
+    /// # Errors
+    /// [`Error::Config`] when TLS cannot be set up.
+    pub fn http_client() -> Result<reqwest::Client> {
+        reqwest::Client::builder()
             .tls_backend_preconfigured(crate::client::tls_config()?)
             .timeout(crate::DEFAULT_TIMEOUT)
             .build()
-            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
-        let verifier = config.verifier_builder(http)?.build()?;
-        Ok(Self::with_verifier(config, verifier))
+            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
     }
 
     /// The merchant's WeChat Pay side with `verifier` (see
