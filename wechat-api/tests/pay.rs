@@ -1170,3 +1170,67 @@ async fn certificates_are_downloaded_with_a_signed_get() {
             .verify(message.as_bytes(), &get("signature"))
     );
 }
+
+// ---- the refresh schedule ------------------------------------------------
+
+async fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while !done() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+#[tokio::test]
+async fn certificates_are_refreshed_on_schedule() {
+    use std::sync::atomic::AtomicI64;
+    let v = vectors();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let now = Arc::new(AtomicI64::new(T));
+    let clock_now = Arc::clone(&now);
+    let cert = PlatformCertificate::from_pem(&fixture("platform_cert.pem")).expect("cert");
+    let verifier = cert_verifier(FakeSource::new(&v["certificates_answer"], &calls), T)
+        .clock(Arc::new(move || clock_now.load(Ordering::SeqCst)))
+        .certificate(cert)
+        .refresh_interval(Duration::from_secs(3600))
+        .min_refresh_gap(Duration::ZERO)
+        .build()
+        .expect("v");
+    let (nonce, body) = answer_parts();
+    let h = headers(
+        &T.to_string(),
+        &nonce,
+        text("answer_signature_platform.b64").trim(),
+        PLATFORM_SERIAL,
+    );
+    // never downloaded: the first verification starts a download in the background
+    verifier
+        .verify(&h, &body)
+        .await
+        .expect("verifies with the given certificate");
+    wait_for("the first refresh", || verifier.generation() >= 1).await;
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+    // an hour later (the answer's own timestamp moves too), the next one
+    now.store(T + 3600, Ordering::SeqCst);
+    let later = (T + 3600).to_string();
+    let h2 = headers(
+        &later,
+        &nonce,
+        text("answer_signature_platform.b64").trim(),
+        PLATFORM_SERIAL,
+    );
+    let _ = verifier.verify(&h2, &body).await; // the signature is over the old timestamp: refused
+    wait_for("the scheduled refresh", || {
+        calls.load(Ordering::SeqCst) >= 2
+    })
+    .await;
+
+    let long = Verifier::builder(MCHID)
+        .public_key(PUB_KEY_ID, pubkey())
+        .refresh_interval(Duration::from_secs(13 * 3600))
+        .build();
+    assert!(matches!(long, Err(Error::Config(m)) if m.contains("12 h")));
+}

@@ -83,7 +83,10 @@ pub use oaep::EncryptedField;
 pub use params::{AppPayParams, JsapiPayParams};
 pub use rejection::PayRejection;
 pub use sign::{RequestSigner, canonical_url, signing_string};
-pub use verify::{Clock, PayHeaders, Verifier, VerifierBuilder, verification_message};
+pub use verify::{
+    Clock, DEFAULT_MIN_REFRESH_GAP, DEFAULT_REFRESH_INTERVAL, PayHeaders, Verifier,
+    VerifierBuilder, verification_message,
+};
 pub use wechat_pay::WechatPay;
 
 /// The production host of WeChat Pay API v3.

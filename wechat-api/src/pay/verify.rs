@@ -4,7 +4,9 @@
 //!
 //! An unknown serial causes one refresh, single-flight: in the process
 //! through a lock and a generation counter (callers that waited on a refresh
-//! made meanwhile do not start another), and, with a token store,
+//! made meanwhile do not start another; a download less than 10 s old
+//! counts as that refresh, so forged serials cannot make the process hammer
+//! WeChat Pay), and, with a token store,
 //! cluster-wide: the instance that takes the store's lease downloads and
 //! publishes the certificates under [`TokenKey::PayCertificates`]; the others
 //! wait for them. The lease is kept until it expires, so a flood of forged
@@ -37,6 +39,11 @@ const LEASE_TTL: Duration = Duration::from_secs(30);
 
 /// How long an instance waits for another one's download.
 const LEASE_WAIT: Duration = Duration::from_secs(5);
+
+/// The default least time between two downloads in one process, whatever
+/// asks for them (a flood of forged serials, a failing network): a
+/// download this recent already holds every certificate WeChat Pay lists.
+pub const DEFAULT_MIN_REFRESH_GAP: Duration = Duration::from_secs(10);
 
 /// How long the shared certificate list is kept in the store.
 const SHARED_TTL: Duration = Duration::from_secs(12 * 3600);
@@ -119,11 +126,13 @@ struct Inner {
     set: RwLock<Arc<CertificateSet>>,
     generation: AtomicU64,
     refresh_lock: tokio::sync::Mutex<()>,
+    last_attempt: std::sync::Mutex<Option<Instant>>,
     source: Option<Arc<dyn CertificateSource>>,
     apiv3: Option<Arc<ApiV3Key>>,
     store: Option<Arc<dyn TokenStore>>,
     clock: Clock,
     refresh_interval: i64,
+    min_gap: Duration,
 }
 
 /// Verifies answers and notifications; holds the verifying keys. Cheap to
@@ -163,6 +172,7 @@ pub struct VerifierBuilder {
     store: Option<Arc<dyn TokenStore>>,
     clock: Clock,
     refresh_interval: Duration,
+    min_gap: Duration,
 }
 
 impl fmt::Debug for VerifierBuilder {
@@ -221,6 +231,14 @@ impl VerifierBuilder {
         self
     }
 
+    /// The least time between two downloads in this process (default
+    /// [`DEFAULT_MIN_REFRESH_GAP`]): a refresh asked sooner is served by the
+    /// last one.
+    pub fn min_refresh_gap(mut self, gap: Duration) -> Self {
+        self.min_gap = gap;
+        self
+    }
+
     /// Checks and returns the verifier.
     ///
     /// # Errors
@@ -251,11 +269,13 @@ impl VerifierBuilder {
                 set: RwLock::new(Arc::new(set)),
                 generation: AtomicU64::new(0),
                 refresh_lock: tokio::sync::Mutex::new(()),
+                last_attempt: std::sync::Mutex::new(None),
                 source: self.source,
                 apiv3: self.apiv3,
                 store: self.store,
                 clock: self.clock,
                 refresh_interval: i64::try_from(secs).unwrap_or(3600),
+                min_gap: self.min_gap,
             }),
         })
     }
@@ -274,6 +294,7 @@ impl Verifier {
             store: None,
             clock: Arc::new(crate::clock::unix_seconds),
             refresh_interval: DEFAULT_REFRESH_INTERVAL,
+            min_gap: DEFAULT_MIN_REFRESH_GAP,
         }
     }
 
@@ -417,6 +438,9 @@ impl Verifier {
             // another caller refreshed while this one waited
             return Ok(());
         }
+        if self.attempted_within(self.inner.min_gap) {
+            return Ok(());
+        }
         self.refresh_locked().await
     }
 
@@ -429,7 +453,7 @@ impl Verifier {
             .snapshot()
             .fetched_at
             .is_none_or(|at| now.saturating_sub(at) >= self.inner.refresh_interval);
-        if !stale {
+        if !stale || self.attempted_within(self.inner.min_gap) {
             return;
         }
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
@@ -440,14 +464,30 @@ impl Verifier {
             let Ok(_guard) = me.inner.refresh_lock.try_lock() else {
                 return; // a refresh is under way
             };
+            if me.attempted_within(me.inner.min_gap) {
+                return; // one was made meanwhile
+            }
             if let Err(e) = me.refresh_locked().await {
                 tracing::warn!(error = %e, "scheduled WeChat Pay certificate refresh failed");
             }
         });
     }
 
+    /// Whether a refresh started less than `gap` ago.
+    fn attempted_within(&self, gap: Duration) -> bool {
+        let last = match self.inner.last_attempt.lock() {
+            Ok(guard) => *guard,
+            Err(poisoned) => *poisoned.into_inner(),
+        };
+        last.is_some_and(|at| at.elapsed() < gap)
+    }
+
     /// The refresh itself; the caller holds `refresh_lock`.
     async fn refresh_locked(&self) -> Result<()> {
+        match self.inner.last_attempt.lock() {
+            Ok(mut guard) => *guard = Some(Instant::now()),
+            Err(poisoned) => *poisoned.into_inner() = Some(Instant::now()),
+        }
         let outcome = self.refresh_shared().await;
         self.inner.generation.fetch_add(1, Ordering::AcqRel);
         outcome
