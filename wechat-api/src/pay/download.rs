@@ -15,6 +15,7 @@ use serde::Deserialize;
 
 use super::aead::ApiV3Key;
 use super::certificate::PlatformCertificate;
+use super::rejection::shown;
 use super::sign::RequestSigner;
 use super::{error_answer, normalize_serial};
 use crate::error::{Error, Result};
@@ -142,7 +143,8 @@ pub(crate) fn decrypt_certificates(
         if enc.algorithm != "AEAD_AES_256_GCM" {
             return Err(Error::PayCrypto(format!(
                 "certificate `{}` uses the unsupported algorithm `{}`",
-                entry.serial_no, enc.algorithm
+                shown(&entry.serial_no),
+                shown(&enc.algorithm)
             )));
         }
         let pem = key.decrypt(&enc.nonce, &enc.associated_data, &enc.ciphertext)?;
@@ -150,7 +152,7 @@ pub(crate) fn decrypt_certificates(
         if normalize_serial(cert.serial()) != normalize_serial(&entry.serial_no) {
             return Err(Error::PayCrypto(format!(
                 "the certificate listed as `{}` has the serial `{}`",
-                entry.serial_no,
+                shown(&entry.serial_no),
                 cert.serial()
             )));
         }

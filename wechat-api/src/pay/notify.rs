@@ -140,15 +140,16 @@ impl Notification {
     pub fn resource<T: DeserializeOwned>(&self) -> Result<T> {
         serde_json::from_slice(&self.plaintext).map_err(|e| Error::Decode {
             endpoint: "pay notification resource".into(),
-            reason: format!(
-                "{} at line {} column {}",
-                classify(&e),
-                e.line(),
-                e.column()
-            ),
+            reason: json_error(&e),
             snippet: "(decrypted resource, not shown)".to_owned(),
         })
     }
+}
+
+/// A JSON error as its kind and position, without serde's message (which
+/// can quote the input).
+pub(crate) fn json_error(e: &serde_json::Error) -> String {
+    format!("{} at line {} column {}", classify(e), e.line(), e.column())
 }
 
 /// The kind of a JSON error, without serde's message (which can quote the

@@ -56,3 +56,39 @@ impl fmt::Display for PayRejection {
         }
     }
 }
+
+/// How many characters of a value taken from the input an error quotes.
+const SHOWN_CHARS: usize = 48;
+
+/// `text` fit for an error: at most 48 characters (then `…`), anything but
+/// printable ASCII replaced by `?`. Serials and algorithm names come from
+/// the peer, which chooses their length and bytes.
+pub(crate) fn shown(text: &str) -> String {
+    let mut out: String = text
+        .chars()
+        .take(SHOWN_CHARS)
+        .map(|c| {
+            if c.is_ascii_graphic() || c == ' ' {
+                c
+            } else {
+                '?'
+            }
+        })
+        .collect();
+    if text.chars().nth(SHOWN_CHARS).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn shown_values_are_short_and_printable() {
+        assert_eq!(super::shown("5157F09E"), "5157F09E");
+        assert_eq!(super::shown("a\tb\u{7f}c中"), "a?b?c?");
+        let long = super::shown(&"A".repeat(500));
+        assert_eq!(long.chars().count(), 49);
+        assert!(long.ends_with('…'));
+    }
+}

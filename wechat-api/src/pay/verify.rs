@@ -25,7 +25,7 @@ use super::aead::ApiV3Key;
 use super::certificate::PlatformCertificate;
 use super::download::{CertificateSource, check_status, decrypt_certificates};
 use super::key::PayPublicKey;
-use super::rejection::PayRejection;
+use super::rejection::{PayRejection, shown};
 use super::{SIGNATURE_PROBE_PREFIX, TIMESTAMP_WINDOW_SECS, normalize_serial};
 use crate::error::{Error, Result};
 use crate::token::{TokenKey, TokenStore};
@@ -319,19 +319,15 @@ impl Verifier {
             return check(&key, &message, headers);
         }
         if !self.inner.certificates {
-            return Err(rejected(PayRejection::UnknownSerial(
-                headers.serial.to_owned(),
-            )));
+            return Err(rejected(PayRejection::UnknownSerial(shown(headers.serial))));
         }
         let seen = self.inner.generation.load(Ordering::Acquire);
         if let Err(e) = self.refresh_after_miss(seen).await {
-            tracing::warn!(serial = headers.serial, error = %e, "WeChat Pay certificate refresh on an unknown serial failed");
+            tracing::warn!(serial = %shown(headers.serial), error = %e, "WeChat Pay certificate refresh on an unknown serial failed");
         }
         match self.key_for(headers.serial) {
             Some(key) => check(&key, &message, headers),
-            None => Err(rejected(PayRejection::UnknownSerial(
-                headers.serial.to_owned(),
-            ))),
+            None => Err(rejected(PayRejection::UnknownSerial(shown(headers.serial)))),
         }
     }
 
@@ -587,9 +583,7 @@ impl Verifier {
         match key {
             Some(key) => check(&key, &message, &headers)?,
             None => {
-                return Err(rejected(PayRejection::UnknownSerial(
-                    headers.serial.to_owned(),
-                )));
+                return Err(rejected(PayRejection::UnknownSerial(shown(headers.serial))));
             }
         }
         Ok(certs)
@@ -624,7 +618,7 @@ fn check(key: &PayPublicKey, message: &[u8], headers: &PayHeaders<'_>) -> Result
         Ok(())
     } else {
         Err(rejected(PayRejection::BadSignature {
-            serial: headers.serial.to_owned(),
+            serial: shown(headers.serial),
         }))
     }
 }

@@ -16,7 +16,7 @@ use super::params::{AppPayParams, JsapiPayParams};
 use super::sign::RequestSigner;
 use super::verify::{Verifier, VerifierBuilder};
 use crate::error::{Error, Result};
-use crate::redact::{self, KnownSecrets};
+use crate::redact::KnownSecrets;
 
 /// A merchant's WeChat Pay side: signs requests, verifies answers and
 /// notifications, encrypts and decrypts. Cheap to clone.
@@ -147,8 +147,8 @@ impl WechatPay {
         let envelope: NotificationEnvelope =
             serde_json::from_slice(body).map_err(|e| Error::Decode {
                 endpoint: "pay notification".into(),
-                reason: e.to_string(),
-                snippet: redact::snippet(body, &self.secrets()),
+                reason: super::notify::json_error(&e),
+                snippet: String::new(),
             })?;
         let plaintext = self.decrypt_resource(&envelope.resource)?;
         Ok(Notification::new(envelope, plaintext))
@@ -162,7 +162,7 @@ impl WechatPay {
         if resource.algorithm != "AEAD_AES_256_GCM" {
             return Err(Error::PayCrypto(format!(
                 "unsupported resource algorithm `{}`",
-                resource.algorithm
+                super::rejection::shown(&resource.algorithm)
             )));
         }
         self.config.apiv3_key.decrypt(
