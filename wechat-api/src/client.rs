@@ -398,7 +398,7 @@ impl ClientBuilder {
 /// TLS with the ring provider and the platform's certificate verifier, set on
 /// this client only: no process-wide default provider is installed, so the
 /// application stays free to install its own.
-fn tls_config() -> Result<rustls::ClientConfig> {
+pub(crate) fn tls_config() -> Result<rustls::ClientConfig> {
     use rustls_platform_verifier::BuilderVerifierExt;
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     rustls::ClientConfig::builder_with_provider(provider)

@@ -211,6 +211,43 @@ pub enum Error {
     /// Waiting for a token refresh done by another caller or process took too long.
     #[error("timed out after {0:?} waiting for a token refresh")]
     Timeout(std::time::Duration),
+
+    // ---- WeChat Pay (feature `pay`) ----------------------------------------
+    /// WeChat Pay answered with an HTTP error status and its
+    /// `{"code","message","detail"}` body.
+    #[cfg(feature = "pay")]
+    #[error(
+        "WeChat Pay error (HTTP {status}) {code}: {message}{}",
+        crate::pay::request_id_suffix(request_id.as_deref())
+    )]
+    Pay {
+        /// The HTTP status.
+        status: u16,
+        /// The `code` WeChat Pay returned (`PARAM_ERROR`, `SIGN_ERROR`...).
+        code: String,
+        /// The `message`, redacted and cut to 512 characters.
+        message: String,
+        /// The `detail` object as JSON text, redacted, when there is one.
+        detail: Option<String>,
+        /// The `Request-ID` header, to quote to WeChat Pay's support.
+        request_id: Option<String>,
+    },
+
+    /// A WeChat Pay answer or notification failed verification: it must not
+    /// be believed. See [`PayRejection`](crate::pay::PayRejection).
+    #[cfg(feature = "pay")]
+    #[error("WeChat Pay signature verification failed: {reason}")]
+    PaySignature {
+        /// Why it was refused.
+        reason: crate::pay::PayRejection,
+    },
+
+    /// A WeChat Pay ciphertext could not be decrypted or encrypted
+    /// (AES-256-GCM `resource`, an encrypted certificate, an RSA-OAEP
+    /// field). Never carries a key or plaintext.
+    #[cfg(feature = "pay")]
+    #[error("WeChat Pay cryptography failed: {0}")]
+    PayCrypto(String),
 }
 
 /// ` [NAME: meaning]` for a known `errcode`, else nothing.

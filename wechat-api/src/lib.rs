@@ -11,6 +11,8 @@
 //! * [`authorize`] builds authorization URLs; [`jssdk`] signs JS-SDK configs.
 //! * [`media`] holds the files endpoints upload and answer with;
 //!   [`Client::raw`] calls an endpoint no spec describes yet.
+//! * `pay` (feature `pay`): WeChat Pay API v3: signed requests, verified
+//!   answers and notifications, platform certificates and the public key.
 //! * `server` (feature `axum`) serves an axum router with timeouts and
 //!   limits that shed slow and hostile clients.
 //!
@@ -59,6 +61,8 @@ mod layering;
 mod limits;
 pub mod media;
 mod multipart;
+#[cfg(feature = "pay")]
+pub mod pay;
 #[cfg(feature = "spec-tests")]
 mod probe;
 mod raw;

@@ -66,6 +66,13 @@ pub enum TokenKey {
         /// The account's appid.
         appid: String,
     },
+    /// The WeChat Pay platform certificates of a merchant, shared by every
+    /// instance of a cluster (PEM texts as JSON), so that one download
+    /// serves them all (feature `pay`).
+    PayCertificates {
+        /// The merchant id (`mchid`).
+        mchid: String,
+    },
     /// A marker that something was seen or done, shared by every instance
     /// of a cluster: a push already handled (replay and duplicate
     /// detection), a rate limit. Only its lease is used
@@ -141,6 +148,13 @@ impl TokenKey {
         }
     }
 
+    /// Key of the shared WeChat Pay platform certificates of `mchid`.
+    pub fn pay_certificates(mchid: impl Into<String>) -> Self {
+        TokenKey::PayCertificates {
+            mchid: mchid.into(),
+        }
+    }
+
     /// Key of the marker `kind`/`id` (see [`TokenKey::Marker`]).
     pub fn marker(kind: impl Into<String>, id: impl Into<String>) -> Self {
         TokenKey::Marker {
@@ -152,7 +166,8 @@ impl TokenKey {
     /// The key as a string under `prefix`, e.g.
     /// `wechat:component:{component_appid}:verify_ticket`,
     /// `wechat:component:{component_appid}:authorizer:{authorizer_appid}:access_token`,
-    /// `wechat:app:{appid}:jsapi_ticket`, `wechat:marker:{kind}:{id}`.
+    /// `wechat:app:{appid}:jsapi_ticket`, `wechat:pay:{mchid}:certificates`,
+    /// `wechat:marker:{kind}:{id}`.
     ///
     /// `:` and `%` inside an appid are percent-encoded, so two different keys
     /// never render to the same string.
@@ -187,6 +202,7 @@ impl TokenKey {
             TokenKey::AccessToken { appid } => ("app:", appid, None, "access_token"),
             TokenKey::JsapiTicket { appid } => ("app:", appid, None, "jsapi_ticket"),
             TokenKey::WxCardTicket { appid } => ("app:", appid, None, "wx_card_ticket"),
+            TokenKey::PayCertificates { mchid } => ("pay:", mchid, None, "certificates"),
             TokenKey::Marker { kind, id } => {
                 out.push_str("marker:");
                 push_escaped(&mut out, kind);

@@ -1,0 +1,121 @@
+//! WeChat Pay API v3: signed requests, verified answers and notifications,
+//! platform certificates and the WeChat Pay public key, AES-256-GCM and
+//! RSAES-OAEP, and the parameters a client needs to start a payment
+//! (feature `pay`).
+//!
+//! Start from a [`PayConfig`] (builder or [`PayConfig::from_env`]), then
+//! [`WechatPay::new`]:
+//!
+//! * [`WechatPay::authorization`] signs a request (`Authorization:
+//!   WECHATPAY2-SHA256-RSA2048 …`);
+//! * [`WechatPay::verify_answer`] verifies an answer before it is believed;
+//! * [`WechatPay::verify_and_decrypt`] verifies a notification and decrypts
+//!   its `resource` into a [`Notification`];
+//! * [`WechatPay::encrypt_sensitive`] / [`WechatPay::decrypt_sensitive`]
+//!   handle the RSA-OAEP fields;
+//! * [`WechatPay::jsapi_params`] / [`WechatPay::app_params`] build what
+//!   `wx.requestPayment` and the APP SDK need.
+//!
+//! # Cryptographic choices
+//!
+//! * **Private-key operations are constant-time.** The `rsa` crate carries
+//!   RUSTSEC-2023-0071 (Marvin: a timing side channel on private-key
+//!   operations), so it is not used at all. Request signing (SHA256withRSA,
+//!   PKCS#1 v1.5) and answer verification use `ring`, which this crate
+//!   already links through rustls. `ring` has no RSA encryption, so the
+//!   RSAES-OAEP fields (SHA-1, MGF1-SHA1, as WeChat Pay specifies) use
+//!   `aws-lc-rs`, whose RSA code is constant-time (BoringSSL lineage).
+//!   `aws-lc-sys` builds with the `cc` crate: no cmake is needed on Linux.
+//! * **AES-256-GCM** (notification resources, encrypted certificates) uses
+//!   `ring`'s AEAD: the 16-byte tag is the end of the base64 ciphertext, the
+//!   nonce is the 12 bytes of the `nonce` text, the associated data the
+//!   bytes of `associated_data`.
+//! * **X.509** platform and merchant certificates are parsed by
+//!   `x509-parser`; PEM by `rustls-pki-types` (PKCS#8 or PKCS#1 private
+//!   keys, `PUBLIC KEY` SPKI for the WeChat Pay public key).
+//!
+//! # Verification rules
+//!
+//! Every answer and notification is verified over
+//! `TIMESTAMP\nNONCE\nBODY\n` with the key its `Wechatpay-Serial` names: a
+//! platform certificate by serial, or the WeChat Pay public key by its
+//! `PUB_KEY_ID_…`. The timestamp must be less than 5 minutes from the clock,
+//! either way. A signature starting with `WECHATPAY/SIGNTEST/` (WeChat
+//! Pay's signature probes) always fails. An unknown serial causes one
+//! certificate refresh (single-flight in the process, and cluster-wide
+//! through the token store when one is given), then a typed
+//! [`PayRejection::UnknownSerial`]; it is never accepted.
+//!
+//! # The first certificate download
+//!
+//! The answer of `/v3/certificates` is verified like any other, with the
+//! keys already trusted. When it is signed with a serial not yet known (the
+//! very first download, or a rotation), it is verified with the certificate
+//! of that serial found *inside* the answer, after decryption: that
+//! certificate is authenticated by AES-256-GCM under the APIv3 key, which
+//! only WeChat Pay and the merchant hold. The official SDKs
+//! (`wechatpay-java`, `wechatpay-go`) accept the first download unverified
+//! and rely on the decryption alone; this crate verifies it anyway.
+
+mod aead;
+mod certificate;
+mod config;
+mod download;
+mod error_answer;
+mod key;
+mod nonce;
+mod notify;
+mod oaep;
+mod params;
+mod rejection;
+mod sign;
+mod verify;
+mod wechat_pay;
+
+pub use aead::ApiV3Key;
+pub use certificate::PlatformCertificate;
+pub use config::{PAY_ENV_VARS, PayConfig, PayConfigBuilder, VerificationMode};
+pub use download::{CertificateAnswer, CertificateSource, HttpCertificateSource};
+pub use key::{MerchantKey, PayPublicKey};
+pub use nonce::nonce;
+pub use notify::{EncryptedResource, EventType, Notification, NotificationEnvelope};
+pub use oaep::EncryptedField;
+pub use params::{AppPayParams, JsapiPayParams};
+pub use rejection::PayRejection;
+pub use sign::{RequestSigner, canonical_url, signing_string};
+pub use verify::{
+    Clock, DEFAULT_MIN_REFRESH_GAP, DEFAULT_REFRESH_INTERVAL, PayHeaders, Verifier,
+    VerifierBuilder, verification_message,
+};
+pub use wechat_pay::WechatPay;
+
+/// The production host of WeChat Pay API v3.
+pub const DEFAULT_BASE_URL: &str = "https://api.mch.weixin.qq.com";
+
+/// The signature scheme named in the `Authorization` header.
+pub const AUTHORIZATION_SCHEME: &str = "WECHATPAY2-SHA256-RSA2048";
+
+/// The prefix of WeChat Pay's signature probes: such a signature never verifies.
+pub const SIGNATURE_PROBE_PREFIX: &str = "WECHATPAY/SIGNTEST/";
+
+/// How far (seconds, either way) an answer's timestamp may be from the clock.
+pub const TIMESTAMP_WINDOW_SECS: i64 = 300;
+
+/// ` (request id …)` for an error message, or nothing.
+pub(crate) fn request_id_suffix(request_id: Option<&str>) -> String {
+    match request_id {
+        Some(id) => format!(" (Request-ID {id})"),
+        None => String::new(),
+    }
+}
+
+/// Serials compare without case and without leading zeros: Java prints
+/// `BigInteger.toString(16)`, Go `%X` of the bytes.
+pub(crate) fn normalize_serial(serial: &str) -> String {
+    let trimmed = serial.trim().trim_start_matches('0');
+    if trimmed.is_empty() {
+        "0".to_owned()
+    } else {
+        trimmed.to_ascii_uppercase()
+    }
+}
