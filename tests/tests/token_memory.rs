@@ -1,8 +1,7 @@
 //! Token manager over the in-memory store: single flight, expiry,
 //! invalidation, failing refreshes, leases, key rendering and redaction.
 
-#[path = "support/token_helpers.rs"]
-mod token_helpers;
+use wechat_api_test_support::token as token_helpers;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

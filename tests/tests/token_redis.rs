@@ -8,8 +8,7 @@
 use wechat_api_test_support::redis as redis_server;
 #[path = "support/refused_port.rs"]
 mod refused_port;
-#[path = "support/token_helpers.rs"]
-mod token_helpers;
+use wechat_api_test_support::token as token_helpers;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

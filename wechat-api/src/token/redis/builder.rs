@@ -199,7 +199,9 @@ impl RedisStoreBuilder {
 
     fn cluster_client(&self, nodes: &[String]) -> Result<ClusterClient> {
         if nodes.is_empty() {
-            return Err(Error::Config("a Redis Cluster needs at least one node URL".into()));
+            return Err(Error::Config(
+                "a Redis Cluster needs at least one node URL".into(),
+            ));
         }
         ClusterClient::builder(nodes.iter().map(String::as_str))
             .connection_timeout(self.connect_timeout)
@@ -229,7 +231,9 @@ impl RedisStoreBuilder {
             return Ok(None);
         };
         if sentinels.is_empty() {
-            return Err(Error::Config("Redis Sentinel needs at least one sentinel URL".into()));
+            return Err(Error::Config(
+                "Redis Sentinel needs at least one sentinel URL".into(),
+            ));
         }
         let mut info = RedisConnectionInfo::default().set_db(*master_db);
         if let Some(username) = master_username {
@@ -252,12 +256,7 @@ impl RedisStoreBuilder {
     }
 
     fn finish(self, conn: Connection) -> RedisStore {
-        RedisStore::from_parts(
-            conn,
-            self.prefix,
-            self.operation_timeout,
-            self.replica_wait,
-        )
+        RedisStore::from_parts(conn, self.prefix, self.operation_timeout, self.replica_wait)
     }
 
     /// Connects now: fails with [`Error::Store`] (within about the connect

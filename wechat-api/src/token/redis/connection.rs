@@ -145,7 +145,9 @@ impl ConnectionLike for Connection {
         match self {
             Connection::Single(conn) => conn.get_db(),
             Connection::Cluster(conn) => conn.get_db(),
-            Connection::Sentinel(sentinel) => sentinel.cached().map_or(0, |(_, conn)| conn.get_db()),
+            Connection::Sentinel(sentinel) => {
+                sentinel.cached().map_or(0, |(_, conn)| conn.get_db())
+            }
         }
     }
 }
