@@ -1,11 +1,11 @@
 //! Starts a throwaway Redis Sentinel group on free loopback ports: a master,
-//! one replica and one sentinel, all killed on drop.
+//! one replica (or more) and one sentinel, all killed on drop.
 //!
 //! The sentinel watches the master as `mymaster` with a quorum of 1,
 //! `down-after-milliseconds 1000` and `failover-timeout 5000`, so that a
 //! killed master is replaced within seconds. The group counts as started
-//! once the replica's link is up and the sentinel sees the master `ok` with
-//! its replica. The sentinel is `redis-server <config> --sentinel` (what
+//! once the replicas' links are up and the sentinel sees the master `ok`
+//! with its replicas. The sentinel is `redis-server <config> --sentinel` (what
 //! `redis-sentinel` is), so no other binary is needed; it never skips (see
 //! [`RedisServer`](crate::redis::RedisServer)).
 
@@ -19,10 +19,10 @@ pub const MASTER_NAME: &str = "mymaster";
 /// How long the group may take to settle (a loaded machine is slow).
 const READY_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// A running master, replica and sentinel.
+/// A running master, replicas and sentinel.
 pub struct RedisSentinelGroup {
     master: RedisServer,
-    replica: RedisServer,
+    replicas: Vec<RedisServer>,
     sentinel: RedisServer,
     // Files of all three; removed after them (field order).
     dir: tempfile::TempDir,
@@ -50,25 +50,38 @@ fn sentinel_view(sentinel: u16) -> Option<(String, u16, u32)> {
 }
 
 impl RedisSentinelGroup {
-    /// Starts the group, or panics with a clear message.
+    /// Starts a master, one replica and a sentinel, or panics with a clear
+    /// message.
     pub fn start() -> RedisSentinelGroup {
+        Self::start_with_replicas(1)
+    }
+
+    /// Starts a master, `replicas` replicas and a sentinel, or panics.
+    pub fn start_with_replicas(replicas: usize) -> RedisSentinelGroup {
         let dir = tempfile::Builder::new()
             .prefix("wechat-redis-sentinel-")
             .tempdir()
             .expect("cannot create a temporary directory");
         let master_dir = dir.path().join("master");
-        let replica_dir = dir.path().join("replica");
         std::fs::create_dir_all(&master_dir).expect("cannot create the master's directory");
-        std::fs::create_dir_all(&replica_dir).expect("cannot create the replica's directory");
         let master = RedisServer::start_with(&master_dir, &[]);
         let master_port = master.port().to_string();
-        let replica =
-            RedisServer::start_with(&replica_dir, &["--replicaof", "127.0.0.1", &master_port]);
-        let replica_port = replica.port();
-        wait_until("the replica's link to the master", READY_TIMEOUT, || {
-            info(replica_port, "replication")
-                .is_some_and(|info| info_field(&info, "master_link_status") == Some("up"))
-        });
+        let replicas: Vec<RedisServer> = (0..replicas)
+            .map(|i| {
+                let replica_dir = dir.path().join(format!("replica-{i}"));
+                std::fs::create_dir_all(&replica_dir)
+                    .expect("cannot create the replica's directory");
+                RedisServer::start_with(&replica_dir, &["--replicaof", "127.0.0.1", &master_port])
+            })
+            .collect();
+        for replica in &replicas {
+            let replica_port = replica.port();
+            wait_until("the replica's link to the master", READY_TIMEOUT, || {
+                info(replica_port, "replication")
+                    .is_some_and(|info| info_field(&info, "master_link_status") == Some("up"))
+            });
+        }
+        let expected_replicas = u32::try_from(replicas.len()).unwrap_or(u32::MAX);
         // The sentinel rewrites its configuration file: one per port tried.
         let config = dir.path().join("sentinel-{port}.conf");
         let config_text = |port: &str| {
@@ -84,17 +97,17 @@ impl RedisSentinelGroup {
         let sentinel = RedisServer::start_sentinel(&config, &config_text);
         let sentinel_port = sentinel.port();
         wait_until(
-            "the sentinel seeing the master ok with its replica",
+            "the sentinel seeing the master ok with its replicas",
             READY_TIMEOUT,
             || {
-                sentinel_view(sentinel_port).is_some_and(|(status, port, replicas)| {
-                    status == "ok" && port == master.port() && replicas == 1
+                sentinel_view(sentinel_port).is_some_and(|(status, port, seen)| {
+                    status == "ok" && port == master.port() && seen == expected_replicas
                 })
             },
         );
         RedisSentinelGroup {
             master,
-            replica,
+            replicas,
             sentinel,
             dir,
         }
@@ -115,9 +128,9 @@ impl RedisSentinelGroup {
         self.master.url()
     }
 
-    /// The replica's `redis://` URL.
-    pub fn replica_url(&self) -> String {
-        self.replica.url()
+    /// The replicas' `redis://` URLs.
+    pub fn replica_urls(&self) -> Vec<String> {
+        self.replicas.iter().map(RedisServer::url).collect()
     }
 
     /// The first master's port.
@@ -125,9 +138,9 @@ impl RedisSentinelGroup {
         self.master.port()
     }
 
-    /// The replica's port.
-    pub fn replica_port(&self) -> u16 {
-        self.replica.port()
+    /// The replicas' ports.
+    pub fn replica_ports(&self) -> Vec<u16> {
+        self.replicas.iter().map(RedisServer::port).collect()
     }
 
     /// The port of the server the sentinel currently names as master.
@@ -135,21 +148,26 @@ impl RedisSentinelGroup {
         sentinel_view(self.sentinel.port()).map(|(_, port, _)| port)
     }
 
-    /// Kills the master (as a crash would); the sentinel then promotes the
-    /// replica after about a second.
+    /// Kills the first master (as a crash would); the sentinel then
+    /// promotes a replica after about a second.
     pub fn kill_master(&mut self) {
         self.master.kill();
     }
 
-    /// Waits until the sentinel names the replica as master and the replica
-    /// says it is one, or panics after `timeout`.
-    pub fn wait_for_promotion(&self, timeout: Duration) {
-        let replica = self.replica.port();
-        wait_until("the replica's promotion", timeout, || {
-            self.current_master_port() == Some(replica)
-                && info(replica, "replication")
-                    .is_some_and(|info| info_field(&info, "role") == Some("master"))
+    /// Waits until the sentinel names a replica as master and that replica
+    /// says it is one, or panics after `timeout`; returns its port.
+    pub fn wait_for_promotion(&self, timeout: Duration) -> u16 {
+        let replicas = self.replica_ports();
+        let mut promoted = 0;
+        wait_until("a replica's promotion", timeout, || {
+            let Some(port) = self.current_master_port().filter(|p| replicas.contains(p)) else {
+                return false;
+            };
+            promoted = port;
+            info(port, "replication")
+                .is_some_and(|info| info_field(&info, "role") == Some("master"))
         });
+        promoted
     }
 
     /// The directory holding the servers' files.

@@ -28,12 +28,12 @@ use wechat_api_test_support::token::{
 /// the machine may be loaded.
 const PATIENCE: Duration = Duration::from_secs(60);
 
-fn redis() -> &'static RedisServer {
+pub(crate) fn redis() -> &'static RedisServer {
     static SERVER: OnceLock<RedisServer> = OnceLock::new();
     shared(&SERVER, RedisServer::start)
 }
 
-fn cluster() -> &'static RedisCluster {
+pub(crate) fn cluster() -> &'static RedisCluster {
     static CLUSTER: OnceLock<RedisCluster> = OnceLock::new();
     shared(&CLUSTER, RedisCluster::start)
 }
