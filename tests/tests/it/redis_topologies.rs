@@ -164,99 +164,147 @@ async fn single_flight_child(nodes: &str) {
 /// What happened to one write during the failover run.
 struct Attempt {
     index: usize,
-    at: Duration,
-    took: Duration,
+    /// When it started and ended, since the run started.
+    began: Duration,
+    ended: Duration,
     outcome: Result<(), String>,
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sentinel_failover_loses_no_acknowledged_refresh_token() {
+/// What a failover run measured.
+struct FailoverReport {
+    killed_at: Duration,
+    recovered_at: Duration,
+    acknowledged: usize,
+    acknowledged_before_kill: usize,
+    in_flight_at_kill: usize,
+    failed: usize,
+    slowest_call: Duration,
+    lost: Vec<usize>,
+    bound: Duration,
+}
+
+const WRITERS: usize = 4;
+
+/// Writes refresh tokens from [`WRITERS`] concurrent writers through a
+/// Sentinel store (waiting for `replicas` replicas), kills the master once
+/// 400 writes are acknowledged (writes are in flight then), goes on until
+/// 200 more are acknowledged after the kill, and reads every acknowledged
+/// one back through a fresh store.
+async fn failover_run(replicas: u32) -> FailoverReport {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
     // Two replicas: after the promotion one is left to acknowledge writes.
-    let mut group = tokio::task::spawn_blocking(|| RedisSentinelGroup::start_with_replicas(2))
+    let group = tokio::task::spawn_blocking(|| RedisSentinelGroup::start_with_replicas(2))
         .await
         .expect("the group starts");
+    let group = Arc::new(Mutex::new(group));
+    let sentinel_url = group.lock().expect("group").sentinel_url();
     let operation_timeout = Duration::from_secs(2);
     let wait_timeout = Duration::from_secs(1);
-    let store = RedisStore::sentinel(MASTER_NAME, [group.sentinel_url()])
+    let store = RedisStore::sentinel(MASTER_NAME, [sentinel_url.clone()])
         .prefix("failover:")
         .connect_timeout(Duration::from_millis(500))
         .response_timeout(Duration::from_secs(1))
         .operation_timeout(operation_timeout)
-        .wait_for_replicas(1, wait_timeout)
+        .wait_for_replicas(replicas, wait_timeout)
         .connect()
         .await
         .expect("connect through the sentinel");
     let manager = TokenManager::new(Arc::new(store));
     let started = Instant::now();
-    let mut attempts: Vec<Attempt> = Vec::new();
-    let mut killed_at = None;
-    let mut recovered_at = None;
-    let mut index = 0;
-    let deadline = Duration::from_secs(120);
-    // Write until 100 writes succeeded after recovery.
-    while recovered_at.is_none_or(|_| {
-        attempts
-            .iter()
-            .filter(|a| a.outcome.is_ok() && killed_at.is_some_and(|k| a.at > k))
-            .count()
-            < 100
-    }) {
-        assert!(
-            started.elapsed() < deadline,
-            "no recovery within {deadline:?}"
+    let attempts: Arc<Mutex<Vec<Attempt>>> = Arc::default();
+    let acknowledged = Arc::new(AtomicUsize::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let next_index = Arc::new(AtomicUsize::new(0));
+    let mut writers = Vec::new();
+    for _ in 0..WRITERS {
+        let (manager, attempts, acknowledged, stop, next_index) = (
+            manager.clone(),
+            Arc::clone(&attempts),
+            Arc::clone(&acknowledged),
+            Arc::clone(&stop),
+            Arc::clone(&next_index),
         );
-        if killed_at.is_none() && attempts.iter().filter(|a| a.outcome.is_ok()).count() == 200 {
-            group.kill_master();
-            killed_at = Some(started.elapsed());
-        }
-        let begun = Instant::now();
-        let outcome = manager
-            .store_refresh_token(
-                "wx-component",
-                &format!("wx-{index}"),
-                &format!("refresh-{index}"),
-            )
-            .await;
-        let took = begun.elapsed();
-        let outcome = match outcome {
-            Ok(()) => Ok(()),
-            Err(Error::Store(message)) => Err(message),
-            Err(other) => panic!("write {index}: not a store error: {other:?}"),
-        };
-        if outcome.is_ok() && killed_at.is_some() && recovered_at.is_none() {
-            recovered_at = Some(started.elapsed());
-        }
-        attempts.push(Attempt {
-            index,
-            at: started.elapsed(),
-            took,
-            outcome,
-        });
-        index += 1;
-        if killed_at.is_some() && recovered_at.is_none() {
-            // Failing writes are retried at a steady pace, as callers would.
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        writers.push(tokio::spawn(async move {
+            while !stop.load(Ordering::SeqCst) {
+                let index = next_index.fetch_add(1, Ordering::SeqCst);
+                let began = started.elapsed();
+                let outcome = manager
+                    .store_refresh_token(
+                        "wx-component",
+                        &format!("wx-{index}"),
+                        &format!("refresh-{index}"),
+                    )
+                    .await;
+                let ended = started.elapsed();
+                let outcome = match outcome {
+                    Ok(()) => {
+                        acknowledged.fetch_add(1, Ordering::SeqCst);
+                        Ok(())
+                    }
+                    Err(Error::Store(message)) => Err(message),
+                    Err(other) => panic!("write {index}: not a store error: {other:?}"),
+                };
+                let failed = outcome.is_err();
+                attempts.lock().expect("attempts").push(Attempt {
+                    index,
+                    began,
+                    ended,
+                    outcome,
+                });
+                if failed {
+                    // Failing writes are retried at a steady pace, as callers would.
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+            }
+        }));
     }
-    let (killed_at, recovered_at) = (killed_at.expect("killed"), recovered_at.expect("recovered"));
-    let promoted = tokio::task::spawn_blocking(move || {
-        let port = group.wait_for_promotion(Duration::from_secs(5));
-        (group, port)
+    let deadline = Duration::from_secs(120);
+    let wait_for = |count: usize| {
+        let acknowledged = Arc::clone(&acknowledged);
+        async move {
+            while acknowledged.load(Ordering::SeqCst) < count {
+                assert!(
+                    started.elapsed() < deadline,
+                    "{count} acknowledged writes: not within {deadline:?}"
+                );
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        }
+    };
+    wait_for(400).await;
+    let killer = Arc::clone(&group);
+    let killed_at = started.elapsed();
+    tokio::task::spawn_blocking(move || killer.lock().expect("group").kill_master())
+        .await
+        .expect("kill the master");
+    let before_kill = acknowledged.load(Ordering::SeqCst);
+    wait_for(before_kill + 200).await;
+    stop.store(true, Ordering::SeqCst);
+    for writer in writers {
+        writer.await.expect("writer");
+    }
+    let promoted = Arc::clone(&group);
+    tokio::task::spawn_blocking(move || {
+        promoted
+            .lock()
+            .expect("group")
+            .wait_for_promotion(Duration::from_secs(30))
     })
     .await
     .expect("promoted");
-    let (group, promoted_port) = promoted;
 
     // Every acknowledged refresh token is on the new master, read by a
     // fresh store (as a restarted process would).
-    let fresh = RedisStore::sentinel(MASTER_NAME, [group.sentinel_url()])
+    let fresh = RedisStore::sentinel(MASTER_NAME, [sentinel_url])
         .prefix("failover:")
         .connect()
         .await
         .expect("reconnect through the sentinel");
-    let acknowledged: Vec<&Attempt> = attempts.iter().filter(|a| a.outcome.is_ok()).collect();
+    let attempts = std::mem::take(&mut *attempts.lock().expect("attempts"));
     let mut lost = Vec::new();
-    for attempt in &acknowledged {
+    for attempt in attempts.iter().filter(|a| a.outcome.is_ok()) {
         let key =
             TokenKey::authorizer_refresh_token("wx-component", format!("wx-{}", attempt.index));
         let stored = fresh.get(&key).await.expect("read after the failover");
@@ -264,44 +312,92 @@ async fn sentinel_failover_loses_no_acknowledged_refresh_token() {
             lost.push(attempt.index);
         }
     }
-    let failed: Vec<&Attempt> = attempts.iter().filter(|a| a.outcome.is_err()).collect();
-    let slowest_failure = failed.iter().map(|a| a.took).max().unwrap_or_default();
-    let slowest = attempts.iter().map(|a| a.took).max().unwrap_or_default();
-    let bound = operation_timeout + wait_timeout;
-    println!(
-        "sentinel failover: master killed at {killed_at:?}; first acknowledged refresh-token \
-         write after it at {recovered_at:?} (recovery {:?}); promoted replica on port \
-         {promoted_port}; {} writes acknowledged ({} before the kill), {} failed with \
-         Error::Store (slowest failure {slowest_failure:?}, slowest call {slowest:?}, bound \
-         {bound:?}); acknowledged refresh tokens lost: {}",
-        recovered_at - killed_at,
-        acknowledged.len(),
-        acknowledged.iter().filter(|a| a.at <= killed_at).count(),
-        failed.len(),
-        lost.len(),
-    );
-    if let Some(first) = failed.first() {
+    let recovered_at = attempts
+        .iter()
+        .filter(|a| a.outcome.is_ok() && a.began > killed_at)
+        .map(|a| a.ended)
+        .min()
+        .expect("a write succeeded after the kill");
+    if let Some(first) = attempts.iter().find(|a| a.outcome.is_err()) {
         println!("first error: {:?}", first.outcome);
     }
+    drop(group);
+    FailoverReport {
+        killed_at,
+        recovered_at,
+        acknowledged: attempts.iter().filter(|a| a.outcome.is_ok()).count(),
+        acknowledged_before_kill: attempts
+            .iter()
+            .filter(|a| a.outcome.is_ok() && a.ended <= killed_at)
+            .count(),
+        in_flight_at_kill: attempts
+            .iter()
+            .filter(|a| a.began <= killed_at && a.ended > killed_at)
+            .count(),
+        failed: attempts.iter().filter(|a| a.outcome.is_err()).count(),
+        slowest_call: attempts
+            .iter()
+            .map(|a| a.ended.saturating_sub(a.began))
+            .max()
+            .unwrap_or_default(),
+        lost,
+        bound: operation_timeout + wait_timeout,
+    }
+}
+
+impl FailoverReport {
+    fn print(&self, what: &str) {
+        println!(
+            "sentinel failover ({what}): master killed at {:?} with {} writes in flight; first \
+             acknowledged write after it at {:?} (recovery {:?}); {} writes acknowledged ({} \
+             before the kill), {} failed with Error::Store; slowest call {:?} (bound {:?}); \
+             acknowledged refresh tokens lost: {}",
+            self.killed_at,
+            self.in_flight_at_kill,
+            self.recovered_at,
+            self.recovered_at.saturating_sub(self.killed_at),
+            self.acknowledged,
+            self.acknowledged_before_kill,
+            self.failed,
+            self.slowest_call,
+            self.bound,
+            self.lost.len(),
+        );
+    }
+
+    /// Calls recovered (the run ended) and none hung: every call ended
+    /// within its bound (with slack for a loaded machine).
+    fn assert_bounded(&self) {
+        assert!(self.failed > 0, "the outage was seen as errors");
+        assert!(
+            self.slowest_call <= self.bound * 2,
+            "a call took {:?} (bound {:?})",
+            self.slowest_call,
+            self.bound
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sentinel_failover_loses_no_acknowledged_refresh_token() {
+    let report = failover_run(1).await;
+    report.print("WAIT 1 replica, 1 s");
+    report.assert_bounded();
     assert!(
-        lost.is_empty(),
-        "acknowledged refresh tokens lost: {lost:?}"
+        report.lost.is_empty(),
+        "acknowledged refresh tokens lost: {:?}",
+        report.lost
     );
-    assert!(!failed.is_empty(), "the outage was seen as errors");
-    // No hang: every call ended within its bound (with slack for a loaded
-    // machine); the calls are bounded by timeouts, not by luck.
-    assert!(
-        slowest <= bound * 2,
-        "a call took {slowest:?} (bound {bound:?})"
-    );
-    assert!(
-        fresh
-            .get(&TokenKey::access_token("after"))
-            .await
-            .expect("reads work")
-            .is_none(),
-        "reads work after the failover"
-    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sentinel_failover_without_waiting_recovers_and_measures_the_loss() {
+    // Without WAIT, writes acknowledged by the master alone may be lost at
+    // the failover: measured and printed, not asserted (it depends on the
+    // replication lag at the instant of the kill).
+    let report = failover_run(0).await;
+    report.print("no WAIT");
+    report.assert_bounded();
 }
 
 #[tokio::test]
