@@ -230,7 +230,8 @@ mod scenario {
         let one = fx.handle().await;
         let two = fx.handle().await;
         let key = TokenKey::component_access_token("wx-lease");
-        let lease_ttl = Duration::from_millis(800);
+        // Long enough for the next write on a loaded machine (redb fsyncs).
+        let lease_ttl = Duration::from_secs(2);
         let started = Instant::now();
         let held = one.try_lease(&key, lease_ttl).await.unwrap().expect("free");
         let long = Duration::from_secs(30);
@@ -257,6 +258,7 @@ mod scenario {
             "expired early: {:?}",
             started.elapsed()
         );
+        assert_ne!(held.value(), next.value(), "a new lease, a new value");
         assert!(
             !one.release(held).await.unwrap(),
             "a late release does nothing"
@@ -265,7 +267,8 @@ mod scenario {
             one.try_lease(&key, long).await.unwrap().is_none(),
             "new holder kept"
         );
-        assert!(two.release(next).await.unwrap(), "released");
+        assert!(two.release(next.clone()).await.unwrap(), "released");
+        assert!(!two.release(next).await.unwrap(), "released once");
         let again = one
             .try_lease(&key, long)
             .await
@@ -318,6 +321,44 @@ mod scenario {
                 .unwrap()
         );
         assert_eq!(managers[0].get(&key).await.unwrap(), None);
+
+        // Two callers got 40001 with `first`; the first one invalidates it
+        // and refreshes; the late one must not drop the new token.
+        let key = TokenKey::access_token("wx-race");
+        let refresher = Refresher::new(Duration::from_secs(3600), Duration::ZERO);
+        let first = managers[0]
+            .get_or_refresh(&key, refresher.refresh())
+            .await
+            .unwrap();
+        assert!(
+            managers[0]
+                .invalidate_if_equals(&key, &first)
+                .await
+                .unwrap()
+        );
+        let second = managers[0]
+            .get_or_refresh(&key, refresher.refresh())
+            .await
+            .unwrap();
+        assert_eq!(second, "token-2");
+        assert!(
+            !managers[1]
+                .invalidate_if_equals(&key, &first)
+                .await
+                .unwrap()
+        );
+        assert_eq!(
+            managers[1]
+                .get_or_refresh(&key, refresher.refresh())
+                .await
+                .unwrap(),
+            "token-2"
+        );
+        assert_eq!(
+            managers[0].get(&key).await.unwrap().as_deref(),
+            Some("token-2")
+        );
+        assert_eq!(refresher.calls(), 2);
     }
 
     /// Versioned writes: newer and equal versions are stored, older ones
@@ -384,13 +425,34 @@ mod scenario {
             managers[1].verify_ticket("wx-push").await.unwrap(),
             "ticket-C"
         );
+        // The ticket is a plain value with its 12-hour expiry.
+        let stored = managers[1]
+            .store()
+            .get(&TokenKey::component_verify_ticket("wx-push"))
+            .await
+            .unwrap()
+            .expect("stored");
+        assert_eq!(stored.value, "ticket-C");
+        assert!(
+            stored
+                .remaining()
+                .is_some_and(|r| r > Duration::from_secs(11 * 3600))
+        );
+        // Another component is independent.
+        assert!(
+            managers[1]
+                .store_verify_ticket_if_newer("wx-other", "old", 1)
+                .await
+                .unwrap()
+        );
     }
 
     /// The dedupe claim (`mark_seen`): true once per lifetime across
     /// instances, then true again after it expires.
     pub async fn dedupe_claim(fx: &mut Fixture) {
         let managers = fx.managers(2).await;
-        let ttl = Duration::from_millis(600);
+        // Long enough for the next writes on a loaded machine (redb fsyncs).
+        let ttl = Duration::from_secs(2);
         assert!(managers[0].mark_seen("push", "nonce-1", ttl).await.unwrap());
         assert!(!managers[1].mark_seen("push", "nonce-1", ttl).await.unwrap());
         assert!(!managers[0].mark_seen("push", "nonce-1", ttl).await.unwrap());
@@ -409,6 +471,21 @@ mod scenario {
             managers[1].mark_seen("push", "nonce-1", ttl).await.unwrap()
         })
         .await;
+
+        // Concurrent claims: one winner, none until it expires, then one.
+        assert_eq!(concurrent_marks(&managers, 25, "nonce-3", ttl).await, 1);
+        assert_eq!(concurrent_marks(&managers, 25, "nonce-3", ttl).await, 0);
+        let marker = TokenKey::marker("push", "nonce-3");
+        eventually("the concurrent claim expires", || async {
+            // Probe with a lease on the marker that frees itself at once.
+            let probe = managers[0]
+                .store()
+                .try_lease(&marker, Duration::from_millis(1));
+            probe.await.unwrap().is_some()
+        })
+        .await;
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert_eq!(concurrent_marks(&managers, 25, "nonce-3", ttl).await, 1);
     }
 
     /// Refresh tokens: no expiry, overwritten by a newer one, forgotten on
@@ -481,6 +558,18 @@ mod scenario {
             manager.verify_ticket("wx-component").await.unwrap(),
             "ticket@1"
         );
+        // The ticket keeps its 12-hour expiry across the restart.
+        let ticket = manager
+            .store()
+            .get(&TokenKey::component_verify_ticket("wx-component"))
+            .await
+            .unwrap()
+            .expect("stored");
+        assert!(
+            ticket
+                .remaining()
+                .is_some_and(|r| r > Duration::from_secs(11 * 3600))
+        );
     }
 
     /// Many callers on several instances: one refresh, one token for all;
@@ -504,10 +593,28 @@ mod scenario {
         assert_eq!(results.len(), 200);
         assert_all_ok(&results, "token-1");
         assert_eq!(refresher.calls(), 1, "exactly one refresh");
+        // Stored with `expires_in` as its TTL; warm callers are served from it.
+        let stored = managers[0]
+            .store()
+            .get(&key)
+            .await
+            .unwrap()
+            .expect("stored");
+        assert_eq!(stored.value, "token-1");
+        let remaining = stored.remaining().expect("stored with a TTL");
+        assert!(
+            remaining > Duration::from_secs(7200 - 60) && remaining <= Duration::from_secs(7200),
+            "{remaining:?}"
+        );
+        for manager in &managers {
+            let warm = manager.get_or_refresh(&key, refresher.refresh()).await;
+            assert_eq!(warm.unwrap(), "token-1");
+        }
+        assert_eq!(refresher.calls(), 1, "warm callers do not refresh");
 
-        concurrent_pushes_end_with_the_newest(&managers[..2], "wx-concurrent-push", 50).await;
+        concurrent_pushes_end_with_the_newest(&managers[..2], "wx-concurrent-push", 100).await;
         let winners =
-            concurrent_marks(&managers, 25, "nonce-concurrent", Duration::from_secs(60)).await;
+            concurrent_marks(&managers, 50, "nonce-concurrent", Duration::from_secs(60)).await;
         assert_eq!(winners, 1, "one claim wins");
     }
 }
