@@ -5,7 +5,7 @@
 //! free port, `--cluster-port`, so that `port + 10000` need not be free), then
 //! `redis-cli --cluster create ... --cluster-replicas 0 --cluster-yes`, then
 //! a wait until every node says `cluster_state:ok`. Like
-//! [`RedisServer`](crate::redis::RedisServer), it never skips: a missing
+//! [`RedisServer`], it never skips: a missing
 //! `redis-server` or `redis-cli` is a failure that says what to install.
 //! Set `REDIS_CLI` to use a `redis-cli` that is not on the `PATH`.
 

@@ -7,7 +7,7 @@
 //! once the replicas' links are up and the sentinel sees the master `ok`
 //! with its replicas. The sentinel is `redis-server <config> --sentinel` (what
 //! `redis-sentinel` is), so no other binary is needed; it never skips (see
-//! [`RedisServer`](crate::redis::RedisServer)).
+//! [`RedisServer`]).
 
 use std::time::Duration;
 
