@@ -484,38 +484,44 @@ async fn a_version_stored_before_hash_tags_is_still_honoured() {
 
 #[tokio::test]
 async fn a_refresh_token_write_without_enough_replicas_is_a_typed_error() {
-    // A standalone server has no replica: waiting for one must fail, and
-    // say so, within the wait's timeout, with the value still written.
-    let store = RedisStore::builder(redis().url())
-        .prefix("no-replica:")
-        .wait_for_replicas(1, Duration::from_millis(200))
-        .connect()
-        .await
-        .expect("connect");
-    let key = TokenKey::authorizer_refresh_token("wx-component", "wx-a");
-    let begun = Instant::now();
-    let error = store.set(&key, "refresh-a", None).await.unwrap_err();
-    assert!(
-        matches!(&error, Error::Store(m) if m.contains("acknowledged by 0 of 1 replicas")),
-        "{error:?}"
-    );
-    assert!(begun.elapsed() >= Duration::from_millis(200), "WAIT waited");
-    assert!(
-        !format!("{error:?}").contains("refresh-a"),
-        "no secret in the error"
-    );
-    assert_eq!(
-        store
-            .get(&key)
+    // The standalone server and the test cluster's shards have no replica:
+    // waiting for one must fail, and say so, after the wait's timeout, with
+    // the value still written (on a cluster, the WAIT goes to the key's
+    // master, in the same pipeline as the write).
+    let standalone = RedisStore::builder(redis().url());
+    let cluster = RedisStore::cluster(cluster().urls());
+    for (topology, builder) in [("standalone", standalone), ("cluster", cluster)] {
+        let store = builder
+            .prefix("no-replica:")
+            .wait_for_replicas(1, Duration::from_millis(200))
+            .connect()
             .await
-            .expect("read")
-            .expect("on the master")
-            .value,
-        "refresh-a"
-    );
-    // Other keys do not wait.
-    store
-        .set(&TokenKey::access_token("wx-a"), "token", None)
-        .await
-        .expect("a plain write");
+            .expect("connect");
+        let key = TokenKey::authorizer_refresh_token("wx-component", "wx-a");
+        let begun = Instant::now();
+        let error = store.set(&key, "refresh-a", None).await.unwrap_err();
+        assert!(
+            matches!(&error, Error::Store(m) if m.contains("acknowledged by 0 of 1 replicas")),
+            "{topology}: {error:?}"
+        );
+        assert!(
+            begun.elapsed() >= Duration::from_millis(200),
+            "{topology}: WAIT waited"
+        );
+        assert!(
+            !format!("{error:?}").contains("refresh-a"),
+            "{topology}: no secret in the error"
+        );
+        let stored = store.get(&key).await.expect("read");
+        assert_eq!(
+            stored.expect("on the master").value,
+            "refresh-a",
+            "{topology}"
+        );
+        // Other keys do not wait.
+        store
+            .set(&TokenKey::access_token("wx-a"), "token", None)
+            .await
+            .expect("a plain write");
+    }
 }
