@@ -122,15 +122,16 @@ fn redis_err(what: &str, e: &RedisError) -> Error {
 /// default on Sentinel: 1 replica, 1 s):
 ///
 /// * when the write returns `Ok`, the refresh token is on the master and on
-///   at least that many replicas. Sentinel promotes the most up-to-date
-///   reachable replica, so it survives the master's failure as long as one
-///   replica that acknowledged it survives;
+///   at least that many replicas. Among replicas of equal
+///   `replica-priority`, Sentinel promotes the one with the most replicated
+///   data, so the token survives the master's failure as long as a replica
+///   that acknowledged it survives and is eligible;
 /// * when the replicas do not acknowledge it in time, the write returns
 ///   [`Error::Store`]: the master holds the value but it may be lost at a
 ///   failover; a retry writes the same value again;
 /// * writes that did not wait (other keys, or with waiting off) can be lost
-///   at failover: the last milliseconds of writes before the master died
-///   (the replication lag, typically under a millisecond on a LAN);
+///   at failover: those the replicas had not yet received when the master
+///   died (its replication lag at that instant);
 /// * `WAIT` does not make Redis strongly consistent: a replica that
 ///   acknowledged and then also fails, or a split brain where the old master
 ///   keeps accepting writes from clients on its side of the partition, can
@@ -266,8 +267,9 @@ impl RedisStore {
         Ok(deleted == 1)
     }
 
-    /// `cmd` (a write of `name`), then `WAIT` for the replicas, on the same
-    /// connection (one pipeline, so `WAIT` counts this write).
+    /// `cmd` (a write), then `WAIT` for the replicas, on the same connection
+    /// (one pipeline, so `WAIT` counts this write; on a cluster the pipeline
+    /// goes to the master of the written key).
     async fn write_and_wait(&self, cmd: ::redis::Cmd, wait: ReplicaWait) -> Result<()> {
         let wait_ms = u64::try_from(wait.timeout.as_millis())
             .unwrap_or(u64::MAX)
