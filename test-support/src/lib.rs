@@ -4,3 +4,7 @@
 //! includes another file with `#[path]`.
 
 pub mod redis;
+pub mod redis_cluster;
+pub mod redis_sentinel;
+pub mod shared;
+pub mod token;

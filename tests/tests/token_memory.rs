@@ -1,16 +1,18 @@
 //! Token manager over the in-memory store: single flight, expiry,
 //! invalidation, failing refreshes, leases, key rendering and redaction.
+//! What every store must do is in the conformance suite
+//! (`it/token_store_conformance.rs`); this file keeps the manager's own
+//! behaviour, checked over the memory store.
 
-#[path = "support/token_helpers.rs"]
-mod token_helpers;
+use wechat_api_test_support::token as token_helpers;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use token_helpers::{
-    Refresher, assert_all_ok, concurrent_gets, concurrent_marks,
-    concurrent_pushes_end_with_the_newest, http_refresh, replayed_push_keeps_the_newer_ticket,
+    Refresher, assert_all_ok, concurrent_gets, concurrent_pushes_end_with_the_newest, http_refresh,
+    replayed_push_keeps_the_newer_ticket,
 };
 use wechat_api::Error;
 use wechat_api::token::{
@@ -25,27 +27,6 @@ fn memory_manager() -> (Arc<MemoryStore>, TokenManager) {
     let store = Arc::new(MemoryStore::new());
     let manager = TokenManager::new(store.clone());
     (store, manager)
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn cold_cache_200_concurrent_callers_refresh_exactly_once() {
-    let (store, manager) = memory_manager();
-    let key = TokenKey::access_token("wx-memory");
-    let refresher = Refresher::new(HOUR, Duration::from_millis(50));
-
-    let results = concurrent_gets(&manager, &key, 200, || refresher.refresh()).await;
-
-    assert_eq!(refresher.calls(), 1, "exactly one refresh for 200 callers");
-    assert_all_ok(&results, "token-1");
-    let stored = store.get(&key).await.unwrap().expect("token stored");
-    assert_eq!(stored.value, "token-1");
-    let remaining = stored.remaining().expect("stored with a TTL");
-    assert!(remaining > HOUR - Duration::from_secs(5) && remaining <= HOUR);
-
-    // Warm: served from cache.
-    let again = manager.get_or_refresh(&key, refresher.refresh()).await;
-    assert_eq!(again.unwrap(), "token-1");
-    assert_eq!(refresher.calls(), 1);
 }
 
 /// Counts the store calls, to show that callers waiting in this process do
@@ -224,36 +205,6 @@ async fn invalidation_leads_to_exactly_one_refresh() {
 
     let results = concurrent_gets(&manager, &key, 50, || refresher.refresh()).await;
     assert_all_ok(&results, "token-2");
-    assert_eq!(refresher.calls(), 2);
-}
-
-#[tokio::test]
-async fn invalidate_if_equals_keeps_a_token_that_was_already_replaced() {
-    let (_, manager) = memory_manager();
-    let key = TokenKey::access_token("wx-race");
-    let refresher = Refresher::new(HOUR, Duration::ZERO);
-    let first = manager
-        .get_or_refresh(&key, refresher.refresh())
-        .await
-        .unwrap();
-
-    // Two callers got 40001 with `first`; the first one invalidates it...
-    assert!(manager.invalidate_if_equals(&key, &first).await.unwrap());
-    let second = manager
-        .get_or_refresh(&key, refresher.refresh())
-        .await
-        .unwrap();
-    assert_eq!(second, "token-2");
-    // ...the late one must not drop the new token.
-    assert!(!manager.invalidate_if_equals(&key, &first).await.unwrap());
-    assert_eq!(
-        manager
-            .get_or_refresh(&key, refresher.refresh())
-            .await
-            .unwrap(),
-        "token-2"
-    );
-    assert_eq!(manager.get(&key).await.unwrap().as_deref(), Some("token-2"));
     assert_eq!(refresher.calls(), 2);
 }
 
@@ -589,90 +540,6 @@ async fn verify_ticket_and_refresh_token_helpers() {
     );
 }
 
-#[tokio::test]
-async fn memory_store_values_expire_and_compare_and_delete() {
-    let store = MemoryStore::new();
-    let key = TokenKey::access_token("wx-store");
-    let ttl = Duration::from_secs(1);
-    store.set(&key, "short", Some(ttl)).await.unwrap();
-    let set_done = Instant::now();
-    assert_eq!(store.get(&key).await.unwrap().unwrap().value, "short");
-    tokio::time::sleep_until((set_done + ttl).into()).await;
-    assert!(store.get(&key).await.unwrap().is_none(), "expired");
-
-    store.set(&key, "v1", None).await.unwrap();
-    assert!(!store.delete_if_equals(&key, "v0").await.unwrap());
-    assert_eq!(store.get(&key).await.unwrap().unwrap().value, "v1");
-    assert!(store.delete_if_equals(&key, "v1").await.unwrap());
-    assert!(store.get(&key).await.unwrap().is_none());
-    store.set(&key, "v2", None).await.unwrap();
-    store.delete(&key).await.unwrap();
-    store.delete(&key).await.unwrap();
-    assert!(store.get(&key).await.unwrap().is_none());
-}
-
-#[tokio::test]
-async fn memory_leases_are_exclusive_released_by_value_and_expire() {
-    let store = MemoryStore::new();
-    let key = TokenKey::access_token("wx-lease");
-    let first = store
-        .try_lease(&key, Duration::from_secs(10))
-        .await
-        .unwrap()
-        .unwrap();
-    assert!(
-        store
-            .try_lease(&key, Duration::from_secs(1))
-            .await
-            .unwrap()
-            .is_none()
-    );
-    // Only the holder's value releases it.
-    let forged = Lease::new(key.clone(), "not-the-value");
-    assert!(!store.release(forged).await.unwrap());
-    assert!(
-        store
-            .try_lease(&key, Duration::from_secs(1))
-            .await
-            .unwrap()
-            .is_none()
-    );
-    assert!(store.release(first.clone()).await.unwrap());
-    assert!(!store.release(first).await.unwrap(), "released once");
-
-    // Expiry: a lease never released frees itself, and its late release
-    // leaves the new holder alone.
-    let dead = store
-        .try_lease(&key, Duration::from_millis(100))
-        .await
-        .unwrap()
-        .unwrap();
-    tokio::time::sleep(Duration::from_millis(150)).await;
-    let next = store
-        .try_lease(&key, Duration::from_secs(5))
-        .await
-        .unwrap()
-        .unwrap();
-    assert_ne!(dead.value(), next.value());
-    assert!(!store.release(dead).await.unwrap());
-    assert!(
-        store
-            .try_lease(&key, Duration::from_secs(1))
-            .await
-            .unwrap()
-            .is_none()
-    );
-    // Another key is independent.
-    let other = TokenKey::access_token("wx-lease-2");
-    assert!(
-        store
-            .try_lease(&other, Duration::from_secs(1))
-            .await
-            .unwrap()
-            .is_some()
-    );
-}
-
 #[test]
 fn keys_render_with_prefix_and_cannot_collide() {
     let p = "wechat:";
@@ -855,37 +722,6 @@ async fn many_keys_including_look_alikes_are_kept_apart() {
     assert_eq!(refresher.calls(), 0);
 }
 
-#[tokio::test]
-async fn a_replayed_push_never_rolls_the_ticket_back() {
-    let (store, manager) = memory_manager();
-    replayed_push_keeps_the_newer_ticket(&manager, "wx-component").await;
-    // The ticket is where it always was, for 12 hours.
-    let stored = store
-        .get(&TokenKey::component_verify_ticket("wx-component"))
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(stored.value, "ticket-C");
-    assert!(stored.remaining().unwrap() > Duration::from_secs(11 * 3600));
-    // Another component is independent.
-    assert!(
-        manager
-            .store_verify_ticket_if_newer("wx-other", "old", 1)
-            .await
-            .unwrap()
-    );
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn concurrent_pushes_through_two_managers_end_with_the_newest_ticket() {
-    let store = Arc::new(MemoryStore::new());
-    let managers = [
-        TokenManager::new(store.clone()),
-        TokenManager::new(store.clone()),
-    ];
-    concurrent_pushes_end_with_the_newest(&managers, "wx-component", 100).await;
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_default_set_if_newer_of_a_custom_store_is_correct_too() {
     // CountingStore implements only the required methods: it gets the
@@ -910,24 +746,4 @@ async fn the_default_set_if_newer_of_a_custom_store_is_correct_too() {
         TokenKey::marker("version", "component:wx-concurrent:verify_ticket")
     );
     assert_eq!(store.get(&version_key).await.unwrap().unwrap().value, "100");
-}
-
-#[tokio::test(start_paused = true)]
-async fn mark_seen_is_true_once_per_ttl_across_managers() {
-    let store = Arc::new(MemoryStore::new());
-    let managers = [
-        TokenManager::new(store.clone()),
-        TokenManager::new(store.clone()),
-    ];
-    let ttl = Duration::from_secs(300);
-    assert_eq!(concurrent_marks(&managers, 50, "nonce-1", ttl).await, 1);
-    assert_eq!(concurrent_marks(&managers, 50, "nonce-2", ttl).await, 1);
-    tokio::time::sleep(Duration::from_secs(299)).await;
-    assert_eq!(concurrent_marks(&managers, 50, "nonce-1", ttl).await, 0);
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    assert_eq!(
-        concurrent_marks(&managers, 50, "nonce-1", ttl).await,
-        1,
-        "true again after its TTL"
-    );
 }

@@ -1,15 +1,18 @@
 //! The Redis store against a real `redis-server` started by each test on a
 //! free loopback port: single flight within one manager and across several
 //! managers (as several processes would be), expiry, invalidation, a dead
-//! lease holder, a failing refresh, and an unreachable Redis.
+//! lease holder, a failing refresh, and an unreachable Redis, and the raw
+//! key layout. What every store must do (values, expiry, leases,
+//! compare-and-delete, versioned writes, claims, concurrent callers) is in
+//! the conformance suite (`it/token_store_conformance.rs`), which also runs
+//! on Redis Cluster and Sentinel.
 //!
 //! Never skipped: without `redis-server` these tests fail with a message.
 
 use wechat_api_test_support::redis as redis_server;
 #[path = "support/refused_port.rs"]
 mod refused_port;
-#[path = "support/token_helpers.rs"]
-mod token_helpers;
+use wechat_api_test_support::token as token_helpers;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -17,11 +20,10 @@ use std::time::{Duration, Instant};
 use redis_server::RedisServer;
 use refused_port::RefusedPort;
 use token_helpers::{
-    Refresher, assert_all_ok, concurrent_gets, concurrent_marks,
-    concurrent_pushes_end_with_the_newest, http_refresh, replayed_push_keeps_the_newer_ticket,
+    Refresher, assert_all_ok, concurrent_gets, http_refresh, replayed_push_keeps_the_newer_ticket,
 };
 use wechat_api::Error;
-use wechat_api::token::{Lease, RedisStore, TokenKey, TokenManager, TokenStore};
+use wechat_api::token::{RedisStore, TokenKey, TokenManager, TokenStore};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -141,24 +143,6 @@ async fn cold_cache_200_concurrent_callers_make_one_http_request() {
         1
     );
     upstream.verify().await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn four_managers_with_50_callers_each_refresh_exactly_once() {
-    let server = RedisServer::start();
-    let managers = managers(&server, 4).await;
-    let key = TokenKey::authorizer_access_token("wx-component", "wx-authorizer");
-    let refresher = Refresher::new(HOUR, Duration::from_millis(100));
-
-    let make = {
-        let refresher = refresher.clone();
-        move || refresher.refresh()
-    };
-    let results = across_managers(&managers, &key, 50, make).await;
-
-    assert_eq!(results.len(), 200);
-    assert_eq!(refresher.calls(), 1, "one refresh across 4 managers");
-    assert_all_ok(&results, "token-1");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -378,142 +362,6 @@ async fn a_failing_refresh_stores_nothing_and_the_next_call_refreshes_again() {
 }
 
 #[tokio::test]
-async fn leases_are_exclusive_compare_and_delete_and_expire() {
-    let server = RedisServer::start();
-    let one = store(&server).await;
-    let two = store(&server).await;
-    let key = TokenKey::access_token("wx-lease");
-    let lease_ttl = Duration::from_secs(1);
-    let started = Instant::now();
-    let held = one.try_lease(&key, lease_ttl).await.unwrap().unwrap();
-    assert!(
-        two.try_lease(&key, Duration::from_secs(5))
-            .await
-            .unwrap()
-            .is_none()
-    );
-    assert!(
-        !two.release(Lease::new(key.clone(), "forged"))
-            .await
-            .unwrap()
-    );
-    assert!(
-        two.try_lease(&key, Duration::from_secs(5))
-            .await
-            .unwrap()
-            .is_none()
-    );
-
-    // Wait for the expiry: the lease frees itself, not earlier than its TTL.
-    let next = loop {
-        if let Some(next) = two.try_lease(&key, Duration::from_secs(5)).await.unwrap() {
-            break next;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "the lease never expired"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    };
-    assert!(
-        started.elapsed() >= lease_ttl - Duration::from_millis(10),
-        "expired early: {:?}",
-        started.elapsed()
-    );
-    assert!(
-        !one.release(held).await.unwrap(),
-        "a late release leaves the new holder alone"
-    );
-    assert!(
-        one.try_lease(&key, Duration::from_secs(5))
-            .await
-            .unwrap()
-            .is_none()
-    );
-    assert!(two.release(next).await.unwrap());
-    assert!(
-        one.try_lease(&key, Duration::from_secs(5))
-            .await
-            .unwrap()
-            .is_some()
-    );
-}
-
-#[tokio::test]
-async fn values_ttls_and_compare_and_delete() {
-    let server = RedisServer::start();
-    let store = store(&server).await;
-    let key = TokenKey::authorizer_refresh_token("wx-component", "wx-a");
-    store.set(&key, "refresh@a", None).await.unwrap();
-    let value = store.get(&key).await.unwrap().unwrap();
-    assert_eq!(
-        (value.value.as_str(), value.expires_at),
-        ("refresh@a", None)
-    );
-
-    let short = TokenKey::access_token("wx-short");
-    let ttl = Duration::from_secs(60);
-    let before_set = Instant::now();
-    store.set(&short, "short", Some(ttl)).await.unwrap();
-    let remaining = store
-        .get(&short)
-        .await
-        .unwrap()
-        .expect("a 60 s TTL has not run out yet")
-        .remaining()
-        .unwrap();
-    // What is left is the TTL less the time since the value was set (to
-    // within Redis's millisecond rounding), however slow this machine is.
-    assert!(remaining <= ttl, "{remaining:?}");
-    assert!(
-        remaining + before_set.elapsed() + Duration::from_millis(5) >= ttl,
-        "{remaining:?} left after {:?}",
-        before_set.elapsed()
-    );
-
-    // A value whose TTL runs out is gone. Read right after the write, it is
-    // there unless this machine took longer than the TTL to ask.
-    let brief = TokenKey::access_token("wx-brief");
-    let brief_ttl = Duration::from_secs(2);
-    let set_at = Instant::now();
-    store.set(&brief, "brief", Some(brief_ttl)).await.unwrap();
-    let read = store.get(&brief).await.unwrap();
-    assert!(
-        read.is_some() || set_at.elapsed() >= brief_ttl,
-        "gone {:?} after a {brief_ttl:?} TTL",
-        set_at.elapsed()
-    );
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while store.get(&brief).await.unwrap().is_some() {
-        assert!(Instant::now() < deadline, "a 2 s TTL never ran out");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert!(set_at.elapsed() + Duration::from_millis(5) >= brief_ttl);
-
-    assert!(!store.delete_if_equals(&key, "other").await.unwrap());
-    assert!(store.delete_if_equals(&key, "refresh@a").await.unwrap());
-    assert!(store.get(&key).await.unwrap().is_none());
-    store.set(&key, "x", Some(Duration::ZERO)).await.unwrap();
-    assert!(
-        store.get(&key).await.unwrap().is_none(),
-        "a zero TTL deletes"
-    );
-    store.set(&key, "x", Some(Duration::MAX)).await.unwrap();
-    assert!(
-        store
-            .get(&key)
-            .await
-            .unwrap()
-            .unwrap()
-            .remaining()
-            .is_some(),
-        "clamped, no panic"
-    );
-    store.delete(&key).await.unwrap();
-    assert!(store.get(&key).await.unwrap().is_none());
-}
-
-#[tokio::test]
 async fn prefixes_keep_applications_apart() {
     let server = RedisServer::start();
     let a = RedisStore::builder(server.url())
@@ -728,8 +576,8 @@ async fn a_replayed_push_never_rolls_the_ticket_back() {
     let manager = TokenManager::new(store(&server).await);
     replayed_push_keeps_the_newer_ticket(&manager, "wx-component").await;
 
-    // The ticket stays a plain string any reader can GET; its version sits
-    // beside it, both with the ticket's 12-hour expiry.
+    // The ticket stays a plain string any reader can GET, with its 12-hour
+    // expiry, and so does its version.
     let mut conn = raw(&server).await;
     let ticket: Option<String> = redis::cmd("GET")
         .arg("wechat:component:wx-component:verify_ticket")
@@ -737,14 +585,23 @@ async fn a_replayed_push_never_rolls_the_ticket_back() {
         .await
         .unwrap();
     assert_eq!(ticket.as_deref(), Some("ticket-C"));
-    let version: Option<String> = redis::cmd("GET")
-        .arg("wechat:component:wx-component:verify_ticket:version")
-        .query_async(&mut conn)
-        .await
-        .unwrap();
-    assert_eq!(version.as_deref(), Some("1700001200"));
+    // The version sits under a name hash-tagged into the ticket's cluster
+    // slot, and (outside a cluster) under its name before hash tags, which
+    // processes of an earlier version read.
+    for key in [
+        "{wechat:component:wx-component:verify_ticket}:version",
+        "wechat:component:wx-component:verify_ticket:version",
+    ] {
+        let version: Option<String> = redis::cmd("GET")
+            .arg(key)
+            .query_async(&mut conn)
+            .await
+            .unwrap();
+        assert_eq!(version.as_deref(), Some("1700001200"), "{key}");
+    }
     for key in [
         "wechat:component:wx-component:verify_ticket",
+        "{wechat:component:wx-component:verify_ticket}:version",
         "wechat:component:wx-component:verify_ticket:version",
     ] {
         let pttl: i64 = redis::cmd("PTTL")
@@ -757,64 +614,6 @@ async fn a_replayed_push_never_rolls_the_ticket_back() {
             "{key}: {pttl}"
         );
     }
-}
-
-#[tokio::test]
-async fn a_replay_handled_by_another_instance_does_not_roll_the_ticket_back() {
-    let server = RedisServer::start();
-    let one = TokenManager::new(store(&server).await);
-    let two = TokenManager::new(store(&server).await);
-    assert!(
-        one.store_verify_ticket_if_newer("wx-component", "ticket-A", 100)
-            .await
-            .unwrap()
-    );
-    assert!(
-        two.store_verify_ticket_if_newer("wx-component", "ticket-B", 200)
-            .await
-            .unwrap()
-    );
-    assert!(
-        !one.store_verify_ticket_if_newer("wx-component", "ticket-A", 100)
-            .await
-            .unwrap()
-    );
-    assert_eq!(one.verify_ticket("wx-component").await.unwrap(), "ticket-B");
-    assert_eq!(two.verify_ticket("wx-component").await.unwrap(), "ticket-B");
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn concurrent_pushes_through_two_instances_end_with_the_newest_ticket() {
-    let server = RedisServer::start();
-    let managers = managers(&server, 2).await;
-    concurrent_pushes_end_with_the_newest(&managers, "wx-component", 100).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn mark_seen_is_true_exactly_once_across_instances_until_its_ttl() {
-    let server = RedisServer::start();
-    let managers = managers(&server, 2).await;
-    let ttl = Duration::from_millis(300);
-    assert_eq!(concurrent_marks(&managers, 25, "nonce-1", ttl).await, 1);
-    assert_eq!(concurrent_marks(&managers, 25, "nonce-2", ttl).await, 1);
-    assert_eq!(concurrent_marks(&managers, 25, "nonce-1", ttl).await, 0);
-
-    // Once Redis has expired it, it is true again, exactly once.
-    let mut conn = raw(&server).await;
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let exists: bool = redis::cmd("EXISTS")
-            .arg("wechat:marker:push:nonce-1:lease")
-            .query_async(&mut conn)
-            .await
-            .unwrap();
-        if !exists {
-            break;
-        }
-        assert!(Instant::now() < deadline, "the marker never expired");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    assert_eq!(concurrent_marks(&managers, 25, "nonce-1", ttl).await, 1);
 }
 
 // ---- the test support itself ---------------------------------------------

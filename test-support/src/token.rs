@@ -1,7 +1,7 @@
 //! Helpers shared by the token tests: counting refresh closures, a refresh
 //! that makes a real HTTP call to a wiremock server, and a way to fire many
-//! concurrent `get_or_refresh` calls at once.
-#![allow(dead_code)]
+//! concurrent `get_or_refresh` calls at once, and the scenarios several
+//! stores share (replayed and concurrent pushes, concurrent marks).
 
 use std::future::Future;
 use std::pin::Pin;
