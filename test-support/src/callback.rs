@@ -2,7 +2,6 @@
 //! stand-in for WeChat that signs and encrypts pushes the way WeChat does
 //! (with its own code, not the callback layer's), and the official samples
 //! of every message and event type.
-#![allow(dead_code)]
 
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};

@@ -1,7 +1,6 @@
 //! A raw HTTP/1.1 server on a free loopback port for answers wiremock cannot
 //! give: bodies streamed in chunks, endless bodies, a `Content-Length` that
 //! lies.
-#![allow(dead_code)]
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -1,7 +1,6 @@
 //! Shared set-up of the transport tests: a client on wiremock with its
 //! tokens cached, endpoints the spec does not describe (yet), the token
 //! refresh answers, and a multipart parser for what WeChat received.
-#![allow(dead_code)]
 
 use std::convert::Infallible;
 use std::time::Duration;

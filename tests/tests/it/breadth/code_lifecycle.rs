@@ -7,10 +7,8 @@
 //! event handler calls `release` from there — the release is driven by the
 //! event, not by polling.
 
-#[path = "support/platform.rs"]
-mod platform;
-#[path = "support/sandbox_flow.rs"]
-mod sandbox_flow;
+use wechat_api_test_support::platform;
+use wechat_api_test_support::platform as sandbox_flow;
 
 use std::time::Duration;
 

@@ -4,10 +4,8 @@
 //! with the authorizer's own token; bad messages refused with WeChat's
 //! errcodes; an image message naming media the account uploaded.
 
-#[path = "support/platform.rs"]
-mod platform;
-#[path = "support/sandbox_flow.rs"]
-mod sandbox_flow;
+use wechat_api_test_support::platform;
+use wechat_api_test_support::platform as sandbox_flow;
 
 use platform::Platform;
 use serde_json::json;
@@ -56,7 +54,7 @@ async fn text_and_news_messages_reach_wechat_with_the_authorizers_token() {
     assert_eq!(text.access_token, shop_token);
     assert_ne!(
         text.access_token,
-        platform.client.access_token().await.unwrap(),
+        platform.client().access_token().await.unwrap(),
         "not the platform's own account token"
     );
     assert_eq!(

@@ -4,10 +4,8 @@
 //! with a download URL; WeChat's refusals of wrong kinds, sizes and
 //! other accounts' media ids.
 
-#[path = "support/platform.rs"]
-mod platform;
-#[path = "support/sandbox_flow.rs"]
-mod sandbox_flow;
+use wechat_api_test_support::platform;
+use wechat_api_test_support::platform as sandbox_flow;
 
 use platform::Platform;
 use wechat_api::api::material::{
@@ -112,7 +110,7 @@ async fn temporary_media_is_downloaded_as_uploaded() {
 
     // Media ids belong to the account that uploaded them.
     let e = platform
-        .client
+        .client()
         .media()
         .get(GetRequest::new(image_id.as_str()))
         .await

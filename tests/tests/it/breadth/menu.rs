@@ -4,10 +4,8 @@
 //! back as what was sent), seen as the menu in effect, refused with
 //! WeChat's errcodes when malformed, and deleted.
 
-#[path = "support/platform.rs"]
-mod platform;
-#[path = "support/sandbox_flow.rs"]
-mod sandbox_flow;
+use wechat_api_test_support::platform;
+use wechat_api_test_support::platform as sandbox_flow;
 
 use platform::Platform;
 use wechat_api::api::menu::{

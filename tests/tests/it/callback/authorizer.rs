@@ -3,8 +3,7 @@
 //! `echostr` handshake, every reply type, typed errors for the usual
 //! mix-ups, duplicate detection, the 5-second rule, and JSON pushes.
 
-#[path = "support/callback_support.rs"]
-mod support;
+use wechat_api_test_support::callback as support;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

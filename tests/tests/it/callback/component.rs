@@ -4,12 +4,10 @@
 //! forgets the authorizer; hooks see every push; a failing store lets
 //! WeChat's retry through.
 
-#[path = "support/callback_support.rs"]
-mod support;
+use wechat_api_test_support::callback as support;
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use support::*;
 use tokio::sync::Notify;
@@ -17,7 +15,8 @@ use wechat_api::Error;
 use wechat_api::callback::{CallbackRequest, CallbackResponse, ComponentCallback, Rejection};
 use wechat_api::crypto::plain_signature;
 use wechat_api::event::ComponentEvent;
-use wechat_api::token::{BoxFuture, Lease, MemoryStore, StoredValue, TokenKey, TokenStore};
+use wechat_api::token::{MemoryStore, TokenKey};
+use wechat_api_test_support::recording_store::RecordingStore;
 
 fn ticket_xml(ticket: &str, create_time: i64) -> String {
     format!(
@@ -37,65 +36,17 @@ fn authorization_xml(info_type: &str, authorizer: &str) -> String {
     )
 }
 
-/// A memory store that counts the writes of the verify ticket and can be
+/// A memory store like a custom store (the trait's default
+/// `set_if_newer`), recording the writes of the verify ticket; it can be
 /// made to fail them.
-#[derive(Default)]
-struct WatchedStore {
-    inner: MemoryStore,
-    ticket_writes: AtomicUsize,
-    fail_ticket_writes: AtomicBool,
-}
+type WatchedStore = RecordingStore<MemoryStore>;
 
-impl TokenStore for WatchedStore {
-    fn get<'a>(
-        &'a self,
-        key: &'a TokenKey,
-    ) -> BoxFuture<'a, wechat_api::Result<Option<StoredValue>>> {
-        self.inner.get(key)
-    }
-
-    fn set<'a>(
-        &'a self,
-        key: &'a TokenKey,
-        value: &'a str,
-        ttl: Option<Duration>,
-    ) -> BoxFuture<'a, wechat_api::Result<()>> {
-        if matches!(key, TokenKey::ComponentVerifyTicket { .. }) {
-            if self.fail_ticket_writes.load(Ordering::SeqCst) {
-                return Box::pin(async { Err(Error::Store("disk full".into())) });
-            }
-            self.ticket_writes.fetch_add(1, Ordering::SeqCst);
-        }
-        self.inner.set(key, value, ttl)
-    }
-
-    fn delete<'a>(&'a self, key: &'a TokenKey) -> BoxFuture<'a, wechat_api::Result<()>> {
-        self.inner.delete(key)
-    }
-
-    fn delete_if_equals<'a>(
-        &'a self,
-        key: &'a TokenKey,
-        expected: &'a str,
-    ) -> BoxFuture<'a, wechat_api::Result<bool>> {
-        self.inner.delete_if_equals(key, expected)
-    }
-
-    fn try_lease<'a>(
-        &'a self,
-        key: &'a TokenKey,
-        ttl: Duration,
-    ) -> BoxFuture<'a, wechat_api::Result<Option<Lease>>> {
-        self.inner.try_lease(key, ttl)
-    }
-
-    fn release(&self, lease: Lease) -> BoxFuture<'_, wechat_api::Result<bool>> {
-        self.inner.release(lease)
-    }
+fn is_ticket(key: &TokenKey) -> bool {
+    matches!(key, TokenKey::ComponentVerifyTicket { .. })
 }
 
 fn watched() -> (Arc<WatchedStore>, ComponentCallback) {
-    let store = Arc::new(WatchedStore::default());
+    let store = Arc::new(WatchedStore::new(MemoryStore::new()).lease_set_if_newer());
     let events = ComponentCallback::new(client_with(store.clone(), None)).expect("configured");
     (store, events)
 }
@@ -119,7 +70,7 @@ async fn the_ticket_is_stored_and_success_answered() {
     assert_eq!(answer, CallbackResponse::success());
     assert_eq!(answer.content_type, "text/plain; charset=utf-8");
     assert_eq!(stored_ticket(&events).await.as_deref(), Some("ticket@@@A"));
-    assert_eq!(store.ticket_writes.load(Ordering::SeqCst), 1);
+    assert_eq!(store.tickets_stored(), 1);
 }
 
 #[tokio::test]
@@ -150,7 +101,7 @@ async fn an_unchanged_ticket_is_not_rewritten() {
     events
         .handle(wechat.safe_push(&ticket_xml("ticket@@@A", now() - 1200)))
         .await;
-    assert_eq!(store.ticket_writes.load(Ordering::SeqCst), 1);
+    assert_eq!(store.tickets_stored(), 1);
     // WeChat's next pushes, 10 minutes apart, with the same ticket
     events
         .handle(wechat.safe_push(&ticket_xml("ticket@@@A", now() - 600)))
@@ -158,16 +109,12 @@ async fn an_unchanged_ticket_is_not_rewritten() {
     events
         .handle(wechat.safe_push(&ticket_xml("ticket@@@A", now())))
         .await;
-    assert_eq!(
-        store.ticket_writes.load(Ordering::SeqCst),
-        1,
-        "no durable write"
-    );
+    assert_eq!(store.tickets_stored(), 1, "no durable write");
     // a new ticket is written
     events
         .handle(wechat.safe_push(&ticket_xml("ticket@@@B", now())))
         .await;
-    assert_eq!(store.ticket_writes.load(Ordering::SeqCst), 2);
+    assert_eq!(store.tickets_stored(), 2);
     assert_eq!(stored_ticket(&events).await.as_deref(), Some("ticket@@@B"));
 }
 
@@ -194,7 +141,7 @@ async fn a_repeated_push_is_not_processed_twice() {
         );
     }
     assert_eq!(seen.load(Ordering::SeqCst), 1);
-    assert_eq!(store.ticket_writes.load(Ordering::SeqCst), 1);
+    assert_eq!(store.tickets_stored(), 1);
 
     // a clone (another worker of the same instance) sees it too
     assert_eq!(
@@ -208,19 +155,19 @@ async fn a_repeated_push_is_not_processed_twice() {
 async fn a_store_failure_is_500_and_the_retry_is_processed() {
     let wechat = Wechat::default();
     let (store, events) = watched();
-    store.fail_ticket_writes.store(true, Ordering::SeqCst);
+    store.fail_writes(Some(is_ticket));
     let push = wechat.safe_push(&ticket_xml("ticket@@@A", now()));
     let error = events
         .try_handle(push.clone())
         .await
         .expect_err("store fails");
     assert!(matches!(error, Error::Store(_)), "{error:?}");
-    store.fail_ticket_writes.store(false, Ordering::SeqCst);
+    store.fail_writes(None);
     // the failed attempt gave its marker back: WeChat's retry is processed
     assert_eq!(events.handle(push).await, CallbackResponse::success());
     assert_eq!(stored_ticket(&events).await.as_deref(), Some("ticket@@@A"));
     // a store failure answers 500 (WeChat retries)
-    store.fail_ticket_writes.store(true, Ordering::SeqCst);
+    store.fail_writes(Some(is_ticket));
     let answer = events
         .handle(wechat.safe_push(&ticket_xml("ticket@@@B", now())))
         .await;

@@ -3,8 +3,7 @@
 //! way, unknown types are kept raw, and malformed typed messages are clear
 //! errors.
 
-#[path = "support/callback_support.rs"]
-mod support;
+use wechat_api_test_support::callback as support;
 
 use support::*;
 use wechat_api::Error;

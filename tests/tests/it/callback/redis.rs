@@ -5,9 +5,8 @@
 //!
 //! Never skipped: without `redis-server` these tests fail with a message.
 
+use wechat_api_test_support::callback as support;
 use wechat_api_test_support::redis as redis_server;
-#[path = "support/callback_support.rs"]
-mod support;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

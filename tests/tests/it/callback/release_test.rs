@@ -5,8 +5,7 @@
 //! message `<code>_from_api` with the authorizer token just obtained), and
 //! the legacy event reply.
 
-#[path = "support/callback_support.rs"]
-mod support;
+use wechat_api_test_support::callback as support;
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};

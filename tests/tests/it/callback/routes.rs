@@ -65,7 +65,7 @@ async fn served() -> Served {
     Served {
         routes,
         crypt,
-        http: wechat_api_examples::quickstart::browser().unwrap(),
+        http: wechat_api_test_support::platform::browser(),
         sandbox,
         _stop: stop,
     }

@@ -7,17 +7,16 @@
 //! an unchanged ticket with less than 6 of its 12 hours left is rewritten
 //! (so that it never expires while WeChat keeps pushing it).
 
-#[path = "support/callback_support.rs"]
-mod support;
+use wechat_api_test_support::callback as support;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use support::*;
 use wechat_api::callback::{CallbackResponse, ComponentCallback};
-use wechat_api::token::{BoxFuture, DurableStore, Lease, StoredValue, TokenKey, TokenStore};
+use wechat_api::token::{DurableStore, StoredValue, TokenKey, TokenStore};
+use wechat_api_test_support::recording_store::RecordingStore;
 
 fn ticket_xml(ticket: &str, create_time: i64) -> String {
     format!(
@@ -27,79 +26,9 @@ fn ticket_xml(ticket: &str, create_time: i64) -> String {
     )
 }
 
-/// A durable store counting the calls that write (each one a redb write
-/// transaction).
-struct Counted {
-    inner: DurableStore,
-    writes: AtomicUsize,
-}
-
-impl Counted {
-    fn writes(&self) -> usize {
-        self.writes.load(Ordering::SeqCst)
-    }
-
-    fn wrote(&self) {
-        self.writes.fetch_add(1, Ordering::SeqCst);
-    }
-}
-
-impl TokenStore for Counted {
-    fn get<'a>(
-        &'a self,
-        key: &'a TokenKey,
-    ) -> BoxFuture<'a, wechat_api::Result<Option<StoredValue>>> {
-        self.inner.get(key)
-    }
-
-    fn set<'a>(
-        &'a self,
-        key: &'a TokenKey,
-        value: &'a str,
-        ttl: Option<Duration>,
-    ) -> BoxFuture<'a, wechat_api::Result<()>> {
-        self.wrote();
-        self.inner.set(key, value, ttl)
-    }
-
-    fn delete<'a>(&'a self, key: &'a TokenKey) -> BoxFuture<'a, wechat_api::Result<()>> {
-        self.wrote();
-        self.inner.delete(key)
-    }
-
-    fn delete_if_equals<'a>(
-        &'a self,
-        key: &'a TokenKey,
-        expected: &'a str,
-    ) -> BoxFuture<'a, wechat_api::Result<bool>> {
-        self.wrote();
-        self.inner.delete_if_equals(key, expected)
-    }
-
-    fn try_lease<'a>(
-        &'a self,
-        key: &'a TokenKey,
-        ttl: Duration,
-    ) -> BoxFuture<'a, wechat_api::Result<Option<Lease>>> {
-        // In memory in the durable store: no transaction.
-        self.inner.try_lease(key, ttl)
-    }
-
-    fn release(&self, lease: Lease) -> BoxFuture<'_, wechat_api::Result<bool>> {
-        self.inner.release(lease)
-    }
-
-    fn set_if_newer<'a>(
-        &'a self,
-        key: &'a TokenKey,
-        value: &'a str,
-        version: i64,
-        ttl: Option<Duration>,
-    ) -> BoxFuture<'a, wechat_api::Result<bool>> {
-        self.wrote();
-        self.inner.set_if_newer(key, value, version, ttl)
-    }
-}
+/// A durable store recording its calls: each write is a redb write
+/// transaction.
+type Counted = RecordingStore<DurableStore>;
 
 struct Platform {
     store: Arc<Counted>,
@@ -111,10 +40,9 @@ struct Platform {
 async fn platform() -> Platform {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let path = dir.path().join("tokens.redb");
-    let store = Arc::new(Counted {
-        inner: DurableStore::open(&path).await.expect("store opens"),
-        writes: AtomicUsize::new(0),
-    });
+    let store = Arc::new(Counted::new(
+        DurableStore::open(&path).await.expect("store opens"),
+    ));
     let events = ComponentCallback::new(client_with(store.clone(), None)).expect("configured");
     Platform {
         store,
@@ -139,7 +67,7 @@ impl Platform {
 
     async fn stored(&self) -> Option<StoredValue> {
         let key = TokenKey::component_verify_ticket(COMPONENT_APPID);
-        self.store.inner.get(&key).await.expect("store reads")
+        self.store.inner().get(&key).await.expect("store reads")
     }
 }
 
@@ -202,7 +130,7 @@ async fn an_unchanged_ticket_with_less_than_6_hours_left_is_rewritten_once() {
     // stored 7 hours ago: 5 of its 12 hours left
     platform
         .store
-        .inner
+        .inner()
         .set(&key, "ticket@@@A", Some(Duration::from_secs(5 * 3600)))
         .await
         .expect("store writes");

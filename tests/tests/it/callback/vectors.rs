@@ -12,8 +12,7 @@
 //! `WECHAT_API_WRITE_VECTORS=1 cargo test -p wechat-api-tests --test
 //! callback_vectors` rewrites `our_reply.json` (then run the script).
 
-#[path = "support/callback_support.rs"]
-mod support;
+use wechat_api_test_support::callback as support;
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -5,8 +5,7 @@
 //! alone, by `spec_endpoints.rs`; these cases are a second opinion written
 //! without the generator's help.
 
-#[path = "support/refused_port.rs"]
-mod refused_port;
+use wechat_api_test_support::refused_port;
 
 use std::future::Future;
 use std::pin::Pin;

@@ -10,8 +10,8 @@ use std::time::Duration;
 use wechat_api::Error;
 use wechat_api::crypto::MsgCrypt;
 use wechat_api::server::{DEFAULT_BODY_LIMIT as BODY_LIMIT, EVENTS_PATH};
-use wechat_api_examples::callback::{AuthorizerStatus, CallbackServer};
-use wechat_api_examples::quickstart::{self, Flow, StoreChoice};
+use wechat_api_test_support::flow::{self as quickstart, Flow, StoreChoice};
+use wechat_api_test_support::platform::{AuthorizerStatus, Platform};
 use wechat_sandbox::{DEFAULT_MERCHANT_APPID, DEFAULT_OPENID, SandboxConfig};
 
 fn config() -> SandboxConfig {
@@ -164,7 +164,7 @@ async fn an_unauthorized_event_makes_the_server_forget_the_authorizer() {
     let back = flow.authorize_on_page(&page).await.unwrap();
     let account = flow.complete_authorization(&back).await.unwrap();
     let appid = account.authorizer_appid;
-    let state = flow.server().unwrap().state().clone();
+    let state = flow.server().unwrap();
     assert_eq!(
         state.authorizers().get(&appid),
         Some(&AuthorizerStatus::Authorized)
@@ -203,7 +203,7 @@ async fn an_unauthorized_event_makes_the_server_forget_the_authorizer() {
 #[tokio::test]
 async fn the_callback_server_answers_bad_input_with_4xx_and_keeps_working() {
     let mut flow = Flow::start(config(), StoreChoice::Memory).await.unwrap();
-    let server: &CallbackServer = flow.start_server().await.unwrap();
+    let server: &Platform = flow.start_server().await.unwrap();
     let events = server.events_url();
     let health = server.url().join("healthz").unwrap();
     let jssdk = server.jssdk_url();

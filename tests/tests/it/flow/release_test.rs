@@ -14,7 +14,7 @@ use wechat_api::api::component::QueryAuthRequest;
 use wechat_api::callback::{self, ComponentCallback, MessageCallback, NoReply, Reply};
 use wechat_api::server::{CallbackRoutes, ServeOptions, serve};
 use wechat_api::token::MemoryStore;
-use wechat_api_examples::quickstart::{Flow, StoreChoice};
+use wechat_api_test_support::flow::{Flow, StoreChoice};
 use wechat_sandbox::release_test::{
     AccountKind, Check, Outcome, TEST_ACCOUNTS, TestAccount, test_account,
 };
@@ -220,8 +220,7 @@ async fn a_customer_service_message_to_the_wrong_user_fails_its_check() {
                 "msgtype": "text",
                 "text": {"content": format!("{code}_from_api")},
             });
-            let sent = wechat_api_examples::quickstart::browser()
-                .map_err(|e| wechat_api::Error::Config(e.to_string()))?
+            let sent = wechat_api_test_support::platform::browser()
                 .post(url)
                 .json(&body)
                 .send()

@@ -13,8 +13,7 @@
 //! test sends such requests to the example callback server and checks its
 //! log lines the same way.
 
-#[path = "support/sandbox_flow.rs"]
-mod sandbox_flow;
+use wechat_api_test_support::platform as sandbox_flow;
 
 use std::sync::{Arc, Mutex};
 
@@ -24,7 +23,7 @@ use wechat_api::Error;
 use wechat_api::crypto::{Envelope, MsgCrypt, msg_signature};
 use wechat_api::event::{ComponentEvent, Message, Push};
 use wechat_api::server::EVENTS_PATH;
-use wechat_api_examples::callback::{CallbackServer, JSSDK_PATH};
+use wechat_api_test_support::platform::{JSSDK_PATH, Platform};
 use wechat_sandbox::SandboxConfig;
 
 const TOKEN: &str = "spamtest";
@@ -373,11 +372,9 @@ async fn the_callback_server_logs_no_request_text() {
 
     let sandbox = sandbox_flow::sandbox_with(SandboxConfig::builder()).await;
     let client = sandbox_flow::client(&sandbox);
-    let server = CallbackServer::start(([127, 0, 0, 1], 0).into(), client)
-        .await
-        .expect("callback server starts");
+    let server = Platform::serve(client).await;
     let base = server.url().clone();
-    let http = wechat_api_examples::quickstart::browser().expect("an HTTP client");
+    let http = wechat_api_test_support::platform::browser();
     let events = base.join(EVENTS_PATH).expect("a URL");
 
     // Unauthenticated: anyone can send these.

@@ -7,8 +7,7 @@
 //! cut, through every error variant that quotes upstream text; then as a
 //! property, with random secrets, bodies, positions and statuses.
 
-#[path = "support/transport.rs"]
-mod support;
+use wechat_api_test_support::transport as support;
 
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;

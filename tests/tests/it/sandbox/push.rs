@@ -250,7 +250,7 @@ async fn authorization_events_are_pushed_and_unauthorization_revokes_everything(
         .store_verify_ticket(&component_appid, &ticket)
         .await
         .unwrap();
-    let browser = wechat_api_examples::quickstart::browser().unwrap();
+    let browser = wechat_api_test_support::platform::browser();
 
     let mut auth_codes = Vec::new();
     for _ in 0..2 {
@@ -265,7 +265,7 @@ async fn authorization_events_are_pushed_and_unauthorization_revokes_everything(
             .unwrap()
             .build()
             .unwrap();
-        let back = wechat_api_examples::quickstart::follow(&browser, &page, "page")
+        let back = wechat_api_test_support::platform::follow(&browser, &page)
             .await
             .unwrap();
         let auth_code = back

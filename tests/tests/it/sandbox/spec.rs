@@ -16,19 +16,18 @@ use wechat_api::endpoint::{
     ParamSource, ValueKind,
 };
 use wechat_api::{Client, Config, Error};
-use wechat_api_examples::callback::CallbackServer;
+use wechat_api_test_support::platform::Platform;
 use wechat_sandbox::release_test::AccountKind;
 use wechat_sandbox::{
     DEFAULT_MERCHANT_APPID, DEFAULT_OPENID, Fault, Merchant, Sandbox, SandboxConfig, errcode,
 };
 
-#[path = "support/sandbox_flow.rs"]
-mod sandbox_flow;
+use wechat_api_test_support::platform as sandbox_flow;
 
 use sandbox_flow::{authorize_merchant, client, sandbox_with};
 
 fn browser() -> reqwest::Client {
-    wechat_api_examples::quickstart::browser().expect("browser")
+    wechat_api_test_support::platform::browser()
 }
 
 async fn sandbox() -> Sandbox {
@@ -71,7 +70,7 @@ fn errcode_of(v: &Value) -> i64 {
 
 /// A sandbox whose platform has a ticket (pushed to a callback server) and
 /// whose merchant authorized; returns the server too (keep it alive).
-async fn authorized(sandbox: &Sandbox) -> (Client, CallbackServer) {
+async fn authorized(sandbox: &Sandbox) -> (Client, Platform) {
     let client = client(sandbox);
     let server = authorize_merchant(sandbox, &client).await;
     (client, server)
@@ -117,7 +116,7 @@ const MINI_PROGRAM: &str = "wx00000000b0000002";
 
 /// A sandbox with an official-account merchant and a mini-program
 /// merchant, both authorized.
-async fn accounts() -> (Sandbox, Client, CallbackServer) {
+async fn accounts() -> (Sandbox, Client, Platform) {
     let sandbox = sandbox_with(
         SandboxConfig::builder()
             .merchant(Merchant::new(DEFAULT_MERCHANT_APPID, "Sandbox Coffee"))
@@ -778,7 +777,7 @@ async fn pre_auth_codes_are_one_time_and_the_page_redirects_with_an_auth_code() 
         .build()
         .unwrap();
     let http = browser();
-    let back = wechat_api_examples::quickstart::follow(&http, &page, "page")
+    let back = wechat_api_test_support::platform::follow(&http, &page)
         .await
         .unwrap();
     assert_eq!(back.host_str(), Some("platform.example.com"));
@@ -788,8 +787,8 @@ async fn pre_auth_codes_are_one_time_and_the_page_redirects_with_an_auth_code() 
     assert_eq!(params.get("expires_in").map(String::as_str), Some("600"));
     // The merchant had authorized before: `updateauthorized` was pushed.
     assert_eq!(
-        server.state().authorizers().get(DEFAULT_MERCHANT_APPID),
-        Some(&wechat_api_examples::callback::AuthorizerStatus::Authorized)
+        server.authorizers().get(DEFAULT_MERCHANT_APPID),
+        Some(&wechat_api_test_support::platform::AuthorizerStatus::Authorized)
     );
 
     let again = http.get(page.clone()).send().await.unwrap();
@@ -874,7 +873,7 @@ async fn the_official_accounts_oauth_flow() {
             .unwrap();
         let http = http.clone();
         async move {
-            let back = wechat_api_examples::quickstart::follow(&http, &url, "oauth")
+            let back = wechat_api_test_support::platform::follow(&http, &url)
                 .await
                 .unwrap();
             let params: std::collections::HashMap<_, _> = back.query_pairs().into_owned().collect();

@@ -17,8 +17,7 @@ const COMPONENT_TOKEN: &str = "/cgi-bin/component/api_component_token";
 const PREAUTHCODE: &str = "/cgi-bin/component/api_create_preauthcode";
 const AUTHORIZER_TOKEN: &str = "/cgi-bin/component/api_authorizer_token";
 
-#[path = "support/sandbox_flow.rs"]
-mod sandbox_flow;
+use wechat_api_test_support::platform as sandbox_flow;
 
 use sandbox_flow::{authorize_merchant, client, sandbox_with};
 

@@ -27,7 +27,14 @@ const DEADLINE: Duration = Duration::from_secs(60);
 const CHILD_ENV: &str = "WECHAT_API_EMFILE_CHILD";
 const FD_LIMIT: libc::rlim_t = 64;
 const HOSTILE: usize = 150;
-const TEST_NAME: &str = "accept_survives_descriptor_exhaustion";
+/// This test's name, as the test binary (`it`, all the integration tests)
+/// knows it: its module path within the binary, then the function.
+fn test_name() -> String {
+    let module = module_path!()
+        .split_once("::")
+        .map_or("", |(_crate, module)| module);
+    format!("{module}::accept_survives_descriptor_exhaustion")
+}
 
 /// Lowers this process's soft `RLIMIT_NOFILE` to `limit`; panics if it
 /// cannot (the child then exits with a failure the parent reports).
@@ -111,7 +118,12 @@ impl KillOnDrop {
 fn start_child() -> (KillOnDrop, SocketAddr) {
     let exe = std::env::current_exe().unwrap();
     let mut child = Command::new(exe)
-        .args([TEST_NAME, "--exact", "--nocapture", "--test-threads=1"])
+        .args([
+            test_name().as_str(),
+            "--exact",
+            "--nocapture",
+            "--test-threads=1",
+        ])
         .env(CHILD_ENV, "1")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -2,8 +2,7 @@
 //! access tokens with their expiry) survive closing and reopening the file;
 //! leases expire; the manager's single flight works over it.
 
-#[path = "support/token_helpers.rs"]
-mod token_helpers;
+use super::helpers as token_helpers;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -1,11 +1,9 @@
 //! Token manager over the in-memory store: single flight, expiry,
 //! invalidation, failing refreshes, leases, key rendering and redaction.
 
-#[path = "support/token_helpers.rs"]
-mod token_helpers;
+use super::helpers as token_helpers;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use token_helpers::{
@@ -14,8 +12,9 @@ use token_helpers::{
 };
 use wechat_api::Error;
 use wechat_api::token::{
-    BoxFuture, FreshToken, Lease, MemoryStore, StoredValue, TokenKey, TokenManager, TokenStore,
+    FreshToken, Lease, MemoryStore, StoredValue, TokenKey, TokenManager, TokenStore,
 };
+use wechat_api_test_support::recording_store::{Op, RecordingStore};
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -49,56 +48,15 @@ async fn cold_cache_200_concurrent_callers_refresh_exactly_once() {
 }
 
 /// Counts the store calls, to show that callers waiting in this process do
-/// not poll the store.
-#[derive(Default)]
-struct CountingStore {
-    inner: MemoryStore,
-    gets: AtomicUsize,
-    leases: AtomicUsize,
-}
-
-impl TokenStore for CountingStore {
-    fn get<'a>(
-        &'a self,
-        key: &'a TokenKey,
-    ) -> BoxFuture<'a, wechat_api::Result<Option<StoredValue>>> {
-        self.gets.fetch_add(1, Ordering::SeqCst);
-        self.inner.get(key)
-    }
-    fn set<'a>(
-        &'a self,
-        key: &'a TokenKey,
-        value: &'a str,
-        ttl: Option<Duration>,
-    ) -> BoxFuture<'a, wechat_api::Result<()>> {
-        self.inner.set(key, value, ttl)
-    }
-    fn delete<'a>(&'a self, key: &'a TokenKey) -> BoxFuture<'a, wechat_api::Result<()>> {
-        self.inner.delete(key)
-    }
-    fn delete_if_equals<'a>(
-        &'a self,
-        key: &'a TokenKey,
-        expected: &'a str,
-    ) -> BoxFuture<'a, wechat_api::Result<bool>> {
-        self.inner.delete_if_equals(key, expected)
-    }
-    fn try_lease<'a>(
-        &'a self,
-        key: &'a TokenKey,
-        ttl: Duration,
-    ) -> BoxFuture<'a, wechat_api::Result<Option<Lease>>> {
-        self.leases.fetch_add(1, Ordering::SeqCst);
-        self.inner.try_lease(key, ttl)
-    }
-    fn release(&self, lease: Lease) -> BoxFuture<'_, wechat_api::Result<bool>> {
-        self.inner.release(lease)
-    }
+/// not poll the store. Only the required methods: `set_if_newer` is the
+/// trait's default.
+fn counting_store() -> RecordingStore {
+    RecordingStore::new(MemoryStore::new()).lease_set_if_newer()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn callers_waiting_in_the_process_do_not_touch_the_store() {
-    let store = Arc::new(CountingStore::default());
+    let store = Arc::new(counting_store());
     let manager = TokenManager::new(store.clone());
     let key = TokenKey::access_token("wx-counting");
     let refresher = Refresher::new(HOUR, Duration::from_millis(100));
@@ -107,16 +65,12 @@ async fn callers_waiting_in_the_process_do_not_touch_the_store() {
 
     assert_all_ok(&results, "token-1");
     assert_eq!(refresher.calls(), 1);
-    assert_eq!(store.leases.load(Ordering::SeqCst), 1, "one lease taken");
+    assert_eq!(store.count_op(Op::TryLease), 1, "one lease taken");
     // The leader reads before and after taking the lease; nobody else reads.
-    assert_eq!(store.gets.load(Ordering::SeqCst), 2);
+    assert_eq!(store.count_op(Op::Get), 2);
     let again = concurrent_gets(&manager, &key, 200, || refresher.refresh()).await;
     assert_all_ok(&again, "token-1");
-    assert_eq!(
-        store.gets.load(Ordering::SeqCst),
-        2,
-        "warm gets are served locally"
-    );
+    assert_eq!(store.count_op(Op::Get), 2, "warm gets are served locally");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -888,15 +842,12 @@ async fn concurrent_pushes_through_two_managers_end_with_the_newest_ticket() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_default_set_if_newer_of_a_custom_store_is_correct_too() {
-    // CountingStore implements only the required methods: it gets the
+    // counting_store() implements only the required methods: it gets the
     // trait's default set_if_newer (a lease around read, compare, write).
-    let store = Arc::new(CountingStore::default());
+    let store = Arc::new(counting_store());
     let manager = TokenManager::new(store.clone());
     replayed_push_keeps_the_newer_ticket(&manager, "wx-component").await;
-    assert!(
-        store.leases.load(Ordering::SeqCst) >= 5,
-        "serialized by leases"
-    );
+    assert!(store.count_op(Op::TryLease) >= 5, "serialized by leases");
 
     let managers = [
         TokenManager::new(store.clone()),

@@ -5,8 +5,7 @@
 //! served the still-valid token while one caller refreshes it — also when
 //! that refresh fails or another process holds the lease.
 
-#[path = "support/token_helpers.rs"]
-mod token_helpers;
+use super::helpers as token_helpers;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -5,11 +5,9 @@
 //!
 //! Never skipped: without `redis-server` these tests fail with a message.
 
+use super::helpers as token_helpers;
 use wechat_api_test_support::redis as redis_server;
-#[path = "support/refused_port.rs"]
-mod refused_port;
-#[path = "support/token_helpers.rs"]
-mod token_helpers;
+use wechat_api_test_support::refused_port;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

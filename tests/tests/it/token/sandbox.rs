@@ -4,8 +4,7 @@
 //! forced refresh, and a missing verify ticket makes WeChat push one to the
 //! callback, after which the platform works.
 
-#[path = "support/sandbox_flow.rs"]
-mod sandbox_flow;
+use wechat_api_test_support::platform as sandbox_flow;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -13,7 +12,7 @@ use std::time::{Duration, Instant};
 use sandbox_flow::sandbox_with;
 use wechat_api::token::MemoryStore;
 use wechat_api::{AccessTokenEndpoint, Client, Error};
-use wechat_api_examples::callback::CallbackServer;
+use wechat_api_test_support::platform::Platform;
 use wechat_sandbox::{Fault, Sandbox, SandboxConfig};
 
 const TOKEN: &str = "/cgi-bin/token";
@@ -102,9 +101,7 @@ async fn a_rejected_stable_token_is_replaced_by_a_forced_refresh() {
 async fn a_missing_verify_ticket_is_pushed_on_request_and_the_platform_then_works() {
     let sandbox = sandbox_with(SandboxConfig::builder()).await;
     let client = sandbox_flow::client(&sandbox);
-    let server = CallbackServer::start(([127, 0, 0, 1], 0).into(), client.clone())
-        .await
-        .expect("callback server starts");
+    let server = Platform::serve(client.clone()).await;
     sandbox.set_callback_url(server.events_url());
     let component_appid = sandbox.config().component_appid().to_owned();
 

@@ -5,8 +5,7 @@
 //! would move the peak.
 #![cfg(target_os = "linux")]
 
-#[path = "support/raw_http.rs"]
-mod raw_http;
+use wechat_api_test_support::raw_http;
 
 use std::time::Duration;
 

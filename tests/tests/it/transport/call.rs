@@ -4,8 +4,7 @@
 //! query after the credential; an explicit token used as is; and the errors
 //! found before anything is sent.
 
-#[path = "support/transport.rs"]
-mod support;
+use wechat_api_test_support::transport as support;
 
 use serde_json::json;
 use support::*;

@@ -5,10 +5,8 @@
 //! to exactly the limit, are read whole. Of an error page only the start
 //! is read, whatever its size: the error is the status, not the size.
 
-#[path = "support/raw_http.rs"]
-mod raw_http;
-#[path = "support/transport.rs"]
-mod support;
+use wechat_api_test_support::raw_http;
+use wechat_api_test_support::transport as support;
 
 use std::time::Duration;
 

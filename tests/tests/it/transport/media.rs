@@ -4,8 +4,7 @@
 //! as `Error::Api`, with the 40001 retry; and the answers that are either a
 //! file or JSON.
 
-#[path = "support/transport.rs"]
-mod support;
+use wechat_api_test_support::transport as support;
 
 use serde::Deserialize;
 use serde_json::json;

@@ -4,8 +4,7 @@
 //! 40001 retry sending the file again; and the files refused before
 //! anything is sent.
 
-#[path = "support/transport.rs"]
-mod support;
+use wechat_api_test_support::transport as support;
 
 use serde_json::{Value, json};
 use support::*;

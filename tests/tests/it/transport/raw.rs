@@ -3,8 +3,7 @@
 //! `errcode` check, exactly one retry on an expired token, and errors that
 //! name the call by its path.
 
-#[path = "support/transport.rs"]
-mod support;
+use wechat_api_test_support::transport as support;
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;

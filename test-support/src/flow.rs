@@ -1,7 +1,9 @@
-//! The quickstart flow: a third-party platform's whole life, against the
-//! sandbox, over real HTTP on 127.0.0.1.
+//! The quickstart's steps, walked by the platform harness: a third-party
+//! platform's whole life, against the sandbox, over real HTTP on 127.0.0.1.
 //!
-//! [`run`] starts a [`Sandbox`] and a [`CallbackServer`], then walks
+//! `cargo run --example quickstart` is the short program a user reads; this
+//! is the same flow with a check after every step, for the tests. [`run`]
+//! starts a [`Sandbox`] and a [`Platform`], then walks
 //! through: verify ticket pushed → component_access_token → pre_auth_code →
 //! authorization URL → the merchant authorizes (following the redirects:
 //! callback server → sandbox page → callback server) → query_auth →
@@ -12,9 +14,8 @@
 //! reports one line.
 //!
 //! The steps are also public, one function each, so tests can stop and
-//! restart the callback server between them ([`Flow`]).
+//! restart the platform between them ([`Flow`]).
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -29,7 +30,7 @@ use wechat_sandbox::{ReleaseTest, ReleaseTestReport, Sandbox, SandboxConfig};
 
 use wechat_api::server::{AUTHORIZE_PATH, AuthorizedAccount, EVENTS_PATH};
 
-use crate::callback::CallbackServer;
+use crate::platform::{Platform, browser, follow, query_param};
 
 /// Where the platform keeps its tokens.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,21 +111,6 @@ pub async fn open_store(choice: &StoreChoice) -> FlowResult<Arc<dyn TokenStore>>
     })
 }
 
-/// An HTTP client that does not follow redirects (each hop is a step).
-///
-/// # Errors
-/// When the client cannot be built.
-pub fn browser() -> FlowResult<reqwest::Client> {
-    if rustls::crypto::CryptoProvider::get_default().is_none() {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-    }
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(std::time::Duration::from_secs(10))
-        .build()
-        .map_err(at("build the browser"))
-}
-
 /// `url` with the values of the query parameters named like a secret
 /// (`*code*`, `*ticket*`, `*token*`) replaced by `…` (for printing).
 pub fn masked(url: &Url) -> String {
@@ -146,40 +132,6 @@ pub fn masked(url: &Url) -> String {
     format!("{shown}?{}", pairs.join("&"))
 }
 
-/// GETs `url` and returns the `Location` of its redirect.
-///
-/// # Errors
-/// When the answer is not a redirect.
-pub async fn follow(browser: &reqwest::Client, url: &Url, step: &'static str) -> FlowResult<Url> {
-    let answer = browser.get(url.clone()).send().await.map_err(at(step))?;
-    let status = answer.status();
-    let location = answer
-        .headers()
-        .get(reqwest::header::LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    match location {
-        Some(location) if status.is_redirection() => url.join(&location).map_err(at(step)),
-        _ => {
-            let body = answer.text().await.unwrap_or_default();
-            Err(FlowError::new(
-                step,
-                format!(
-                    "expected a redirect, got HTTP {}: {}",
-                    status.as_u16(),
-                    body.trim()
-                ),
-            ))
-        }
-    }
-}
-
-fn param(url: &Url, name: &str) -> Option<String> {
-    url.query_pairs()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
-}
-
 /// The flow's moving parts: the sandbox, the callback server (which can be
 /// stopped and started again on the same store) and a browser.
 #[derive(Debug)]
@@ -187,7 +139,7 @@ pub struct Flow {
     /// The WeChat sandbox.
     pub sandbox: Sandbox,
     /// The running callback server, if any.
-    pub server: Option<CallbackServer>,
+    pub server: Option<Platform>,
     /// An HTTP client that does not follow redirects.
     pub browser: reqwest::Client,
     store: StoreChoice,
@@ -205,7 +157,7 @@ impl Flow {
         Ok(Flow {
             sandbox,
             server: None,
-            browser: browser()?,
+            browser: browser(),
             store,
         })
     }
@@ -215,7 +167,7 @@ impl Flow {
     ///
     /// # Errors
     /// When the store, the client or the server cannot be set up.
-    pub async fn start_server(&mut self) -> FlowResult<&CallbackServer> {
+    pub async fn start_server(&mut self) -> FlowResult<&Platform> {
         let step = "start the callback server";
         let store = open_store(&self.store).await?;
         let client = self
@@ -225,10 +177,7 @@ impl Flow {
             .token_store(store)
             .build()
             .map_err(at(step))?;
-        let listen = SocketAddr::from(([127, 0, 0, 1], 0));
-        let server = CallbackServer::start(listen, client)
-            .await
-            .map_err(at(step))?;
+        let server = Platform::serve(client).await;
         self.sandbox.set_callback_url(server.events_url());
         Ok(self.server.insert(server))
     }
@@ -245,7 +194,7 @@ impl Flow {
     ///
     /// # Errors
     /// When none runs.
-    pub fn server(&self) -> FlowResult<&CallbackServer> {
+    pub fn server(&self) -> FlowResult<&Platform> {
         self.server
             .as_ref()
             .ok_or_else(|| FlowError::new("callback server", "not running"))
@@ -256,7 +205,7 @@ impl Flow {
     /// # Errors
     /// When no server runs.
     pub fn client(&self) -> FlowResult<&Client> {
-        Ok(self.server()?.state().client())
+        Ok(self.server()?.client())
     }
 
     fn component_appid(&self) -> String {
@@ -311,8 +260,10 @@ impl Flow {
     /// When the server does not redirect to a page with a pre_auth_code.
     pub async fn start_authorization(&self) -> FlowResult<Url> {
         let step = "pre_auth_code";
-        let page = follow(&self.browser, &self.server()?.authorize_url(), step).await?;
-        if param(&page, "pre_auth_code").is_none_or(|c| c.is_empty()) {
+        let page = follow(&self.browser, &self.server()?.authorize_url())
+            .await
+            .map_err(at(step))?;
+        if query_param(&page, "pre_auth_code").is_none_or(|c| c.is_empty()) {
             return Err(FlowError::new(
                 step,
                 "the authorization URL has no pre_auth_code",
@@ -328,8 +279,8 @@ impl Flow {
     /// When the page does not redirect back with an `auth_code`.
     pub async fn authorize_on_page(&self, page: &Url) -> FlowResult<Url> {
         let step = "merchant authorization";
-        let back = follow(&self.browser, page, step).await?;
-        if param(&back, "auth_code").is_none_or(|c| c.is_empty()) {
+        let back = follow(&self.browser, page).await.map_err(at(step))?;
+        if query_param(&back, "auth_code").is_none_or(|c| c.is_empty()) {
             return Err(FlowError::new(step, "the redirect has no auth_code"));
         }
         Ok(back)
@@ -427,11 +378,11 @@ impl Flow {
             .state("quickstart")
             .build()
             .map_err(at(step))?;
-        let back = follow(&self.browser, &url, step).await?;
-        if param(&back, "state").as_deref() != Some("quickstart") {
+        let back = follow(&self.browser, &url).await.map_err(at(step))?;
+        if query_param(&back, "state").as_deref() != Some("quickstart") {
             return Err(FlowError::new(step, "the state did not come back"));
         }
-        param(&back, "code")
+        query_param(&back, "code")
             .filter(|c| !c.is_empty())
             .ok_or_else(|| FlowError::new(step, "no code in the redirect"))
     }
@@ -528,10 +479,7 @@ impl Flow {
     /// When the test cannot run, or a check fails (the message lists them).
     pub async fn release_test(&self, account: &TestAccount) -> FlowResult<ReleaseTestReport> {
         let step = "release test";
-        let test = ReleaseTest::new(
-            self.server()?.state().routes().message_url_template(),
-            *account,
-        );
+        let test = ReleaseTest::new(self.server()?.routes().message_url_template(), *account);
         let report = self
             .sandbox
             .run_release_test(&test)
@@ -623,7 +571,7 @@ pub async fn run_with(
         " 7. authorizer info: {} ({}), permission sets {:?}",
         account.nick_name, account.user_name, account.func_ids
     ));
-    let heard = flow.server()?.state().authorizers();
+    let heard = flow.server()?.authorizers();
     if !heard.contains_key(&account.authorizer_appid) {
         return Err(FlowError::new(
             "authorized event",

@@ -1,0 +1,6 @@
+mod durable;
+mod helpers;
+mod memory;
+mod policy;
+mod redis;
+mod sandbox;
