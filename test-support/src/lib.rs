@@ -13,12 +13,14 @@
 //! * [`transport`]: a client on wiremock with its tokens cached;
 //! * [`raw_http`] and [`refused_port`]: answers wiremock cannot give, and a
 //!   port that refuses connections;
-//! * [`redis`]: a throwaway `redis-server`.
+//! * [`redis`]: a throwaway `redis-server`;
+//! * [`child`]: one test run again in a process of its own.
 //!
 //! Helpers panic with a message on set-up failures: they are for tests.
 #![allow(clippy::missing_panics_doc)]
 
 pub mod callback;
+pub mod child;
 pub mod flow;
 pub mod platform;
 pub mod raw_http;

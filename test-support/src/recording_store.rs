@@ -261,7 +261,7 @@ impl<S: TokenStore> TokenStore for Recorder<S> {
     }
 }
 
-/// Every method recorded by the [`Recorder`].
+/// Every method recorded.
 impl<S: TokenStore> TokenStore for RecordingStore<S> {
     fn get<'a>(
         &'a self,

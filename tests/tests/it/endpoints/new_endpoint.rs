@@ -2,6 +2,7 @@
 //! user's own crate, and cargo notices new and edited spec files.
 //!
 //! The first test copies `codegen/`, `macros/`, `wechat-api/` and `spec/`
+//! (and `test-support/` and `sandbox/`, wechat-api's dev-dependencies)
 //! into a temporary workspace, adds a spec file for an endpoint that does
 //! not exist in the real spec, and builds a tiny program that calls it
 //! against wiremock. Then it adds a *second* new spec file and rebuilds
@@ -64,7 +65,16 @@ fn temp_workspace(members: &[&str]) -> tempfile::TempDir {
     let root = workspace_root();
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    for sub in ["codegen", "macros", "wechat-api", "spec"] {
+    // wechat-api's dev-dependencies (the test-support crate, and the sandbox
+    // it uses) must be there for cargo to load the workspace
+    for sub in [
+        "codegen",
+        "macros",
+        "wechat-api",
+        "spec",
+        "test-support",
+        "sandbox",
+    ] {
         copy_dir(&root.join(sub), &dir.join(sub));
     }
     std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();

@@ -15,26 +15,19 @@
 use std::future::IntoFuture as _;
 use std::io::{BufRead as _, BufReader, Read as _};
 use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpStream;
 use wechat_api::server::{ServeOptions, serve};
+use wechat_api_test_support::child;
 
 const DEADLINE: Duration = Duration::from_secs(60);
 /// Set in the child's environment: run the server role.
 const CHILD_ENV: &str = "WECHAT_API_EMFILE_CHILD";
 const FD_LIMIT: libc::rlim_t = 64;
 const HOSTILE: usize = 150;
-/// This test's name, as the test binary (`it`, all the integration tests)
-/// knows it: its module path within the binary, then the function.
-fn test_name() -> String {
-    let module = module_path!()
-        .split_once("::")
-        .map_or("", |(_crate, module)| module);
-    format!("{module}::accept_survives_descriptor_exhaustion")
-}
 
 /// Lowers this process's soft `RLIMIT_NOFILE` to `limit`; panics if it
 /// cannot (the child then exits with a failure the parent reports).
@@ -116,19 +109,15 @@ impl KillOnDrop {
 
 /// Starts the server role in a child process; returns it and its address.
 fn start_child() -> (KillOnDrop, SocketAddr) {
-    let exe = std::env::current_exe().unwrap();
-    let mut child = Command::new(exe)
-        .args([
-            test_name().as_str(),
-            "--exact",
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .env(CHILD_ENV, "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("the test binary starts again");
+    let mut child = child::command(
+        module_path!(),
+        "accept_survives_descriptor_exhaustion",
+        CHILD_ENV,
+    )
+    .stdin(Stdio::piped())
+    .stdout(Stdio::piped())
+    .spawn()
+    .expect("the test binary starts again");
     let stdout = child.stdout.take().expect("piped stdout");
     let mut child = KillOnDrop(child);
     let mut lines = BufReader::new(stdout).lines();
@@ -180,7 +169,7 @@ async fn is_closed(stream: &mut TcpStream) -> bool {
 
 #[test]
 fn accept_survives_descriptor_exhaustion() {
-    if std::env::var_os(CHILD_ENV).is_some() {
+    if child::is_child(CHILD_ENV) {
         run_child_server();
         return;
     }
