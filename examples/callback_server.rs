@@ -13,8 +13,8 @@
 //! `POST /wechat/component/events`, `GET|POST /{appid}/callback` (configure
 //! `{public url}/$APPID$/callback` as the message URL),
 //! `GET /wechat/component/authorize`, `GET /wechat/component/callback`,
-//! `GET /healthz`; plus what an application adds to them: a record of what
-//! it heard about authorizers (a component event hook), a message router
+//! `GET /healthz`; plus what an application adds to them: a component event
+//! hook (it logs who authorized or revoked the platform), a message router
 //! (text is echoed, new followers welcomed, the full-network release test
 //! answered) and `GET /jssdk/config?url=…[&appid=…]`, the JS-SDK
 //! `wx.config` values of a page as JSON.
@@ -23,12 +23,11 @@
 //! authorizers' refresh tokens are kept in the durable store file, so a
 //! restart loses nothing. Stop with Ctrl-C.
 
+use std::collections::HashMap;
 use std::future::IntoFuture as _;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
-
-use std::collections::HashMap;
 
 use axum::Router;
 use axum::extract::{RawQuery, State};
