@@ -348,12 +348,22 @@ async fn the_callback_server_answers_bad_input_with_4xx_and_keeps_working() {
         400
     );
 
-    // A correct push is still accepted, and the server is healthy.
-    let signature = crypt.sign(&timestamp, nonce, &encrypt);
-    assert_eq!(
-        push(signature, timestamp.clone(), envelope(&encrypt)).await,
-        200
-    );
+    // A correct push is still accepted, and the server is healthy. Its
+    // CreateTime is now, so that it is not older than the ticket the sandbox
+    // pushed meanwhile (an older push would rightly not replace it).
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        .to_string();
+    let fresh = crypt
+        .encrypt(&ticket_xml.replace(
+            &format!("<CreateTime>{timestamp}</CreateTime>"),
+            &format!("<CreateTime>{now}</CreateTime>"),
+        ))
+        .unwrap();
+    let signature = crypt.sign(&now, nonce, &fresh);
+    assert_eq!(push(signature, now, envelope(&fresh)).await, 200);
     assert_eq!(
         client
             .tokens()

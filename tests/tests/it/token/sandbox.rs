@@ -122,11 +122,14 @@ async fn a_missing_verify_ticket_is_pushed_on_request_and_the_platform_then_work
     // deadline is generous: in the one test binary this may run beside the
     // tests that build crates (new_endpoint, trybuild) on a loaded machine.
     let deadline = Instant::now() + Duration::from_secs(60);
+    // (the sandbox records the ticket as current once the push was
+    // answered, just after the callback stored it: wait for both)
     while client
         .tokens()
         .verify_ticket(&component_appid)
         .await
         .is_err()
+        || sandbox.verify_ticket().is_none()
     {
         assert!(Instant::now() < deadline, "no ticket was pushed");
         tokio::time::sleep(Duration::from_millis(20)).await;
