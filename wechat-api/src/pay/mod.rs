@@ -13,6 +13,11 @@
 //!   its `resource` into a [`Notification`];
 //! * [`WechatPay::encrypt_sensitive`] / [`WechatPay::decrypt_sensitive`]
 //!   handle the RSA-OAEP fields;
+//! * the endpoints of the spec's `pay` family, generated as methods:
+//!   `pay.transactions().jsapi(..)`, `pay.refunds().create(..)`… (see
+//!   [`crate::api`]); they all go through one signed transport ([`send`]),
+//!   which verifies every answer before it is decoded;
+//! * [`WechatPay::download_bill`] fetches a bill and checks its hash;
 //! * [`WechatPay::jsapi_params`] / [`WechatPay::app_params`] build what
 //!   `wx.requestPayment` and the APP SDK need.
 //!
@@ -58,31 +63,43 @@
 //! and rely on the decryption alone; this crate verifies it anyway.
 
 mod aead;
+mod bill;
 mod certificate;
 mod config;
 mod download;
+mod endpoint;
 mod error_answer;
 mod key;
 mod nonce;
 mod notify;
 mod oaep;
 mod params;
+#[cfg(feature = "spec-tests")]
+mod probe;
 mod rejection;
+mod sensitive;
 mod sign;
+mod transport;
 mod verify;
 mod wechat_pay;
 
 pub use aead::ApiV3Key;
+pub use bill::BillCompression;
 pub use certificate::PlatformCertificate;
 pub use config::{PAY_ENV_VARS, PayConfig, PayConfigBuilder, VerificationMode};
 pub use download::{CertificateAnswer, CertificateSource, HttpCertificateSource};
+pub use endpoint::{PAY_HOST, PayAnswerKind, PayEndpoint};
 pub use key::{MerchantKey, PayPublicKey};
 pub use nonce::nonce;
 pub use notify::{EncryptedResource, EventType, Notification, NotificationEnvelope};
 pub use oaep::EncryptedField;
 pub use params::{AppPayParams, JsapiPayParams};
+#[cfg(feature = "spec-tests")]
+pub use probe::PayProbe;
 pub use rejection::PayRejection;
+pub use sensitive::{Ciphertext, Encryptor};
 pub use sign::{RequestSigner, canonical_url, signing_string};
+pub use transport::{PayAnswer, PayCall, send};
 pub use verify::{
     Clock, DEFAULT_MIN_REFRESH_GAP, DEFAULT_REFRESH_INTERVAL, PayHeaders, Verifier,
     VerifierBuilder, verification_message,

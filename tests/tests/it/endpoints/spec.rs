@@ -33,6 +33,7 @@ fn config_value(key: ConfigKey) -> &'static str {
         ConfigKey::Secret => SECRET,
         ConfigKey::ComponentAppId => COMPONENT_APPID,
         ConfigKey::ComponentSecret => COMPONENT_SECRET,
+        ConfigKey::MchId => "not a WeChat endpoint parameter",
     }
 }
 

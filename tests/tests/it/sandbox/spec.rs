@@ -214,6 +214,7 @@ fn well_formed(
             ParamSource::Config(ConfigKey::Secret) => json!(c.official_secret()),
             ParamSource::Config(ConfigKey::ComponentAppId) => json!(c.component_appid()),
             ParamSource::Config(ConfigKey::ComponentSecret) => json!(c.component_secret()),
+            ParamSource::Config(ConfigKey::MchId) => json!("not a WeChat endpoint parameter"),
             ParamSource::Caller { required: true } => sample(param.kind),
             _ => continue,
         };
