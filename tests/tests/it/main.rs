@@ -13,6 +13,7 @@ mod crypto;
 mod endpoints;
 mod flow;
 mod hygiene;
+mod pay;
 mod sandbox;
 mod server;
 mod token;
