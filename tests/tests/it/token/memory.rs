@@ -14,9 +14,7 @@ use token_helpers::{
     replayed_push_keeps_the_newer_ticket,
 };
 use wechat_api::Error;
-use wechat_api::token::{
-    FreshToken, Lease, MemoryStore, StoredValue, TokenKey, TokenManager, TokenStore,
-};
+use wechat_api::token::{FreshToken, MemoryStore, StoredValue, TokenKey, TokenManager, TokenStore};
 use wechat_api_test_support::recording_store::{Op, RecordingStore};
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
