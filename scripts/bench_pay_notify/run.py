@@ -113,8 +113,11 @@ def rust_rate(headers, body):
         env = dict(os.environ, PAY_NOTIFY_INPUT=path)
         out = subprocess.run(
             ["cargo", "bench", "-q", "-p", "wechat-api", "--features", "pay", "--bench", "pay_notify"],
-            cwd=ROOT, env=env, check=True, capture_output=True, text=True,
-        ).stdout
+            cwd=ROOT, env=env, capture_output=True, text=True,
+        )
+        if out.returncode != 0:
+            sys.exit(f"cargo bench failed:\n{out.stderr}")
+        out = out.stdout
     finally:
         os.unlink(path)
     match = re.search(r"notify\s+wechat_api\s+(\d+)/s", out)
@@ -132,9 +135,9 @@ def main():
     print(f"notification verify+decrypt+parse, same notification, one run "
           f"(wechatpayv3 {wechatpayv3.__version__ if hasattr(wechatpayv3, '__version__') else '2.0.4'}, "
           f"Python {sys.version.split()[0]}):")
-    print(f"  wechat-api (Rust)     {rust:>9.0}/s")
-    print(f"  wechatpayv3 (Python)  {python:>9.0}/s")
-    print(f"  ratio                 {rust / python:>9.1}x")
+    print(f"  wechat-api (Rust)     {rust:>9.0f}/s")
+    print(f"  wechatpayv3 (Python)  {python:>9.0f}/s")
+    print(f"  ratio                 {rust / python:>9.2f}x")
 
 
 if __name__ == "__main__":
