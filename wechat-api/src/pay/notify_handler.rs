@@ -2,34 +2,10 @@
 //! (like [`callback`](crate::callback)): verify, decrypt, type, deduplicate,
 //! run the handler, answer within WeChat Pay's 5 seconds.
 //!
-//! WeChat Pay retries a notification that is not answered 2xx within 5 s,
-//! on its schedule (15 s, 15 s, 30 s, 3 min… for about 24 h), and every
-//! instance of a cluster may get a retry. So:
-//!
-//! 1. **Verify first** ([`WechatPay::verify_and_decrypt`]: the signature
-//!    with the key of `Wechatpay-Serial`, every key mode, the 5-minute
-//!    window, probes refused), then decrypt and type the resource. A
-//!    notification that fails any of these is answered 4xx with
-//!    `{"code":"FAIL","message":…}`, the handler never runs and nothing is
-//!    stored.
-//! 2. **Deduplicate by its `id`** through the token store: a notification
-//!    already handled (a "done" marker) is answered 204 without running the
-//!    handler again. Otherwise a claim is taken (the callback layer's
-//!    claim, a lease on a marker): a retry arriving while the handler runs
-//!    (here or on another instance) is answered `503` so that WeChat Pay
-//!    tries again later.
-//! 3. **A handler that fails** (an error, or a panic) gives the claim back:
-//!    WeChat Pay's retry runs it again. It is answered `500`.
-//! 4. **A handler that takes longer than the deadline**
-//!    ([`DEFAULT_REPLY_DEADLINE`], 4 s) goes on in the background, and the
-//!    notification is answered `503` then: failure, so that WeChat Pay
-//!    retries, since success would lose the notification if the handler
-//!    then failed. The retry finds the handler done (204, not run again),
-//!    still running (503 again), or failed (its claim given back: run
-//!    again). At least once, never twice at the same time, and never lost.
-//!
-//! Success is `204` with no body. Failure messages are fixed texts: they
-//! never quote the input, the resource or a secret.
+//! WeChat Pay retries a notification not answered 2xx within 5 s, for
+//! about 24 h, and any instance of a cluster may get the retry: handling
+//! must be at least once, never twice at the same time, and never lost.
+//! The rules that give that are on [`PayNotifyHandler`].
 
 use std::fmt;
 use std::future::Future;
@@ -139,7 +115,36 @@ impl PayNotifyResponse {
 
 /// A merchant's notification endpoint: verification, decryption, typed
 /// events, deduplication through a token store, the 5-second rule. Cheap to
-/// clone; see the [module docs](self) for the rules.
+/// clone.
+///
+/// WeChat Pay retries a notification that is not answered 2xx within 5 s,
+/// on its schedule (15 s, 15 s, 30 s, 3 min… for about 24 h), and every
+/// instance of a cluster may get a retry. So:
+///
+/// 1. **Verify first** ([`WechatPay::verify_and_decrypt`]: the signature
+///    with the key of `Wechatpay-Serial`, every key mode, the 5-minute
+///    window, probes refused), then decrypt and type the resource. A
+///    notification that fails any of these is answered 4xx with
+///    `{"code":"FAIL","message":…}`, the handler never runs and nothing is
+///    stored.
+/// 2. **Deduplicate by its `id`** through the token store: a notification
+///    already handled (a "done" marker) is answered 204 without running the
+///    handler again. Otherwise a claim is taken (the callback layer's
+///    claim, a lease on a marker): a retry arriving while the handler runs
+///    (here or on another instance) is answered `503` so that WeChat Pay
+///    tries again later.
+/// 3. **A handler that fails** (an error, or a panic) gives the claim back:
+///    WeChat Pay's retry runs it again. It is answered `500`.
+/// 4. **A handler that takes longer than the deadline**
+///    ([`DEFAULT_REPLY_DEADLINE`], 4 s) goes on in the background, and the
+///    notification is answered `503` then: failure, so that WeChat Pay
+///    retries, since success would lose the notification if the handler
+///    then failed. The retry finds the handler done (204, not run again),
+///    still running (503 again), or failed (its claim given back: run
+///    again). At least once, never twice at the same time, and never lost.
+///
+/// Success is `204` with no body. Failure messages are fixed texts: they
+/// never quote the input, the resource or a secret.
 ///
 /// ```no_run
 /// use std::sync::Arc;
