@@ -452,3 +452,36 @@ async fn refunds_are_typed() {
     assert_eq!(refund.refund_status, RefundStatus::Success);
     assert_eq!(refund.amount.refund, 300);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_failures_count_against_the_rate_limit() {
+    use wechat_api::server::{Rate, RateLimits};
+    let sandbox = sandbox(0).await;
+    let pay = cert_pay(&sandbox);
+    let counter = Counter::default();
+    let limits =
+        RateLimits::default().callbacks_per_client(Some(Rate::new(2, Duration::from_secs(3600))));
+    let routes = routes(pay.clone(), Arc::new(MemoryStore::new()), &counter).rate_limits(limits);
+    let (url, _) = serve_routes(routes).await;
+    let http = reqwest::Client::new();
+    let mut statuses = Vec::new();
+    for _ in 0..3 {
+        let answer = http.post(&url).body("{}").send().await.unwrap();
+        statuses.push(answer.status().as_u16());
+        if answer.status() == 429 {
+            assert!(answer.headers().contains_key("retry-after"));
+            let fail: Value = answer.json().await.unwrap();
+            assert_eq!(fail["code"], "FAIL");
+        }
+    }
+    assert_eq!(statuses, [401, 401, 429], "failures spend the budget");
+    // The same client (127.0.0.1) over its budget: a valid notification is
+    // still handled.
+    order(&sandbox, &pay, "LIMITED00001", &url).await;
+    let paid = sandbox.pay().pay_order("LIMITED00001").unwrap();
+    assert_eq!(
+        delivered(&sandbox, &paid.notification_id).await.attempts,
+        ["204"]
+    );
+    assert_eq!(counter.runs(), 1);
+}
