@@ -13,23 +13,37 @@
 //! `POST /wechat/component/events`, `GET|POST /{appid}/callback` (configure
 //! `{public url}/$APPID$/callback` as the message URL),
 //! `GET /wechat/component/authorize`, `GET /wechat/component/callback`,
-//! `GET /healthz`; plus `GET /jssdk/config?url=…` (`examples/src/callback.rs`).
+//! `GET /healthz`; plus what an application adds to them: a component event
+//! hook (it logs who authorized or revoked the platform), a message router
+//! (text is echoed, new followers welcomed, the full-network release test
+//! answered) and `GET /jssdk/config?url=…[&appid=…]`, the JS-SDK
+//! `wx.config` values of a page as JSON.
 //! It is served by `wechat_api::server::serve`, whose timeouts and limits
 //! shed slow and hostile clients. Tokens, the verify ticket and the
 //! authorizers' refresh tokens are kept in the durable store file, so a
 //! restart loses nothing. Stop with Ctrl-C.
 
+use std::collections::HashMap;
 use std::future::IntoFuture as _;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use axum::Router;
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use clap::Parser;
 use url::Url;
-use wechat_api::server::{ServeOptions, serve};
-use wechat_api::{Client, Config};
-use wechat_api_examples::callback::{AppState, router};
+use wechat_api::callback::{self, ComponentCallback, MessageCallback, Reply};
+use wechat_api::event::ComponentEvent;
+use wechat_api::server::{CallbackRoutes, ServeOptions, serve};
+use wechat_api::{Client, Config, Error};
 use wechat_sandbox::Sandbox;
+
+/// Path of the JS-SDK configuration.
+const JSSDK_PATH: &str = "/jssdk/config";
 
 /// Serves the callback endpoints of a third-party platform.
 #[derive(Debug, Parser)]
@@ -114,4 +128,117 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         tracing::warn!("the sandbox could not push a verify ticket: {e}");
     }
     Ok(())
+}
+
+/// The routes and the application's own state (none here). Cheap to clone.
+#[derive(Clone, Debug)]
+struct AppState {
+    routes: CallbackRoutes,
+}
+
+/// The example's message router: text is echoed, new followers welcomed.
+fn messages() -> callback::Router {
+    callback::Router::new()
+        .message("text", |message, _client| async move {
+            let text = message.content().unwrap_or_default().to_owned();
+            Ok(Some(Reply::text(format!("echo: {text}"))))
+        })
+        .event("subscribe", |_message, _client| async move {
+            Ok(Some(Reply::text("welcome")))
+        })
+}
+
+impl AppState {
+    /// The state of a server reachable at `public_url`, calling WeChat with
+    /// `client`, whose configuration must have the component appid, message
+    /// token and EncodingAESKey.
+    ///
+    /// # Errors
+    /// [`Error::Config`] when the configuration lacks them.
+    fn new(client: Client, public_url: Url) -> Result<Self, Error> {
+        // The library stores tickets and tokens and forgets revoked
+        // authorizers; an application adds its own reaction in a hook.
+        let component = ComponentCallback::new(client.clone())?.on_event(|event, _client| {
+            match &event {
+                ComponentEvent::Authorized(auth) | ComponentEvent::UpdateAuthorized(auth) => {
+                    tracing::info!(authorizer = %auth.authorizer_appid, "merchant authorized us");
+                }
+                ComponentEvent::Unauthorized(revoked) => {
+                    tracing::info!(authorizer = %revoked.authorizer_appid, "merchant revoked us");
+                }
+                _ => {}
+            }
+            async { Ok(()) }
+        });
+        let messages = MessageCallback::new(client, messages())?.release_test(true);
+        Ok(AppState {
+            routes: CallbackRoutes::new(component, messages, public_url),
+        })
+    }
+
+    /// The library's routes.
+    fn routes(&self) -> &CallbackRoutes {
+        &self.routes
+    }
+
+    /// The client the server calls WeChat with.
+    fn client(&self) -> &Client {
+        self.routes.component().client()
+    }
+}
+
+/// The library's routes plus the JS-SDK configuration.
+fn router(state: &AppState) -> Router {
+    Router::new()
+        .route(JSSDK_PATH, get(jssdk_config))
+        .with_state(state.clone())
+        .merge(state.routes.router())
+}
+
+fn plain(status: StatusCode, text: &'static str) -> Response {
+    (status, text).into_response()
+}
+
+/// `GET /jssdk/config?url=…[&appid=…]`: for the official account itself,
+/// or for an authorizer when `appid` names one.
+async fn jssdk_config(State(state): State<AppState>, RawQuery(query): RawQuery) -> Response {
+    let query: HashMap<String, String> =
+        url::form_urlencoded::parse(query.as_deref().unwrap_or("").as_bytes())
+            .into_owned()
+            .collect();
+    let Some(page) = query.get("url") else {
+        return plain(StatusCode::BAD_REQUEST, "url is missing\n");
+    };
+    if !Url::parse(page).is_ok_and(|u| matches!(u.scheme(), "http" | "https")) {
+        return plain(
+            StatusCode::BAD_REQUEST,
+            "url must be an absolute http(s) URL\n",
+        );
+    }
+    let own = state.client().config().appid();
+    let client = match query.get("appid") {
+        Some(appid) if Some(appid.as_str()) != own => state.client().authorizer(appid.as_str()),
+        _ if own.is_some() => state.client().clone(),
+        _ => return plain(StatusCode::BAD_REQUEST, "appid is missing\n"),
+    };
+    let Some(appid) = client.authorizer_appid().or(own).map(str::to_owned) else {
+        return plain(StatusCode::BAD_REQUEST, "appid is missing\n");
+    };
+    match client.jsapi_ticket().await {
+        Ok(ticket) => {
+            axum::Json(wechat_api::jssdk::js_sdk_config_now(&appid, &ticket, page)).into_response()
+        }
+        Err(Error::RefreshTokenMissing { .. }) => {
+            // unauthenticated: the caller chose `appid`, so only its length is logged
+            tracing::warn!(
+                appid_len = appid.len(),
+                "JS-SDK config asked for an unknown authorizer"
+            );
+            plain(StatusCode::NOT_FOUND, "unknown authorizer\n")
+        }
+        Err(error) => {
+            tracing::warn!(%error, "jsapi_ticket failed");
+            plain(StatusCode::BAD_GATEWAY, "WeChat call failed\n")
+        }
+    }
 }

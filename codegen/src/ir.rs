@@ -33,11 +33,24 @@ impl Api {
     }
 }
 
+/// The API family of a spec file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Family {
+    /// WeChat's APIs: `client.<module>()`, a token in the query, `errcode`.
+    #[default]
+    Wechat,
+    /// WeChat Pay API v3: `pay.<module>()`, signed requests, verified
+    /// answers, HTTP status errors.
+    Pay,
+}
+
 /// One spec file: `client.<name>()`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Module {
     /// snake_case module and accessor name.
     pub name: String,
+    /// The API family.
+    pub family: Family,
     /// Doc comment.
     pub doc: Option<String>,
     /// Named types defined in this file.
@@ -218,6 +231,8 @@ pub enum ConfigKey {
     ComponentAppId,
     /// The third-party platform's AppSecret.
     ComponentSecret,
+    /// The WeChat Pay merchant id (pay endpoints only).
+    MchId,
 }
 
 /// Where a parameter goes.
@@ -238,6 +253,8 @@ pub enum ParamLocation {
 pub struct Endpoint {
     /// snake_case method name.
     pub name: String,
+    /// The API family (its module's).
+    pub family: Family,
     /// Doc line.
     pub doc: Option<String>,
     /// Official documentation link.
@@ -396,6 +413,9 @@ pub struct Field {
     pub doc: Option<String>,
     /// Redacted in `Debug`.
     pub secret: bool,
+    /// WeChat Pay RSAES-OAEP field: plaintext in requests (encrypted on the
+    /// way out), `Ciphertext` in answers.
+    pub sensitive: bool,
     /// Serialized inline in the parent object.
     pub flatten: bool,
 }

@@ -17,9 +17,10 @@ pub struct Loaded {
     pub spec: SpecFile,
 }
 
-/// Reads every `*.yaml` / `*.yml` file of `dir`, sorted by name. A file
-/// that cannot be read or parsed is reported and left out; the others are
-/// still returned.
+/// Reads every `*.yaml` / `*.yml` file of `dir` and of its immediate
+/// sub-folders (a family of its own, like `spec/pay/`), sorted by path. A
+/// file that cannot be read or parsed is reported and left out; the others
+/// are still returned.
 pub fn load_dir(dir: &Path) -> (Vec<Loaded>, Vec<SpecError>) {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
@@ -45,6 +46,8 @@ pub fn load_dir(dir: &Path) -> (Vec<Loaded>, Vec<SpecError>) {
                 );
                 if is_yaml && path.is_file() {
                     paths.push(path);
+                } else if path.is_dir() {
+                    yaml_files_in(&path, &mut paths, &mut errors);
                 }
             }
             Err(e) => errors.push(SpecError::file(dir, format!("cannot list: {e}"))),
@@ -78,6 +81,27 @@ pub fn load_dir(dir: &Path) -> (Vec<Loaded>, Vec<SpecError>) {
         }
     }
     (files, errors)
+}
+
+/// The `*.yaml` / `*.yml` files of a sub-folder (not recursive).
+fn yaml_files_in(dir: &Path, paths: &mut Vec<PathBuf>, errors: &mut Vec<SpecError>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            errors.push(SpecError::file(dir, format!("cannot list: {e}")));
+            return;
+        }
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let is_yaml = matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("yaml" | "yml")
+        );
+        if is_yaml && path.is_file() {
+            paths.push(path);
+        }
+    }
 }
 
 /// Parses one spec file's YAML text.

@@ -15,6 +15,10 @@ use serde_saphyr::Spanned;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SpecFile {
+    /// The API family: `wechat` (default: `client.<module>()`, token in the
+    /// query) or `pay` (WeChat Pay API v3: `pay.<module>()`, signed requests).
+    #[serde(default)]
+    pub family: Option<Spanned<String>>,
     /// The module the endpoints belong to (`client.<module>()`).
     pub module: Spanned<String>,
     /// Doc comment of the module.
@@ -177,6 +181,11 @@ pub struct FieldDef {
     /// The value is a secret: redacted in `Debug` output.
     #[serde(default)]
     pub secret: bool,
+    /// WeChat Pay only: the value is encrypted with RSAES-OAEP (requests:
+    /// by the client with WeChat Pay's key; answers: decrypted on request
+    /// with the merchant key). Strings only.
+    #[serde(default)]
+    pub sensitive: Option<Spanned<bool>>,
     /// The fields of this named object (or union) sit directly in the
     /// parent object on the wire (`#[serde(flatten)]`).
     #[serde(default)]

@@ -3,7 +3,7 @@
 implementation: wechatpy's WeChatCrypto.
 
     pip install wechatpy cryptography
-    WECHAT_API_WRITE_VECTORS=1 cargo test -p wechat-api-tests --test callback_vectors  # our_reply.json
+    WECHAT_API_WRITE_VECTORS=1 cargo test -p wechat-api-tests --test it callback::vectors  # our_reply.json
     python3 tests/vectors/passive_reply.py                                            # wechatpy_reply.json
 
 It writes tests/vectors/wechatpy_reply.json:
@@ -17,7 +17,7 @@ It writes tests/vectors/wechatpy_reply.json:
   Rust test); the script fails if wechatpy cannot decrypt it, if its
   signature does not verify, or if the parsed content differs.
 
-The Rust test tests/tests/callback_vectors.rs checks both directions.
+The Rust test tests/tests/it/callback/vectors.rs checks both directions.
 """
 
 import json
@@ -31,7 +31,7 @@ from wechatpy.replies import TextReply
 
 HERE = pathlib.Path(__file__).resolve().parent
 
-# The configuration of tests/tests/support/callback_support.rs.
+# The configuration of test-support/src/callback.rs.
 TOKEN = "componenttoken"
 ENCODING_AES_KEY = "Q2xhdWRlQ29kZUlzV3JpdGluZ1RoaXNLZXlGb3JUZXN"
 RECEIVE_ID = "wx3c1a2b3c4d5e6f70"

@@ -17,7 +17,7 @@ use crate::multipart::Multipart;
 /// Everything but RFC 3986's unreserved characters is encoded in a path
 /// segment (so `/`, `?` and `#` in a value cannot change the path; `.` and
 /// `..`, which URL parsing resolves even encoded, are refused).
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+pub(crate) const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'.')
     .remove(b'_')

@@ -190,6 +190,10 @@ impl Client {
                 c.component_secret().map(|s| s.expose_secret()),
                 "component_secret",
             ),
+            ConfigKey::MchId => Err(Error::Config(
+                "`mchid` is a WeChat Pay setting: pay endpoints are called through `WechatPay`"
+                    .to_owned(),
+            )),
         }
     }
 

@@ -248,6 +248,17 @@ pub enum Error {
     #[cfg(feature = "pay")]
     #[error("WeChat Pay cryptography failed: {0}")]
     PayCrypto(String),
+
+    /// A downloaded bill does not match the `hash_value` of its bill answer:
+    /// it was altered or truncated, and must not be used.
+    #[cfg(feature = "pay")]
+    #[error("the downloaded bill's SHA1 is {actual}, the bill answer says {expected}")]
+    PayBillHash {
+        /// The hash the bill answer gave (shortened when long).
+        expected: String,
+        /// The hash of what was downloaded.
+        actual: String,
+    },
 }
 
 /// ` [NAME: meaning]` for a known `errcode`, else nothing.

@@ -12,6 +12,12 @@ pub use crate::error::Result;
 pub use crate::hooks;
 pub use crate::media::{Media, MediaOr, Upload};
 pub use crate::multipart::Multipart;
+#[cfg(all(feature = "pay", feature = "spec-tests"))]
+pub use crate::pay::PayProbe;
+#[cfg(feature = "pay")]
+pub use crate::pay::{
+    Ciphertext, Encryptor, PayAnswerKind, PayCall, PayEndpoint, WechatPay, send as pay_send,
+};
 #[cfg(feature = "spec-tests")]
 pub use crate::probe::{
     BoxFuture, Probe, ProbePart, probe_json, probe_media, probe_media_or_json, probe_value,

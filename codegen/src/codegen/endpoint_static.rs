@@ -54,6 +54,55 @@ pub fn constant(module: &str, e: &Endpoint) -> TokenStream {
     }
 }
 
+/// `pub static CLOSE: rt::PayEndpoint = ...;` for a WeChat Pay endpoint.
+pub fn pay_constant(module: &str, e: &Endpoint) -> TokenStream {
+    let constant = format_ident!("{}", e.name.to_shouty_snake_case());
+    let doc = format!(
+        " `{} https://{}{}` ({}.{}).",
+        e.method.as_str(),
+        e.host,
+        e.path,
+        module,
+        e.name
+    );
+    let name = &e.name;
+    let summary = e.doc.clone().unwrap_or_default();
+    let link = option_str(e.link.as_deref());
+    let example = option_str(e.example.as_deref());
+    let host = &e.host;
+    let path = &e.path;
+    let method = e.method;
+    let answer = if e.has_response_struct() {
+        quote!(rt::PayAnswerKind::Json)
+    } else {
+        quote!(rt::PayAnswerKind::NoContent)
+    };
+    let params = e.params.iter().map(param_info);
+    let sensitive = e
+        .params
+        .iter()
+        .filter(|p| matches!(&p.source, ParamSource::Caller(f) if f.sensitive))
+        .map(|p| p.wire.as_str());
+    let response_fields = e.response.iter().map(|f| f.wire.as_str());
+    quote! {
+        #[doc = #doc]
+        pub static #constant: rt::PayEndpoint = rt::PayEndpoint {
+            module: #module,
+            name: #name,
+            summary: #summary,
+            link: #link,
+            method: #method,
+            host: #host,
+            path: #path,
+            params: &[#(#params),*],
+            answer: #answer,
+            sensitive: &[#(#sensitive),*],
+            response_fields: &[#(#response_fields),*],
+            example: #example,
+        };
+    }
+}
+
 fn param_info(p: &ParamInfo) -> TokenStream {
     let name = &p.wire;
     let location = p.location;

@@ -10,7 +10,7 @@ use super::request::{request_name, response_name};
 use super::types::rust_ty;
 use super::{Ctx, doc_attrs, handler_name};
 use crate::ir::{
-    AnswerKind, Credential, Endpoint, Module, ParamInfo, ParamLocation, ParamSource, Ty,
+    AnswerKind, Credential, Endpoint, Family, Module, ParamInfo, ParamLocation, ParamSource, Ty,
 };
 use crate::validate::is_plain_ident;
 
@@ -70,6 +70,149 @@ pub fn handle(ctx: Ctx<'_>, m: &Module) -> TokenStream {
     }
 }
 
+/// The handler of a WeChat Pay module (`pay.transactions()`), its methods,
+/// and the accessor on `WechatPay` (inherent inside `wechat-api`, an
+/// extension trait elsewhere).
+pub fn pay_handle(ctx: Ctx<'_>, m: &Module) -> TokenStream {
+    let handle = handler_name(&m.name);
+    let accessor = format_ident!("{}", m.name);
+    let handle_doc = format!(
+        " The `{}` WeChat Pay endpoints, from `pay.{}()`.",
+        m.name, m.name
+    );
+    let accessor_doc = format!(" The `{}` WeChat Pay endpoints.", m.name);
+    let methods = m.endpoints.iter().map(|e| pay_method(ctx, e));
+    let accessor = if ctx.options.internal {
+        quote! {
+            impl rt::WechatPay {
+                #[doc = #accessor_doc]
+                pub fn #accessor(&self) -> #handle<'_> {
+                    #handle { pay: self }
+                }
+            }
+        }
+    } else {
+        let trait_name = trait_name(&m.name);
+        quote! {
+            impl super::#trait_name for rt::WechatPay {
+                fn #accessor(&self) -> #handle<'_> {
+                    #handle { pay: self }
+                }
+            }
+        }
+    };
+    quote! {
+        #[doc = #handle_doc]
+        ///
+        /// Every call is signed with the merchant key and every answer's
+        /// signature is verified before it is decoded.
+        #[derive(Debug, Clone, Copy)]
+        pub struct #handle<'p> {
+            pay: &'p rt::WechatPay,
+        }
+
+        impl<'p> #handle<'p> {
+            #(#methods)*
+        }
+
+        #accessor
+    }
+}
+
+fn pay_method_doc(e: &Endpoint) -> TokenStream {
+    let mut doc = e
+        .doc
+        .clone()
+        .unwrap_or_else(|| format!("Calls `{}`.", e.path));
+    doc.push_str(&format!(
+        "\n\n`{} https://{}{}`, signed with the merchant key; the answer's signature is verified before it is decoded.",
+        e.method.as_str(),
+        e.host,
+        e.path,
+    ));
+    let sensitive: Vec<String> = e
+        .user_fields()
+        .filter(|f| f.sensitive)
+        .map(|f| format!("`{}`", f.rust))
+        .collect();
+    if !sensitive.is_empty() {
+        doc.push_str(&format!(
+            "\n\n{} {} given in plaintext and sent encrypted with WeChat Pay's key (RSAES-OAEP), the key named in `Wechatpay-Serial`.",
+            sensitive.join(", "),
+            if sensitive.len() == 1 { "is" } else { "are" }
+        ));
+    }
+    if let Some(link) = &e.link {
+        doc.push_str(&format!("\n\nOfficial documentation: <{link}>"));
+    }
+    doc.push_str("\n\n# Errors\n\n[`Error::Pay`](crate::Error) for an error status (with WeChat Pay's `code`, `message`, `detail` and `Request-ID`); [`Error::PaySignature`](crate::Error) when the answer does not verify; transport, size and decoding errors otherwise.");
+    doc_attrs(Some(&doc))
+}
+
+fn pay_method(ctx: Ctx<'_>, e: &Endpoint) -> TokenStream {
+    let name = format_ident!("{}", e.name);
+    let constant = format_ident!("{}", e.name.to_shouty_snake_case());
+    let doc = pay_method_doc(e);
+    let has_request = e.user_fields().next().is_some();
+    let request_ident = request_name(e);
+    let arg = has_request.then(|| quote!(request: #request_ident));
+    let client = quote!(self.pay);
+    let user_names: Vec<&str> = e.user_fields().map(|f| f.rust.as_str()).collect();
+    let path = e.params_at(ParamLocation::Path).map(|p| {
+        let wire = &p.wire;
+        let value = match &p.source {
+            ParamSource::Caller(field) => {
+                let member = format_ident!("{}", field.rust);
+                quote!(&request.#member)
+            }
+            ParamSource::Fixed { value, .. } => quote!(&#value),
+            ParamSource::Config(_) => quote!(&#client.config().mchid()),
+        };
+        quote!(.path_param(#wire, #value))
+    });
+    let query_params: Vec<&ParamInfo> = e.params_at(ParamLocation::Query).collect();
+    let (query_struct, query_call) = if query_params.is_empty() {
+        (TokenStream::new(), TokenStream::new())
+    } else {
+        (
+            wire_struct(ctx, quote!(Query), &query_params, &user_names, &client),
+            quote!(.query(&query)?),
+        )
+    };
+    let body_params: Vec<&ParamInfo> = e.params_at(ParamLocation::Body).collect();
+    let sensitive = e.user_fields().any(|f| f.sensitive);
+    let encryptor = sensitive.then(|| quote!(let encryptor = rt::Encryptor::new(#client)?;));
+    let serial_call = sensitive.then(|| quote!(.serial(encryptor.serial())));
+    let (body_struct, body_call) = if body_params.is_empty() {
+        (TokenStream::new(), TokenStream::new())
+    } else {
+        (
+            wire_struct(ctx, quote!(Body), &body_params, &user_names, &client),
+            quote!(.json(&body)?),
+        )
+    };
+    let response = response_name(e);
+    let (ret, decode) = if e.has_response_struct() {
+        (quote!(#response), quote!(.json::<#response>()))
+    } else {
+        (quote!(()), quote!(.empty()))
+    };
+    quote! {
+        #doc
+        pub async fn #name(&self, #arg) -> rt::Result<#ret> {
+            #encryptor
+            #query_struct
+            #body_struct
+            let call = rt::PayCall::new(&endpoints::#constant)
+                #(#path)*
+                #query_call
+                #body_call
+                #serial_call;
+            rt::pay_send(#client, call).await? #decode
+        }
+    }
+}
+
 /// `ExtraApi` for the module `extra` (extension trait in a user's crate).
 fn trait_name(module: &str) -> Ident {
     format_ident!("{}Api", module.to_upper_camel_case())
@@ -78,6 +221,9 @@ fn trait_name(module: &str) -> Ident {
 /// The extension trait giving `wechat_api::Client` the accessor of a
 /// module of a user's spec.
 pub fn extension_trait(m: &Module) -> TokenStream {
+    if m.family == Family::Pay {
+        return pay_extension_trait(m);
+    }
     let trait_name = trait_name(&m.name);
     let accessor = format_ident!("{}", m.name);
     let module = format_ident!("{}", m.name);
@@ -87,6 +233,27 @@ pub fn extension_trait(m: &Module) -> TokenStream {
         m.name, m.name
     );
     let accessor_doc = format!(" The `{}` endpoints.", m.name);
+    quote! {
+        #[doc = #doc]
+        pub trait #trait_name {
+            #[doc = #accessor_doc]
+            fn #accessor(&self) -> #module::#handle<'_>;
+        }
+    }
+}
+
+/// The extension trait giving `wechat_api::pay::WechatPay` the accessor of
+/// a WeChat Pay module of a user's spec.
+fn pay_extension_trait(m: &Module) -> TokenStream {
+    let trait_name = trait_name(&m.name);
+    let accessor = format_ident!("{}", m.name);
+    let module = format_ident!("{}", m.name);
+    let handle = handler_name(&m.name);
+    let doc = format!(
+        " Gives `wechat_api::pay::WechatPay` the `{}` endpoints: `use` this trait, then call `pay.{}()`.",
+        m.name, m.name
+    );
+    let accessor_doc = format!(" The `{}` WeChat Pay endpoints.", m.name);
     quote! {
         #[doc = #doc]
         pub trait #trait_name {
@@ -259,6 +426,11 @@ fn wire_struct(
     user_names: &[&str],
     client: &TokenStream,
 ) -> TokenStream {
+    let pay = ctx
+        .api
+        .modules
+        .iter()
+        .any(|m| m.name == ctx.module && m.family == Family::Pay);
     let var = format_ident!("{}", name.to_string().to_lowercase());
     let mut members = Vec::new();
     let mut inits = Vec::new();
@@ -270,11 +442,34 @@ fn wire_struct(
                 let (ty, init) = fixed_literal(value, ty);
                 (member_ident(wire, index, user_names), ty, init)
             }
+            ParamSource::Config(_) if pay => (
+                member_ident(wire, index, user_names),
+                quote!(&'r str),
+                quote!(#client.config().mchid()),
+            ),
             ParamSource::Config(key) => (
                 member_ident(wire, index, user_names),
                 quote!(&'r str),
                 quote!(rt::config_value(#client, #key)?),
             ),
+            ParamSource::Caller(field) if field.sensitive => {
+                // plaintext in the request, ciphertext on the wire
+                let member = format_ident!("{}", field.rust);
+                if field.optional {
+                    attrs.push(quote!(#[serde(skip_serializing_if = "Option::is_none")]));
+                    (
+                        member.clone(),
+                        quote!(Option<String>),
+                        quote!(request.#member.as_deref().map(|plain| encryptor.encrypt(plain)).transpose()?),
+                    )
+                } else {
+                    (
+                        member.clone(),
+                        quote!(String),
+                        quote!(encryptor.encrypt(&request.#member)?),
+                    )
+                }
+            }
             ParamSource::Caller(field) => {
                 let member = format_ident!("{}", field.rust);
                 let inner = rust_ty(ctx, &field.ty);

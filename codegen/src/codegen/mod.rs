@@ -20,7 +20,7 @@ use heck::{ToShoutySnakeCase, ToUpperCamelCase};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::ir::{Api, Module, ParamSource, Ty, TypeItem, TypeRef};
+use crate::ir::{Api, Family, Module, ParamSource, Ty, TypeItem, TypeRef};
 use crate::validate::Options;
 
 /// What the generated code needs to know about where it lives.
@@ -129,13 +129,21 @@ pub fn generate(api: &Api, options: Options) -> TokenStream {
             .map(method::extension_trait);
         quote!(#(#traits)*)
     });
-    let all = api.modules.iter().flat_map(|m| {
-        let module = format_ident!("{}", m.name);
-        m.endpoints.iter().map(move |e| {
-            let constant = format_ident!("{}", e.name.to_shouty_snake_case());
-            quote! { &#module::endpoints::#constant }
-        })
-    });
+    let of_family = |family: Family| {
+        api.modules
+            .iter()
+            .filter(move |m| m.family == family)
+            .flat_map(|m| {
+                let module = format_ident!("{}", m.name);
+                m.endpoints.iter().map(move |e| {
+                    let constant = format_ident!("{}", e.name.to_shouty_snake_case());
+                    quote! { &#module::endpoints::#constant }
+                })
+            })
+    };
+    let all = of_family(Family::Wechat);
+    let pay = of_family(Family::Pay);
+    let pay_cfg = options.internal.then(|| quote!(#[cfg(feature = "pay")]));
     let rt = Ctx {
         api,
         options,
@@ -144,6 +152,15 @@ pub fn generate(api: &Api, options: Options) -> TokenStream {
         request_types,
     }
     .runtime_path();
+    // a user's crate without WeChat Pay endpoints needs no `pay` feature
+    let has_pay = api.modules.iter().any(|m| m.family == Family::Pay);
+    let pay_list = (options.internal || has_pay).then(|| {
+        quote! {
+            /// Every WeChat Pay endpoint of the spec (family `pay`), in spec order.
+            #pay_cfg
+            pub static PAY_ENDPOINTS: &[&#rt::PayEndpoint] = &[#(#pay),*];
+        }
+    });
     let probes = probe::table(api, options);
     quote! {
         // Rebuild when a spec file changes (new files are noticed by build.rs).
@@ -153,8 +170,10 @@ pub fn generate(api: &Api, options: Options) -> TokenStream {
 
         #traits
 
-        /// Every endpoint of the spec, in spec order.
+        /// Every WeChat endpoint of the spec, in spec order.
         pub static ENDPOINTS: &[&#rt::Endpoint] = &[#(#all),*];
+
+        #pay_list
 
         #probes
     }
@@ -172,11 +191,23 @@ fn module(ctx: Ctx<'_>, m: &Module) -> TokenStream {
         .endpoints
         .iter()
         .map(|e| request::endpoint_types(ctx, &handle_name, e));
-    let handle = has_endpoints.then(|| method::handle(ctx, m));
-    let constants = m
-        .endpoints
-        .iter()
-        .map(|e| endpoint_static::constant(&m.name, e));
+    let pay = m.family == Family::Pay;
+    let handle = has_endpoints.then(|| {
+        if pay {
+            method::pay_handle(ctx, m)
+        } else {
+            method::handle(ctx, m)
+        }
+    });
+    let constants = m.endpoints.iter().map(|e| {
+        if pay {
+            endpoint_static::pay_constant(&m.name, e)
+        } else {
+            endpoint_static::constant(&m.name, e)
+        }
+    });
+    // inside wechat-api, WeChat Pay modules exist with its `pay` feature
+    let cfg = (pay && ctx.options.internal).then(|| quote!(#[cfg(feature = "pay")]));
     let endpoints = has_endpoints.then(|| {
         quote! {
             /// Static descriptions of this module's endpoints, as written in the spec.
@@ -190,6 +221,7 @@ fn module(ctx: Ctx<'_>, m: &Module) -> TokenStream {
     let probes = probe::module_probes(ctx, m);
     quote! {
         #doc
+        #cfg
         pub mod #name {
             #[allow(unused_imports)]
             use #rt as rt;

@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 use super::Ctx;
 use super::request::request_name;
 use super::types::rust_ty;
-use crate::ir::{AnswerKind, Api, Endpoint, Module, ParamLocation, ParamSource, Ty};
+use crate::ir::{AnswerKind, Api, Endpoint, Family, Module, ParamLocation, ParamSource, Ty};
 use crate::sample::{Sampler, restrict};
 use crate::validate::Options;
 
@@ -44,18 +44,30 @@ pub fn table(api: &Api, options: Options) -> TokenStream {
     if !options.internal {
         return TokenStream::new();
     }
-    let all = api.modules.iter().flat_map(|m| {
-        let module = format_ident!("{}", m.name);
-        m.endpoints.iter().map(move |e| {
-            let constant = format_ident!("{}", e.name.to_shouty_snake_case());
-            quote! { &#module::probes::#constant }
-        })
-    });
+    let of_family = |family: Family| {
+        api.modules
+            .iter()
+            .filter(move |m| m.family == family)
+            .flat_map(|m| {
+                let module = format_ident!("{}", m.name);
+                m.endpoints.iter().map(move |e| {
+                    let constant = format_ident!("{}", e.name.to_shouty_snake_case());
+                    quote! { &#module::probes::#constant }
+                })
+            })
+    };
+    let all = of_family(Family::Wechat);
+    let pay = of_family(Family::Pay);
     quote! {
-        /// Every endpoint's probe (feature `spec-tests`).
+        /// Every WeChat endpoint's probe (feature `spec-tests`).
         #[cfg(feature = "spec-tests")]
         #[doc(hidden)]
         pub static PROBES: &[&crate::__private::Probe] = &[#(#all),*];
+
+        /// Every WeChat Pay endpoint's probe (features `spec-tests` and `pay`).
+        #[cfg(all(feature = "spec-tests", feature = "pay"))]
+        #[doc(hidden)]
+        pub static PAY_PROBES: &[&crate::__private::PayProbe] = &[#(#pay),*];
     }
 }
 
@@ -148,6 +160,19 @@ fn probe(ctx: Ctx<'_>, module: &str, e: &Endpoint) -> TokenStream {
         }
     };
     let call = call_fn(ctx, module, e, &function, &samples);
+    if e.family == Family::Pay {
+        return quote! {
+            #call
+            pub static #constant: rt::PayProbe = rt::PayProbe {
+                endpoint: &super::endpoints::#constant,
+                path: #path,
+                query: &[#(#query),*],
+                body: #body,
+                answer: #answer,
+                call: #function,
+            };
+        };
+    }
     quote! {
         #call
         pub static #constant: rt::Probe = rt::Probe {
@@ -209,6 +234,17 @@ fn call_fn(
         quote!(let request = #ident::new(#(#args),*)#(#setters)*;)
     };
     let arg = (!fields.is_empty()).then(|| quote!(request));
+    if e.family == Family::Pay {
+        return quote! {
+            fn #function(pay: &rt::WechatPay) -> rt::BoxFuture<'_, rt::Result<rt::serde_json::Value>> {
+                Box::pin(async move {
+                    #build
+                    let answer = pay.#accessor().#method(#arg).await?;
+                    rt::probe_json(&answer)
+                })
+            }
+        };
+    }
     let answer = match e.answer {
         AnswerKind::Json => quote!(rt::probe_json(&answer)),
         AnswerKind::Media => quote!(rt::probe_media(&answer)),

@@ -26,9 +26,14 @@ pub fn endpoint_types(ctx: Ctx<'_>, handle: &Ident, endpoint: &Endpoint) -> Toke
         data_struct(
             ctx,
             &response_name(endpoint),
-            &format!(
-                "What WeChat answers to [`{method}`]({handle}::{method}) (after `errcode` was checked)."
-            ),
+            &match endpoint.family {
+                crate::ir::Family::Wechat => format!(
+                    "What WeChat answers to [`{method}`]({handle}::{method}) (after `errcode` was checked)."
+                ),
+                crate::ir::Family::Pay => format!(
+                    "What WeChat Pay answers to [`{method}`]({handle}::{method}) (after its signature was verified)."
+                ),
+            },
             &endpoint.response,
             true,
         )
@@ -41,8 +46,10 @@ fn request_struct(ctx: Ctx<'_>, handle: &Ident, endpoint: &Endpoint) -> TokenStr
     let fields: Vec<Field> = endpoint
         .user_fields()
         .map(|f| Field {
-            // the wire struct, not this one, carries the wire layout
+            // the wire struct, not this one, carries the wire layout (and
+            // the ciphertext of a sensitive field: this one holds plaintext)
             flatten: false,
+            sensitive: false,
             ..f.clone()
         })
         .collect();

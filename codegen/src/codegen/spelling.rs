@@ -35,7 +35,7 @@ same_name! {
     BodyKind { None, Json, Multipart }
     AnswerKind { Json, Media, MediaOrJson }
     ParamLocation { Path, Query, Body, Multipart }
-    ConfigKey { AppId, Secret, ComponentAppId, ComponentSecret }
+    ConfigKey { AppId, Secret, ComponentAppId, ComponentSecret, MchId }
     ValueKind { String, Bool, Integer, Float, List, Object, Json, JsonString, File }
 }
 

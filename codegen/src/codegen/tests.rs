@@ -208,3 +208,66 @@ fn a_broken_file_does_not_make_the_others_fail() {
         "the other file is generated: {text}"
     );
 }
+
+const PAY_SPEC: &str = r#"
+family: pay
+module: refunds
+types:
+  - name: RefundStatus
+    values: [SUCCESS, ABNORMAL]
+endpoints:
+  - name: apply_abnormal
+    doc: Applies for an abnormal refund.
+    link: https://example.com/pay
+    method: POST
+    path: /v3/refund/domestic/refunds/{refund_id}/apply-abnormal-refund
+    path_params:
+      - name: refund_id
+    query:
+      - name: mchid
+        from: mchid
+    body:
+      - name: out_refund_no
+      - name: real_name
+        optional: true
+        sensitive: true
+    response:
+      - name: status
+        type: RefundStatus
+      - name: user_received_account
+        sensitive: true
+  - name: close
+    method: POST
+    path: /v3/close/{no}
+    path_params:
+      - name: no
+"#;
+
+#[test]
+fn generated_code_for_a_pay_endpoint() {
+    let code = expand(PAY_SPEC);
+    // plaintext in, ciphertext out; 204 is `()`; one signed transport
+    assert!(code.contains("rt::Encryptor::new(self.pay)?"), "{code}");
+    assert!(code.contains(".serial(encryptor.serial())"), "{code}");
+    assert!(
+        code.contains("pub user_received_account: rt::Ciphertext"),
+        "{code}"
+    );
+    assert!(
+        code.contains("rt::pay_send(self.pay, call).await?.empty()"),
+        "{code}"
+    );
+    assert!(code.contains("#[cfg(feature = \"pay\")]"), "{code}");
+    insta::assert_snapshot!(code);
+}
+
+#[test]
+fn a_users_pay_spec_gets_an_extension_trait_on_wechat_pay() {
+    let code = expand_with(PAY_SPEC, EXTENSION);
+    assert!(code.contains("pub trait RefundsApi"), "{code}");
+    assert!(
+        code.contains("impl super::RefundsApi for rt::WechatPay"),
+        "{code}"
+    );
+    assert!(!code.contains("feature = \"pay\""), "{code}");
+}

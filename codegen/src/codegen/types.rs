@@ -35,7 +35,12 @@ pub fn rust_ty(ctx: Ctx<'_>, ty: &Ty) -> TokenStream {
 
 /// The Rust type of a field, with `Option` when optional.
 pub fn field_ty(ctx: Ctx<'_>, field: &Field) -> TokenStream {
-    let ty = rust_ty(ctx, &field.ty);
+    // a sensitive field of an answer stays encrypted until asked
+    let ty = if field.sensitive {
+        quote!(rt::Ciphertext)
+    } else {
+        rust_ty(ctx, &field.ty)
+    };
     if field.optional {
         quote!(Option<#ty>)
     } else {

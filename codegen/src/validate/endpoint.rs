@@ -7,15 +7,16 @@ use heck::ToUpperCamelCase;
 use serde_saphyr::Spanned;
 
 use super::types::{self, Place};
-use super::{DEFAULT_HOST, KNOWN_HOOKS, Options, Report, Scope};
+use super::{DEFAULT_HOST, KNOWN_HOOKS, Options, PAY_HOST, Report, Scope};
 use crate::ir::{
-    AnswerKind, ConfigKey, Credential, Endpoint, HttpMethod, ParamInfo, ParamLocation, ParamSource,
-    Ty, TypeKind,
+    AnswerKind, ConfigKey, Credential, Endpoint, Family, HttpMethod, ParamInfo, ParamLocation,
+    ParamSource, Ty, TypeKind,
 };
 use crate::model::{EndpointDef, FieldDef};
 
 const CREDENTIALS: &str = "`none`, `access_token` or `component_access_token`";
 const CONFIG_KEYS: &str = "`appid`, `secret`, `component_appid` or `component_secret`";
+const PAY_CONFIG_KEYS: &str = "`mchid` (the merchant id of the `WechatPay` the call goes through)";
 
 /// The endpoints of one module, each with the definition it came from.
 pub fn endpoints<'d>(
@@ -102,8 +103,13 @@ fn endpoint(
         },
     };
     let path = path(report, def, &name);
+    let pay = report.is_pay();
+    let default_host = if pay { PAY_HOST } else { DEFAULT_HOST };
+    if pay {
+        pay_checks(report, def, &name);
+    }
     let host = match &def.host {
-        None => DEFAULT_HOST.to_string(),
+        None => default_host.to_string(),
         Some(h)
             if !h.value.is_empty()
                 && h.value
@@ -120,11 +126,12 @@ fn endpoint(
                     h.value
                 ),
             );
-            DEFAULT_HOST.to_string()
+            default_host.to_string()
         }
     };
     let credential = match &def.credential {
         None => Credential::None,
+        Some(_) if pay => Credential::None,
         Some(c) => match c.value.as_str() {
             "none" => Credential::None,
             "access_token" => Credential::AccessToken,
@@ -140,6 +147,7 @@ fn endpoint(
     };
     let credential_param = match &def.credential_param {
         None => credential.query_name().unwrap_or_default().to_string(),
+        Some(_) if pay => String::new(),
         Some(p) if credential == Credential::None => {
             report.error(p, "`credential_param` names the query parameter of the credential, and this endpoint has none");
             String::new()
@@ -210,7 +218,7 @@ fn endpoint(
     };
     let response = types::fields(report, &def.response, scope, "response field");
     for (field, field_def) in response.iter().zip(&def.response) {
-        if matches!(field.wire.as_str(), "errcode" | "errmsg") {
+        if !pay && matches!(field.wire.as_str(), "errcode" | "errmsg") {
             report.error(
                 &field_def.name,
                 format!(
@@ -236,6 +244,7 @@ fn endpoint(
     }
     let hook = match &def.hook {
         None => None,
+        Some(_) if pay => None,
         Some(h) if !options.internal => {
             report.error(
                 h,
@@ -262,6 +271,7 @@ fn endpoint(
     };
     Endpoint {
         name,
+        family: if pay { Family::Pay } else { Family::Wechat },
         doc: def.doc.clone(),
         link: def.link.clone(),
         permission: def.permission.as_ref().map(|p| p.value.text.clone()),
@@ -284,6 +294,38 @@ fn endpoint(
         example: def.example.as_ref().map(|e| e.value.clone()),
         example_request: def.example_request.as_ref().map(|e| e.value.clone()),
         hook,
+    }
+}
+
+/// What a WeChat Pay endpoint cannot have: a token credential (requests
+/// are signed), a hook, multipart parts, an answer kind.
+fn pay_checks(report: &mut Report<'_>, def: &EndpointDef, name: &str) {
+    if let Some(node) = &def.credential {
+        report.error(
+            node,
+            format!("WeChat Pay endpoint `{name}` takes no token `credential`: every WeChat Pay request is signed with the merchant key; remove it"),
+        );
+    }
+    if let Some(node) = &def.credential_param {
+        report.error(
+            node,
+            "WeChat Pay endpoints send no credential in the query; remove `credential_param`",
+        );
+    }
+    if let Some(node) = &def.hook {
+        report.error(node, "WeChat Pay endpoints take no hook");
+    }
+    if let Some(node) = &def.answer {
+        report.error(
+            node,
+            "WeChat Pay endpoints answer JSON (with `response` fields) or `204 No Content` (without); remove `answer`",
+        );
+    }
+    if let Some(first) = def.multipart.first() {
+        report.error(
+            &first.name,
+            "WeChat Pay endpoints of the spec send JSON bodies; `multipart` is not supported",
+        );
     }
 }
 
@@ -393,6 +435,14 @@ fn parameters(
             );
             continue;
         }
+        if location != ParamLocation::Body
+            && let Some(node) = def.sensitive.as_ref().filter(|n| n.value)
+        {
+            report.error(
+                node,
+                "only JSON body parameters can be `sensitive` (WeChat Pay encrypts body fields); path and query values are sent as they are",
+            );
+        }
         let source = match (&def.value, &def.from) {
             (Some(_), Some(from)) => {
                 report.error(
@@ -405,6 +455,20 @@ fn parameters(
                 ParamSource::Config(ConfigKey::AppId)
             }
             (Some(value), None) => fixed(report, def, value, scope, place),
+            (None, Some(from)) if report.is_pay() => {
+                ParamSource::Config(if from.value == "mchid" {
+                    ConfigKey::MchId
+                } else {
+                    report.error(
+                        from,
+                        format!(
+                            "unknown configuration value `{}` for a WeChat Pay endpoint: expected {PAY_CONFIG_KEYS}",
+                            from.value
+                        ),
+                    );
+                    ConfigKey::MchId
+                })
+            }
             (None, Some(from)) => ParamSource::Config(match from.value.as_str() {
                 "appid" => ConfigKey::AppId,
                 "secret" => ConfigKey::Secret,

@@ -30,7 +30,7 @@ use std::path::Path;
 use serde_saphyr::{Location, Spanned};
 
 use crate::error::SpecError;
-use crate::ir::{Api, Module, TypeKind, TypeRef};
+use crate::ir::{Api, Family, Module, TypeKind, TypeRef};
 use crate::load::Loaded;
 
 pub use names::is_plain_ident;
@@ -41,6 +41,9 @@ pub const UNKNOWN_TYPE: &str = "unknown type `";
 
 /// The host used when an endpoint names none.
 pub const DEFAULT_HOST: &str = "api.weixin.qq.com";
+
+/// The host of WeChat Pay endpoints when they name none.
+pub const PAY_HOST: &str = "api.mch.weixin.qq.com";
 
 /// The hand-written runtime hooks (`wechat-api/src/hooks.rs`) a spec may
 /// name. `remember_thing` exists for the code generation snapshot only.
@@ -101,6 +104,8 @@ pub fn validate(files: &[Loaded], options: Options) -> Validated {
     for (loaded, name) in &kept {
         let path = loaded.display_path.as_path();
         let mut report = Report::new(path, &mut errors);
+        let family = report.family(loaded.spec.family.as_ref());
+        report.pay = family == Family::Pay;
         let mut items = Vec::with_capacity(loaded.spec.types.len());
         for def in &loaded.spec.types {
             if let Some(item) = types::define(&mut report, def, &scope, name, &mut defined) {
@@ -114,6 +119,7 @@ pub fn validate(files: &[Loaded], options: Options) -> Validated {
         }
         modules.push(Module {
             name: name.clone(),
+            family,
             doc: loaded.spec.doc.clone(),
             types: items,
             endpoints: endpoints.into_iter().map(|(_, e)| e).collect(),
@@ -152,11 +158,37 @@ pub fn validate(files: &[Loaded], options: Options) -> Validated {
 pub(crate) struct Report<'a> {
     path: &'a Path,
     errors: &'a mut Vec<SpecError>,
+    /// The file is of the WeChat Pay family.
+    pay: bool,
 }
 
 impl<'a> Report<'a> {
     fn new(path: &'a Path, errors: &'a mut Vec<SpecError>) -> Self {
-        Self { path, errors }
+        Self {
+            path,
+            errors,
+            pay: false,
+        }
+    }
+
+    /// Whether the file being checked is of the WeChat Pay family.
+    pub fn is_pay(&self) -> bool {
+        self.pay
+    }
+
+    /// The family a file's `family:` names (an error and `wechat` when unknown).
+    fn family(&mut self, node: Option<&Spanned<String>>) -> Family {
+        match node.map(|n| (n, n.value.as_str())) {
+            None | Some((_, "wechat")) => Family::Wechat,
+            Some((_, "pay")) => Family::Pay,
+            Some((node, other)) => {
+                self.error(
+                    node,
+                    format!("unknown family `{other}`: expected `wechat` (default) or `pay` (WeChat Pay API v3)"),
+                );
+                Family::Wechat
+            }
+        }
     }
 
     /// Records an error at a node.

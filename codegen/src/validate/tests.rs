@@ -355,3 +355,71 @@ fn types_are_shared_across_files_and_must_be_unique() {
         found[0]
     );
 }
+
+const PAY_HEAD: &str = "family: pay\nmodule: orders\nendpoints:\n  - name: close\n    method: POST\n    path: /v3/pay/transactions/out-trade-no/{out_trade_no}/close\n    path_params:\n      - name: out_trade_no\n";
+
+#[test]
+fn a_pay_file_resolves_its_family_host_and_mchid() {
+    let api = check(&format!(
+        "{PAY_HEAD}    body:\n      - name: mchid\n        from: mchid\n      - name: bank_account\n        sensitive: true\n"
+    ))
+    .expect("valid pay spec");
+    let m = &api.modules[0];
+    assert_eq!(m.family, crate::ir::Family::Pay);
+    let e = &m.endpoints[0];
+    assert_eq!(e.host, PAY_HOST);
+    assert_eq!(e.credential, Credential::None);
+    assert!(matches!(
+        e.params[1].source,
+        ParamSource::Config(ConfigKey::MchId)
+    ));
+    let ParamSource::Caller(f) = &e.params[2].source else {
+        panic!("caller field")
+    };
+    assert!(f.sensitive && f.secret);
+}
+
+#[test]
+fn a_token_credential_in_a_pay_file_is_an_error_at_its_node() {
+    let e = err(&format!("{PAY_HEAD}    credential: access_token\n"));
+    assert_eq!((e.line, e.column), (9, 17), "{e}");
+    assert!(e.message.contains("takes no token `credential`"), "{e}");
+}
+
+#[test]
+fn a_sensitive_non_string_is_an_error() {
+    let e = err(&format!(
+        "{PAY_HEAD}    body:\n      - name: amount\n        type: i64\n        sensitive: true\n"
+    ));
+    assert_eq!((e.line, e.column), (12, 20), "{e}");
+    assert!(e.message.contains("must be a string"), "{e}");
+}
+
+#[test]
+fn sensitive_outside_pay_and_in_a_query_are_errors() {
+    let e = err(
+        "module: m\nendpoints:\n  - name: x\n    method: POST\n    path: /x\n    body:\n      - name: a\n        sensitive: true\n",
+    );
+    assert!(e.message.contains("for WeChat Pay files"), "{e}");
+    let e = err(&format!(
+        "{PAY_HEAD}    query:\n      - name: a\n        sensitive: true\n"
+    ));
+    assert!(e.message.contains("only JSON body parameters"), "{e}");
+}
+
+#[test]
+fn an_undeclared_pay_path_parameter_and_a_wechat_mchid_are_errors() {
+    let e = err(
+        "family: pay\nmodule: orders\nendpoints:\n  - name: q\n    method: GET\n    path: /v3/pay/transactions/id/{transaction_id}\n",
+    );
+    assert!(e.message.contains("is not declared"), "{e}");
+    let e = err(
+        "module: m\nendpoints:\n  - name: x\n    method: GET\n    path: /x\n    query:\n      - name: mchid\n        from: mchid\n",
+    );
+    assert!(
+        e.message.contains("unknown configuration value `mchid`"),
+        "{e}"
+    );
+    let e = err("family: alipay\nmodule: m\n");
+    assert!(e.message.contains("unknown family `alipay`"), "{e}");
+}

@@ -546,13 +546,37 @@ pub fn field(
             flatten = false;
         }
     }
+    let sensitive = match &def.sensitive {
+        Some(node) if node.value => {
+            if !report.is_pay() {
+                report.error(
+                    node,
+                    "`sensitive` (RSAES-OAEP encryption) is for WeChat Pay files (`family: pay`); use `secret: true` to redact a value in `Debug`",
+                );
+                false
+            } else if ty != Ty::String {
+                report.error(
+                    node,
+                    format!(
+                        "`sensitive` field `{}` must be a string: WeChat Pay encrypts text into base64 ciphertext",
+                        def.name.value
+                    ),
+                );
+                false
+            } else {
+                true
+            }
+        }
+        _ => false,
+    };
     Field {
         wire: def.name.value.clone(),
         rust,
         ty,
         optional: def.optional,
         doc: def.doc.clone(),
-        secret: def.secret,
+        secret: def.secret || sensitive,
+        sensitive,
         flatten,
     }
 }

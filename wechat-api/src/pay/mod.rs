@@ -17,6 +17,11 @@
 //!   (and `server::PayNotifyRoutes` its axum route, feature `axum`);
 //! * [`WechatPay::encrypt_sensitive`] / [`WechatPay::decrypt_sensitive`]
 //!   handle the RSA-OAEP fields;
+//! * the endpoints of the spec's `pay` family, generated as methods:
+//!   `pay.transactions().jsapi(..)`, `pay.refunds().create(..)`… (see
+//!   [`crate::api`]); they all go through one signed transport ([`send`]),
+//!   which verifies every answer before it is decoded;
+//! * [`WechatPay::download_bill`] fetches a bill and checks its hash;
 //! * [`WechatPay::jsapi_params`] / [`WechatPay::app_params`] build what
 //!   `wx.requestPayment` and the APP SDK need.
 //!
@@ -62,9 +67,11 @@
 //! and rely on the decryption alone; this crate verifies it anyway.
 
 mod aead;
+mod bill;
 mod certificate;
 mod config;
 mod download;
+mod endpoint;
 mod error_answer;
 mod event;
 mod key;
@@ -73,15 +80,21 @@ mod notify;
 mod notify_handler;
 mod oaep;
 mod params;
+#[cfg(feature = "spec-tests")]
+mod probe;
 mod rejection;
+mod sensitive;
 mod sign;
+mod transport;
 mod verify;
 mod wechat_pay;
 
 pub use aead::ApiV3Key;
+pub use bill::BillCompression;
 pub use certificate::PlatformCertificate;
 pub use config::{PAY_ENV_VARS, PayConfig, PayConfigBuilder, VerificationMode};
 pub use download::{CertificateAnswer, CertificateSource, HttpCertificateSource};
+pub use endpoint::{PAY_HOST, PayAnswerKind, PayEndpoint};
 pub use event::{
     PayEvent, Payer, PromotionDetail, Refund, RefundAmount, RefundStatus, SceneInfo, TradeState,
     TradeType, Transaction, TransactionAmount,
@@ -95,8 +108,12 @@ pub use notify_handler::{
 };
 pub use oaep::EncryptedField;
 pub use params::{AppPayParams, JsapiPayParams};
+#[cfg(feature = "spec-tests")]
+pub use probe::PayProbe;
 pub use rejection::PayRejection;
+pub use sensitive::{Ciphertext, Encryptor};
 pub use sign::{RequestSigner, canonical_url, signing_string};
+pub use transport::{PayAnswer, PayCall, send};
 pub use verify::{
     Clock, DEFAULT_MIN_REFRESH_GAP, DEFAULT_REFRESH_INTERVAL, PayHeaders, Verifier,
     VerifierBuilder, verification_message,

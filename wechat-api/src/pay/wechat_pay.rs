@@ -25,6 +25,9 @@ pub struct WechatPay {
     config: PayConfig,
     signer: RequestSigner,
     verifier: Verifier,
+    /// What the generated endpoints send through (`None` when TLS could
+    /// not be set up: calls then fail with [`Error::Config`]).
+    http: Option<reqwest::Client>,
 }
 
 impl PayConfig {
@@ -95,7 +98,24 @@ impl WechatPay {
             signer: config.signer(),
             config,
             verifier,
+            http: Self::http_client().ok(),
         }
+    }
+
+    /// Sends the calls of the generated endpoints (`pay.transactions()…`)
+    /// and bill downloads through `http` instead of the default client.
+    pub fn with_http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
+    /// The HTTP client of the endpoints.
+    pub(crate) fn http(&self) -> Result<&reqwest::Client> {
+        self.http.as_ref().ok_or_else(|| {
+            Error::Config(
+                "the WeChat Pay HTTP client could not be built (TLS setup failed)".to_owned(),
+            )
+        })
     }
 
     /// The configuration.

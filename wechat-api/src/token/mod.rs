@@ -14,7 +14,8 @@
 //!   [`MemoryStore`] (one process, lost on exit), [`DurableStore`] (an
 //!   embedded [redb](https://docs.rs/redb) file that survives restarts; one
 //!   process) and `RedisStore` (crate feature `redis`; shared by every
-//!   instance of a cluster).
+//!   instance of a cluster; on one Redis server, a Redis Cluster or a
+//!   Sentinel group).
 //! * [`TokenManager`] sits in front of a store: it serves cached tokens and
 //!   runs the caller-supplied refresh closure once per expiry
 //!   ([`TokenManager::get_or_refresh`]). It knows nothing about HTTP.

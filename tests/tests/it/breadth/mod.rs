@@ -1,0 +1,4 @@
+mod code_lifecycle;
+mod custom_message;
+mod media;
+mod menu;

@@ -1,0 +1,3 @@
+mod events;
+mod jssdk;
+mod msg_crypt;

@@ -1,0 +1,460 @@
+//! Adding an endpoint takes YAML only, in this repository's spec or in a
+//! user's own crate, and cargo notices new and edited spec files.
+//!
+//! The first test copies `codegen/`, `macros/`, `wechat-api/` and `spec/`
+//! (and `test-support/` and `sandbox/`, wechat-api's dev-dependencies)
+//! into a temporary workspace, adds a spec file for an endpoint that does
+//! not exist in the real spec, and builds a tiny program that calls it
+//! against wiremock. Then it adds a *second* new spec file and rebuilds
+//! incrementally: the program only compiles if `wechat-api` was regenerated
+//! (build.rs watches the folder). Last it edits the first file (a new
+//! response field), which `include_str!` tracking must notice.
+//!
+//! The second test is a user's crate outside this workspace: it depends on
+//! `wechat-api`, brings its own `spec/`, invokes `wechat_api::generate!` and
+//! calls its endpoint for its own account and for an authorizer, with
+//! managed tokens and one refresh-and-retry after a 40001.
+//!
+//! The copies build in `target/spec-probe` so that later runs are incremental.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use wiremock::matchers::{method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// Both tests build a copy of `wechat-api` in the same target directory
+/// (`target/spec-probe`, so that later runs are incremental). The copies are
+/// the same cargo unit with different spec files: built concurrently, one
+/// test's build would overwrite the other's library between its build and its
+/// link. They take turns.
+static SHARED_TARGET: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name();
+        if name == "target" {
+            continue;
+        }
+        let target = to.join(&name);
+        let kind = entry.file_type().unwrap();
+        if kind.is_symlink() {
+            // wechat-api/spec links to the top-level spec/: keep the link
+            let link = std::fs::read_link(entry.path()).unwrap();
+            std::os::unix::fs::symlink(link, &target).unwrap();
+        } else if kind.is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A temporary workspace with copies of the crates `wechat-api` needs and
+/// `members` (created by the caller).
+fn temp_workspace(members: &[&str]) -> tempfile::TempDir {
+    let root = workspace_root();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    // wechat-api's dev-dependencies (the test-support crate, and the sandbox
+    // it uses) must be there for cargo to load the workspace
+    for sub in [
+        "codegen",
+        "macros",
+        "wechat-api",
+        "spec",
+        "test-support",
+        "sandbox",
+    ] {
+        copy_dir(&root.join(sub), &dir.join(sub));
+    }
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    std::fs::write(dir.join("Cargo.toml"), with_members(&manifest, members)).unwrap();
+    tmp
+}
+
+const WEATHER_SPEC: &str = r#"
+module: weather
+doc: An endpoint that only exists in this test.
+endpoints:
+  - name: get_weather
+    doc: Gets the weather of a city.
+    method: GET
+    path: /cgi-bin/weather
+    credential: access_token
+    query:
+      - name: city
+        doc: The city.
+    response:
+      - name: city
+      - name: celsius
+        type: i32
+"#;
+
+const CLOCK_SPEC: &str = r#"
+module: clock
+endpoints:
+  - name: now
+    method: POST
+    path: /cgi-bin/now
+    body:
+      - name: tz
+        type: string
+    response:
+      - name: unix
+        type: i64
+"#;
+
+fn probe_main(with_clock: bool) -> String {
+    let clock = if with_clock {
+        r#"
+    let now = client.clock().now(wechat_api::api::clock::NowRequest::new("Asia/Shanghai")).await?;
+    println!("unix={}", now.unix);"#
+    } else {
+        ""
+    };
+    format!(
+        r#"
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> wechat_api::Result<()> {{
+    let base = std::env::var("PROBE_BASE").expect("PROBE_BASE");
+    let config = wechat_api::Config::builder().appid("wx_probe").build()?;
+    let client = wechat_api::Client::builder(config).base_url_for_all(&base)?.build()?;
+    let weather = client
+        .weather()
+        .with_token("PROBE_TOKEN")
+        .get_weather(wechat_api::api::weather::GetWeatherRequest::new("Shenzhen"))
+        .await?;
+    println!("city={{}} celsius={{}}", weather.city, weather.celsius);{clock}
+    Ok(())
+}}
+"#
+    )
+}
+
+fn run_probe(dir: &Path, base: &str) -> String {
+    run_package(dir, "probe", base)
+}
+
+fn run_package(dir: &Path, package: &str, base: &str) -> String {
+    let target = workspace_root().join("target").join("spec-probe");
+    let out = Command::new(env!("CARGO"))
+        .args(["run", "--quiet", "--offline", "-p", package])
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target)
+        .env("PROBE_BASE", base)
+        .output()
+        .expect("cargo runs");
+    assert!(
+        out.status.success(),
+        "probe failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_new_spec_file_is_a_new_typed_endpoint() {
+    let _turn = SHARED_TARGET.lock().await;
+    let tmp = temp_workspace(&["probe"]);
+    let dir = tmp.path();
+    std::fs::create_dir_all(dir.join("probe/src")).unwrap();
+    std::fs::write(
+        dir.join("probe/Cargo.toml"),
+        "[package]\nname = \"probe\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\nwechat-api.workspace = true\ntokio = { workspace = true, features = [\"rt\", \"macros\"] }\n",
+    )
+    .unwrap();
+
+    // 1. a new spec file: the endpoint exists, typed, and sends what it says
+    std::fs::write(dir.join("spec/weather.yaml"), WEATHER_SPEC).unwrap();
+    std::fs::write(dir.join("probe/src/main.rs"), probe_main(false)).unwrap();
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/cgi-bin/weather"))
+        .and(query_param("city", "Shenzhen"))
+        .and(query_param("access_token", "PROBE_TOKEN"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            r#"{"city":"Shenzhen","celsius":24,"humidity":80}"#,
+            "application/json",
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/cgi-bin/now"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(r#"{"unix":1700000000}"#, "application/json"),
+        )
+        .mount(&server)
+        .await;
+    let uri = server.uri();
+    let dir_owned = dir.to_path_buf();
+    let out = tokio::task::spawn_blocking(move || run_probe(&dir_owned, &uri))
+        .await
+        .unwrap();
+    assert_eq!(out.trim(), "city=Shenzhen celsius=24");
+
+    // 2. another new file, built incrementally: only compiles if wechat-api
+    //    was regenerated because the spec folder changed
+    std::fs::write(dir.join("spec/clock.yaml"), CLOCK_SPEC).unwrap();
+    std::fs::write(dir.join("probe/src/main.rs"), probe_main(true)).unwrap();
+    let uri = server.uri();
+    let dir_owned = dir.to_path_buf();
+    let out = tokio::task::spawn_blocking(move || run_probe(&dir_owned, &uri))
+        .await
+        .unwrap();
+    assert_eq!(out.trim(), "city=Shenzhen celsius=24\nunix=1700000000");
+    let now = server
+        .received_requests()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.url.path() == "/cgi-bin/now")
+        .expect("clock.now was called");
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&now.body).unwrap(),
+        serde_json::json!({"tz": "Asia/Shanghai"})
+    );
+
+    // 3. an edited file: a new response field appears in the typed struct
+    let edited = WEATHER_SPEC.replace(
+        "        type: i32\n",
+        "        type: i32\n      - name: humidity\n        type: u32\n",
+    );
+    assert_ne!(edited, WEATHER_SPEC);
+    std::fs::write(dir.join("spec/weather.yaml"), edited).unwrap();
+    let main = probe_main(true).replace(
+        r#"println!("city={} celsius={}", weather.city, weather.celsius);"#,
+        r#"println!("city={} celsius={} humidity={}", weather.city, weather.celsius, weather.humidity);"#,
+    );
+    std::fs::write(dir.join("probe/src/main.rs"), main).unwrap();
+    let uri = server.uri();
+    let dir_owned = dir.to_path_buf();
+    let out = tokio::task::spawn_blocking(move || run_probe(&dir_owned, &uri))
+        .await
+        .unwrap();
+    assert_eq!(
+        out.trim(),
+        "city=Shenzhen celsius=24 humidity=80\nunix=1700000000"
+    );
+}
+
+/// The workspace manifest with only the copied members.
+fn with_members(manifest: &str, extra: &[&str]) -> String {
+    let mut members = vec!["codegen", "macros", "wechat-api"];
+    members.extend_from_slice(extra);
+    let members = members
+        .iter()
+        .map(|m| format!("\"{m}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    manifest
+        .lines()
+        .map(|line| {
+            if line.starts_with("members") {
+                format!("members = [{members}]")
+            } else if line.starts_with("default-members") || line.starts_with("exclude") {
+                String::new()
+            } else {
+                line.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+const EXTRA_SPEC: &str = r#"
+module: extra
+doc: An endpoint WeChat released yesterday, described in the user's own crate.
+endpoints:
+  - name: get_widget
+    doc: Gets a widget.
+    method: POST
+    path: /wxa/get_widget
+    credential: access_token
+    body:
+      - name: widget_id
+        type: u32
+    response:
+      - name: name
+    example: '{"errcode": 0, "errmsg": "ok", "name": "gear"}'
+  - name: get_part
+    doc: Gets one part of a widget (a path parameter).
+    method: GET
+    path: /wxa/widget/{widget_id}/part
+    credential: access_token
+    path_params:
+      - name: widget_id
+    response:
+      - name: part
+"#;
+
+const EXTRA_MAIN: &str = r#"
+wechat_api::generate!("../spec");
+
+use wechat_api::{Client, Config};
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> wechat_api::Result<()> {
+    let base = std::env::var("PROBE_BASE").expect("PROBE_BASE");
+    let config = Config::builder()
+        .appid("wx_ext")
+        .secret("ext-secret")
+        .component_appid("wx_component")
+        .component_secret("component-secret")
+        .build()?;
+    let client = Client::builder(config).base_url_for_all(&base)?.build()?;
+    // the account's own token: fetched, rejected once (40001), refreshed, retried
+    let own = client.extra().get_widget(extra::GetWidgetRequest::new(7)).await?;
+    println!("own={}", own.name);
+    // an authorizer's token: from its stored refresh token
+    client.tokens().store_verify_ticket("wx_component", "TICKET").await?;
+    client.tokens().store_refresh_token("wx_component", "wx_merchant", "REFRESH1").await?;
+    let merchant = client
+        .authorizer("wx_merchant")
+        .extra()
+        .get_widget(extra::GetWidgetRequest::new(8))
+        .await?;
+    println!("merchant={}", merchant.name);
+    let rotated = client.tokens().refresh_token("wx_component", "wx_merchant").await?;
+    println!("refresh={rotated}");
+    let part = client
+        .authorizer("wx_merchant")
+        .extra()
+        .get_part(extra::GetPartRequest::new("a/b c"))
+        .await?;
+    println!("part={}", part.part);
+    Ok(())
+}
+"#;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_users_crate_brings_its_own_spec_and_gets_managed_typed_endpoints() {
+    let _turn = SHARED_TARGET.lock().await;
+    let tmp = temp_workspace(&["ext"]);
+    let dir = tmp.path();
+    std::fs::create_dir_all(dir.join("ext/src")).unwrap();
+    std::fs::create_dir_all(dir.join("ext/spec")).unwrap();
+    std::fs::write(
+        dir.join("ext/Cargo.toml"),
+        "[package]\nname = \"ext\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\nwechat-api.workspace = true\ntokio = { workspace = true, features = [\"rt\", \"macros\"] }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("ext/build.rs"),
+        "fn main() { println!(\"cargo::rerun-if-changed=spec\"); }\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("ext/spec/extra.yaml"), EXTRA_SPEC).unwrap();
+    std::fs::write(dir.join("ext/src/main.rs"), EXTRA_MAIN).unwrap();
+
+    let server = MockServer::start().await;
+    let json =
+        |body: &str| ResponseTemplate::new(200).set_body_raw(body.to_string(), "application/json");
+    // the account's token: OWN1 first, OWN2 after WeChat rejected OWN1
+    for (token, times) in [("OWN1", 1), ("OWN2", 1)] {
+        Mock::given(path("/cgi-bin/stable_token"))
+            .respond_with(json(&format!(
+                r#"{{"access_token":"{token}","expires_in":7200}}"#
+            )))
+            .up_to_n_times(times)
+            .mount(&server)
+            .await;
+    }
+    Mock::given(method("POST"))
+        .and(path("/wxa/get_widget"))
+        .and(query_param("access_token", "OWN1"))
+        .respond_with(json(r#"{"errcode":40001,"errmsg":"invalid credential"}"#))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/wxa/get_widget"))
+        .and(query_param("access_token", "OWN2"))
+        .respond_with(json(r#"{"errcode":0,"name":"gear-own"}"#))
+        .mount(&server)
+        .await;
+    Mock::given(path("/cgi-bin/component/api_component_token"))
+        .respond_with(json(
+            r#"{"component_access_token":"COMP","expires_in":7200}"#,
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(path("/cgi-bin/component/api_authorizer_token"))
+        .and(query_param("component_access_token", "COMP"))
+        .respond_with(json(
+            r#"{"authorizer_access_token":"MERCHANT","expires_in":7200,"authorizer_refresh_token":"REFRESH2"}"#,
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/wxa/get_widget"))
+        .and(query_param("access_token", "MERCHANT"))
+        .respond_with(json(r#"{"errcode":0,"name":"gear-merchant"}"#))
+        .mount(&server)
+        .await;
+
+    Mock::given(method("GET"))
+        .and(path("/wxa/widget/a%2Fb%20c/part"))
+        .and(query_param("access_token", "MERCHANT"))
+        .respond_with(json(r#"{"errcode":0,"part":"spring"}"#))
+        .mount(&server)
+        .await;
+
+    let uri = server.uri();
+    let dir_owned = dir.to_path_buf();
+    let out = tokio::task::spawn_blocking(move || run_package(&dir_owned, "ext", &uri))
+        .await
+        .unwrap();
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(
+        out.trim(),
+        "own=gear-own\nmerchant=gear-merchant\nrefresh=REFRESH2\npart=spring"
+    );
+    let part = requests
+        .iter()
+        .find(|r| r.url.path().ends_with("/part"))
+        .expect("get_part was called");
+    assert_eq!(
+        part.url.path(),
+        "/wxa/widget/a%2Fb%20c/part",
+        "one percent-encoded segment"
+    );
+    let count = |p: &str| requests.iter().filter(|r| r.url.path() == p).count();
+    assert_eq!(
+        count("/wxa/get_widget"),
+        3,
+        "40001, its one retry, and the merchant's call"
+    );
+    assert_eq!(
+        count("/cgi-bin/stable_token"),
+        2,
+        "one fetch, one refresh after the 40001"
+    );
+    let widget_bodies: Vec<serde_json::Value> = requests
+        .iter()
+        .filter(|r| r.url.path() == "/wxa/get_widget")
+        .map(|r| serde_json::from_slice(&r.body).unwrap())
+        .collect();
+    assert_eq!(widget_bodies[0], serde_json::json!({"widget_id": 7}));
+    assert_eq!(widget_bodies[2], serde_json::json!({"widget_id": 8}));
+    let forced: Vec<serde_json::Value> = requests
+        .iter()
+        .filter(|r| r.url.path() == "/cgi-bin/stable_token")
+        .map(|r| serde_json::from_slice(&r.body).unwrap())
+        .collect();
+    assert_eq!(
+        forced[1]["force_refresh"],
+        serde_json::json!(true),
+        "{forced:?}"
+    );
+}

@@ -1,0 +1,2 @@
+mod quickstart;
+mod release_test;

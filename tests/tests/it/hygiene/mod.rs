@@ -1,0 +1,2 @@
+mod log_hygiene;
+mod redaction;

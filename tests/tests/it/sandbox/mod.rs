@@ -1,0 +1,4 @@
+mod faults;
+mod push;
+mod spec;
+mod tokens;

@@ -1,0 +1,3 @@
+mod emfile;
+mod rate_limit;
+mod slow_clients;
