@@ -3,8 +3,10 @@
 //! fuzzer's choosing, the timestamp near the clock so that the window check
 //! passes and the key lookup and RSA check run), the envelope parser and the
 //! AES-256-GCM resource decryption behind it, a real resource encrypted
-//! then decrypted (it must come back unchanged), and X.509 parsing. No
-//! panic; every error short and printable.
+//! then decrypted (it must come back unchanged), the typed resources
+//! (transaction, refund), the notify handler's answer (always a FAIL
+//! without the handler running, never quoting the input), and X.509
+//! parsing. No panic; every error short and printable.
 #![no_main]
 
 use std::sync::{Arc, OnceLock};
@@ -13,9 +15,10 @@ use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
 use reqwest::header::{HeaderMap, HeaderValue};
 use wechat_api::pay::{
-    ApiV3Key, EncryptedResource, NotificationEnvelope, PayConfig, PlatformCertificate, Verifier,
-    WechatPay,
+    ApiV3Key, EncryptedResource, NotificationEnvelope, PayConfig, NotifyOutcome, PayNotifyHandler,
+    PlatformCertificate, Refund, Transaction, Verifier, WechatPay,
 };
+use wechat_api::token::MemoryStore;
 use wechat_api_fuzz::assert_clean;
 
 const T: i64 = 1_554_209_980;
@@ -49,6 +52,7 @@ enum Shape {
         associated_data: String,
     },
     Certificate,
+    Typed,
 }
 
 #[derive(Arbitrary, Debug)]
@@ -59,6 +63,7 @@ struct Input {
 
 struct World {
     pay: WechatPay,
+    handler: PayNotifyHandler,
     runtime: tokio::runtime::Runtime,
     key: ApiV3Key,
 }
@@ -84,8 +89,13 @@ fn world() -> &'static World {
             .clock(Arc::new(|| T))
             .build()
             .expect("verifier");
+        let pay = WechatPay::with_verifier(config, verifier);
+        let handler = PayNotifyHandler::new(pay.clone(), Arc::new(MemoryStore::new()))
+            .on_transaction(|_| async { Err(wechat_api::Error::Config("reached".into())) })
+            .on_refund(|_| async { Err(wechat_api::Error::Config("reached".into())) });
         World {
-            pay: WechatPay::with_verifier(config, verifier),
+            handler,
+            pay,
             runtime: tokio::runtime::Builder::new_current_thread()
                 .build()
                 .expect("runtime"),
@@ -133,6 +143,20 @@ fuzz_target!(|input: Input| {
             // the signatures are the fuzzer's: nothing may verify
             assert!(outcome.is_err(), "a forged notification verified");
             check(outcome);
+            let answer = world.runtime.block_on(world.handler.handle(&headers, &body));
+            assert!(
+                matches!(
+                    answer.outcome,
+                    NotifyOutcome::Unverified | NotifyOutcome::Malformed
+                ),
+                "a forged notification was not refused: {answer:?}"
+            );
+            assert!((400..500).contains(&answer.status));
+            let fail: serde_json::Value =
+                serde_json::from_str(&answer.body).expect("the FAIL body is JSON");
+            assert_eq!(fail["code"], "FAIL");
+            let message = fail["message"].as_str().expect("a message");
+            assert!(message.is_ascii() && message.len() < 80, "the message quotes nothing");
         }
         Shape::Envelope => {
             if let Ok(envelope) = serde_json::from_slice::<NotificationEnvelope>(&body) {
@@ -171,6 +195,20 @@ fuzz_target!(|input: Input| {
             };
             let plain = world.pay.decrypt_resource(&resource).expect("round trip");
             assert_eq!(plain, body);
+        }
+        Shape::Typed => {
+            // personal data never shows in Debug, whatever parses
+            if let Ok(tx) = serde_json::from_slice::<Transaction>(&body) {
+                let _ = format!("{tx:?}");
+                if let Some(payer) = &tx.payer
+                    && payer.openid.len() > 40
+                {
+                    assert!(!format!("{payer:?}").contains(&payer.openid));
+                }
+            }
+            if let Ok(refund) = serde_json::from_slice::<Refund>(&body) {
+                let _ = format!("{refund:?}");
+            }
         }
         Shape::Certificate => {
             check(PlatformCertificate::from_der(&body));

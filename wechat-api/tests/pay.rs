@@ -685,6 +685,73 @@ async fn a_notification_is_verified_decrypted_and_typed() {
     assert!(!e.to_string().contains("oUpF8uMuAJO"), "{e}");
 }
 
+/// Two instances sharing a store, and a handler that panics then succeeds.
+#[tokio::test]
+async fn notifications_are_handled_once_per_cluster_and_a_panic_releases_the_claim() {
+    use wechat_api::pay::{NotifyOutcome, PayEvent, PayNotifyHandler};
+    let v = &vectors()["notification"];
+    let body = v["body"].as_str().expect("body").as_bytes();
+    let n = notification_pay(T + 60)
+        .verify_and_decrypt(&vector_headers(v), body)
+        .await
+        .expect("notification");
+    let Ok(PayEvent::Transaction(tx)) = n.event() else {
+        panic!("a transaction")
+    };
+    assert_eq!(tx.amount.total, 100);
+    assert!(!format!("{tx:?}").contains("oUpF8uMuAJO"));
+
+    let store: Arc<dyn TokenStore> = Arc::new(MemoryStore::new());
+    let runs = Arc::new(AtomicUsize::new(0));
+    let instance = |panics: bool| {
+        let runs = Arc::clone(&runs);
+        PayNotifyHandler::new(notification_pay(T + 60), Arc::clone(&store)).on_transaction(
+            move |tx| {
+                let runs = Arc::clone(&runs);
+                async move {
+                    runs.fetch_add(1, Ordering::SeqCst);
+                    assert_eq!(tx.out_trade_no, "1217752501201407033233368018");
+                    if panics {
+                        panic!("handler bug");
+                    }
+                    Ok(())
+                }
+            },
+        )
+    };
+    let (broken, a, b) = (instance(true), instance(false), instance(false));
+    let headers = vector_headers(v);
+    let answer = broken.handle(&headers, body).await;
+    assert_eq!(
+        (answer.status, answer.outcome),
+        (500, NotifyOutcome::HandlerFailed)
+    );
+    let fail: Value = serde_json::from_str(&answer.body).expect("json");
+    assert_eq!(fail["code"], "FAIL");
+    let answer = a.handle(&headers, body).await;
+    assert_eq!(
+        (answer.status, answer.outcome),
+        (204, NotifyOutcome::Handled)
+    );
+    assert!(answer.body.is_empty());
+    let answer = b.handle(&headers, body).await;
+    assert_eq!(
+        (answer.status, answer.outcome),
+        (204, NotifyOutcome::Duplicate)
+    );
+    assert_eq!(runs.load(Ordering::SeqCst), 2, "the panic, then once");
+
+    // Stale (the clock 5 minutes on): refused, nothing run.
+    let stale = PayNotifyHandler::new(notification_pay(T + 300), Arc::new(MemoryStore::new()))
+        .on_transaction(|_| async { panic!("must not run") });
+    let answer = stale.handle(&headers, body).await;
+    assert_eq!(
+        (answer.status, answer.outcome),
+        (401, NotifyOutcome::Unverified)
+    );
+    assert!(!answer.body.contains("1554209980"), "{}", answer.body);
+}
+
 #[test]
 fn event_types_are_typed_and_unknown_ones_kept() {
     for (raw, typed) in [

@@ -50,8 +50,8 @@
 //! ```
 
 mod component;
-mod deadline;
-mod dedup;
+pub(crate) mod deadline;
+pub(crate) mod dedup;
 mod http;
 mod inbound;
 pub(crate) mod loggable;

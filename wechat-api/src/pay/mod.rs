@@ -10,7 +10,11 @@
 //!   WECHATPAY2-SHA256-RSA2048 …`);
 //! * [`WechatPay::verify_answer`] verifies an answer before it is believed;
 //! * [`WechatPay::verify_and_decrypt`] verifies a notification and decrypts
-//!   its `resource` into a [`Notification`];
+//!   its `resource` into a [`Notification`], typed by
+//!   [`Notification::event`] ([`Transaction`], [`Refund`]);
+//! * [`PayNotifyHandler`] is the whole `notify_url`: verification, typed
+//!   handlers, deduplication through the token store, the 5-second rule
+//!   (and `server::PayNotifyRoutes` its axum route, feature `axum`);
 //! * [`WechatPay::encrypt_sensitive`] / [`WechatPay::decrypt_sensitive`]
 //!   handle the RSA-OAEP fields;
 //! * the endpoints of the spec's `pay` family, generated as methods:
@@ -69,9 +73,11 @@ mod config;
 mod download;
 mod endpoint;
 mod error_answer;
+mod event;
 mod key;
 mod nonce;
 mod notify;
+mod notify_handler;
 mod oaep;
 mod params;
 #[cfg(feature = "spec-tests")]
@@ -89,9 +95,17 @@ pub use certificate::PlatformCertificate;
 pub use config::{PAY_ENV_VARS, PayConfig, PayConfigBuilder, VerificationMode};
 pub use download::{CertificateAnswer, CertificateSource, HttpCertificateSource};
 pub use endpoint::{PAY_HOST, PayAnswerKind, PayEndpoint};
+pub use event::{
+    PayEvent, Payer, PromotionDetail, Refund, RefundAmount, RefundStatus, SceneInfo, TradeState,
+    TradeType, Transaction, TransactionAmount,
+};
 pub use key::{MerchantKey, PayPublicKey};
 pub use nonce::nonce;
 pub use notify::{EncryptedResource, EventType, Notification, NotificationEnvelope};
+pub use notify_handler::{
+    DEFAULT_DONE_WINDOW, DEFAULT_PROCESSING_WINDOW, NotifyOutcome, PayNotifyHandler,
+    PayNotifyResponse,
+};
 pub use oaep::EncryptedField;
 pub use params::{AppPayParams, JsapiPayParams};
 #[cfg(feature = "spec-tests")]

@@ -1,7 +1,8 @@
 //! WeChat Pay notifications: the envelope, its encrypted `resource`, and
 //! the typed event types. Verification and decryption are
 //! [`WechatPay::verify_and_decrypt`](super::WechatPay::verify_and_decrypt);
-//! deduplication and the HTTP route are not here.
+//! the typed resources are in `event`, deduplication and answers in
+//! `notify_handler`.
 
 use std::fmt;
 

@@ -60,6 +60,8 @@
 mod platform;
 mod serving;
 
+#[cfg(feature = "pay")]
+pub use platform::PayNotifyRoutes;
 pub use platform::{
     AUTHORIZE_PATH, AUTHORIZED_PATH, AuthorizedAccount, CallbackRoutes,
     DEFAULT_AUTHORIZATION_RATE_OVERALL, DEFAULT_AUTHORIZATION_RATE_PER_CLIENT,

@@ -1,5 +1,7 @@
-//! WeChat Pay: the spec-derived wire tests of every pay endpoint, and the
-//! merchant flow end to end against the sandbox.
+//! WeChat Pay: the spec-derived wire tests of every pay endpoint, the
+//! merchant flow end to end against the sandbox, and the notification
+//! route (`notify`).
 
+mod notify;
 mod sandbox;
 mod spec;
