@@ -417,6 +417,21 @@ mod scenario {
             store.set_if_newer(&brief, "v1", 1, None).await.unwrap(),
             "version expired too"
         );
+        // The same at the edge, many times: the moment a value reads as
+        // expired, its version bars nothing (Redis serves a key through its
+        // last millisecond, and two relative expiries can differ by one).
+        for round in 0..40_i64 {
+            let edge = TokenKey::component_verify_ticket(&format!("wx-versioned-edge-{round}"));
+            let ttl = Some(Duration::from_millis(3));
+            assert!(store.set_if_newer(&edge, "high", 1000, ttl).await.unwrap());
+            while store.get(&edge).await.unwrap().is_some() {
+                tokio::task::yield_now().await;
+            }
+            assert!(
+                store.set_if_newer(&edge, "low", round, None).await.unwrap(),
+                "round {round}: the value read as expired but its version still barred"
+            );
+        }
 
         // The manager's push path, through two instances.
         let managers = fx.managers(2).await;

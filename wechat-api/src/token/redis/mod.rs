@@ -46,18 +46,34 @@ return {value, redis.call('pttl', KEYS[1])}
 /// so processes of an earlier version still see it) unless the stored version
 /// (KEYS[2], else KEYS[3]) is higher; returns 1 if stored, 0 if not.
 /// Versions are compared as Lua numbers (exact up to 2^53; Unix seconds are
-/// far below).
+/// far below). A version in its last millisecond (`PTTL` 0, which Redis still
+/// serves) counts as expired, as the value beside it does for
+/// [`TokenStore::get`]: otherwise a value seen expired could still be barred
+/// by its version.
 const SET_IF_NEWER: &str = r"
-local stored = tonumber(redis.call('get', KEYS[2]))
-if not stored and KEYS[3] then stored = tonumber(redis.call('get', KEYS[3])) end
+local function live(k)
+  local v = redis.call('get', k)
+  if v and redis.call('pttl', k) ~= 0 then return tonumber(v) end
+end
+local stored = live(KEYS[2])
+if not stored and KEYS[3] then stored = live(KEYS[3]) end
 if stored and stored > tonumber(ARGV[2]) then return 0 end
 local n = KEYS[3] and 3 or 2
 if ARGV[3] == '' then
   redis.call('set', KEYS[1], ARGV[1])
   for i = 2, n do redis.call('set', KEYS[i], ARGV[2]) end
 else
-  redis.call('set', KEYS[1], ARGV[1], 'px', ARGV[3])
-  for i = 2, n do redis.call('set', KEYS[i], ARGV[2], 'px', ARGV[3]) end
+  -- One absolute expiry for every key: with a relative PX each SET reads the
+  -- clock anew, so the version could outlive its value by a millisecond.
+  if redis.replicate_commands then redis.replicate_commands() end
+  local now = redis.call('time')
+  local at = now[1] * 1000 + math.floor(now[2] / 1000) + tonumber(ARGV[3])
+  redis.call('set', KEYS[1], ARGV[1])
+  redis.call('pexpireat', KEYS[1], at)
+  for i = 2, n do
+    redis.call('set', KEYS[i], ARGV[2])
+    redis.call('pexpireat', KEYS[i], at)
+  end
 end
 return 1
 ";
@@ -312,7 +328,8 @@ impl TokenStore for RedisStore {
             Ok(found.and_then(|(value, pttl)| match pttl {
                 // No expiry.
                 -1 => Some(StoredValue::new(value, None)),
-                // Expired between GET and PTTL cannot happen (one script), but be safe.
+                // 0: the last millisecond, which Redis still serves; counted as
+                // expired here and by the versioned write alike.
                 ms if ms <= 0 => None,
                 ms => Some(StoredValue::expiring_in(
                     value,
