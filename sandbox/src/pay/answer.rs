@@ -15,6 +15,9 @@ pub(crate) enum PayAnswer {
     NoContent,
     /// A bill file: not signed, as WeChat's downloads are not.
     File(Vec<u8>),
+    /// An image (complaint image download), signed over its bytes, with
+    /// its content type.
+    Image(Vec<u8>, &'static str),
 }
 
 /// Required string `name` of `body`, 1 to `max` characters.
