@@ -72,6 +72,18 @@ pub(crate) fn trade_no<'a>(body: &'a Value, name: &str, max: usize) -> Result<&'
     Ok(no)
 }
 
+/// A merchant's own number with no minimum length (`out_order_no`,
+/// `out_return_no`, `out_bill_no`): letters, digits and `_-|*@`, 1 to
+/// `max` characters.
+pub(crate) fn own_no<'a>(body: &'a Value, name: &str, max: usize) -> Result<&'a str, PayError> {
+    let no = required(body, name, max)?;
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "_-|*@".contains(c);
+    if !no.chars().all(allowed) {
+        return Err(PayError::param(name, "只能是数字、大小写字母_-|*@"));
+    }
+    Ok(no)
+}
+
 /// The body as JSON (an empty body is refused).
 pub(crate) fn json_body(body: &[u8]) -> Result<Value, PayError> {
     serde_json::from_slice(body)

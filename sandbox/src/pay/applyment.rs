@@ -162,7 +162,10 @@ fn valid_mobile(phone: &str) -> bool {
 fn valid_email(email: &str) -> bool {
     match email.split_once('@') {
         Some((user, domain)) => {
-            !user.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+            !user.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
         }
         None => false,
     }
@@ -238,10 +241,7 @@ pub(crate) fn submit(
             "只能由数字、字母或下划线组成",
         ));
     }
-    let read = Reader {
-        world,
-        serial,
-    };
+    let read = Reader { world, serial };
     // 超级管理员信息
     let contact = object(&body, "contact_info")?;
     let contact_type = required(contact, "contact_type", 16)?;
@@ -254,8 +254,20 @@ pub(crate) fn submit(
         None | Some("IDENTIFICATION_TYPE_IDCARD") => valid_resident_id,
         Some(_) => not_blank,
     };
-    read.field(contact, "contact_id_number", contact_type == "SUPER", id_check, "证件号码格式有误")?;
-    read.field(contact, "mobile_phone", true, valid_mobile, "手机号码格式有误")?;
+    read.field(
+        contact,
+        "contact_id_number",
+        contact_type == "SUPER",
+        id_check,
+        "证件号码格式有误",
+    )?;
+    read.field(
+        contact,
+        "mobile_phone",
+        true,
+        valid_mobile,
+        "手机号码格式有误",
+    )?;
     read.field(contact, "contact_email", true, valid_email, "邮箱格式有误")?;
     for image in ["contact_id_doc_copy", "contact_id_doc_copy_back"] {
         if let Some(id) = optional(contact, image, 256)? {
@@ -267,7 +279,12 @@ pub(crate) fn submit(
     let subject_type = required(subject, "subject_type", 64)?;
     let merchant_name = match subject.get("business_license_info") {
         Some(license) if license.is_object() => {
-            check_media(world, sp_mchid, "license_copy", required(license, "license_copy", 256)?)?;
+            check_media(
+                world,
+                sp_mchid,
+                "license_copy",
+                required(license, "license_copy", 256)?,
+            )?;
             required(license, "license_number", 64)?;
             required(license, "legal_person", 128)?;
             Some(required(license, "merchant_name", 128)?.to_owned())
@@ -279,10 +296,26 @@ pub(crate) fn submit(
     required(identity, "id_doc_type", 64)?;
     let holder_name = match identity.get("id_card_info") {
         Some(card) if card.is_object() => {
-            check_media(world, sp_mchid, "id_card_copy", required(card, "id_card_copy", 256)?)?;
-            check_media(world, sp_mchid, "id_card_national", required(card, "id_card_national", 256)?)?;
+            check_media(
+                world,
+                sp_mchid,
+                "id_card_copy",
+                required(card, "id_card_copy", 256)?,
+            )?;
+            check_media(
+                world,
+                sp_mchid,
+                "id_card_national",
+                required(card, "id_card_national", 256)?,
+            )?;
             let name = read.field(card, "id_card_name", true, valid_name, "姓名格式有误")?;
-            read.field(card, "id_card_number", true, valid_resident_id, "身份证号码格式有误")?;
+            read.field(
+                card,
+                "id_card_number",
+                true,
+                valid_resident_id,
+                "身份证号码格式有误",
+            )?;
             read.field(card, "id_card_address", false, not_blank, "地址为空")?;
             required(card, "card_period_begin", 16)?;
             required(card, "card_period_end", 16)?;
@@ -290,7 +323,12 @@ pub(crate) fn submit(
         }
         _ => match identity.get("id_doc_info") {
             Some(doc) if doc.is_object() => {
-                check_media(world, sp_mchid, "id_doc_copy", required(doc, "id_doc_copy", 256)?)?;
+                check_media(
+                    world,
+                    sp_mchid,
+                    "id_doc_copy",
+                    required(doc, "id_doc_copy", 256)?,
+                )?;
                 let name = read.field(doc, "id_doc_name", true, valid_name, "姓名格式有误")?;
                 read.field(doc, "id_doc_number", true, not_blank, "证件号码为空")?;
                 read.field(doc, "id_doc_address", false, not_blank, "地址为空")?;
@@ -322,7 +360,11 @@ pub(crate) fn submit(
         ("mini_program_info", "mini_program_sub_appid"),
         ("app_info", "app_sub_appid"),
     ] {
-        if let Some(appid) = sales.get(info).and_then(|i| i.get(field)).and_then(Value::as_str) {
+        if let Some(appid) = sales
+            .get(info)
+            .and_then(|i| i.get(field))
+            .and_then(Value::as_str)
+        {
             sub_appids.push(appid.to_owned());
         }
     }
@@ -335,7 +377,13 @@ pub(crate) fn submit(
         .field(bank, "account_name", true, not_blank, "开户名称为空")?
         .unwrap_or_default();
     let number = read
-        .field(bank, "account_number", true, account_number, "银行账号应为8到30位数字")?
+        .field(
+            bank,
+            "account_number",
+            true,
+            account_number,
+            "银行账号应为8到30位数字",
+        )?
         .unwrap_or_default();
     match account_type.as_str() {
         "BANK_ACCOUNT_TYPE_PERSONAL" => {
@@ -365,7 +413,11 @@ pub(crate) fn submit(
     required(bank, "bank_address_code", 16)?;
     let bank_name = optional(bank, "bank_name", 128)?.map(str::to_owned);
     let bank_branch_id = optional(bank, "bank_branch_id", 64)?.map(str::to_owned);
-    let tail: String = number.0.chars().skip(number.0.chars().count().saturating_sub(4)).collect();
+    let tail: String = number
+        .0
+        .chars()
+        .skip(number.0.chars().count().saturating_sub(4))
+        .collect();
     let settlement = Settlement {
         account_type: if account_type == "BANK_ACCOUNT_TYPE_PERSONAL" {
             "ACCOUNT_TYPE_PRIVATE".to_owned()
@@ -477,10 +529,14 @@ pub(crate) fn query_by_business_code(
 }
 
 /// `GET /v3/applyment4sub/applyment/applyment_id/{applyment_id}`.
-pub(crate) fn query_by_id(world: &PayWorld, sp_mchid: &str, id: &str) -> Result<PayAnswer, PayError> {
-    let id: u64 = id
-        .parse()
-        .map_err(|_| PayError::param("applyment_id", "应为整数").detail("applyment_id", "path", "format"))?;
+pub(crate) fn query_by_id(
+    world: &PayWorld,
+    sp_mchid: &str,
+    id: &str,
+) -> Result<PayAnswer, PayError> {
+    let id: u64 = id.parse().map_err(|_| {
+        PayError::param("applyment_id", "应为整数").detail("applyment_id", "path", "format")
+    })?;
     world
         .sp
         .applyments
@@ -527,7 +583,11 @@ pub(crate) fn advance(
     if next == S::Finished {
         let sub = super::orders::digits("16", 10);
         a.sub_mchid = Some(sub.clone());
-        let (sp, appids, settlement) = (a.sp_mchid.clone(), a.sub_appids.clone(), a.settlement.clone());
+        let (sp, appids, settlement) = (
+            a.sp_mchid.clone(),
+            a.sub_appids.clone(),
+            a.settlement.clone(),
+        );
         world.add_sub_merchant(&sp, &sub, &appids);
         if let Some(s) = world.sub_merchant_mut(&sp, &sub) {
             s.settlement = Some(settlement);

@@ -30,7 +30,12 @@ const FUND_SUMMARY: &str = "资金流水总笔数,收入笔数,收入金额,支�
 
 /// Fen as yuan with two decimals.
 pub(crate) fn yuan(fen: i64) -> String {
-    format!("{}.{:02}", fen / 100, (fen % 100).abs())
+    let sign = if fen < 0 { "-" } else { "" };
+    format!(
+        "{sign}{}.{:02}",
+        fen.unsigned_abs() / 100,
+        fen.unsigned_abs() % 100
+    )
 }
 
 /// `2025-01-01 12:00:00`, China time.

@@ -118,13 +118,22 @@ fn image_url(base_url: &url::Url, media_id: &str) -> String {
 }
 
 /// The notification of `action` on complaint `c`, if its handler has a URL.
-fn notification(world: &PayWorld, c: &Complaint, event: &'static str, action: &str) -> Option<Outgoing> {
+fn notification(
+    world: &PayWorld,
+    c: &Complaint,
+    event: &'static str,
+    action: &str,
+) -> Option<Outgoing> {
     let url = world.sp.complaint_urls.get(&c.handler_mchid)?;
     Some(Outgoing {
         mchid: c.handler_mchid.clone(),
         notify_url: url.clone(),
         event_type: event,
-        summary: if event == "COMPLAINT.CREATE" { "产生新投诉" } else { "投诉单状态变化" },
+        summary: if event == "COMPLAINT.CREATE" {
+            "产生新投诉"
+        } else {
+            "投诉单状态变化"
+        },
         original_type: "complaint",
         resource: json!({"complaint_id": c.complaint_id, "action_type": action}),
     })
@@ -132,20 +141,33 @@ fn notification(world: &PayWorld, c: &Complaint, event: &'static str, action: &s
 
 /// Opens a complaint on a paid order; answers its id and the
 /// `COMPLAINT.CREATE` notification to send, if any.
-pub(crate) fn open(world: &mut PayWorld, spec: ComplaintSpec) -> Result<(String, Option<Outgoing>), String> {
+pub(crate) fn open(
+    world: &mut PayWorld,
+    spec: ComplaintSpec,
+) -> Result<(String, Option<Outgoing>), String> {
     let (handler, complainted, out_trade_no, amount) = if let Some(o) = world
         .sp
         .partner_orders
         .values()
         .find(|o| o.transaction_id.as_deref() == Some(&spec.transaction_id))
     {
-        (o.sp_mchid.clone(), o.sub_mchid.clone(), o.out_trade_no.clone(), o.total)
+        (
+            o.sp_mchid.clone(),
+            o.sub_mchid.clone(),
+            o.out_trade_no.clone(),
+            o.total,
+        )
     } else if let Some(o) = world
         .orders
         .values()
         .find(|o| o.transaction_id.as_deref() == Some(&spec.transaction_id))
     {
-        (o.mchid.clone(), o.mchid.clone(), o.out_trade_no.clone(), o.total)
+        (
+            o.mchid.clone(),
+            o.mchid.clone(),
+            o.out_trade_no.clone(),
+            o.total,
+        )
     } else {
         return Err(format!("no paid order `{}`", spec.transaction_id));
     };
@@ -211,7 +233,9 @@ fn page(query: Option<&str>) -> Result<(usize, usize), PayError> {
                 .parse::<usize>()
                 .ok()
                 .filter(|n| *n <= max)
-                .ok_or_else(|| PayError::param(name, "取值超出范围").detail(name, "query", "range")),
+                .ok_or_else(|| {
+                    PayError::param(name, "取值超出范围").detail(name, "query", "range")
+                }),
         }
     };
     let limit = number("limit", 10, 50)?.max(1);
@@ -227,14 +251,19 @@ pub(crate) fn list(
 ) -> Result<PayAnswer, PayError> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
     let date = |name: &str| -> Result<time::Date, PayError> {
-        let text = query_param(query, name)
-            .ok_or_else(|| PayError::param(name, "缺少必填参数").detail(name, "query", "missing"))?;
-        time::Date::parse(&text, &format)
-            .map_err(|_| PayError::param(name, "格式应为yyyy-MM-DD").detail(name, "query", "format"))
+        let text = query_param(query, name).ok_or_else(|| {
+            PayError::param(name, "缺少必填参数").detail(name, "query", "missing")
+        })?;
+        time::Date::parse(&text, &format).map_err(|_| {
+            PayError::param(name, "格式应为yyyy-MM-DD").detail(name, "query", "format")
+        })
     };
     let (begin, end) = (date("begin_date")?, date("end_date")?);
     if end < begin || (end - begin).whole_days() > 30 {
-        return Err(PayError::param("end_date", "查询时间范围应在30天内，且结束日期不早于开始日期"));
+        return Err(PayError::param(
+            "end_date",
+            "查询时间范围应在30天内，且结束日期不早于开始日期",
+        ));
     }
     let (limit, offset) = page(query)?;
     let complainted = query_param(query, "complainted_mchid");
@@ -243,7 +272,11 @@ pub(crate) fn list(
         .complaints
         .iter()
         .filter(|c| c.handler_mchid == mchid)
-        .filter(|c| complainted.as_ref().is_none_or(|m| *m == c.complainted_mchid))
+        .filter(|c| {
+            complainted
+                .as_ref()
+                .is_none_or(|m| *m == c.complainted_mchid)
+        })
         .filter(|c| {
             let day = super::bills::china_date(c.time);
             day >= begin && day <= end
@@ -278,7 +311,10 @@ pub(crate) fn detail(
     id: &str,
 ) -> Result<PayAnswer, PayError> {
     let c = find(world, mchid, id)?;
-    Ok(PayAnswer::Json(StatusCode::OK, complaint_json(world, base_url, c)?))
+    Ok(PayAnswer::Json(
+        StatusCode::OK,
+        complaint_json(world, base_url, c)?,
+    ))
 }
 
 /// `GET /v3/merchant-service/complaints-v2/{complaint_id}/negotiation-historys`.
@@ -312,7 +348,12 @@ pub(crate) fn history(
     ))
 }
 
-fn find_mut<'a>(world: &'a mut PayWorld, mchid: &str, id: &str, body: &Value) -> Result<&'a mut Complaint, PayError> {
+fn find_mut<'a>(
+    world: &'a mut PayWorld,
+    mchid: &str,
+    id: &str,
+    body: &Value,
+) -> Result<&'a mut Complaint, PayError> {
     let complainted = required(body, "complainted_mchid", 32)?.to_owned();
     let c = world
         .sp
@@ -321,7 +362,10 @@ fn find_mut<'a>(world: &'a mut PayWorld, mchid: &str, id: &str, body: &Value) ->
         .find(|c| c.complaint_id == id && c.handler_mchid == mchid)
         .ok_or_else(|| PayError::not_exists("投诉单不存在"))?;
     if c.complainted_mchid != complainted {
-        return Err(PayError::param("complainted_mchid", "与投诉单的被诉商户号不一致"));
+        return Err(PayError::param(
+            "complainted_mchid",
+            "与投诉单的被诉商户号不一致",
+        ));
     }
     Ok(c)
 }
@@ -339,7 +383,11 @@ pub(crate) fn respond(
         None | Some(Value::Null) => Vec::new(),
         Some(Value::Array(list)) => list
             .iter()
-            .map(|v| v.as_str().map(str::to_owned).ok_or_else(|| PayError::param("response_images", "应为MediaID数组")))
+            .map(|v| {
+                v.as_str()
+                    .map(str::to_owned)
+                    .ok_or_else(|| PayError::param("response_images", "应为MediaID数组"))
+            })
             .collect::<Result<_, _>>()?,
         Some(_) => return Err(PayError::param("response_images", "应为MediaID数组")),
     };
@@ -394,7 +442,12 @@ pub(crate) fn complete(
     let c = c.clone();
     Ok((
         PayAnswer::NoContent,
-        notification(world, &c, "COMPLAINT.STATE_CHANGE", "MERCHANT_CONFIRM_COMPLETE"),
+        notification(
+            world,
+            &c,
+            "COMPLAINT.STATE_CHANGE",
+            "MERCHANT_CONFIRM_COMPLETE",
+        ),
     ))
 }
 
@@ -436,9 +489,16 @@ pub(crate) fn notification_url(
             if method == "PUT" && !exists {
                 return Err(PayError::not_exists("投诉通知回调地址不存在"));
             }
-            world.sp.complaint_urls.insert(mchid.to_owned(), url.clone());
+            world
+                .sp
+                .complaint_urls
+                .insert(mchid.to_owned(), url.clone());
             Ok(answer(&url))
         }
-        _ => Err(PayError::new(StatusCode::NOT_FOUND, "NOT_FOUND", "请求的资源不存在")),
+        _ => Err(PayError::new(
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+            "请求的资源不存在",
+        )),
     }
 }

@@ -212,13 +212,20 @@ pub(crate) fn check_media(
     if owned_by(world, mchid, media_id) {
         Ok(())
     } else {
-        Err(PayError::param(field, "图片MediaID无效，请先调用图片上传接口"))
+        Err(PayError::param(
+            field,
+            "图片MediaID无效，请先调用图片上传接口",
+        ))
     }
 }
 
 /// `GET /v3/merchant-service/images/{media_id}`: the image, signed like an
 /// answer.
-pub(crate) fn download(world: &PayWorld, mchid: &str, media_id: &str) -> Result<PayAnswer, PayError> {
+pub(crate) fn download(
+    world: &PayWorld,
+    mchid: &str,
+    media_id: &str,
+) -> Result<PayAnswer, PayError> {
     let media = world
         .sp
         .media
@@ -273,9 +280,13 @@ mod tests {
         let parsed = parse(&headers, Bytes::from(body)).await.unwrap();
         assert_eq!(parsed.meta, br#"{"filename":"a.png","sha256":"00"}"#);
         assert_eq!(parsed.file, b"PNGDATA");
-        let no_file = "--XB\r\nContent-Disposition: form-data; name=\"meta\"\r\n\r\n{}\r\n--XB--\r\n";
+        let no_file =
+            "--XB\r\nContent-Disposition: form-data; name=\"meta\"\r\n\r\n{}\r\n--XB--\r\n";
         assert_eq!(
-            parse(&headers, Bytes::from(no_file)).await.unwrap_err().code,
+            parse(&headers, Bytes::from(no_file))
+                .await
+                .unwrap_err()
+                .code,
             "PARAM_ERROR"
         );
     }
@@ -283,7 +294,13 @@ mod tests {
     #[test]
     fn uploads_are_checked_as_wechat_checks_them() {
         let mut world = PayWorld::new(&PaySettings::default()).unwrap();
-        let ok = upload(&mut world, "m", Kind::Image, Some(&up("id.png", png(), None))).unwrap();
+        let ok = upload(
+            &mut world,
+            "m",
+            Kind::Image,
+            Some(&up("id.png", png(), None)),
+        )
+        .unwrap();
         let PayAnswer::Json(_, v) = ok else { panic!() };
         let id = v["media_id"].as_str().unwrap();
         assert!(owned_by(&world, "m", id));
@@ -292,13 +309,32 @@ mod tests {
             (up("id.png", png(), Some("00ff")), "sha256"),
             (up("id.gif", png(), None), "extension"),
             (up("id.jpg", png(), None), "format"),
-            (up("id.png", vec![0x89, b'P', b'N', b'G'].repeat(600_000), None), "size"),
+            (
+                up("id.png", vec![0x89, b'P', b'N', b'G'].repeat(600_000), None),
+                "size",
+            ),
         ] {
             let e = upload(&mut world, "m", Kind::Image, Some(&bad)).unwrap_err();
             assert_eq!(e.code, "PARAM_ERROR", "{why}");
         }
-        assert!(upload(&mut world, "m", Kind::Video, Some(&up("v.mp4", b"video".to_vec(), None))).is_ok());
-        assert!(upload(&mut world, "m", Kind::Video, Some(&up("v.exe", b"video".to_vec(), None))).is_err());
+        assert!(
+            upload(
+                &mut world,
+                "m",
+                Kind::Video,
+                Some(&up("v.mp4", b"video".to_vec(), None))
+            )
+            .is_ok()
+        );
+        assert!(
+            upload(
+                &mut world,
+                "m",
+                Kind::Video,
+                Some(&up("v.exe", b"video".to_vec(), None))
+            )
+            .is_err()
+        );
         assert_eq!(
             upload(&mut world, "m", Kind::Image, None).unwrap_err().code,
             "INVALID_REQUEST"

@@ -123,7 +123,10 @@ pub(crate) fn create(
     let sp_openid = text("/payer/sp_openid");
     let sub_openid = text("/payer/sub_openid");
     if sub_openid.is_some() && sub_appid.is_none() {
-        return Err(PayError::param("sub_appid", "传sub_openid时必须传sub_appid"));
+        return Err(PayError::param(
+            "sub_appid",
+            "传sub_openid时必须传sub_appid",
+        ));
     }
     if trade_type == "JSAPI" && sp_openid.is_none() && sub_openid.is_none() {
         return Err(PayError::param(
@@ -144,7 +147,11 @@ pub(crate) fn create(
     let k = key(sp_mchid, &sub_mchid, &out_trade_no);
     if let Some(existing) = world.sp.partner_orders.get(&k) {
         if existing.state.is_paid() {
-            return Err(PayError::new(StatusCode::FORBIDDEN, "ORDERPAID", "该订单已支付"));
+            return Err(PayError::new(
+                StatusCode::FORBIDDEN,
+                "ORDERPAID",
+                "该订单已支付",
+            ));
         }
         if existing.state == TradeState::Closed {
             return Err(PayError::invalid("订单已关闭"));
@@ -312,7 +319,11 @@ pub(crate) fn close(
         .get_mut(&key(sp_mchid, &sub, no))
         .ok_or_else(PayError::order_not_exist)?;
     if order.state.is_paid() {
-        return Err(PayError::new(StatusCode::FORBIDDEN, "ORDERPAID", "该订单已支付"));
+        return Err(PayError::new(
+            StatusCode::FORBIDDEN,
+            "ORDERPAID",
+            "该订单已支付",
+        ));
     }
     order.state = TradeState::Closed;
     Ok(PayAnswer::NoContent)
@@ -328,7 +339,10 @@ pub(crate) fn pay(world: &mut PayWorld, sub: &str, no: &str) -> Result<PartnerOr
         .find(|o| o.sub_mchid == sub && o.out_trade_no == no)
         .ok_or_else(|| format!("sub-merchant {sub} has no order `{no}`"))?;
     if order.state != TradeState::NotPay {
-        return Err(format!("order `{no}` is {}, not NOTPAY", order.state.name()));
+        return Err(format!(
+            "order `{no}` is {}, not NOTPAY",
+            order.state.name()
+        ));
     }
     order.state = TradeState::Success;
     order.transaction_id = Some(digits("4200", 28));

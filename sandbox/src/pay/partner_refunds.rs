@@ -126,7 +126,11 @@ pub(crate) fn create(
         .partner_orders
         .get_mut(&order_key)
         .ok_or_else(|| PayError::not_exists("订单不存在"))?;
-    let Some(paid_id) = order.transaction_id.clone().filter(|_| order.state.is_paid()) else {
+    let Some(paid_id) = order
+        .transaction_id
+        .clone()
+        .filter(|_| order.state.is_paid())
+    else {
         return Err(PayError::invalid("订单未支付，不能退款"));
     };
     if total != order.total {
@@ -188,17 +192,21 @@ pub(crate) fn finish(
         .get_mut(&key(sp, sub, no))
         .ok_or_else(|| format!("sub-merchant {sub} has no refund `{no}`"))?;
     if r.status != RefundStatus::Processing {
-        return Err(format!("refund `{no}` is {}, not PROCESSING", r.status.name()));
+        return Err(format!(
+            "refund `{no}` is {}, not PROCESSING",
+            r.status.name()
+        ));
     }
     r.status = status;
     if status == RefundStatus::Success {
         r.success_time = Some(OffsetDateTime::now_utc());
     }
     let r = r.clone();
-    if let Some(o) = world
-        .sp
-        .partner_orders
-        .get_mut(&(sp.to_owned(), sub.to_owned(), r.out_trade_no.clone()))
+    if let Some(o) =
+        world
+            .sp
+            .partner_orders
+            .get_mut(&(sp.to_owned(), sub.to_owned(), r.out_trade_no.clone()))
     {
         match status {
             RefundStatus::Success => o.state = TradeState::Refund,

@@ -28,7 +28,7 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
-use super::answer::{PayAnswer, fen, json_body, optional, query_param, required, trade_no};
+use super::answer::{PayAnswer, fen, json_body, optional, own_no, query_param, required};
 use super::error::PayError;
 use super::keyring::rfc3339;
 use super::notify::Outgoing;
@@ -169,7 +169,7 @@ pub(crate) fn create(
     let body = json_body(body)?;
     let sub = body_sub_mchid(world, sp, &body)?.to_owned();
     let transaction_id = required(&body, "transaction_id", 32)?.to_owned();
-    let out_order_no = trade_no(&body, "out_order_no", 64)?.to_owned();
+    let out_order_no = own_no(&body, "out_order_no", 64)?.to_owned();
     let unfreeze = body
         .get("unfreeze_unsplit")
         .ok_or_else(|| PayError::param("unfreeze_unsplit", "缺少必填参数"))?
@@ -181,7 +181,10 @@ pub(crate) fn create(
         .iter()
         .find(|o| o.sp_mchid == sp && o.sub_mchid == sub && o.out_order_no == out_order_no)
     {
-        return Ok((PayAnswer::Json(StatusCode::OK, order_json(existing, false)), Vec::new()));
+        return Ok((
+            PayAnswer::Json(StatusCode::OK, order_json(existing, false)),
+            Vec::new(),
+        ));
     }
     let key = shareable(world, sp, &sub, &transaction_id)?;
     let list = body
@@ -293,7 +296,11 @@ pub(crate) fn query(
 ) -> Result<PayAnswer, PayError> {
     let sub = query_sub_mchid(world, sp, query)?;
     let transaction_id = query_param(query, "transaction_id").ok_or_else(|| {
-        PayError::param("transaction_id", "缺少必填参数").detail("transaction_id", "query", "missing")
+        PayError::param("transaction_id", "缺少必填参数").detail(
+            "transaction_id",
+            "query",
+            "missing",
+        )
     })?;
     world
         .sp
@@ -315,7 +322,7 @@ pub(crate) fn unfreeze(world: &mut PayWorld, sp: &str, body: &[u8]) -> Result<Pa
     let body = json_body(body)?;
     let sub = body_sub_mchid(world, sp, &body)?.to_owned();
     let transaction_id = required(&body, "transaction_id", 32)?.to_owned();
-    let out_order_no = trade_no(&body, "out_order_no", 64)?.to_owned();
+    let out_order_no = own_no(&body, "out_order_no", 64)?.to_owned();
     let description = required(&body, "description", 80)?.to_owned();
     if let Some(existing) = world
         .sp
@@ -404,14 +411,17 @@ pub(crate) fn create_return(
 ) -> Result<(PayAnswer, Vec<Outgoing>), PayError> {
     let body = json_body(body)?;
     let sub = body_sub_mchid(world, sp, &body)?.to_owned();
-    let out_return_no = trade_no(&body, "out_return_no", 64)?.to_owned();
+    let out_return_no = own_no(&body, "out_return_no", 64)?.to_owned();
     let return_mchid = required(&body, "return_mchid", 32)?.to_owned();
     let amount = fen(body.get("amount"), "amount", 1)?;
     let description = required(&body, "description", 80)?.to_owned();
     let order_id = optional(&body, "order_id", 64)?.map(str::to_owned);
     let out_order_no = optional(&body, "out_order_no", 64)?.map(str::to_owned);
     if order_id.is_none() && out_order_no.is_none() {
-        return Err(PayError::param("out_order_no", "order_id和out_order_no必须二选一"));
+        return Err(PayError::param(
+            "out_order_no",
+            "order_id和out_order_no必须二选一",
+        ));
     }
     if let Some(existing) = world
         .sp
@@ -419,7 +429,10 @@ pub(crate) fn create_return(
         .iter()
         .find(|r| r.sp_mchid == sp && r.sub_mchid == sub && r.out_return_no == out_return_no)
     {
-        return Ok((PayAnswer::Json(StatusCode::OK, return_json(existing)), Vec::new()));
+        return Ok((
+            PayAnswer::Json(StatusCode::OK, return_json(existing)),
+            Vec::new(),
+        ));
     }
     let index = world
         .sp
@@ -447,11 +460,10 @@ pub(crate) fn create_return(
     }
     share.returned += amount;
     let sharing = sharing.clone();
-    if let Some(order) = world
-        .sp
-        .partner_orders
-        .values_mut()
-        .find(|o| o.sp_mchid == sp && o.transaction_id.as_deref() == Some(&sharing.transaction_id))
+    if let Some(order) =
+        world.sp.partner_orders.values_mut().find(|o| {
+            o.sp_mchid == sp && o.transaction_id.as_deref() == Some(&sharing.transaction_id)
+        })
     {
         order.shared -= amount;
     }
@@ -531,9 +543,12 @@ pub(crate) fn bill(
         None => None,
     };
     let mut lines = vec![BILL_HEADER.to_owned()];
-    for o in world.sp.sharing_orders.iter().filter(|o| {
-        o.sp_mchid == sp && sub.as_ref().is_none_or(|s| *s == o.sub_mchid)
-    }) {
+    for o in world
+        .sp
+        .sharing_orders
+        .iter()
+        .filter(|o| o.sp_mchid == sp && sub.as_ref().is_none_or(|s| *s == o.sub_mchid))
+    {
         for s in o.shares.iter().filter(|s| china_date(s.time) == date) {
             lines.push(row(&[
                 bill_time(s.time),
@@ -553,7 +568,9 @@ pub(crate) fn bill(
         }
     }
     for r in world.sp.returns.iter().filter(|r| {
-        r.sp_mchid == sp && sub.as_ref().is_none_or(|s| *s == r.sub_mchid) && china_date(r.time) == date
+        r.sp_mchid == sp
+            && sub.as_ref().is_none_or(|s| *s == r.sub_mchid)
+            && china_date(r.time) == date
     }) {
         lines.push(row(&[
             bill_time(r.time),

@@ -103,10 +103,9 @@ pub(crate) fn add(
         Some(n) => Some(sensitive::encrypt_for_merchant(world, sp_mchid, &n.0)?),
         None => None,
     };
-    world
-        .sp
-        .receivers
-        .retain(|r| !(r.sp_mchid == sp_mchid && r.sub_mchid == sub && r.account == account && r.kind == kind));
+    world.sp.receivers.retain(|r| {
+        !(r.sp_mchid == sp_mchid && r.sub_mchid == sub && r.account == account && r.kind == kind)
+    });
     world.sp.receivers.push(Receiver {
         sp_mchid: sp_mchid.to_owned(),
         sub_mchid: sub.clone(),
@@ -129,17 +128,20 @@ pub(crate) fn add(
 }
 
 /// `POST /v3/profitsharing/receivers/delete`.
-pub(crate) fn delete(world: &mut PayWorld, sp_mchid: &str, body: &[u8]) -> Result<PayAnswer, PayError> {
+pub(crate) fn delete(
+    world: &mut PayWorld,
+    sp_mchid: &str,
+    body: &[u8],
+) -> Result<PayAnswer, PayError> {
     let body = json_body(body)?;
     let sub = body_sub_mchid(world, sp_mchid, &body)?.to_owned();
     required(&body, "appid", 32)?;
     let kind = required(&body, "type", 32)?.to_owned();
     let account = required(&body, "account", 64)?.to_owned();
     let before = world.sp.receivers.len();
-    world
-        .sp
-        .receivers
-        .retain(|r| !(r.sp_mchid == sp_mchid && r.sub_mchid == sub && r.account == account && r.kind == kind));
+    world.sp.receivers.retain(|r| {
+        !(r.sp_mchid == sp_mchid && r.sub_mchid == sub && r.account == account && r.kind == kind)
+    });
     if world.sp.receivers.len() == before {
         return Err(PayError::invalid("分账接收方不存在"));
     }

@@ -140,9 +140,7 @@ mod tests {
         let mchid = world.merchants[0].mchid.clone();
         let key = world.merchants[0].private_key.clone().unwrap();
         let sealed = encrypt_for_merchant(&world, &mchid, "13800138000").unwrap();
-        let plain = key
-            .oaep_decrypt(&base64_decode(&sealed).unwrap())
-            .unwrap();
+        let plain = key.oaep_decrypt(&base64_decode(&sealed).unwrap()).unwrap();
         assert_eq!(plain, b"13800138000");
         assert!(encrypt_for_merchant(&world, "nobody", "x").is_err());
         assert_eq!(format!("{:?}", Hidden("张三".into())), "<redacted>");

@@ -62,7 +62,10 @@ pub(crate) fn modify(
         required(&body, "account_number", 2048)?,
     )?;
     if !(8..=30).contains(&number.len()) || !number.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(PayError::param("account_number", "解密后银行账号应为8到30位数字"));
+        return Err(PayError::param(
+            "account_number",
+            "解密后银行账号应为8到30位数字",
+        ));
     }
     let masked_name = match optional(&body, "account_name", 2048)? {
         Some(name) => {
@@ -79,20 +82,26 @@ pub(crate) fn modify(
         account_bank,
         bank_name: optional(&body, "bank_name", 128)?.map(str::to_owned),
         bank_branch_id: optional(&body, "bank_branch_id", 64)?.map(str::to_owned),
-        account_tail: number.chars().skip(number.len().saturating_sub(4)).collect(),
+        account_tail: number
+            .chars()
+            .skip(number.len().saturating_sub(4))
+            .collect(),
     };
     let application_no = super::orders::digits("", 24);
     if let Some(sub) = world.sub_merchant_mut(sp_mchid, sub_mchid) {
         sub.settlement = Some(settlement.clone());
     }
-    world.sp.settlement_applications.push(SettlementApplication {
-        sp_mchid: sp_mchid.to_owned(),
-        sub_mchid: sub_mchid.to_owned(),
-        application_no: application_no.clone(),
-        settlement,
-        masked_name,
-        finished: OffsetDateTime::now_utc(),
-    });
+    world
+        .sp
+        .settlement_applications
+        .push(SettlementApplication {
+            sp_mchid: sp_mchid.to_owned(),
+            sub_mchid: sub_mchid.to_owned(),
+            application_no: application_no.clone(),
+            settlement,
+            masked_name,
+            finished: OffsetDateTime::now_utc(),
+        });
     Ok(PayAnswer::Json(
         StatusCode::OK,
         json!({ "application_no": application_no }),
@@ -100,7 +109,11 @@ pub(crate) fn modify(
 }
 
 /// `GET /v3/apply4sub/sub_merchants/{sub_mchid}/settlement`.
-pub(crate) fn query(world: &PayWorld, sp_mchid: &str, sub_mchid: &str) -> Result<PayAnswer, PayError> {
+pub(crate) fn query(
+    world: &PayWorld,
+    sp_mchid: &str,
+    sub_mchid: &str,
+) -> Result<PayAnswer, PayError> {
     path_sub_mchid(world, sp_mchid, sub_mchid)?;
     let s = world
         .sub_merchant(sp_mchid, sub_mchid)

@@ -12,7 +12,9 @@ use super::applyment::{self, ApplymentState, ApplymentStep};
 use super::complaints::{self, ComplaintSpec};
 use super::state::RefundStatus;
 use super::transfers::{self, TransferOutcome};
-use super::{PaidOrder, PaySandbox, RefundOutcome, notify, pay_error, partner_orders, partner_refunds};
+use super::{
+    PaidOrder, PaySandbox, RefundOutcome, notify, partner_orders, partner_refunds, pay_error,
+};
 use crate::{SandboxError, Shared};
 
 /// An onboarding's state after a step.
@@ -116,7 +118,11 @@ impl PaySandbox<'_> {
     ///
     /// # Errors
     /// [`SandboxError::Pay`] when the keys could not be made.
-    pub fn set_profit_sharing_notify_url(&self, mchid: &str, url: &str) -> Result<(), SandboxError> {
+    pub fn set_profit_sharing_notify_url(
+        &self,
+        mchid: &str,
+        url: &str,
+    ) -> Result<(), SandboxError> {
         self.world()?
             .sp
             .profitsharing_urls
@@ -199,7 +205,8 @@ impl PaySandbox<'_> {
     /// # Errors
     /// [`SandboxError::Pay`] when no paid order has that `transaction_id`.
     pub fn open_complaint(&self, spec: ComplaintSpec) -> Result<OpenedComplaint, SandboxError> {
-        let (complaint_id, note) = complaints::open(&mut *self.world()?, spec).map_err(pay_error)?;
+        let (complaint_id, note) =
+            complaints::open(&mut *self.world()?, spec).map_err(pay_error)?;
         let notification_id = match note {
             Some(out) => Some(notify::send(self.shared, out).map_err(pay_error)?),
             None => None,
@@ -223,8 +230,8 @@ impl PaySandbox<'_> {
         out_bill_no: &str,
         outcome: TransferOutcome,
     ) -> Result<Option<String>, SandboxError> {
-        let note =
-            transfers::finish(&mut *self.world()?, mchid, out_bill_no, outcome).map_err(pay_error)?;
+        let note = transfers::finish(&mut *self.world()?, mchid, out_bill_no, outcome)
+            .map_err(pay_error)?;
         note.map(|out| notify::send(self.shared, out))
             .transpose()
             .map_err(pay_error)

@@ -75,9 +75,9 @@ pub(crate) fn dispatch(world: &mut PayWorld, r: &Request<'_>) -> Option<Handled>
         ["v3", "applyment4sub", "applyment", "applyment_id", id] if get => {
             plain(applyment::query_by_id(world, m, &segment(id)))
         }
-        ["v3", "apply4sub", "sub_merchants", sub, "modify-settlement"] if post => {
-            plain(settlement::modify(world, m, &segment(sub), r.serial, r.body))
-        }
+        ["v3", "apply4sub", "sub_merchants", sub, "modify-settlement"] if post => plain(
+            settlement::modify(world, m, &segment(sub), r.serial, r.body),
+        ),
         ["v3", "apply4sub", "sub_merchants", sub, "settlement"] if get => {
             plain(settlement::query(world, m, &segment(sub)))
         }
@@ -90,15 +90,21 @@ pub(crate) fn dispatch(world: &mut PayWorld, r: &Request<'_>) -> Option<Handled>
         {
             plain(partner_orders::create(world, m, kind, r.body))
         }
-        ["v3", "pay", "partner", "transactions", "id", id] if get => plain(
-            partner_orders::query_by_id(world, m, &segment(id), r.query),
-        ),
+        ["v3", "pay", "partner", "transactions", "id", id] if get => {
+            plain(partner_orders::query_by_id(world, m, &segment(id), r.query))
+        }
         ["v3", "pay", "partner", "transactions", "out-trade-no", no] if get => plain(
             partner_orders::query_by_out_trade_no(world, m, &segment(no), r.query),
         ),
-        ["v3", "pay", "partner", "transactions", "out-trade-no", no, "close"] if post => {
-            plain(partner_orders::close(world, m, &segment(no), r.body))
-        }
+        [
+            "v3",
+            "pay",
+            "partner",
+            "transactions",
+            "out-trade-no",
+            no,
+            "close",
+        ] if post => plain(partner_orders::close(world, m, &segment(no), r.body)),
         // partner refunds (merchant refunds have no sub_mchid)
         ["v3", "refund", "domestic", "refunds"] if post => {
             let body = match json_body(r.body) {
@@ -167,9 +173,19 @@ pub(crate) fn dispatch(world: &mut PayWorld, r: &Request<'_>) -> Option<Handled>
         ["v3", "merchant-service", "complaints-v2", id] if get => {
             plain(complaints::detail(world, r.base_url, m, &segment(id)))
         }
-        ["v3", "merchant-service", "complaints-v2", id, "negotiation-historys"] if get => plain(
-            complaints::history(world, r.base_url, m, &segment(id), r.query),
-        ),
+        [
+            "v3",
+            "merchant-service",
+            "complaints-v2",
+            id,
+            "negotiation-historys",
+        ] if get => plain(complaints::history(
+            world,
+            r.base_url,
+            m,
+            &segment(id),
+            r.query,
+        )),
         ["v3", "merchant-service", "complaints-v2", id, "response"] if post => {
             notify_one(complaints::respond(world, m, &segment(id), r.body))
         }
@@ -180,17 +196,31 @@ pub(crate) fn dispatch(world: &mut PayWorld, r: &Request<'_>) -> Option<Handled>
         ["v3", "fund-app", "mch-transfer", "transfer-bills"] if post => {
             plain(transfers::create(world, m, r.serial, r.body))
         }
-        ["v3", "fund-app", "mch-transfer", "transfer-bills", "out-bill-no", no] if get => {
-            plain(transfers::query_by_out_bill_no(world, m, &segment(no)))
-        }
-        ["v3", "fund-app", "mch-transfer", "transfer-bills", "transfer-bill-no", no] if get => {
-            plain(transfers::query_by_bill_no(world, m, &segment(no)))
-        }
-        ["v3", "fund-app", "mch-transfer", "transfer-bills", "out-bill-no", no, "cancel"]
-            if post =>
-        {
-            notify_one(transfers::cancel(world, m, &segment(no)))
-        }
+        [
+            "v3",
+            "fund-app",
+            "mch-transfer",
+            "transfer-bills",
+            "out-bill-no",
+            no,
+        ] if get => plain(transfers::query_by_out_bill_no(world, m, &segment(no))),
+        [
+            "v3",
+            "fund-app",
+            "mch-transfer",
+            "transfer-bills",
+            "transfer-bill-no",
+            no,
+        ] if get => plain(transfers::query_by_bill_no(world, m, &segment(no))),
+        [
+            "v3",
+            "fund-app",
+            "mch-transfer",
+            "transfer-bills",
+            "out-bill-no",
+            no,
+            "cancel",
+        ] if post => notify_one(transfers::cancel(world, m, &segment(no))),
         _ => return None,
     })
 }

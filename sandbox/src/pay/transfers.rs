@@ -15,7 +15,7 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
-use super::answer::{PayAnswer, fen, json_body, optional, required, trade_no};
+use super::answer::{PayAnswer, fen, json_body, optional, own_no, required};
 use super::error::PayError;
 use super::keyring::rfc3339;
 use super::notify::Outgoing;
@@ -93,7 +93,7 @@ pub(crate) fn create(
 ) -> Result<PayAnswer, PayError> {
     let body = json_body(body)?;
     let appid = required(&body, "appid", 32)?.to_owned();
-    let out_bill_no = trade_no(&body, "out_bill_no", 32)?.to_owned();
+    let out_bill_no = own_no(&body, "out_bill_no", 32)?.to_owned();
     required(&body, "transfer_scene_id", 36)?;
     let openid = required(&body, "openid", 64)?.to_owned();
     let amount = fen(body.get("transfer_amount"), "transfer_amount", 10)?;
@@ -167,7 +167,11 @@ fn create_json(t: &Transfer) -> Value {
 }
 
 /// `GET …/transfer-bills/out-bill-no/{out_bill_no}`.
-pub(crate) fn query_by_out_bill_no(world: &PayWorld, mchid: &str, no: &str) -> Result<PayAnswer, PayError> {
+pub(crate) fn query_by_out_bill_no(
+    world: &PayWorld,
+    mchid: &str,
+    no: &str,
+) -> Result<PayAnswer, PayError> {
     world
         .sp
         .transfers
@@ -177,7 +181,11 @@ pub(crate) fn query_by_out_bill_no(world: &PayWorld, mchid: &str, no: &str) -> R
 }
 
 /// `GET …/transfer-bills/transfer-bill-no/{transfer_bill_no}`.
-pub(crate) fn query_by_bill_no(world: &PayWorld, mchid: &str, no: &str) -> Result<PayAnswer, PayError> {
+pub(crate) fn query_by_bill_no(
+    world: &PayWorld,
+    mchid: &str,
+    no: &str,
+) -> Result<PayAnswer, PayError> {
     world
         .sp
         .transfers
