@@ -175,10 +175,13 @@ impl Sp {
     }
 }
 
+/// A notification as received: headers and body.
+type Received = (HeaderMap, Vec<u8>);
+
 /// A notification endpoint: records what arrives, answers 204.
 #[derive(Clone, Default)]
 struct Receiver {
-    got: Arc<Mutex<Vec<(HeaderMap, Vec<u8>)>>>,
+    got: Arc<Mutex<Vec<Received>>>,
 }
 
 impl Receiver {

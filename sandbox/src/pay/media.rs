@@ -310,7 +310,7 @@ mod tests {
             (up("id.gif", png(), None), "extension"),
             (up("id.jpg", png(), None), "format"),
             (
-                up("id.png", vec![0x89, b'P', b'N', b'G'].repeat(600_000), None),
+                up("id.png", [0x89, b'P', b'N', b'G'].repeat(600_000), None),
                 "size",
             ),
         ] {
