@@ -377,6 +377,7 @@ async fn onboard_order_pay_share_refund_and_answer_a_complaint() {
     let sp = Sp::new(&sandbox).await;
     let receiver = Receiver::default();
     let url = receiver.start().await;
+    step("sandbox started, its RSA keys generated (debug build)");
 
     // 1. Onboard: upload the ID images, submit with encrypted fields.
     let images = images(&sp).await;
