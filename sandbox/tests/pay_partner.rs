@@ -1450,3 +1450,126 @@ async fn transfers_end_with_their_notification() {
         .await;
     assert_eq!(nameless.json()["detail"]["field"], "user_name");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_abnormal_partner_refund_is_applied_for_again_and_uploads_sign_their_meta() {
+    use wechat_sandbox::pay::RefundOutcome;
+    let sandbox = sandbox().await;
+    let sp = Sp::new(&sandbox).await;
+    let receiver = Receiver::default();
+    let url = receiver.start().await;
+    let sub = "1900000109";
+    sandbox
+        .pay()
+        .add_sub_merchant(&sp.mchid, sub, &[SUB_APPID])
+        .unwrap();
+    sandbox.pay().set_refund_outcome(None).unwrap();
+    let order = json!({"sp_appid": SP_APPID, "sp_mchid": sp.mchid, "sub_mchid": sub, "description": "d",
+        "out_trade_no": "abn0000001", "notify_url": url, "amount": {"total": 300},
+        "scene_info": {"payer_client_ip": "14.23.150.211", "h5_info": {"type": "Wap"}}});
+    let created = sp.post("/v3/pay/partner/transactions/h5", &order).await;
+    assert!(
+        created.json()["h5_url"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://")
+    );
+    let tid = sandbox
+        .pay()
+        .pay_partner_order(sub, "abn0000001")
+        .unwrap()
+        .transaction_id;
+    let refund = sp
+        .post(
+            "/v3/refund/domestic/refunds",
+            &json!({"sub_mchid": sub, "out_trade_no": "abn0000001", "out_refund_no": "abnrefund01",
+                "amount": {"refund": 300, "total": 300, "currency": "CNY"}}),
+        )
+        .await;
+    assert_eq!(refund.json()["transaction_id"], tid.as_str());
+    let refund_id = refund.json()["refund_id"].as_str().unwrap().to_owned();
+    let id = sandbox
+        .pay()
+        .complete_partner_refund(&sp.mchid, sub, "abnrefund01", RefundOutcome::Abnormal)
+        .unwrap()
+        .unwrap();
+    let (note, r) = receiver.verified(&sandbox, &sp, &id).await;
+    assert_eq!(note.event_type.as_str(), "REFUND.ABNORMAL");
+    assert_eq!(r["refund_status"], "ABNORMAL");
+    let apply = |account: String, name: String| {
+        json!({"sub_mchid": sub, "out_refund_no": "abnrefund01", "type": "USER_BANK_CARD",
+            "bank_type": "ICBC_DEBIT", "bank_account": account, "real_name": name})
+    };
+    let path = format!("/v3/refund/domestic/refunds/{refund_id}/apply-abnormal-refund");
+    let (name, serial) = sp.seal("张三");
+    let plain = sp
+        .send(
+            "POST",
+            &path,
+            Some(&apply("6214830000001234".into(), name.clone())),
+            Some(&serial),
+        )
+        .await;
+    assert_eq!(plain.json()["detail"]["field"], "bank_account");
+    let applied = sp
+        .send(
+            "POST",
+            &path,
+            Some(&apply(sp.seal("6214830000001234").0, name)),
+            Some(&serial),
+        )
+        .await;
+    assert_eq!(
+        applied.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&applied.body)
+    );
+    assert_eq!(applied.json()["status"], "PROCESSING");
+    let (_, r) = receiver.last_of(&sandbox, &sp, "REFUND.SUCCESS").await;
+    assert_eq!(r["user_received_account"], "用户银行卡尾号1234");
+    let q = sp
+        .get(&format!(
+            "/v3/refund/domestic/refunds/abnrefund01?sub_mchid={sub}"
+        ))
+        .await;
+    assert_eq!(q.json()["status"], "SUCCESS");
+    let unknown = sp
+        .get("/v3/refund/domestic/refunds/abnrefund01?sub_mchid=1900000000")
+        .await;
+    assert_eq!(unknown.json()["message"], "受理关系不存在");
+
+    // An upload whose signature covers another meta is refused.
+    let file = png("signed");
+    let meta = json!({"filename": "a.png", "sha256": sha256_hex(&file)}).to_string();
+    let boundary = "b0undary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"meta\"\r\nContent-Type: application/json\r\n\r\n{meta}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(&file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let other_meta = json!({"filename": "b.png", "sha256": sha256_hex(&file)}).to_string();
+    let forged = sp
+        .send_raw(
+            "POST",
+            "/v3/merchant/media/upload",
+            Some(format!("multipart/form-data; boundary={boundary}")),
+            body.clone(),
+            &other_meta,
+            None,
+        )
+        .await;
+    assert_eq!((forged.status, forged.code().as_str()), (401, "SIGN_ERROR"));
+    let signed = sp
+        .send_raw(
+            "POST",
+            "/v3/merchant/media/upload",
+            Some(format!("multipart/form-data; boundary={boundary}")),
+            body,
+            &meta,
+            None,
+        )
+        .await;
+    assert_eq!(signed.status, 200);
+}

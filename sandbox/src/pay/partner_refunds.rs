@@ -3,16 +3,20 @@
 //! comes out of what the sub-merchant still holds of the order: the paid
 //! amount less what was refunded and what was shared away. It starts
 //! `PROCESSING` and ends like a merchant's refund, pushing `REFUND.*` with
-//! `sp_mchid` and `sub_mchid`.
+//! `sp_mchid` and `sub_mchid`. An `ABNORMAL` one may be applied for again
+//! (`…/{refund_id}/apply-abnormal-refund` with `sub_mchid`; the bank account
+//! and name are sensitive fields).
 
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
+use super::answer::required;
 use super::answer::{PayAnswer, fen, optional, trade_no};
 use super::error::PayError;
 use super::keyring::rfc3339;
 use super::partner::body_sub_mchid;
+use super::sensitive;
 use super::state::{PayWorld, RefundStatus, TradeState};
 
 /// A partner refund.
@@ -30,6 +34,7 @@ pub(crate) struct PartnerRefund {
     pub status: RefundStatus,
     pub create_time: OffsetDateTime,
     pub success_time: Option<OffsetDateTime>,
+    pub user_received_account: String,
 }
 
 /// The key of the partner refund map.
@@ -47,7 +52,7 @@ pub(crate) fn refund_json(r: &PartnerRefund) -> Value {
         "transaction_id": r.transaction_id,
         "out_trade_no": r.out_trade_no,
         "channel": "ORIGINAL",
-        "user_received_account": "支付用户零钱",
+        "user_received_account": r.user_received_account,
         "create_time": rfc3339(r.create_time),
         "status": r.status.name(),
         "funds_account": "UNAVAILABLE",
@@ -73,7 +78,7 @@ pub(crate) fn notification_json(r: &PartnerRefund) -> Value {
         "out_refund_no": r.out_refund_no,
         "refund_id": r.refund_id,
         "refund_status": r.status.name(),
-        "user_received_account": "支付用户零钱",
+        "user_received_account": r.user_received_account,
         "amount": {"total": r.total, "refund": r.refund, "payer_total": r.total, "payer_refund": r.refund},
     });
     if let (Some(at), Some(map)) = (r.success_time, v.as_object_mut()) {
@@ -156,6 +161,7 @@ pub(crate) fn create(
         status: RefundStatus::Processing,
         create_time: OffsetDateTime::now_utc(),
         success_time: None,
+        user_received_account: "支付用户零钱".to_owned(),
     };
     let answer = refund_json(&r);
     world.sp.partner_refunds.insert(rk, r);
@@ -176,6 +182,67 @@ pub(crate) fn query(
         .get(&key(sp_mchid, &sub, out_refund_no))
         .ok_or_else(|| PayError::not_exists("退款单不存在"))?;
     Ok(PayAnswer::Json(StatusCode::OK, refund_json(r)))
+}
+
+/// `POST /v3/refund/domestic/refunds/{refund_id}/apply-abnormal-refund`
+/// with `sub_mchid`: only an `ABNORMAL` refund, to the user's bank card
+/// (the encrypted `bank_account` and `real_name`) or the merchant's. It is
+/// `PROCESSING` again; answers it and its sub-merchant and number.
+pub(crate) fn apply_abnormal(
+    world: &mut PayWorld,
+    sp_mchid: &str,
+    refund_id: &str,
+    serial: Option<&str>,
+    body: &Value,
+) -> Result<(PayAnswer, String, String), PayError> {
+    let sub = body_sub_mchid(world, sp_mchid, body)?.to_owned();
+    let no = required(body, "out_refund_no", 64)?.to_owned();
+    let account = match required(body, "type", 32)? {
+        "USER_BANK_CARD" => {
+            required(body, "bank_type", 32)?;
+            let number = sensitive::decrypt(
+                world,
+                serial,
+                "bank_account",
+                required(body, "bank_account", 2048)?,
+            )?;
+            let name = sensitive::decrypt(
+                world,
+                serial,
+                "real_name",
+                required(body, "real_name", 2048)?,
+            )?;
+            if name.trim().is_empty() || number.len() < 4 {
+                return Err(PayError::param(
+                    "bank_account",
+                    "解密后的银行卡号或姓名无效",
+                ));
+            }
+            let tail: String = number.chars().skip(number.len() - 4).collect();
+            format!("用户银行卡尾号{tail}")
+        }
+        "MERCHANT_BANK_CARD" => "商户银行卡".to_owned(),
+        _ => {
+            return Err(PayError::param(
+                "type",
+                "应为USER_BANK_CARD或MERCHANT_BANK_CARD",
+            ));
+        }
+    };
+    let r = world
+        .sp
+        .partner_refunds
+        .get_mut(&key(sp_mchid, &sub, &no))
+        .filter(|r| r.refund_id == refund_id)
+        .ok_or_else(|| PayError::not_exists("退款单不存在"))?;
+    if r.status != RefundStatus::Abnormal {
+        return Err(PayError::invalid(
+            "退款单状态不是ABNORMAL，不能发起异常退款",
+        ));
+    }
+    r.status = RefundStatus::Processing;
+    r.user_received_account = account;
+    Ok((PayAnswer::Json(StatusCode::OK, refund_json(r)), sub, no))
 }
 
 /// Ends partner refund `no` with `status`; answers it as it now is.

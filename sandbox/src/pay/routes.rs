@@ -27,11 +27,13 @@ pub(crate) enum Followup {
     None,
     /// Send these notifications.
     Notify(Vec<super::notify::Outgoing>),
-    /// End this partner refund as configured (and notify).
+    /// End this partner refund (and notify).
     PartnerRefund {
         sp_mchid: String,
         sub_mchid: String,
         out_refund_no: String,
+        /// `None`: as the sandbox is configured.
+        outcome: Option<super::RefundOutcome>,
     },
     /// End this refund as configured (and notify).
     Refund {
@@ -194,8 +196,9 @@ fn follow_up(shared: &Arc<Shared>, followup: Followup) {
             sp_mchid,
             sub_mchid,
             out_refund_no,
+            outcome,
         } => {
-            if let Some(outcome) = configured() {
+            if let Some(outcome) = outcome.or_else(configured) {
                 let shared = Arc::clone(shared);
                 tokio::spawn(async move {
                     if let Err(error) = super::sp_admin::finish_partner_refund(

@@ -123,9 +123,39 @@ pub(crate) fn dispatch(world: &mut PayWorld, r: &Request<'_>) -> Option<Handled>
                         .unwrap_or_default()
                         .to_owned(),
                     out_refund_no: no,
+                    outcome: None,
                 });
                 (answer, followup)
             })
+        }
+        [
+            "v3",
+            "refund",
+            "domestic",
+            "refunds",
+            id,
+            "apply-abnormal-refund",
+        ] if post => {
+            let body = match json_body(r.body) {
+                Ok(body) => body,
+                Err(e) => return Some(Err(e)),
+            };
+            if body.get("sub_mchid").is_none_or(Value::is_null) {
+                return None;
+            }
+            partner_refunds::apply_abnormal(world, m, &segment(id), r.serial, &body).map(
+                |(answer, sub_mchid, out_refund_no)| {
+                    (
+                        answer,
+                        Followup::PartnerRefund {
+                            sp_mchid: m.to_owned(),
+                            sub_mchid,
+                            out_refund_no,
+                            outcome: Some(super::RefundOutcome::Success),
+                        },
+                    )
+                },
+            )
         }
         ["v3", "refund", "domestic", "refunds", no]
             if get && query_param(r.query, "sub_mchid").is_some() =>
