@@ -15,6 +15,11 @@
 //! calls its endpoint for its own account and for an authorizer, with
 //! managed tokens and one refresh-and-retry after a 40001.
 //!
+//! The third is a user's crate describing WeChat Pay endpoints
+//! (`family: pay`): its methods, on `WechatPay`, sign their requests, have
+//! their answers verified, send the `mchid` and answer `()` to a 204,
+//! against the sandbox playing WeChat Pay (which refuses a bad signature).
+//!
 //! The copies build in `target/spec-probe` so that later runs are incremental.
 
 use std::path::{Path, PathBuf};
@@ -147,12 +152,18 @@ fn run_probe(dir: &Path, base: &str) -> String {
 }
 
 fn run_package(dir: &Path, package: &str, base: &str) -> String {
+    run_package_with(dir, package, base, &[])
+}
+
+/// Runs `package` with `PROBE_BASE` and the variables `env`.
+fn run_package_with(dir: &Path, package: &str, base: &str, env: &[(String, String)]) -> String {
     let target = workspace_root().join("target").join("spec-probe");
     let out = Command::new(env!("CARGO"))
         .args(["run", "--quiet", "--offline", "-p", package])
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", target)
         .env("PROBE_BASE", base)
+        .envs(env.iter().map(|(k, v)| (k, v)))
         .output()
         .expect("cargo runs");
     assert!(
@@ -457,4 +468,186 @@ async fn a_users_crate_brings_its_own_spec_and_gets_managed_typed_endpoints() {
         serde_json::json!(true),
         "{forced:?}"
     );
+}
+
+/// A user's WeChat Pay endpoints: an order query (a path parameter, the
+/// `mchid` in the query, a typed answer) and its close (a body, `204 No
+/// Content`), which the sandbox serves.
+const USER_PAY_SPEC: &str = r#"
+family: pay
+module: my_orders
+doc: Orders, described in the user's own crate.
+endpoints:
+  - name: by_out_trade_no
+    doc: Queries an order by the merchant's order number.
+    method: GET
+    path: /v3/pay/transactions/out-trade-no/{out_trade_no}
+    path_params:
+      - name: out_trade_no
+    query:
+      - name: mchid
+        from: mchid
+    response:
+      - name: out_trade_no
+      - name: trade_state
+      - name: amount
+        type: MyAmount
+        optional: true
+  - name: close
+    doc: Closes an unpaid order.
+    method: POST
+    path: /v3/pay/transactions/out-trade-no/{out_trade_no}/close
+    path_params:
+      - name: out_trade_no
+    body:
+      - name: mchid
+        from: mchid
+types:
+  - name: MyAmount
+    fields:
+      - name: total
+        type: i64
+        optional: true
+"#;
+
+const USER_PAY_MAIN: &str = r#"
+wechat_api::generate!("../spec");
+
+use my_orders::ByOutTradeNoRequest;
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> wechat_api::Result<()> {
+    // WECHATPAY_MCHID, _MERCHANT_SERIAL, _PRIVATE_KEY_FILE, _APIV3_KEY,
+    // _PUBLIC_KEY_ID, _PUBLIC_KEY_FILE, _BASE_URL
+    let pay = wechat_api::pay::WechatPay::new(wechat_api::pay::PayConfig::from_env()?)?;
+    let no = std::env::var("PROBE_ORDER").expect("PROBE_ORDER");
+    let order = pay.my_orders().by_out_trade_no(ByOutTradeNoRequest::new(no.clone())).await?;
+    let total = order.amount.and_then(|a| a.total).unwrap_or_default();
+    println!("{} {} {}", order.out_trade_no, order.trade_state, total);
+    let () = pay.my_orders().close(my_orders::CloseRequest::new(no.clone())).await?;
+    let order = pay.my_orders().by_out_trade_no(ByOutTradeNoRequest::new(no)).await?;
+    println!("{}", order.trade_state);
+    Ok(())
+}
+"#;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_users_crate_describes_wechat_pay_endpoints_and_calls_them_signed_and_verified() {
+    use wechat_api::api::transactions::{JsapiRequest, OrderAmount, OrderPayer};
+    use wechat_sandbox::pay::{KeyMode, PaySettings};
+
+    let _turn = SHARED_TARGET.lock().await;
+    let tmp = temp_workspace(&["paymerchant"]);
+    let dir = tmp.path();
+    std::fs::create_dir_all(dir.join("paymerchant/src")).unwrap();
+    std::fs::create_dir_all(dir.join("paymerchant/spec")).unwrap();
+    std::fs::write(
+        dir.join("paymerchant/Cargo.toml"),
+        "[package]\nname = \"paymerchant\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\nwechat-api = { workspace = true, features = [\"pay\"] }\ntokio = { workspace = true, features = [\"rt\", \"macros\"] }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("paymerchant/build.rs"),
+        "fn main() { println!(\"cargo::rerun-if-changed=spec\"); }\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("paymerchant/spec/my_orders.yaml"), USER_PAY_SPEC).unwrap();
+    std::fs::write(dir.join("paymerchant/src/main.rs"), USER_PAY_MAIN).unwrap();
+
+    // WeChat Pay: the sandbox, signing with the WeChat Pay public key (a
+    // new merchant's only key), and an unpaid order made with the SDK.
+    let config = wechat_sandbox::SandboxConfig::builder()
+        .push_interval(None)
+        .pay(PaySettings::default())
+        .build()
+        .unwrap();
+    let sandbox = wechat_sandbox::Sandbox::start(config).await.unwrap();
+    sandbox.pay().set_key_mode(KeyMode::PublicKey).unwrap();
+    let merchant = sandbox.pay().merchant().unwrap();
+    let public_key = sandbox.pay().public_key().unwrap();
+    let base = sandbox.base_url().as_str().trim_end_matches('/').to_owned();
+    let key_file = dir.join("apiclient_key.pem");
+    std::fs::write(&key_file, merchant.private_key_pem().unwrap()).unwrap();
+    let pub_file = dir.join("pub_key.pem");
+    std::fs::write(&pub_file, &public_key.pem).unwrap();
+    let ours = wechat_api::pay::WechatPay::new(
+        wechat_api::pay::PayConfig::builder()
+            .mchid(merchant.mchid())
+            .merchant_serial(merchant.serial())
+            .private_key_file(&key_file)
+            .apiv3_key(merchant.apiv3_key())
+            .public_key_file(public_key.id.clone(), &pub_file)
+            .base_url(base.as_str())
+            .build()
+            .unwrap(),
+    )
+    .unwrap();
+    ours.transactions()
+        .jsapi(JsapiRequest::new(
+            "wxd678efh567hg6787",
+            "用户的规格",
+            "USER-SPEC-ORDER-1",
+            "https://merchant.example/notify",
+            OrderAmount::new(321),
+            OrderPayer::new("oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"),
+        ))
+        .await
+        .unwrap();
+    let before = sandbox.pay().calls().unwrap().len();
+
+    let env: Vec<(String, String)> = [
+        ("WECHATPAY_MCHID", merchant.mchid().to_owned()),
+        ("WECHATPAY_MERCHANT_SERIAL", merchant.serial().to_owned()),
+        ("WECHATPAY_PRIVATE_KEY_FILE", key_file.display().to_string()),
+        ("WECHATPAY_APIV3_KEY", merchant.apiv3_key().to_owned()),
+        ("WECHATPAY_PUBLIC_KEY_ID", public_key.id.clone()),
+        ("WECHATPAY_PUBLIC_KEY_FILE", pub_file.display().to_string()),
+        ("WECHATPAY_BASE_URL", base.clone()),
+        ("PROBE_ORDER", "USER-SPEC-ORDER-1".to_owned()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    let dir_owned = dir.to_path_buf();
+    let out = tokio::task::spawn_blocking(move || {
+        run_package_with(&dir_owned, "paymerchant", &base, &env)
+    })
+    .await
+    .unwrap();
+    assert_eq!(out.trim(), "USER-SPEC-ORDER-1 NOTPAY 321\nCLOSED");
+
+    // What the user's methods sent: signed (the sandbox checked each
+    // signature and answered 200/204), the mchid where the spec put it.
+    let calls = sandbox.pay().calls().unwrap();
+    let user: Vec<_> = calls[before..].iter().collect();
+    assert_eq!(user.len(), 3, "{user:?}");
+    for call in &user {
+        assert!(
+            call.header("authorization")
+                .is_some_and(|a| a.starts_with("WECHATPAY2-SHA256-RSA2048 mchid=")),
+            "{call:?}"
+        );
+        assert_eq!(call.error_code, None, "{call:?}");
+    }
+    assert_eq!(
+        (user[0].method.as_str(), user[0].status),
+        ("GET", 200),
+        "{:?}",
+        user[0]
+    );
+    assert_eq!(
+        user[0].query.as_deref(),
+        Some(format!("mchid={}", merchant.mchid()).as_str())
+    );
+    assert_eq!(
+        (user[1].method.as_str(), user[1].status),
+        ("POST", 204),
+        "{:?}",
+        user[1]
+    );
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&user[1].body).unwrap(),
+        serde_json::json!({"mchid": merchant.mchid()})
+    );
+    sandbox.shutdown().await;
 }
