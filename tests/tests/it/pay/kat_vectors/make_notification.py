@@ -1,3 +1,9 @@
+"""The two notifications of ../kat.rs: a resource (the docs' examples of a
+paid transaction and of a refund) encrypted with AES-256-GCM under the
+official Java SDK's test APIv3 key by Python's `cryptography`, wrapped in
+the notification envelope, and the envelope signed over
+`TIMESTAMP\nNONCE\nBODY\n` by the openssl CLI. Prints the bodies and the
+signatures; run by make_vectors.sh."""
 import base64, json, subprocess
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 KEY = b"a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb"
@@ -8,8 +14,9 @@ def note(eid, event_type, summary, original_type, nonce, plaintext):
         "resource": {"original_type": original_type, "algorithm": "AEAD_AES_256_GCM", "ciphertext": ct,
                      "associated_data": original_type, "nonce": nonce}}, ensure_ascii=False, separators=(",", ":"))
     msg = "1554209980\nfdasfwqer3r2f4wjlk3rwjf9\n" + body + "\n"
-    sig = subprocess.run(["sh", "-c", "openssl dgst -sha256 -sign merchant_private_key.pem | openssl base64 -A"],
-                         input=msg.encode(), capture_output=True, check=True).stdout.decode()
+    raw = subprocess.run(["openssl", "dgst", "-sha256", "-sign", "wechatpay_java_merchant_key.pem"],
+                         input=msg.encode(), capture_output=True, check=True).stdout
+    sig = base64.b64encode(raw).decode()
     print(event_type); print("BODY", json.dumps(body, ensure_ascii=False)); print("SIG", sig)
 note("EV-2018022511223320873", "TRANSACTION.SUCCESS", "支付成功", "transaction", "fdasflkja484",
  json.dumps({"mchid":"1230000109","appid":"wxd678efh567hg6787","out_trade_no":"1217752501201407033233368018","transaction_id":"1217752501201407033233368018","trade_type":"JSAPI","trade_state":"SUCCESS","trade_state_desc":"支付成功","bank_type":"CMC","attach":"自定义数据","success_time":"2018-06-08T10:34:56+08:00","payer":{"openid":"oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"},"amount":{"total":100,"payer_total":100,"currency":"CNY","payer_currency":"CNY"}}, ensure_ascii=False, separators=(",",":")))

@@ -25,13 +25,12 @@ echo "JSAPI paySign, the docs' example values (JSAPI调起支付)"
 printf 'wx2421b1c4370ec43b\n1395712654\ne61463f8efa94090b1f366cccfbbb444\nprepay_id=wx21201855730335ac86f8c43d1889123400\n' | sign
 echo "APP sign, the same values (APP调起支付: appid, timestamp, noncestr, prepayid)"
 printf 'wx2421b1c4370ec43b\n1395712654\ne61463f8efa94090b1f366cccfbbb444\nwx21201855730335ac86f8c43d1889123400\n' | sign
-echo "answer, signed as WeChat Pay signs (TIMESTAMP\\nNONCE\\nBODY\\n)"
+echo "answer, signed as WeChat Pay signs (timestamp, nonce, body, one per line)"
 printf '1554209980\nc5ac7061fccab6bf3e254dcf98995b8c\n{"prepay_id":"wx201410272009395522657a690389285100"}\n' | sign
 
 echo "notifications (AES-256-GCM with the APIv3 key, signed with the key above)"
 python3 make_notification.py
 
 echo "bill: SHA1 of the plain file, and the file gzip-compressed"
-
 sha1sum bill.csv
 gzip -n -9 -c bill.csv | base64 -w0; echo
