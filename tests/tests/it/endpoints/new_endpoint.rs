@@ -10,9 +10,14 @@
 //! * `ext`, a user's crate that brings its own `spec/`, invokes
 //!   `wechat_api::generate!` and calls its endpoints for its own account and
 //!   for an authorizer, with managed tokens and one refresh-and-retry after
-//!   a 40001.
+//!   a 40001;
+//! * `paymerchant`, a user's crate describing WeChat Pay endpoints
+//!   (`family: pay`): its methods, on `WechatPay`, sign their requests, have
+//!   their answers verified, send the `mchid` and answer `()` to a 204,
+//!   against the sandbox playing WeChat Pay (which refuses a bad signature).
 //!
-//! Both are built at once and run against wiremock. Then the test adds a
+//! All three are built at once (one build of the copied `wechat-api`, with
+//! `pay`) and run, the first two against wiremock. Then the test adds a
 //! *second* new spec file and edits the first (a new response field), and
 //! rebuilds: the probe only compiles and prints the new field if
 //! `wechat-api` was regenerated (build.rs watches the folder). Two builds of
@@ -146,7 +151,17 @@ fn probe_target() -> PathBuf {
 /// `cargo build` of the two programs in the temporary workspace.
 fn build(dir: &Path) {
     let out = Command::new(env!("CARGO"))
-        .args(["build", "--quiet", "--offline", "-p", "probe", "-p", "ext"])
+        .args([
+            "build",
+            "--quiet",
+            "--offline",
+            "-p",
+            "probe",
+            "-p",
+            "ext",
+            "-p",
+            "paymerchant",
+        ])
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", probe_target())
         .output()
@@ -159,10 +174,12 @@ fn build(dir: &Path) {
     );
 }
 
-/// Runs a built program against the mock WeChat at `base`; its stdout.
-fn run(program: &str, base: &str) -> String {
+/// Runs a built program against the mock WeChat at `base`, with the
+/// variables `env`; its stdout.
+fn run(program: &str, base: &str, env: &[(String, String)]) -> String {
     let out = Command::new(probe_target().join("debug").join(program))
         .env("PROBE_BASE", base)
+        .envs(env.iter().map(|(k, v)| (k, v)))
         .output()
         .expect("the program runs");
     assert!(
@@ -174,18 +191,18 @@ fn run(program: &str, base: &str) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-/// Builds both programs off the runtime's threads, then runs each of
-/// `runs` (program, mock WeChat's address); their outputs in that order.
-async fn build_and_run(dir: &Path, runs: &[(&str, String)]) -> Vec<String> {
+/// One program to run: its name, the (mock) WeChat's address and more
+/// variables.
+type Run = (&'static str, String, Vec<(String, String)>);
+
+/// Builds the programs off the runtime's threads, then runs each of `runs`;
+/// their outputs in that order.
+async fn build_and_run(dir: &Path, runs: Vec<Run>) -> Vec<String> {
     let dir = dir.to_path_buf();
-    let runs: Vec<(String, String)> = runs
-        .iter()
-        .map(|(program, base)| (program.to_string(), base.clone()))
-        .collect();
     tokio::task::spawn_blocking(move || {
         build(&dir);
         runs.iter()
-            .map(|(program, base)| run(program, base))
+            .map(|(program, base, env)| run(program, base, env))
             .collect()
     })
     .await
@@ -281,9 +298,73 @@ async fn main() -> wechat_api::Result<()> {
 }
 "#;
 
+/// A user's WeChat Pay endpoints: an order query (a path parameter, the
+/// `mchid` in the query, a typed answer) and its close (a body, `204 No
+/// Content`), which the sandbox serves.
+const USER_PAY_SPEC: &str = r#"
+family: pay
+module: my_orders
+doc: Orders, described in the user's own crate.
+endpoints:
+  - name: by_out_trade_no
+    doc: Queries an order by the merchant's order number.
+    method: GET
+    path: /v3/pay/transactions/out-trade-no/{out_trade_no}
+    path_params:
+      - name: out_trade_no
+    query:
+      - name: mchid
+        from: mchid
+    response:
+      - name: out_trade_no
+      - name: trade_state
+      - name: amount
+        type: MyAmount
+        optional: true
+  - name: close
+    doc: Closes an unpaid order.
+    method: POST
+    path: /v3/pay/transactions/out-trade-no/{out_trade_no}/close
+    path_params:
+      - name: out_trade_no
+    body:
+      - name: mchid
+        from: mchid
+types:
+  - name: MyAmount
+    fields:
+      - name: total
+        type: i64
+        optional: true
+"#;
+
+const USER_PAY_MAIN: &str = r#"
+wechat_api::generate!("../spec");
+
+use my_orders::ByOutTradeNoRequest;
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> wechat_api::Result<()> {
+    // WECHATPAY_MCHID, _MERCHANT_SERIAL, _PRIVATE_KEY_FILE, _APIV3_KEY,
+    // _PUBLIC_KEY_ID, _PUBLIC_KEY_FILE, _BASE_URL
+    let pay = wechat_api::pay::WechatPay::new(wechat_api::pay::PayConfig::from_env()?)?;
+    let no = std::env::var("PROBE_ORDER").expect("PROBE_ORDER");
+    let order = pay.my_orders().by_out_trade_no(ByOutTradeNoRequest::new(no.clone())).await?;
+    let total = order.amount.and_then(|a| a.total).unwrap_or_default();
+    println!("{} {} {}", order.out_trade_no, order.trade_state, total);
+    let () = pay.my_orders().close(my_orders::CloseRequest::new(no.clone())).await?;
+    let order = pay.my_orders().by_out_trade_no(ByOutTradeNoRequest::new(no)).await?;
+    println!("{}", order.trade_state);
+    Ok(())
+}
+"#;
+
 #[tokio::test(flavor = "multi_thread")]
 async fn new_and_edited_spec_files_become_typed_endpoints_here_and_in_a_users_crate() {
-    let tmp = temp_workspace(&["probe", "ext"]);
+    use wechat_api::api::transactions::{JsapiRequest, OrderAmount, OrderPayer};
+    use wechat_sandbox::pay::{KeyMode, PaySettings};
+
+    let tmp = temp_workspace(&["probe", "ext", "paymerchant"]);
     let dir = tmp.path();
     let manifest = |name: &str| {
         format!(
@@ -302,6 +383,20 @@ async fn new_and_edited_spec_files_become_typed_endpoints_here_and_in_a_users_cr
     .unwrap();
     std::fs::write(dir.join("ext/spec/extra.yaml"), EXTRA_SPEC).unwrap();
     std::fs::write(dir.join("ext/src/main.rs"), EXTRA_MAIN).unwrap();
+    std::fs::create_dir_all(dir.join("paymerchant/src")).unwrap();
+    std::fs::create_dir_all(dir.join("paymerchant/spec")).unwrap();
+    std::fs::write(
+        dir.join("paymerchant/Cargo.toml"),
+        "[package]\nname = \"paymerchant\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\nwechat-api = { workspace = true, features = [\"pay\"] }\ntokio = { workspace = true, features = [\"rt\", \"macros\"] }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("paymerchant/build.rs"),
+        "fn main() { println!(\"cargo::rerun-if-changed=spec\"); }\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("paymerchant/spec/my_orders.yaml"), USER_PAY_SPEC).unwrap();
+    std::fs::write(dir.join("paymerchant/src/main.rs"), USER_PAY_MAIN).unwrap();
 
     // the repository's spec: a new file, so a new typed endpoint
     std::fs::write(dir.join("spec/weather.yaml"), WEATHER_SPEC).unwrap();
@@ -376,10 +471,73 @@ async fn new_and_edited_spec_files_become_typed_endpoints_here_and_in_a_users_cr
         .mount(&user)
         .await;
 
+    // WeChat Pay: the sandbox, signing with the WeChat Pay public key (a
+    // new merchant's only key), and an unpaid order made with the SDK.
+    let config = wechat_sandbox::SandboxConfig::builder()
+        .push_interval(None)
+        .pay(PaySettings::default())
+        .build()
+        .unwrap();
+    let sandbox = wechat_sandbox::Sandbox::start(config).await.unwrap();
+    sandbox.pay().set_key_mode(KeyMode::PublicKey).unwrap();
+    let merchant = sandbox.pay().merchant().unwrap();
+    let public_key = sandbox.pay().public_key().unwrap();
+    let pay_base = sandbox.base_url().as_str().trim_end_matches('/').to_owned();
+    let key_file = dir.join("apiclient_key.pem");
+    std::fs::write(&key_file, merchant.private_key_pem().unwrap()).unwrap();
+    let pub_file = dir.join("pub_key.pem");
+    std::fs::write(&pub_file, &public_key.pem).unwrap();
+    let ours = wechat_api::pay::WechatPay::new(
+        wechat_api::pay::PayConfig::builder()
+            .mchid(merchant.mchid())
+            .merchant_serial(merchant.serial())
+            .private_key_file(&key_file)
+            .apiv3_key(merchant.apiv3_key())
+            .public_key_file(public_key.id.clone(), &pub_file)
+            .base_url(pay_base.as_str())
+            .build()
+            .unwrap(),
+    )
+    .unwrap();
+    ours.transactions()
+        .jsapi(JsapiRequest::new(
+            "wxd678efh567hg6787",
+            "用户的规格",
+            "USER-SPEC-ORDER-1",
+            "https://merchant.example/notify",
+            OrderAmount::new(321),
+            OrderPayer::new("oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"),
+        ))
+        .await
+        .unwrap();
+    let before = sandbox.pay().calls().unwrap().len();
+
+    let pay_env: Vec<(String, String)> = [
+        ("WECHATPAY_MCHID", merchant.mchid().to_owned()),
+        ("WECHATPAY_MERCHANT_SERIAL", merchant.serial().to_owned()),
+        ("WECHATPAY_PRIVATE_KEY_FILE", key_file.display().to_string()),
+        ("WECHATPAY_APIV3_KEY", merchant.apiv3_key().to_owned()),
+        ("WECHATPAY_PUBLIC_KEY_ID", public_key.id.clone()),
+        ("WECHATPAY_PUBLIC_KEY_FILE", pub_file.display().to_string()),
+        ("WECHATPAY_BASE_URL", pay_base.clone()),
+        ("PROBE_ORDER", "USER-SPEC-ORDER-1".to_owned()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+
     // 1. the first build: the new endpoint sends what its spec says, and the
     //    user's crate gets managed, typed endpoints from its own spec
-    let outs = build_and_run(dir, &[("probe", server.uri()), ("ext", user.uri())]).await;
-    let (out, ext_out) = (&outs[0], &outs[1]);
+    let outs = build_and_run(
+        dir,
+        vec![
+            ("probe", server.uri(), vec![]),
+            ("ext", user.uri(), vec![]),
+            ("paymerchant", pay_base.clone(), pay_env),
+        ],
+    )
+    .await;
+    let (out, ext_out, pay_out) = (&outs[0], &outs[1], &outs[2]);
     assert_eq!(out.trim(), "city=Shenzhen celsius=24");
     let requests = user.received_requests().await.unwrap();
     assert_eq!(
@@ -424,6 +582,41 @@ async fn new_and_edited_spec_files_become_typed_endpoints_here_and_in_a_users_cr
         "{forced:?}"
     );
 
+    // the user's pay crate: an unpaid order queried, closed, queried again
+    assert_eq!(pay_out.trim(), "USER-SPEC-ORDER-1 NOTPAY 321\nCLOSED");
+    // What the user's methods sent: signed (the sandbox checked each
+    // signature and answered 200/204), the mchid where the spec put it.
+    let calls = sandbox.pay().calls().unwrap();
+    let user: Vec<_> = calls[before..].iter().collect();
+    assert_eq!(user.len(), 3, "{user:?}");
+    for call in &user {
+        assert!(
+            call.header("authorization")
+                .is_some_and(|a| a.starts_with("WECHATPAY2-SHA256-RSA2048 mchid=")),
+            "{call:?}"
+        );
+        assert_eq!(call.error_code, None, "{call:?}");
+    }
+    assert_eq!(
+        (user[0].method.as_str(), user[0].status),
+        ("GET", 200),
+        "{:?}",
+        user[0]
+    );
+    assert_eq!(
+        user[0].query.as_deref(),
+        Some(format!("mchid={}", merchant.mchid()).as_str())
+    );
+    assert_eq!(
+        (user[1].method.as_str(), user[1].status),
+        ("POST", 204),
+        "{:?}",
+        user[1]
+    );
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&user[1].body).unwrap(),
+        serde_json::json!({"mchid": merchant.mchid()})
+    );
     // 2. another new file and an edit of the first (a new response field),
     //    rebuilt incrementally: the probe only compiles if wechat-api was
     //    regenerated because its spec folder changed
@@ -439,7 +632,7 @@ async fn new_and_edited_spec_files_become_typed_endpoints_here_and_in_a_users_cr
         r#"println!("city={} celsius={} humidity={}", weather.city, weather.celsius, weather.humidity);"#,
     );
     std::fs::write(dir.join("probe/src/main.rs"), main).unwrap();
-    let outs = build_and_run(dir, &[("probe", server.uri())]).await;
+    let outs = build_and_run(dir, vec![("probe", server.uri(), vec![])]).await;
     let out = &outs[0];
     assert_eq!(
         out.trim(),
@@ -456,4 +649,5 @@ async fn new_and_edited_spec_files_become_typed_endpoints_here_and_in_a_users_cr
         serde_json::from_slice::<serde_json::Value>(&now.body).unwrap(),
         serde_json::json!({"tz": "Asia/Shanghai"})
     );
+    sandbox.shutdown().await;
 }
