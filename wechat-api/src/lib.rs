@@ -70,6 +70,8 @@ mod redact;
 #[cfg(feature = "axum")]
 pub mod server;
 pub mod token;
+#[doc(hidden)]
+pub mod tolerant;
 mod transport;
 #[doc(hidden)]
 pub mod wire;

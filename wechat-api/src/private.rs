@@ -22,6 +22,7 @@ pub use crate::pay::{
 pub use crate::probe::{
     BoxFuture, Probe, ProbePart, probe_json, probe_media, probe_media_or_json, probe_value,
 };
+pub use crate::tolerant;
 pub use crate::transport::send;
 pub use crate::wire::{self, json_string};
 pub use serde;

@@ -97,7 +97,10 @@ pub enum Event {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct Subscribe {
-    /// The parametric QR code the user followed through, if any.
+    /// The parametric QR code the user followed through: only when
+    /// `EventKey` starts with `qrscene_` (any other key, e.g. the
+    /// `last_trade_no_…` of a follow after a payment, is not a QR scan and
+    /// stays in [`EventMessage::event_key`]).
     pub scene: Option<QrScan>,
 }
 
@@ -293,8 +296,12 @@ impl Event {
         let event_key = || raw.optional(Field::EventKey).filter(|k| !k.is_empty());
         let ticket = || raw.optional(Field::Ticket).filter(|t| !t.is_empty());
         let detail = if is(event, "subscribe") {
+            // only a `qrscene_` key is a QR scan: WeChat sends other keys
+            // (`last_trade_no_…` for a follow after paying, empty ones…)
             Self::Subscribe(Subscribe {
-                scene: event_key().map(|event_key| QrScan {
+                scene: event_key()
+                    .filter(|key| key.starts_with("qrscene_"))
+                    .map(|event_key| QrScan {
                     event_key,
                     ticket: ticket(),
                 }),
