@@ -17,6 +17,37 @@
 //! | `weapp_audit_success` | [`Event::WeappAuditSuccess`] |
 //! | `weapp_audit_fail` | [`Event::WeappAuditFail`] |
 //! | `weapp_audit_delay` | [`Event::WeappAuditDelay`] |
+//! | `scancode_push` | [`Event::ScancodePush`] |
+//! | `scancode_waitmsg` | [`Event::ScancodeWaitmsg`] |
+//! | `pic_sysphoto` | [`Event::PicSysphoto`] |
+//! | `pic_photo_or_album` | [`Event::PicPhotoOrAlbum`] |
+//! | `pic_weixin` | [`Event::PicWeixin`] |
+//! | `location_select` | [`Event::LocationSelect`] |
+//! | `view_miniprogram` | [`Event::ViewMiniprogram`] |
+//! | `kf_create_session` | [`Event::KfCreateSession`] |
+//! | `kf_close_session` | [`Event::KfCloseSession`] |
+//! | `kf_switch_session` | [`Event::KfSwitchSession`] |
+//! | `qualification_verify_success` | [`Event::QualificationVerifySuccess`] |
+//! | `qualification_verify_fail` | [`Event::QualificationVerifyFail`] |
+//! | `naming_verify_success` | [`Event::NamingVerifySuccess`] |
+//! | `naming_verify_fail` | [`Event::NamingVerifyFail`] |
+//! | `annual_renew` | [`Event::AnnualRenew`] |
+//! | `verify_expired` | [`Event::VerifyExpired`] |
+//! | `wxa_media_check` | [`Event::WxaMediaCheck`] |
+//! | `trade_manage_remind_access_api` | [`Event::TradeManageRemindAccessApi`] |
+//! | `trade_manage_remind_shipping` | [`Event::TradeManageRemindShipping`] |
+//! | `trade_manage_order_settlement` | [`Event::TradeManageOrderSettlement`] |
+//! | `channels_ec_order_new` | [`Event::ChannelsEcOrderNew`] |
+//! | `channels_ec_order_cancel` | [`Event::ChannelsEcOrderCancel`] |
+//! | `channels_ec_order_pay` | [`Event::ChannelsEcOrderPay`] |
+//! | `channels_ec_order_deliver` | [`Event::ChannelsEcOrderDeliver`] |
+//! | `channels_ec_order_confirm` | [`Event::ChannelsEcOrderConfirm`] |
+//! | `channels_ec_order_settle` | [`Event::ChannelsEcOrderSettle`] |
+//! | `channels_ec_order_ext_info_update` | [`Event::ChannelsEcOrderExtInfoUpdate`] |
+//! | `channels_ec_aftersale_update` | [`Event::ChannelsEcAftersaleUpdate`] |
+//! | `product_spu_audit` | [`Event::ProductSpuAudit`] |
+//! | `product_spu_listing` | [`Event::ProductSpuListing`] |
+//! | `product_spu_update` | [`Event::ProductSpuUpdate`] |
 //! | anything else | [`Event::Other`]: the name is in the header, the document in [`EventMessage::raw`] |
 //!
 //! Event names are compared case-insensitively (WeChat is not consistent
@@ -26,6 +57,10 @@
 
 use serde::Serialize;
 
+use super::account_event::{
+    KfSession, KfSwitch, MediaCheck, MenuLocation, MenuMiniProgram, MenuPictures, MenuScan,
+    StoreAftersale, StoreOrder, StoreProduct, TradeManage, VerifyExpiry, VerifyFail,
+};
 use super::message::{MessageHeader, Source};
 use super::raw::{Field, RawFields};
 use super::tree::Node;
@@ -88,6 +123,68 @@ pub enum Event {
     WeappAuditFail(AuditFail),
     /// `weapp_audit_delay`: a mini program's review is delayed.
     WeappAuditDelay(AuditDelay),
+    /// `scancode_push`: a menu button's scanner pushed the scan result.
+    ScancodePush(MenuScan),
+    /// `scancode_waitmsg`: a menu button's scanner waits for the account's reply.
+    ScancodeWaitmsg(MenuScan),
+    /// `pic_sysphoto`: a menu button sent photos from the camera.
+    PicSysphoto(MenuPictures),
+    /// `pic_photo_or_album`: a menu button sent photos from the camera or the album.
+    PicPhotoOrAlbum(MenuPictures),
+    /// `pic_weixin`: a menu button sent photos from the WeChat album.
+    PicWeixin(MenuPictures),
+    /// `location_select`: a menu button sent a location.
+    LocationSelect(MenuLocation),
+    /// `view_miniprogram`: a menu button opened a mini program page.
+    ViewMiniprogram(MenuMiniProgram),
+    /// `kf_create_session`: a customer-service agent took a session.
+    KfCreateSession(KfSession),
+    /// `kf_close_session`: a customer-service agent closed a session.
+    KfCloseSession(KfSession),
+    /// `kf_switch_session`: a session moved to another agent.
+    KfSwitchSession(KfSwitch),
+    /// `qualification_verify_success`: the qualification verification passed.
+    QualificationVerifySuccess(VerifyExpiry),
+    /// `qualification_verify_fail`: the qualification verification failed.
+    QualificationVerifyFail(VerifyFail),
+    /// `naming_verify_success`: the naming verification passed.
+    NamingVerifySuccess(VerifyExpiry),
+    /// `naming_verify_fail`: the naming verification failed.
+    NamingVerifyFail(VerifyFail),
+    /// `annual_renew`: the annual verification must be renewed.
+    AnnualRenew(VerifyExpiry),
+    /// `verify_expired`: the verification expired.
+    VerifyExpired(VerifyExpiry),
+    /// `wxa_media_check`: the outcome of an asynchronous media check.
+    WxaMediaCheck(MediaCheck),
+    /// `trade_manage_remind_access_api`: a reminder to integrate the shipping management API.
+    TradeManageRemindAccessApi(TradeManage),
+    /// `trade_manage_remind_shipping`: a reminder to upload an order's shipping information.
+    TradeManageRemindShipping(TradeManage),
+    /// `trade_manage_order_settlement`: an order was settled.
+    TradeManageOrderSettlement(TradeManage),
+    /// `channels_ec_order_new`: WeChat Store: an order was placed.
+    ChannelsEcOrderNew(StoreOrder),
+    /// `channels_ec_order_cancel`: WeChat Store: an order was cancelled.
+    ChannelsEcOrderCancel(StoreOrder),
+    /// `channels_ec_order_pay`: WeChat Store: an order was paid.
+    ChannelsEcOrderPay(StoreOrder),
+    /// `channels_ec_order_deliver`: WeChat Store: an order was shipped.
+    ChannelsEcOrderDeliver(StoreOrder),
+    /// `channels_ec_order_confirm`: WeChat Store: the buyer confirmed receipt.
+    ChannelsEcOrderConfirm(StoreOrder),
+    /// `channels_ec_order_settle`: WeChat Store: an order was settled.
+    ChannelsEcOrderSettle(StoreOrder),
+    /// `channels_ec_order_ext_info_update`: WeChat Store: an order's other information changed.
+    ChannelsEcOrderExtInfoUpdate(StoreOrder),
+    /// `channels_ec_aftersale_update`: WeChat Store: an after-sale order changed.
+    ChannelsEcAftersaleUpdate(StoreAftersale),
+    /// `product_spu_audit`: WeChat Store: a product's audit finished.
+    ProductSpuAudit(StoreProduct),
+    /// `product_spu_listing`: WeChat Store: a product was listed or delisted.
+    ProductSpuListing(StoreProduct),
+    /// `product_spu_update`: WeChat Store: a product changed.
+    ProductSpuUpdate(StoreProduct),
     /// Any other event, never an error: its name is
     /// [`EventMessage::event`], its document [`EventMessage::raw`].
     Other,
@@ -367,10 +464,81 @@ impl Event {
                 delay_time: raw.required_number(Field::DelayTime, "weapp_audit_delay event")?,
             })
         } else {
-            Self::Other
+            return Self::from_tree_event(event, source);
         };
         Ok(detail)
     }
+
+    /// The events read from the element tree, by name.
+    const FROM_TREE: &[(&str, fn(&Node) -> Event)] = &[
+        ("scancode_push", |t| Event::ScancodePush(MenuScan::from_tree(t))),
+        ("scancode_waitmsg", |t| Event::ScancodeWaitmsg(MenuScan::from_tree(t))),
+        ("pic_sysphoto", |t| Event::PicSysphoto(MenuPictures::from_tree(t))),
+        ("pic_photo_or_album", |t| Event::PicPhotoOrAlbum(MenuPictures::from_tree(t))),
+        ("pic_weixin", |t| Event::PicWeixin(MenuPictures::from_tree(t))),
+        ("location_select", |t| Event::LocationSelect(MenuLocation::from_tree(t))),
+        ("view_miniprogram", |t| Event::ViewMiniprogram(MenuMiniProgram::from_tree(t))),
+        ("kf_create_session", |t| Event::KfCreateSession(KfSession::from_tree(t))),
+        ("kf_close_session", |t| Event::KfCloseSession(KfSession::from_tree(t))),
+        ("kf_switch_session", |t| Event::KfSwitchSession(KfSwitch::from_tree(t))),
+        ("qualification_verify_success", |t| Event::QualificationVerifySuccess(VerifyExpiry::from_tree(t))),
+        ("qualification_verify_fail", |t| Event::QualificationVerifyFail(VerifyFail::from_tree(t))),
+        ("naming_verify_success", |t| Event::NamingVerifySuccess(VerifyExpiry::from_tree(t))),
+        ("naming_verify_fail", |t| Event::NamingVerifyFail(VerifyFail::from_tree(t))),
+        ("annual_renew", |t| Event::AnnualRenew(VerifyExpiry::from_tree(t))),
+        ("verify_expired", |t| Event::VerifyExpired(VerifyExpiry::from_tree(t))),
+        ("wxa_media_check", |t| Event::WxaMediaCheck(MediaCheck::from_tree(t))),
+        ("trade_manage_remind_access_api", |t| Event::TradeManageRemindAccessApi(TradeManage::from_tree(t))),
+        ("trade_manage_remind_shipping", |t| Event::TradeManageRemindShipping(TradeManage::from_tree(t))),
+        ("trade_manage_order_settlement", |t| Event::TradeManageOrderSettlement(TradeManage::from_tree(t))),
+        ("channels_ec_order_new", |t| Event::ChannelsEcOrderNew(StoreOrder::from_tree(t))),
+        ("channels_ec_order_cancel", |t| Event::ChannelsEcOrderCancel(StoreOrder::from_tree(t))),
+        ("channels_ec_order_pay", |t| Event::ChannelsEcOrderPay(StoreOrder::from_tree(t))),
+        ("channels_ec_order_deliver", |t| Event::ChannelsEcOrderDeliver(StoreOrder::from_tree(t))),
+        ("channels_ec_order_confirm", |t| Event::ChannelsEcOrderConfirm(StoreOrder::from_tree(t))),
+        ("channels_ec_order_settle", |t| Event::ChannelsEcOrderSettle(StoreOrder::from_tree(t))),
+        ("channels_ec_order_ext_info_update", |t| Event::ChannelsEcOrderExtInfoUpdate(StoreOrder::from_tree(t))),
+        ("channels_ec_aftersale_update", |t| Event::ChannelsEcAftersaleUpdate(StoreAftersale::from_tree(t))),
+        ("product_spu_audit", |t| Event::ProductSpuAudit(StoreProduct::from_tree(t))),
+        ("product_spu_listing", |t| Event::ProductSpuListing(StoreProduct::from_tree(t))),
+        ("product_spu_update", |t| Event::ProductSpuUpdate(StoreProduct::from_tree(t))),
+    ];
+
+    /// An event of [`Self::FROM_TREE`], or [`Event::Other`].
+    fn from_tree_event(event: &str, source: Source<'_>) -> Result<Self> {
+        let Some((_, make)) = Self::FROM_TREE.iter().find(|(name, _)| is(event, name)) else {
+            return Ok(Self::Other);
+        };
+        let tree = source.tree()?;
+        Ok(make(&tree))
+    }
+
+    /// The name of every event this version types (compared ignoring case),
+    /// the rest being [`Event::Other`].
+    pub fn typed_names() -> impl Iterator<Item = &'static str> {
+        Self::DIRECT
+            .iter()
+            .copied()
+            .chain(Self::FROM_TREE.iter().map(|(name, _)| *name))
+    }
+
+    /// The events read field by field in [`Self::from_raw`].
+    const DIRECT: &[&str] = &[
+        "subscribe",
+        "unsubscribe",
+        "SCAN",
+        "LOCATION",
+        "CLICK",
+        "VIEW",
+        "TEMPLATESENDJOBFINISH",
+        "MASSSENDJOBFINISH",
+        "subscribe_msg_popup_event",
+        "subscribe_msg_change_event",
+        "subscribe_msg_sent_event",
+        "weapp_audit_success",
+        "weapp_audit_fail",
+        "weapp_audit_delay",
+    ];
 }
 
 fn mass_send_job_finish(raw: &RawFields<'_>, source: Source<'_>) -> Result<MassSendJobFinish> {

@@ -37,12 +37,17 @@ use serde::Serialize;
 
 use crate::{Error, Result};
 
+pub mod account_event;
 pub mod component;
 pub mod message;
 pub mod message_event;
 mod raw;
 mod tree;
 
+pub use account_event::{
+    KfSession, KfSwitch, MediaCheck, MenuLocation, MenuMiniProgram, MenuPictures, MenuScan,
+    StoreAftersale, StoreOrder, StoreProduct, TradeManage, VerifyExpiry, VerifyFail,
+};
 pub use component::{
     Authorization, ComponentEvent, ComponentVerifyTicket, FastRegister, Unauthorization,
 };
