@@ -247,7 +247,12 @@ pub enum Drift {
 /// (recursively, enums included) flipped the `way` given; undeclared fields
 /// and fields typed `json` stay as they are. The typed answer must decode
 /// it to the same value as `example`.
-pub fn drift(api: &Api, example: &Map<String, Value>, fields: &[Field], way: Drift) -> Map<String, Value> {
+pub fn drift(
+    api: &Api,
+    example: &Map<String, Value>,
+    fields: &[Field],
+    way: Drift,
+) -> Map<String, Value> {
     let mut out = example.clone();
     drift_fields(api, &mut out, fields, way);
     if way == Drift::ToStrings {

@@ -2007,7 +2007,11 @@ mod tests {
         // named after WeChat's English errmsg, meaning from the official table
         let info = lookup(INVALID_MENU_TYPE).expect("known");
         assert_eq!(info.code, 40015);
-        assert!(info.meaning.contains("不合法的菜单类型"), "{}", info.meaning);
+        assert!(
+            info.meaning.contains("不合法的菜单类型"),
+            "{}",
+            info.meaning
+        );
         assert_eq!(lookup(85018).map(|i| i.name), Some("CODE_85018"));
         let names: std::collections::BTreeSet<&str> = all().iter().map(|i| i.name).collect();
         assert_eq!(names.len(), all().len(), "names are unique");

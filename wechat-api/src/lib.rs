@@ -61,6 +61,8 @@ mod layering;
 mod limits;
 pub mod media;
 mod multipart;
+#[doc(hidden)]
+pub mod paging;
 #[cfg(feature = "pay")]
 pub mod pay;
 #[cfg(feature = "spec-tests")]

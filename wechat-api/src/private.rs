@@ -12,6 +12,7 @@ pub use crate::error::Result;
 pub use crate::hooks;
 pub use crate::media::{Media, MediaOr, Upload};
 pub use crate::multipart::Multipart;
+pub use crate::paging;
 #[cfg(all(feature = "pay", feature = "spec-tests"))]
 pub use crate::pay::PayProbe;
 #[cfg(feature = "pay")]
@@ -25,6 +26,7 @@ pub use crate::probe::{
 pub use crate::tolerant;
 pub use crate::transport::send;
 pub use crate::wire::{self, json_string};
+pub use futures_util::Stream;
 pub use serde;
 pub use serde_json;
 

@@ -316,9 +316,15 @@ impl StoreOrder {
         let time = |name: &str| info.and_then(|i| number::<i64>(i, name));
         Self {
             order_id: info.and_then(|i| text(i, "order_id")),
-            time: ["pay_time", "cancel_time", "delivery_time", "confirm_time", "create_time"]
-                .iter()
-                .find_map(|name| time(name)),
+            time: [
+                "pay_time",
+                "cancel_time",
+                "delivery_time",
+                "confirm_time",
+                "create_time",
+            ]
+            .iter()
+            .find_map(|name| time(name)),
             cancel_type: small("cancel_type"),
             finish_delivery: small("finish_delivery"),
             confirm_type: small("confirm_type"),

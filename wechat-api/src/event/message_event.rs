@@ -399,9 +399,9 @@ impl Event {
                 scene: event_key()
                     .filter(|key| key.starts_with("qrscene_"))
                     .map(|event_key| QrScan {
-                    event_key,
-                    ticket: ticket(),
-                }),
+                        event_key,
+                        ticket: ticket(),
+                    }),
             })
         } else if is(event, "unsubscribe") {
             Self::Unsubscribe
@@ -471,37 +471,99 @@ impl Event {
 
     /// The events read from the element tree, by name.
     const FROM_TREE: &[(&str, fn(&Node) -> Event)] = &[
-        ("scancode_push", |t| Event::ScancodePush(MenuScan::from_tree(t))),
-        ("scancode_waitmsg", |t| Event::ScancodeWaitmsg(MenuScan::from_tree(t))),
-        ("pic_sysphoto", |t| Event::PicSysphoto(MenuPictures::from_tree(t))),
-        ("pic_photo_or_album", |t| Event::PicPhotoOrAlbum(MenuPictures::from_tree(t))),
-        ("pic_weixin", |t| Event::PicWeixin(MenuPictures::from_tree(t))),
-        ("location_select", |t| Event::LocationSelect(MenuLocation::from_tree(t))),
-        ("view_miniprogram", |t| Event::ViewMiniprogram(MenuMiniProgram::from_tree(t))),
-        ("kf_create_session", |t| Event::KfCreateSession(KfSession::from_tree(t))),
-        ("kf_close_session", |t| Event::KfCloseSession(KfSession::from_tree(t))),
-        ("kf_switch_session", |t| Event::KfSwitchSession(KfSwitch::from_tree(t))),
-        ("qualification_verify_success", |t| Event::QualificationVerifySuccess(VerifyExpiry::from_tree(t))),
-        ("qualification_verify_fail", |t| Event::QualificationVerifyFail(VerifyFail::from_tree(t))),
-        ("naming_verify_success", |t| Event::NamingVerifySuccess(VerifyExpiry::from_tree(t))),
-        ("naming_verify_fail", |t| Event::NamingVerifyFail(VerifyFail::from_tree(t))),
-        ("annual_renew", |t| Event::AnnualRenew(VerifyExpiry::from_tree(t))),
-        ("verify_expired", |t| Event::VerifyExpired(VerifyExpiry::from_tree(t))),
-        ("wxa_media_check", |t| Event::WxaMediaCheck(MediaCheck::from_tree(t))),
-        ("trade_manage_remind_access_api", |t| Event::TradeManageRemindAccessApi(TradeManage::from_tree(t))),
-        ("trade_manage_remind_shipping", |t| Event::TradeManageRemindShipping(TradeManage::from_tree(t))),
-        ("trade_manage_order_settlement", |t| Event::TradeManageOrderSettlement(TradeManage::from_tree(t))),
-        ("channels_ec_order_new", |t| Event::ChannelsEcOrderNew(StoreOrder::from_tree(t))),
-        ("channels_ec_order_cancel", |t| Event::ChannelsEcOrderCancel(StoreOrder::from_tree(t))),
-        ("channels_ec_order_pay", |t| Event::ChannelsEcOrderPay(StoreOrder::from_tree(t))),
-        ("channels_ec_order_deliver", |t| Event::ChannelsEcOrderDeliver(StoreOrder::from_tree(t))),
-        ("channels_ec_order_confirm", |t| Event::ChannelsEcOrderConfirm(StoreOrder::from_tree(t))),
-        ("channels_ec_order_settle", |t| Event::ChannelsEcOrderSettle(StoreOrder::from_tree(t))),
-        ("channels_ec_order_ext_info_update", |t| Event::ChannelsEcOrderExtInfoUpdate(StoreOrder::from_tree(t))),
-        ("channels_ec_aftersale_update", |t| Event::ChannelsEcAftersaleUpdate(StoreAftersale::from_tree(t))),
-        ("product_spu_audit", |t| Event::ProductSpuAudit(StoreProduct::from_tree(t))),
-        ("product_spu_listing", |t| Event::ProductSpuListing(StoreProduct::from_tree(t))),
-        ("product_spu_update", |t| Event::ProductSpuUpdate(StoreProduct::from_tree(t))),
+        ("scancode_push", |t| {
+            Event::ScancodePush(MenuScan::from_tree(t))
+        }),
+        ("scancode_waitmsg", |t| {
+            Event::ScancodeWaitmsg(MenuScan::from_tree(t))
+        }),
+        ("pic_sysphoto", |t| {
+            Event::PicSysphoto(MenuPictures::from_tree(t))
+        }),
+        ("pic_photo_or_album", |t| {
+            Event::PicPhotoOrAlbum(MenuPictures::from_tree(t))
+        }),
+        ("pic_weixin", |t| {
+            Event::PicWeixin(MenuPictures::from_tree(t))
+        }),
+        ("location_select", |t| {
+            Event::LocationSelect(MenuLocation::from_tree(t))
+        }),
+        ("view_miniprogram", |t| {
+            Event::ViewMiniprogram(MenuMiniProgram::from_tree(t))
+        }),
+        ("kf_create_session", |t| {
+            Event::KfCreateSession(KfSession::from_tree(t))
+        }),
+        ("kf_close_session", |t| {
+            Event::KfCloseSession(KfSession::from_tree(t))
+        }),
+        ("kf_switch_session", |t| {
+            Event::KfSwitchSession(KfSwitch::from_tree(t))
+        }),
+        ("qualification_verify_success", |t| {
+            Event::QualificationVerifySuccess(VerifyExpiry::from_tree(t))
+        }),
+        ("qualification_verify_fail", |t| {
+            Event::QualificationVerifyFail(VerifyFail::from_tree(t))
+        }),
+        ("naming_verify_success", |t| {
+            Event::NamingVerifySuccess(VerifyExpiry::from_tree(t))
+        }),
+        ("naming_verify_fail", |t| {
+            Event::NamingVerifyFail(VerifyFail::from_tree(t))
+        }),
+        ("annual_renew", |t| {
+            Event::AnnualRenew(VerifyExpiry::from_tree(t))
+        }),
+        ("verify_expired", |t| {
+            Event::VerifyExpired(VerifyExpiry::from_tree(t))
+        }),
+        ("wxa_media_check", |t| {
+            Event::WxaMediaCheck(MediaCheck::from_tree(t))
+        }),
+        ("trade_manage_remind_access_api", |t| {
+            Event::TradeManageRemindAccessApi(TradeManage::from_tree(t))
+        }),
+        ("trade_manage_remind_shipping", |t| {
+            Event::TradeManageRemindShipping(TradeManage::from_tree(t))
+        }),
+        ("trade_manage_order_settlement", |t| {
+            Event::TradeManageOrderSettlement(TradeManage::from_tree(t))
+        }),
+        ("channels_ec_order_new", |t| {
+            Event::ChannelsEcOrderNew(StoreOrder::from_tree(t))
+        }),
+        ("channels_ec_order_cancel", |t| {
+            Event::ChannelsEcOrderCancel(StoreOrder::from_tree(t))
+        }),
+        ("channels_ec_order_pay", |t| {
+            Event::ChannelsEcOrderPay(StoreOrder::from_tree(t))
+        }),
+        ("channels_ec_order_deliver", |t| {
+            Event::ChannelsEcOrderDeliver(StoreOrder::from_tree(t))
+        }),
+        ("channels_ec_order_confirm", |t| {
+            Event::ChannelsEcOrderConfirm(StoreOrder::from_tree(t))
+        }),
+        ("channels_ec_order_settle", |t| {
+            Event::ChannelsEcOrderSettle(StoreOrder::from_tree(t))
+        }),
+        ("channels_ec_order_ext_info_update", |t| {
+            Event::ChannelsEcOrderExtInfoUpdate(StoreOrder::from_tree(t))
+        }),
+        ("channels_ec_aftersale_update", |t| {
+            Event::ChannelsEcAftersaleUpdate(StoreAftersale::from_tree(t))
+        }),
+        ("product_spu_audit", |t| {
+            Event::ProductSpuAudit(StoreProduct::from_tree(t))
+        }),
+        ("product_spu_listing", |t| {
+            Event::ProductSpuListing(StoreProduct::from_tree(t))
+        }),
+        ("product_spu_update", |t| {
+            Event::ProductSpuUpdate(StoreProduct::from_tree(t))
+        }),
     ];
 
     /// An event of [`Self::FROM_TREE`], or [`Event::Other`].

@@ -370,7 +370,10 @@ async fn every_example_decodes_to_the_same_value_with_its_scalars_flipped() {
         failures.join("\n")
     );
     // most examples carry a number or a digit string: the flip is real
-    assert!(flipped > PROBES.len() / 2, "only {flipped} examples changed");
+    assert!(
+        flipped > PROBES.len() / 2,
+        "only {flipped} examples changed"
+    );
 }
 
 #[test]
