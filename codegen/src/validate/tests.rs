@@ -428,14 +428,23 @@ const PAGED: &str = "module: m\ntypes:\n  - name: Ids\n    fields:\n      - name
 
 #[test]
 fn paging_resolves_cursor_and_offset_fields() {
-    let api = check(&format!("{PAGED}    paging: {{cursor: next_openid, items: data.openid}}\n"))
-        .expect("valid");
+    let api = check(&format!(
+        "{PAGED}    paging: {{cursor: next_openid, items: data.openid}}\n"
+    ))
+    .expect("valid");
     let paging = api.modules[0].endpoints[0].paging.clone().expect("paged");
     let crate::ir::PagingKind::Cursor { request, answer } = paging.kind else {
         panic!("{paging:?}");
     };
-    assert_eq!((request.rust.as_str(), answer.optional), ("next_openid", true));
-    let items: Vec<(&str, bool)> = paging.items.iter().map(|s| (s.rust.as_str(), s.optional)).collect();
+    assert_eq!(
+        (request.rust.as_str(), answer.optional),
+        ("next_openid", true)
+    );
+    let items: Vec<(&str, bool)> = paging
+        .items
+        .iter()
+        .map(|s| (s.rust.as_str(), s.optional))
+        .collect();
     assert_eq!(items, [("data", true), ("openid", false)]);
 
     let api = check(&format!(
@@ -451,17 +460,57 @@ fn paging_resolves_cursor_and_offset_fields() {
 #[test]
 fn paging_errors_point_at_the_key() {
     let cases = [
-        ("paging: {cursor: nope, items: data.openid}", "is not a request field", 27),
-        ("paging: {cursor: offset, items: data.openid}", "must be an optional string request field", 27),
-        ("paging: {cursor: next_openid, next: total, items: data.openid}", "must be a string answer field", 27),
-        ("paging: {cursor: next_openid, items: data}", "must lead to a list", 27),
-        ("paging: {cursor: next_openid, items: data.nope}", "`nope` is not a field", 27),
-        ("paging: {offset: offset, count: count, items: data.openid}", "needs `total`", 27),
-        ("paging: {offset: next_openid, count: count, total: total, items: data.openid}", "must be an integer request field", 27),
-        ("paging: {offset: offset, count: count, total: next_openid, items: data.openid}", "must be an integer answer field", 27),
-        ("paging: {cursor: next_openid, offset: offset, items: data.openid}", "not both", 27),
+        (
+            "paging: {cursor: nope, items: data.openid}",
+            "is not a request field",
+            27,
+        ),
+        (
+            "paging: {cursor: offset, items: data.openid}",
+            "must be an optional string request field",
+            27,
+        ),
+        (
+            "paging: {cursor: next_openid, next: total, items: data.openid}",
+            "must be a string answer field",
+            27,
+        ),
+        (
+            "paging: {cursor: next_openid, items: data}",
+            "must lead to a list",
+            27,
+        ),
+        (
+            "paging: {cursor: next_openid, items: data.nope}",
+            "`nope` is not a field",
+            27,
+        ),
+        (
+            "paging: {offset: offset, count: count, items: data.openid}",
+            "needs `total`",
+            27,
+        ),
+        (
+            "paging: {offset: next_openid, count: count, total: total, items: data.openid}",
+            "must be an integer request field",
+            27,
+        ),
+        (
+            "paging: {offset: offset, count: count, total: next_openid, items: data.openid}",
+            "must be an integer answer field",
+            27,
+        ),
+        (
+            "paging: {cursor: next_openid, offset: offset, items: data.openid}",
+            "not both",
+            27,
+        ),
         ("paging: {items: data.openid}", "needs `cursor`", 27),
-        ("paging: {cursor: next_openid, items: data.openid, pages: 3}", "unknown field `pages`", 27),
+        (
+            "paging: {cursor: next_openid, items: data.openid, pages: 3}",
+            "unknown field `pages`",
+            27,
+        ),
     ];
     for (paging, message, line) in cases {
         let e = err(&format!("{PAGED}    {paging}\n"));

@@ -1,7 +1,7 @@
-//! The official account's menu, customer-service and verification events,
-//! and the mini program's platform events (media checks, order and shipping
-//! management), and the WeChat Store (微信小店) events an authorizer
-//! receives: their typed detail, read from the push's element tree (XML, or
+//! The official account's menu, customer-service, verification and publish
+//! events, the mini program's platform events (media checks, order and
+//! shipping management, users' authorization changes, name reviews), and the
+//! WeChat Store (微信小店) events an authorizer receives: their typed detail, read from the push's element tree (XML, or
 //! JSON for mini programs configured for it).
 //!
 //! Each type's fields are the documented elements; anything a push lacks is
@@ -381,6 +381,94 @@ impl StoreProduct {
             product_id: text(info, "product_id"),
             status: number(info, "status"),
             reason: text(info, "reason"),
+        }
+    }
+}
+
+/// `PUBLISHJOBFINISH`: the outcome of a free publish (`freepublish/submit`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct PublishJobFinish {
+    /// `PublishEventInfo/publish_id`: the id `submit` answered.
+    pub publish_id: Option<String>,
+    /// `…/publish_status`: 0 published, 1 publishing, 2 original-check
+    /// failed, 3 failed, 4 rejected by the platform, 5 deleted by the
+    /// account, 6 banned.
+    pub publish_status: Option<i64>,
+    /// `…/article_id`: the published article's id (on success).
+    pub article_id: Option<String>,
+    /// `…/article_detail/item/article_url`: each article's URL.
+    pub article_urls: Vec<String>,
+    /// `…/fail_idx`: the positions (from 1) of the articles that failed.
+    pub fail_idx: Vec<u32>,
+}
+
+impl PublishJobFinish {
+    pub(crate) fn from_tree(tree: &Node) -> Self {
+        let info = tree.child("PublishEventInfo").unwrap_or(tree);
+        Self {
+            publish_id: text(info, "publish_id"),
+            publish_status: number(info, "publish_status"),
+            article_id: text(info, "article_id"),
+            article_urls: info
+                .child("article_detail")
+                .map(|detail| {
+                    detail
+                        .items("item")
+                        .filter_map(|item| text(item, "article_url"))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            fail_idx: info
+                .items("fail_idx")
+                .filter_map(|n| n.text.trim().parse().ok())
+                .collect(),
+        }
+    }
+}
+
+/// `user_info_modified`, `user_authorization_revoke` and
+/// `user_authorization_cancellation`: a mini program user changed or
+/// withdrew the information they authorized.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct UserAuthorizationChange {
+    /// `OpenID`: the user.
+    pub openid: Option<String>,
+    /// `AppID`: the mini program.
+    pub appid: Option<String>,
+    /// `RevokeInfo`: what was withdrawn (`1` the user information, …).
+    pub revoke_info: Option<String>,
+}
+
+impl UserAuthorizationChange {
+    pub(crate) fn from_tree(tree: &Node) -> Self {
+        Self {
+            openid: text(tree, "OpenID"),
+            appid: text(tree, "AppID"),
+            revoke_info: text(tree, "RevokeInfo"),
+        }
+    }
+}
+
+/// `wxa_nickname_audit`: the review of a mini program's name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct NicknameAudit {
+    /// `ret`: 2 rejected, 3 approved.
+    pub ret: Option<i64>,
+    /// `nickname`: the name reviewed.
+    pub nickname: Option<String>,
+    /// `reason`: why it was rejected.
+    pub reason: Option<String>,
+}
+
+impl NicknameAudit {
+    pub(crate) fn from_tree(tree: &Node) -> Self {
+        Self {
+            ret: number(tree, "ret"),
+            nickname: text(tree, "nickname"),
+            reason: text(tree, "reason"),
         }
     }
 }

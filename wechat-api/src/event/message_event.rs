@@ -48,6 +48,11 @@
 //! | `product_spu_audit` | [`Event::ProductSpuAudit`] |
 //! | `product_spu_listing` | [`Event::ProductSpuListing`] |
 //! | `product_spu_update` | [`Event::ProductSpuUpdate`] |
+//! | `PUBLISHJOBFINISH` | [`Event::PublishJobFinish`] |
+//! | `user_info_modified` | [`Event::UserInfoModified`] |
+//! | `user_authorization_revoke` | [`Event::UserAuthorizationRevoke`] |
+//! | `user_authorization_cancellation` | [`Event::UserAuthorizationCancellation`] |
+//! | `wxa_nickname_audit` | [`Event::WxaNicknameAudit`] |
 //! | anything else | [`Event::Other`]: the name is in the header, the document in [`EventMessage::raw`] |
 //!
 //! Event names are compared case-insensitively (WeChat is not consistent
@@ -59,7 +64,8 @@ use serde::Serialize;
 
 use super::account_event::{
     KfSession, KfSwitch, MediaCheck, MenuLocation, MenuMiniProgram, MenuPictures, MenuScan,
-    StoreAftersale, StoreOrder, StoreProduct, TradeManage, VerifyExpiry, VerifyFail,
+    NicknameAudit, PublishJobFinish, StoreAftersale, StoreOrder, StoreProduct, TradeManage,
+    UserAuthorizationChange, VerifyExpiry, VerifyFail,
 };
 use super::message::{MessageHeader, Source};
 use super::raw::{Field, RawFields};
@@ -158,11 +164,11 @@ pub enum Event {
     /// `wxa_media_check`: the outcome of an asynchronous media check.
     WxaMediaCheck(MediaCheck),
     /// `trade_manage_remind_access_api`: a reminder to integrate the shipping management API.
-    TradeManageRemindAccessApi(TradeManage),
+    TradeManageRemindAccessApi(Box<TradeManage>),
     /// `trade_manage_remind_shipping`: a reminder to upload an order's shipping information.
-    TradeManageRemindShipping(TradeManage),
+    TradeManageRemindShipping(Box<TradeManage>),
     /// `trade_manage_order_settlement`: an order was settled.
-    TradeManageOrderSettlement(TradeManage),
+    TradeManageOrderSettlement(Box<TradeManage>),
     /// `channels_ec_order_new`: WeChat Store: an order was placed.
     ChannelsEcOrderNew(StoreOrder),
     /// `channels_ec_order_cancel`: WeChat Store: an order was cancelled.
@@ -185,6 +191,16 @@ pub enum Event {
     ProductSpuListing(StoreProduct),
     /// `product_spu_update`: WeChat Store: a product changed.
     ProductSpuUpdate(StoreProduct),
+    /// `PUBLISHJOBFINISH`: the outcome of a free publish.
+    PublishJobFinish(PublishJobFinish),
+    /// `user_info_modified`: a mini program user changed the information they authorized.
+    UserInfoModified(UserAuthorizationChange),
+    /// `user_authorization_revoke`: a mini program user withdrew an authorization.
+    UserAuthorizationRevoke(UserAuthorizationChange),
+    /// `user_authorization_cancellation`: a mini program user deleted their account's authorizations.
+    UserAuthorizationCancellation(UserAuthorizationChange),
+    /// `wxa_nickname_audit`: the review of a mini program's name.
+    WxaNicknameAudit(NicknameAudit),
     /// Any other event, never an error: its name is
     /// [`EventMessage::event`], its document [`EventMessage::raw`].
     Other,
@@ -381,6 +397,9 @@ impl EventMessage {
     }
 }
 
+/// Reads an event's detail from the push's element tree.
+type FromTree = fn(&Node) -> Event;
+
 /// Whether `event` is `name`, ignoring ASCII case.
 fn is(event: &str, name: &str) -> bool {
     event.eq_ignore_ascii_case(name)
@@ -470,7 +489,7 @@ impl Event {
     }
 
     /// The events read from the element tree, by name.
-    const FROM_TREE: &[(&str, fn(&Node) -> Event)] = &[
+    const FROM_TREE: &[(&str, FromTree)] = &[
         ("scancode_push", |t| {
             Event::ScancodePush(MenuScan::from_tree(t))
         }),
@@ -523,13 +542,13 @@ impl Event {
             Event::WxaMediaCheck(MediaCheck::from_tree(t))
         }),
         ("trade_manage_remind_access_api", |t| {
-            Event::TradeManageRemindAccessApi(TradeManage::from_tree(t))
+            Event::TradeManageRemindAccessApi(Box::new(TradeManage::from_tree(t)))
         }),
         ("trade_manage_remind_shipping", |t| {
-            Event::TradeManageRemindShipping(TradeManage::from_tree(t))
+            Event::TradeManageRemindShipping(Box::new(TradeManage::from_tree(t)))
         }),
         ("trade_manage_order_settlement", |t| {
-            Event::TradeManageOrderSettlement(TradeManage::from_tree(t))
+            Event::TradeManageOrderSettlement(Box::new(TradeManage::from_tree(t)))
         }),
         ("channels_ec_order_new", |t| {
             Event::ChannelsEcOrderNew(StoreOrder::from_tree(t))
@@ -563,6 +582,21 @@ impl Event {
         }),
         ("product_spu_update", |t| {
             Event::ProductSpuUpdate(StoreProduct::from_tree(t))
+        }),
+        ("PUBLISHJOBFINISH", |t| {
+            Event::PublishJobFinish(PublishJobFinish::from_tree(t))
+        }),
+        ("user_info_modified", |t| {
+            Event::UserInfoModified(UserAuthorizationChange::from_tree(t))
+        }),
+        ("user_authorization_revoke", |t| {
+            Event::UserAuthorizationRevoke(UserAuthorizationChange::from_tree(t))
+        }),
+        ("user_authorization_cancellation", |t| {
+            Event::UserAuthorizationCancellation(UserAuthorizationChange::from_tree(t))
+        }),
+        ("wxa_nickname_audit", |t| {
+            Event::WxaNicknameAudit(NicknameAudit::from_tree(t))
         }),
     ];
 

@@ -46,7 +46,8 @@ mod tree;
 
 pub use account_event::{
     KfSession, KfSwitch, MediaCheck, MenuLocation, MenuMiniProgram, MenuPictures, MenuScan,
-    StoreAftersale, StoreOrder, StoreProduct, TradeManage, VerifyExpiry, VerifyFail,
+    NicknameAudit, PublishJobFinish, StoreAftersale, StoreOrder, StoreProduct, TradeManage,
+    UserAuthorizationChange, VerifyExpiry, VerifyFail,
 };
 pub use component::{
     Authorization, ComponentEvent, ComponentVerifyTicket, FastRegister, Unauthorization,

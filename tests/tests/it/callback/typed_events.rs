@@ -286,9 +286,54 @@ fn wechat_store_events() {
 }
 
 #[test]
+fn publish_and_mini_program_account_events() {
+    let publish = xml_event(
+        "PUBLISHJOBFINISH",
+        "<PublishEventInfo><publish_id>2247483721</publish_id><publish_status>0</publish_status>\
+         <article_id><![CDATA[b5O2OUs25HBxRceL7hfReg-U9QGeq9zQjiDvy7-QC4mUdO-JLDxG3ltHLu5gbDyH]]></article_id>\
+         <article_detail><count>1</count><item><idx>1</idx>\
+         <article_url><![CDATA[ARTICLE_URL]]></article_url></item></article_detail></PublishEventInfo>",
+    );
+    assert_eq!(
+        from_xml(&publish),
+        json!({"type": "publish_job_finish", "publish_id": "2247483721", "publish_status": 0,
+               "article_id": "b5O2OUs25HBxRceL7hfReg-U9QGeq9zQjiDvy7-QC4mUdO-JLDxG3ltHLu5gbDyH",
+               "article_urls": ["ARTICLE_URL"], "fail_idx": []})
+    );
+    let failed = xml_event(
+        "PUBLISHJOBFINISH",
+        "<PublishEventInfo><publish_id>2247483721</publish_id><publish_status>2</publish_status>\
+         <fail_idx>1</fail_idx><fail_idx>2</fail_idx></PublishEventInfo>",
+    );
+    assert_eq!(from_xml(&failed)["fail_idx"], json!([1, 2]));
+
+    for name in [
+        "user_info_modified",
+        "user_authorization_revoke",
+        "user_authorization_cancellation",
+    ] {
+        let push = json!({"ToUserName": "gh_870882ca4d8b", "FromUserName": "oEEYbwycTbo_yEpG7xtR0nEY1r1Y",
+                          "CreateTime": 1626959646, "MsgType": "event", "Event": name,
+                          "OpenID": "oEEYbwycTbo_yEpG7xtR0nEY1r1Y", "AppID": "wx6a2a7b8b3b3b3b3b", "RevokeInfo": "1"});
+        assert_eq!(
+            from_json(push),
+            json!({"type": name, "openid": "oEEYbwycTbo_yEpG7xtR0nEY1r1Y", "appid": "wx6a2a7b8b3b3b3b3b", "revoke_info": "1"})
+        );
+    }
+    let nickname = xml_event(
+        "wxa_nickname_audit",
+        "<ret>2</ret><nickname>昵称</nickname><reason>驳回原因</reason>",
+    );
+    assert_eq!(
+        from_xml(&nickname),
+        json!({"type": "wxa_nickname_audit", "ret": 2, "nickname": "昵称", "reason": "驳回原因"})
+    );
+}
+
+#[test]
 fn the_typed_list_and_what_stays_other() {
     let names: Vec<&str> = Event::typed_names().collect();
-    assert_eq!(names.len(), 45, "{names:?}");
+    assert_eq!(names.len(), 50, "{names:?}");
     let unknown = xml_event("some_future_event", "<Anything>1</Anything>");
     let Message::Event(event) = Message::from_xml(&unknown).expect("decodes") else {
         panic!("not an event");
