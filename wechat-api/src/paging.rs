@@ -119,8 +119,8 @@ mod tests {
         )
         .collect()
         .await;
-        let pages: Vec<Vec<u32>> = all.into_iter().map(|p| p.unwrap()).collect();
-        assert_eq!(pages, vec![vec![0, 1, 2], vec![3, 4, 5], vec![6, 7]]);
+        let walked: Vec<Vec<u32>> = all.into_iter().map(|p| p.unwrap()).collect();
+        assert_eq!(walked, vec![vec![0, 1, 2], vec![3, 4, 5], vec![6, 7]]);
 
         let failing: Vec<Result<u32>> = pages(
             0_u32,
