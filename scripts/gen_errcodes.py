@@ -39,6 +39,9 @@ def parse(path):
 
 
 def name_of(english):
+    english = re.sub(r"https?://\S+", " ", english)
+    if not re.search(r"[A-Za-z]{3}", english):
+        return ""
     words = re.sub(r"[^A-Za-z0-9]+", " ", english).split()[:8]
     name = "_".join(w.upper() for w in words)
     if not name:
@@ -78,6 +81,8 @@ def main():
             name = name_of(english) or f"CODE_{code}".replace("-", "MINUS_")
             if name in taken:
                 name = f"{name}_{code}".replace("-", "MINUS_")
+            if english.strip(" :：") and english.strip(" :：") in chinese:
+                english = ""  # the comment only repeats the text's tail
             parts = [p for p in (clean(chinese), clean(english)) if p]
             meaning = " — ".join(parts) if len(parts) == 2 else parts[0]
             meaning = meaning.replace("\\", "\\\\")

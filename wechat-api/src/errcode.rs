@@ -58,6 +58,9 @@ macro_rules! errcodes {
     ($($name:ident = $code:literal, $meaning:literal;)*) => {
         $(
             #[doc = concat!("`", stringify!($code), "`: ", $meaning, ".")]
+            // the meaning is WeChat's text as published: brackets, URLs and
+            // `<=` in it are not Markdown
+            #[allow(rustdoc::broken_intra_doc_links, rustdoc::bare_urls, rustdoc::invalid_html_tags)]
             pub const $name: i64 = $code;
         )*
 
@@ -526,7 +529,7 @@ errcodes! {
     FORBID_TO_USE_OTHER_S_VOIP_CALL_KEY = 48007, "forbid to use other's voip call key";
     NO_PERMISSION_FOR_THIS_MSGTYPE = 48008, "没有该类型消息的发送权限 — no permission for this msgtype";
     THIS_API_IS_EXPIRED = 48009, "this api is expired";
-    PLEASE_SEE_MORE_INFORMATION_ON_MP_WEIXIN_QQ = 48010, "forbid to modify the material， please see more information on mp.weixin.qq.com — please see more information on mp.weixin.qq.com";
+    PLEASE_SEE_MORE_INFORMATION_ON_MP_WEIXIN_QQ = 48010, "forbid to modify the material， please see more information on mp.weixin.qq.com";
     DISABLED_TEMPLATE_ID = 48011, "disabled template id";
     INVALID_TOKEN = 48012, "invalid token";
     CODE_48013 = 48013, "该视频非新接口上传，不能用于视频消息群发";
@@ -745,14 +748,14 @@ errcodes! {
     INPUT_DATA_EXCEED_MAX_SIZE = 61351, "input data exceed max size";
     KF_ACCOUNT_ERROR = 61400, "kf_account error";
     KF_SYSTEM_ALREDY_TRANSFER = 61401, "kf system alredy transfer";
-    SYSTEM_ERROR_61450 = 61450, "系统错误 (system error) — (system error)";
-    INVALID_PARAMETER = 61451, "参数错误 (invalid parameter) — (invalid parameter)";
-    INVALID_KF_ACCOUNT = 61452, "无效客服账号 (invalid kf_account) — (invalid kf_account)";
-    KF_ACCOUNT_EXSITED = 61453, "客服帐号已存在 (kf_account exsited) — (kf_account exsited)";
-    INVALID_KF_ACOUNT_LENGTH = 61454, "客服帐号名长度超过限制 ( 仅允许 10 个英文字符，不包括 @ 及 @ 后的公众号的微信号 )(invalid kf_acount length) — )(invalid kf_acount length)";
-    ILLEGAL_CHARACTER_IN_KF_ACCOUNT = 61455, "客服帐号名包含非法字符 ( 仅允许英文 + 数字 )(illegal character in kf_account) — )(illegal character in kf_account)";
-    KF_ACCOUNT_COUNT_EXCEEDED = 61456, "客服帐号个数超过限制 (10 个客服账号 )(kf_account count exceeded) — )(kf_account count exceeded)";
-    INVALID_FILE_TYPE_61457 = 61457, "无效头像文件类型 (invalid file type) — (invalid file type)";
+    SYSTEM_ERROR_61450 = 61450, "系统错误 (system error)";
+    INVALID_PARAMETER = 61451, "参数错误 (invalid parameter)";
+    INVALID_KF_ACCOUNT = 61452, "无效客服账号 (invalid kf_account)";
+    KF_ACCOUNT_EXSITED = 61453, "客服帐号已存在 (kf_account exsited)";
+    INVALID_KF_ACOUNT_LENGTH = 61454, "客服帐号名长度超过限制 ( 仅允许 10 个英文字符，不包括 @ 及 @ 后的公众号的微信号 )(invalid kf_acount length)";
+    ILLEGAL_CHARACTER_IN_KF_ACCOUNT = 61455, "客服帐号名包含非法字符 ( 仅允许英文 + 数字 )(illegal character in kf_account)";
+    KF_ACCOUNT_COUNT_EXCEEDED = 61456, "客服帐号个数超过限制 (10 个客服账号 )(kf_account count exceeded)";
+    INVALID_FILE_TYPE_61457 = 61457, "无效头像文件类型 (invalid file type)";
     DATE_FORMAT_ERROR = 61500, "日期格式错误 — date format error";
     DATE_RANGE_ERROR = 61501, "date range error";
     THIS_IS_GAME_MINIPROGRAM_DATA_API_IS_NOT = 61502, "this is game miniprogram, data api is not supported";
@@ -1050,7 +1053,7 @@ errcodes! {
     UNAUTHORIZED_BACKUP_MEMBER = 73212, "unauthorized backup member";
     INVALID_CODE_TYPE = 73213, "invalid code type";
     THE_USER_IS_ALREADY_A_MEMBER = 73214, "the user is already a member";
-    HTTPS_PAY_WEIXIN_QQ_COM_WIKI_DOC_APIV3 = 73215, "支付打通券能力已下线，请直接使用微信支付代金券API：https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter1_1.shtml — https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter1_1.shtml";
+    CODE_73215 = 73215, "支付打通券能力已下线，请直接使用微信支付代金券API：https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter1_1.shtml";
     CODE_73216 = 73216, "不合法的按钮名字，请从中选择一个:使用礼品卡/立即使用/去点外卖";
     CODE_73217 = 73217, "礼品卡本身没有设置appname和path，不允许在修改接口设置";
     CODE_73218 = 73218, "未授权使用礼品卡落地页跳转小程序功能";
@@ -1116,7 +1119,7 @@ errcodes! {
     CODE_80101 = 80101, "商家未接入";
     CODE_80111 = 80111, "实名校验code不存在";
     CODE_80112 = 80112, "code并发冲突";
-    CODE = 80113, "无效code — code";
+    CODE = 80113, "无效code";
     CODE_80201 = 80201, "report_type无效";
     CODE_80202 = 80202, "service_type无效";
     CODE_80300 = 80300, "申请单不存在";
@@ -1358,9 +1361,9 @@ errcodes! {
     REPLY_IS_NOT_EXISTS = 88009, "reply is not exists";
     COUNT_RANGE_ERROR_COUT_0_OR_COUNT_50 = 88010, "count range error. cout <= 0 or count > 50";
     THE_ARTICLE_IS_LIMIT_FOR_SAFETY_88011 = 88011, "the article is limit for safety";
-    ACCOUNT_HAS_BOUND_OPEN = 89000, "account has bound open，该公众号/小程序已经绑定了开放平台帐号 — account has bound open";
-    NOT_SAME_CONTRACTOR = 89001, "not same contractor，Authorizer 与开放平台帐号主体不相同 — not same contractor";
-    OPEN_NOT_EXISTS = 89002, "open not exists，该公众号/小程序未绑定微信开放平台帐号 — open not exists";
+    ACCOUNT_HAS_BOUND_OPEN = 89000, "account has bound open，该公众号/小程序已经绑定了开放平台帐号";
+    NOT_SAME_CONTRACTOR = 89001, "not same contractor，Authorizer 与开放平台帐号主体不相同";
+    OPEN_NOT_EXISTS = 89002, "open not exists，该公众号/小程序未绑定微信开放平台帐号";
     OPEN_IS_NOT_CREATED_BY_API = 89003, "该开放平台帐号并非通过 api 创建，不允许操作 — open is not created by api";
     CODE_89004 = 89004, "该开放平台帐号所绑定的公众号/小程序已达上限（100 个）";
     WITHOUT_ADD_VIDEO_ABILITY_THE_ABILITY_WAS_BANNED = 89005, "without add video ability, the ability was banned";
@@ -1599,7 +1602,7 @@ errcodes! {
     NOT_PERSONAL_ACCOUNT = 930568, "不支持个人类型小程序 — not personal account";
     ALREADY_OPEN = 930569, "已经开通不需要再开通 — already open";
     CARGO_FIRST_CLASS_OR_CARGO_SECOND_CLASS_INVALID = 930570, "cargo_first_class or cargo_second_class invalid";
-    HTTPS_WJ_QQ_COM_S2_7243532_FCFB = 930571, "该商户没有内测权限，请先申请权限: https://wj.qq.com/s2/7243532/fcfb/ — : https://wj.qq.com/s2/7243532/fcfb/";
+    CODE_930571 = 930571, "该商户没有内测权限，请先申请权限: https://wj.qq.com/s2/7243532/fcfb/";
     FEE_ALREADY_SET = 931010, "fee already set";
     UNBIND_DOWNLOAD_URL = 6000100, "unbind download url";
     NO_RESPONSE_DATA = 6000101, "no response data";
