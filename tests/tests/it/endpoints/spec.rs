@@ -4,8 +4,10 @@
 //! the method, path, exact query and exact body that went over the wire,
 //! that the example answer decodes into the typed response and serializes
 //! back to the example's declared fields, and that a non-zero `errcode` is
-//! `Error::Api`. Adding an endpoint to the spec adds its case here: no
-//! hand-written test is needed.
+//! `Error::Api`; and that the example decodes to the same value again with
+//! WeChat's type drift (every number of a typed field sent as a string, every
+//! digit string as a number). Adding an endpoint to the spec adds its case
+//! here: no hand-written test is needed.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
