@@ -283,6 +283,45 @@ pub struct Endpoint {
     pub example_request: Option<String>,
     /// Runtime hook called after a successful answer.
     pub hook: Option<String>,
+    /// How it pages (a `…_pages()` method walks every page).
+    pub paging: Option<Paging>,
+}
+
+/// An endpoint's paging, resolved against its request and answer fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paging {
+    /// Cursor or offset.
+    pub kind: PagingKind,
+    /// The path from the answer to the list of a page's items.
+    pub items: Vec<FieldStep>,
+}
+
+/// How an endpoint pages.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PagingKind {
+    /// The next request carries the answer's cursor.
+    Cursor {
+        /// The request's cursor field (an optional string).
+        request: FieldStep,
+        /// The answer's next-cursor field (a string).
+        answer: FieldStep,
+    },
+    /// The next request's offset moves by the items received.
+    Offset {
+        /// The request's offset field (an integer).
+        offset: FieldStep,
+        /// The answer's total (an integer).
+        total: FieldStep,
+    },
+}
+
+/// One field on a path: its Rust name and whether it is an `Option`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldStep {
+    /// The Rust field name.
+    pub rust: String,
+    /// `Option<T>`.
+    pub optional: bool,
 }
 
 impl Endpoint {

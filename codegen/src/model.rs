@@ -151,6 +151,36 @@ pub struct EndpointDef {
     /// for stateful behaviour such as storing the tokens an answer carries.
     #[serde(default)]
     pub hook: Option<Spanned<String>>,
+    /// How the endpoint pages: the generated `…_pages()` method walks
+    /// every page.
+    #[serde(default)]
+    pub paging: Option<Spanned<PagingDef>>,
+}
+
+/// An endpoint's paging: a cursor (`cursor`, `next`) or an offset
+/// (`offset`, `count`, `total`); `items` names the answer's list of a
+/// page's items (a dotted path through nested objects: `data.openid`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PagingDef {
+    /// Cursor paging: the (optional, string) request field carrying the cursor.
+    #[serde(default)]
+    pub cursor: Option<Spanned<String>>,
+    /// Cursor paging: the answer's field with the next cursor (default: the
+    /// name of `cursor`).
+    #[serde(default)]
+    pub next: Option<Spanned<String>>,
+    /// Offset paging: the (integer) request field with the offset.
+    #[serde(default)]
+    pub offset: Option<Spanned<String>>,
+    /// Offset paging: the (integer) request field with the page size.
+    #[serde(default)]
+    pub count: Option<Spanned<String>>,
+    /// Offset paging: the answer's (integer) field with the total number of items.
+    #[serde(default)]
+    pub total: Option<Spanned<String>>,
+    /// The answer's list of this page's items.
+    pub items: Spanned<String>,
 }
 
 /// A field of a request, a response or a named object type.

@@ -232,3 +232,114 @@ fn restrict_union(
         }
     }
 }
+
+/// Which way [`drift`] flips an example's scalars.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Drift {
+    /// Every number of a declared scalar field becomes a string (`1` → `"1"`).
+    ToStrings,
+    /// Every declared string holding only digits becomes a number
+    /// (`"123"` → `123`; not `"0123"`, nor digits beyond `u64`).
+    ToNumbers,
+}
+
+/// `example` as WeChat also sends it: the scalars of the declared fields
+/// (recursively, enums included) flipped the `way` given; undeclared fields
+/// and fields typed `json` stay as they are. The typed answer must decode
+/// it to the same value as `example`.
+pub fn drift(
+    api: &Api,
+    example: &Map<String, Value>,
+    fields: &[Field],
+    way: Drift,
+) -> Map<String, Value> {
+    let mut out = example.clone();
+    drift_fields(api, &mut out, fields, way);
+    if way == Drift::ToStrings {
+        // WeChat sends `"errcode": "0"` too
+        if let Some(code @ Value::Number(_)) = out.get_mut("errcode") {
+            *code = Value::String(code.to_string());
+        }
+    }
+    out
+}
+
+fn drift_fields(api: &Api, object: &mut Map<String, Value>, fields: &[Field], way: Drift) {
+    for field in fields {
+        if field.flatten {
+            if let Ty::Named(r) = &field.ty {
+                match api.find_type(&r.name) {
+                    Some(TypeItem::Object(o)) => drift_fields(api, object, &o.fields, way),
+                    Some(TypeItem::Union(_)) => drift_union(api, object, &r.name, way),
+                    _ => {}
+                }
+            }
+            continue;
+        }
+        if field.sensitive {
+            continue;
+        }
+        if let Some(value) = object.get_mut(&field.wire) {
+            drift_value(api, value, &field.ty, way);
+        }
+    }
+}
+
+fn drift_value(api: &Api, value: &mut Value, ty: &Ty, way: Drift) {
+    match (ty, &mut *value) {
+        (Ty::List(inner), Value::Array(items)) => {
+            for item in items {
+                drift_value(api, item, inner, way);
+            }
+        }
+        (Ty::Map(inner), Value::Object(map)) => {
+            for item in map.values_mut() {
+                drift_value(api, item, inner, way);
+            }
+        }
+        (Ty::Named(r), Value::Object(object)) => match api.find_type(&r.name) {
+            Some(TypeItem::Object(o)) => drift_fields(api, object, &o.fields, way),
+            Some(TypeItem::Union(_)) => drift_union(api, object, &r.name, way),
+            _ => {}
+        },
+        (Ty::Json | Ty::JsonString(_) | Ty::File, _) => {}
+        (_, Value::Number(number)) if way == Drift::ToStrings => {
+            *value = Value::String(number.to_string());
+        }
+        (_, Value::String(text)) if way == Drift::ToNumbers => {
+            let digits = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+            let canonical = text == "0" || !text.starts_with('0');
+            if let (true, true, Ok(number)) = (digits, canonical, text.parse::<u64>()) {
+                *value = Value::from(number);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn drift_union(api: &Api, object: &mut Map<String, Value>, name: &str, way: Drift) {
+    let Some(TypeItem::Union(u)) = api.find_type(name) else {
+        return;
+    };
+    let tag = object.get(&u.tag).and_then(Value::as_str);
+    let variant = match tag {
+        Some(tag) => u.variants.iter().find(|v| v.wire.as_deref() == Some(tag)),
+        None => u.variants.iter().find(|v| v.wire.is_none()),
+    };
+    let Some(variant) = variant else {
+        return;
+    };
+    let fields = match variant.ty.as_ref().and_then(|r| api.find_type(&r.name)) {
+        Some(TypeItem::Object(o)) => o.fields.clone(),
+        _ => return,
+    };
+    match u.style {
+        UnionStyle::Inline => drift_fields(api, object, &fields, way),
+        UnionStyle::Sibling => {
+            let key = variant.wire.clone().unwrap_or_default();
+            if let Some(Value::Object(content)) = object.get_mut(&key) {
+                drift_fields(api, content, &fields, way);
+            }
+        }
+    }
+}

@@ -129,6 +129,7 @@ pub struct SandboxConfig {
     pub(crate) callback_url: Option<url::Url>,
     pub(crate) message_url: Option<String>,
     pub(crate) audit_verdict: AuditVerdict,
+    pub(crate) page_size: usize,
     pub(crate) endpoints: &'static [&'static Endpoint],
     pub(crate) pay: crate::pay::PaySettings,
 }
@@ -150,6 +151,7 @@ impl fmt::Debug for SandboxConfig {
             )
             .field("message_url", &self.message_url)
             .field("audit_verdict", &self.audit_verdict)
+            .field("page_size", &self.page_size)
             .field("endpoints", &self.endpoints.len())
             .field("pay", &self.pay)
             .finish_non_exhaustive()
@@ -175,6 +177,7 @@ impl Default for SandboxConfig {
             callback_url: None,
             message_url: None,
             audit_verdict: AuditVerdict::Approve,
+            page_size: 10_000,
             endpoints: wechat_api::api::ENDPOINTS,
             pay: crate::pay::PaySettings::default(),
         }
@@ -386,6 +389,13 @@ impl SandboxConfigBuilder {
     /// [`Sandbox::set_audit_verdict`](crate::Sandbox::set_audit_verdict)).
     pub fn audit_verdict(mut self, verdict: AuditVerdict) -> Self {
         self.config.audit_verdict = verdict;
+        self
+    }
+
+    /// The most openids a page of the follower list holds (default 10000,
+    /// as WeChat; smaller to exercise paging with a few users; at least 1).
+    pub fn page_size(mut self, size: usize) -> Self {
+        self.config.page_size = size.max(1);
         self
     }
 

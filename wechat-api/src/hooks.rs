@@ -34,7 +34,7 @@ struct AuthorizationTokens {
     authorizer_appid: String,
     #[serde(default)]
     authorizer_access_token: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::tolerant::deserialize")]
     expires_in: Option<u64>,
     #[serde(default)]
     authorizer_refresh_token: Option<String>,

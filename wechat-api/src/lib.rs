@@ -61,6 +61,8 @@ mod layering;
 mod limits;
 pub mod media;
 mod multipart;
+#[doc(hidden)]
+pub mod paging;
 #[cfg(feature = "pay")]
 pub mod pay;
 #[cfg(feature = "spec-tests")]
@@ -70,6 +72,8 @@ mod redact;
 #[cfg(feature = "axum")]
 pub mod server;
 pub mod token;
+#[doc(hidden)]
+pub mod tolerant;
 mod transport;
 #[doc(hidden)]
 pub mod wire;

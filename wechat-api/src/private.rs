@@ -12,6 +12,7 @@ pub use crate::error::Result;
 pub use crate::hooks;
 pub use crate::media::{Media, MediaOr, Upload};
 pub use crate::multipart::Multipart;
+pub use crate::paging;
 #[cfg(all(feature = "pay", feature = "spec-tests"))]
 pub use crate::pay::PayProbe;
 #[cfg(feature = "pay")]
@@ -22,8 +23,10 @@ pub use crate::pay::{
 pub use crate::probe::{
     BoxFuture, Probe, ProbePart, probe_json, probe_media, probe_media_or_json, probe_value,
 };
+pub use crate::tolerant;
 pub use crate::transport::send;
 pub use crate::wire::{self, json_string};
+pub use futures_util::Stream;
 pub use serde;
 pub use serde_json;
 

@@ -39,6 +39,12 @@ pub struct Probe {
     /// What the typed answer must serialize back to: the example answer,
     /// restricted to the fields the spec declares.
     pub answer: Option<&'static str>,
+    /// The example answer with every number of a typed scalar field turned
+    /// into a string (WeChat's type drift): it must decode to the same value.
+    pub as_strings: Option<&'static str>,
+    /// The example answer with every digit string of a typed scalar field
+    /// turned into a number: it must decode to the same value.
+    pub as_numbers: Option<&'static str>,
     /// Calls the generated method with the sample request.
     pub call: for<'c> fn(&'c Client) -> BoxFuture<'c, Result<Value>>,
 }

@@ -13,9 +13,11 @@ use serde::ser::{Error as _, SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-/// A string enum's wire value (owned: JSON strings may be escaped).
+/// A string enum's wire value (owned: JSON strings may be escaped); a
+/// number is read as its decimal text, as for every string field
+/// ([`crate::tolerant`]).
 pub fn deserialize_str<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
-    String::deserialize(deserializer)
+    crate::tolerant::deserialize(deserializer)
 }
 
 /// An integer enum's wire value: an integer, or a string holding one
@@ -99,9 +101,14 @@ pub fn read_object<'de, D: Deserializer<'de>>(
     Map::deserialize(deserializer)
 }
 
-/// The tag of a union object, if it is a string.
+/// The tag of a union object, if it is a string (or a number, read as its
+/// decimal text).
 pub fn tag(object: &Map<String, Value>, tag: &str) -> Option<String> {
-    object.get(tag).and_then(Value::as_str).map(str::to_owned)
+    match object.get(tag)? {
+        Value::String(text) => Some(text.clone()),
+        Value::Number(number) => Some(number.to_string()),
+        _ => None,
+    }
 }
 
 /// The content of a `sibling` variant: the object under `key`.

@@ -21,7 +21,11 @@ pub fn handle(ctx: Ctx<'_>, m: &Module) -> TokenStream {
     let accessor = format_ident!("{}", m.name);
     let handle_doc = format!(" The `{}` endpoints, from `client.{}()`.", m.name, m.name);
     let accessor_doc = format!(" The `{}` endpoints.", m.name);
-    let methods = m.endpoints.iter().map(|e| method(ctx, e));
+    let methods = m.endpoints.iter().map(|e| {
+        let paged = e.paging.as_ref().map(|p| super::paging::pages_method(e, p));
+        let method = method(ctx, e);
+        quote! { #method #paged }
+    });
     let accessor = if ctx.options.internal {
         quote! {
             impl rt::Client {

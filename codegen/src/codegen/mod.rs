@@ -9,6 +9,7 @@
 
 mod endpoint_static;
 mod method;
+mod paging;
 mod probe;
 mod request;
 mod spelling;

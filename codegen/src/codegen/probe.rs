@@ -13,7 +13,7 @@ use super::Ctx;
 use super::request::request_name;
 use super::types::rust_ty;
 use crate::ir::{AnswerKind, Api, Endpoint, Family, Module, ParamLocation, ParamSource, Ty};
-use crate::sample::{Sampler, restrict};
+use crate::sample::{Drift, Sampler, drift, restrict};
 use crate::validate::Options;
 
 /// The file name and content of a probe's uploads.
@@ -159,6 +159,19 @@ fn probe(ctx: Ctx<'_>, module: &str, e: &Endpoint) -> TokenStream {
             quote!(Some(#restricted))
         }
     };
+    // the example again with its scalars flipped as WeChat does
+    let drifted = |way: Drift| match (e.answer, e.example.as_deref()) {
+        (AnswerKind::Media, _) | (_, None) => quote!(None),
+        (_, Some(example)) => match serde_json::from_str::<Map<String, Value>>(example) {
+            Ok(ex) => {
+                let text = Value::Object(drift(ctx.api, &ex, &e.response, way)).to_string();
+                quote!(Some(#text))
+            }
+            Err(_) => quote!(None),
+        },
+    };
+    let as_strings = drifted(Drift::ToStrings);
+    let as_numbers = drifted(Drift::ToNumbers);
     let call = call_fn(ctx, module, e, &function, &samples);
     if e.family == Family::Pay {
         return quote! {
@@ -182,6 +195,8 @@ fn probe(ctx: Ctx<'_>, module: &str, e: &Endpoint) -> TokenStream {
             body: #body,
             parts: &[#(#parts),*],
             answer: #answer,
+            as_strings: #as_strings,
+            as_numbers: #as_numbers,
             call: #function,
         };
     }

@@ -161,6 +161,13 @@ mod capabilities {
     }
 
     #[test]
+    fn cursor_and_offset_paging() {
+        insta::assert_snapshot!(expand(
+            "module: m\ntypes:\n  - name: Ids\n    fields:\n      - name: openid\n        type: list<string>\nendpoints:\n  - name: followers\n    method: GET\n    path: /cgi-bin/user/get\n    credential: access_token\n    paging: {cursor: next_openid, items: data.openid}\n    query:\n      - name: next_openid\n        optional: true\n    response:\n      - name: count\n        type: i64\n      - name: data\n        type: Ids\n        optional: true\n      - name: next_openid\n        optional: true\n  - name: batch_get\n    method: POST\n    path: /cgi-bin/material/batchget_material\n    credential: access_token\n    paging: {offset: offset, count: count, total: total_count, items: item}\n    body:\n      - name: offset\n        type: u32\n      - name: count\n        type: u32\n    response:\n      - name: total_count\n        type: i64\n      - name: item\n        type: list<string>\n"
+        ));
+    }
+
+    #[test]
     fn integer_enums_and_maps() {
         insta::assert_snapshot!(expand(
             "module: m\ntypes:\n  - name: AuditStatus\n    doc: The audit status.\n    values:\n      - value: 0\n        rust: Succeeded\n        doc: approved\n      - value: 1\n        rust: Rejected\n  - name: DataValue\n    fields:\n      - name: value\nendpoints:\n  - name: send\n    method: POST\n    path: /cgi-bin/message/template/send\n    credential: access_token\n    body:\n      - name: data\n        type: map<DataValue>\n    response:\n      - name: status\n        type: AuditStatus\n    example: '{\"errcode\": 0, \"status\": 1}'\n"

@@ -95,13 +95,28 @@ pub fn serde_attrs(field: &Field) -> TokenStream {
     if let Some(rename) = rename {
         attrs.push(quote!(#[serde(#rename)]));
     }
-    match (field.optional, json_string) {
-        (true, true) => attrs.push(quote!(#[serde(default, with = "rt::json_string::option", skip_serializing_if = "Option::is_none")])),
-        (true, false) => attrs.push(quote!(#[serde(default, skip_serializing_if = "Option::is_none")])),
-        (false, true) => attrs.push(quote!(#[serde(with = "rt::json_string")])),
-        (false, false) => {}
+    // scalars read through the runtime's lenient reader: WeChat flips them
+    // between numbers and strings (a sensitive field is a `Ciphertext`)
+    let tolerant = !field.sensitive && is_tolerant(&field.ty);
+    match (field.optional, json_string, tolerant) {
+        (true, true, _) => attrs.push(quote!(#[serde(default, with = "rt::json_string::option", skip_serializing_if = "Option::is_none")])),
+        (true, false, true) => attrs.push(quote!(#[serde(default, deserialize_with = "rt::tolerant::deserialize", skip_serializing_if = "Option::is_none")])),
+        (true, false, false) => attrs.push(quote!(#[serde(default, skip_serializing_if = "Option::is_none")])),
+        (false, true, _) => attrs.push(quote!(#[serde(with = "rt::json_string")])),
+        (false, false, true) => attrs.push(quote!(#[serde(deserialize_with = "rt::tolerant::deserialize")])),
+        (false, false, false) => {}
     }
     quote!(#(#attrs)*)
+}
+
+/// Whether a field of `ty` reads through `rt::tolerant` (scalars, and lists
+/// and maps of them; named types read leniently by themselves).
+pub fn is_tolerant(ty: &Ty) -> bool {
+    match ty {
+        Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::U32 | Ty::U64 | Ty::F64 => true,
+        Ty::List(inner) | Ty::Map(inner) => is_tolerant(inner),
+        Ty::Json | Ty::File | Ty::JsonString(_) | Ty::Named(_) => false,
+    }
 }
 
 /// A type from the spec's `types:` list.

@@ -294,6 +294,8 @@ fn endpoint(
         example: def.example.as_ref().map(|e| e.value.clone()),
         example_request: def.example_request.as_ref().map(|e| e.value.clone()),
         hook,
+        // resolved once every type is known (validate::paging)
+        paging: None,
     }
 }
 

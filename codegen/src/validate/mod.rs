@@ -19,6 +19,7 @@
 mod endpoint;
 mod example;
 pub mod names;
+mod paging;
 mod types;
 
 #[cfg(test)]
@@ -146,6 +147,15 @@ pub fn validate(files: &[Loaded], options: Options) -> Validated {
             );
             if !checked {
                 api.modules[module].endpoints[index].example = None;
+            }
+            if let Some(node) = &def.paging {
+                let resolved = paging::check(
+                    &mut report,
+                    node,
+                    &api.modules[module].endpoints[index],
+                    &api,
+                );
+                api.modules[module].endpoints[index].paging = resolved;
             }
         }
     }

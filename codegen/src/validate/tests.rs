@@ -423,3 +423,99 @@ fn an_undeclared_pay_path_parameter_and_a_wechat_mchid_are_errors() {
     let e = err("family: alipay\nmodule: m\n");
     assert!(e.message.contains("unknown family `alipay`"), "{e}");
 }
+
+const PAGED: &str = "module: m\ntypes:\n  - name: Ids\n    fields:\n      - name: openid\n        type: list<string>\nendpoints:\n  - name: list\n    method: GET\n    path: /x\n    credential: access_token\n    query:\n      - name: next_openid\n        optional: true\n      - name: offset\n        type: u32\n      - name: count\n        type: u32\n    response:\n      - name: total\n        type: i64\n      - name: data\n        type: Ids\n        optional: true\n      - name: next_openid\n        optional: true\n";
+
+#[test]
+fn paging_resolves_cursor_and_offset_fields() {
+    let api = check(&format!(
+        "{PAGED}    paging: {{cursor: next_openid, items: data.openid}}\n"
+    ))
+    .expect("valid");
+    let paging = api.modules[0].endpoints[0].paging.clone().expect("paged");
+    let crate::ir::PagingKind::Cursor { request, answer } = paging.kind else {
+        panic!("{paging:?}");
+    };
+    assert_eq!(
+        (request.rust.as_str(), answer.optional),
+        ("next_openid", true)
+    );
+    let items: Vec<(&str, bool)> = paging
+        .items
+        .iter()
+        .map(|s| (s.rust.as_str(), s.optional))
+        .collect();
+    assert_eq!(items, [("data", true), ("openid", false)]);
+
+    let api = check(&format!(
+        "{PAGED}    paging: {{offset: offset, count: count, total: total, items: data.openid}}\n"
+    ))
+    .expect("valid");
+    assert!(matches!(
+        api.modules[0].endpoints[0].paging.as_ref().map(|p| &p.kind),
+        Some(crate::ir::PagingKind::Offset { .. })
+    ));
+}
+
+#[test]
+fn paging_errors_point_at_the_key() {
+    let cases = [
+        (
+            "paging: {cursor: nope, items: data.openid}",
+            "is not a request field",
+            27,
+        ),
+        (
+            "paging: {cursor: offset, items: data.openid}",
+            "must be an optional string request field",
+            27,
+        ),
+        (
+            "paging: {cursor: next_openid, next: total, items: data.openid}",
+            "must be a string answer field",
+            27,
+        ),
+        (
+            "paging: {cursor: next_openid, items: data}",
+            "must lead to a list",
+            27,
+        ),
+        (
+            "paging: {cursor: next_openid, items: data.nope}",
+            "`nope` is not a field",
+            27,
+        ),
+        (
+            "paging: {offset: offset, count: count, items: data.openid}",
+            "needs `total`",
+            27,
+        ),
+        (
+            "paging: {offset: next_openid, count: count, total: total, items: data.openid}",
+            "must be an integer request field",
+            27,
+        ),
+        (
+            "paging: {offset: offset, count: count, total: next_openid, items: data.openid}",
+            "must be an integer answer field",
+            27,
+        ),
+        (
+            "paging: {cursor: next_openid, offset: offset, items: data.openid}",
+            "not both",
+            27,
+        ),
+        ("paging: {items: data.openid}", "needs `cursor`", 27),
+        (
+            "paging: {cursor: next_openid, items: data.openid, pages: 3}",
+            "unknown field `pages`",
+            27,
+        ),
+    ];
+    for (paging, message, line) in cases {
+        let e = err(&format!("{PAGED}    {paging}\n"));
+        assert!(e.message.contains(message), "{paging}: {e}");
+        assert_eq!(e.line, line, "{paging}: {e}");
+        assert!(e.column > 4, "{paging}: {e}");
+    }
+}

@@ -8,6 +8,7 @@
 mod code;
 mod component;
 mod custom;
+mod lists;
 mod media;
 mod menu;
 mod oauth;
@@ -88,6 +89,10 @@ pub(crate) fn find(endpoint: &Endpoint) -> Option<Override> {
         "/cgi-bin/material/add_material" => J(media::add_material),
         "/cgi-bin/material/get_material" => A(media::get_material),
         "/cgi-bin/material/del_material" => J(media::del_material),
+        "/cgi-bin/user/get" => J(lists::followers),
+        "/cgi-bin/user/tag/get" => J(lists::tag_users),
+        "/cgi-bin/tags/members/getblacklist" => J(lists::blacklist),
+        "/cgi-bin/component/api_get_authorizer_list" => J(lists::authorizers),
         "/cgi-bin/menu/create" => J(menu::create),
         "/cgi-bin/menu/get" => J(menu::get),
         "/cgi-bin/menu/delete" => J(menu::delete),

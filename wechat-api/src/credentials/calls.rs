@@ -128,6 +128,7 @@ struct ComponentTokenBody<'r> {
 #[derive(Deserialize)]
 struct ComponentTokenAnswer {
     component_access_token: String,
+    #[serde(deserialize_with = "crate::tolerant::deserialize")]
     expires_in: u32,
 }
 
@@ -147,6 +148,7 @@ struct AuthorizerTokenBody<'r> {
 #[derive(Deserialize)]
 struct AuthorizerTokenAnswer {
     authorizer_access_token: String,
+    #[serde(deserialize_with = "crate::tolerant::deserialize")]
     expires_in: u32,
 }
 
@@ -169,6 +171,7 @@ struct StableTokenBody<'r> {
 #[derive(Deserialize)]
 struct AccessTokenAnswer {
     access_token: String,
+    #[serde(deserialize_with = "crate::tolerant::deserialize")]
     expires_in: u32,
 }
 
@@ -181,6 +184,7 @@ struct TicketQuery {
 #[derive(Deserialize)]
 struct TicketAnswer {
     ticket: String,
+    #[serde(deserialize_with = "crate::tolerant::deserialize")]
     expires_in: u32,
 }
 

@@ -17,6 +17,42 @@
 //! | `weapp_audit_success` | [`Event::WeappAuditSuccess`] |
 //! | `weapp_audit_fail` | [`Event::WeappAuditFail`] |
 //! | `weapp_audit_delay` | [`Event::WeappAuditDelay`] |
+//! | `scancode_push` | [`Event::ScancodePush`] |
+//! | `scancode_waitmsg` | [`Event::ScancodeWaitmsg`] |
+//! | `pic_sysphoto` | [`Event::PicSysphoto`] |
+//! | `pic_photo_or_album` | [`Event::PicPhotoOrAlbum`] |
+//! | `pic_weixin` | [`Event::PicWeixin`] |
+//! | `location_select` | [`Event::LocationSelect`] |
+//! | `view_miniprogram` | [`Event::ViewMiniprogram`] |
+//! | `kf_create_session` | [`Event::KfCreateSession`] |
+//! | `kf_close_session` | [`Event::KfCloseSession`] |
+//! | `kf_switch_session` | [`Event::KfSwitchSession`] |
+//! | `qualification_verify_success` | [`Event::QualificationVerifySuccess`] |
+//! | `qualification_verify_fail` | [`Event::QualificationVerifyFail`] |
+//! | `naming_verify_success` | [`Event::NamingVerifySuccess`] |
+//! | `naming_verify_fail` | [`Event::NamingVerifyFail`] |
+//! | `annual_renew` | [`Event::AnnualRenew`] |
+//! | `verify_expired` | [`Event::VerifyExpired`] |
+//! | `wxa_media_check` | [`Event::WxaMediaCheck`] |
+//! | `trade_manage_remind_access_api` | [`Event::TradeManageRemindAccessApi`] |
+//! | `trade_manage_remind_shipping` | [`Event::TradeManageRemindShipping`] |
+//! | `trade_manage_order_settlement` | [`Event::TradeManageOrderSettlement`] |
+//! | `channels_ec_order_new` | [`Event::ChannelsEcOrderNew`] |
+//! | `channels_ec_order_cancel` | [`Event::ChannelsEcOrderCancel`] |
+//! | `channels_ec_order_pay` | [`Event::ChannelsEcOrderPay`] |
+//! | `channels_ec_order_deliver` | [`Event::ChannelsEcOrderDeliver`] |
+//! | `channels_ec_order_confirm` | [`Event::ChannelsEcOrderConfirm`] |
+//! | `channels_ec_order_settle` | [`Event::ChannelsEcOrderSettle`] |
+//! | `channels_ec_order_ext_info_update` | [`Event::ChannelsEcOrderExtInfoUpdate`] |
+//! | `channels_ec_aftersale_update` | [`Event::ChannelsEcAftersaleUpdate`] |
+//! | `product_spu_audit` | [`Event::ProductSpuAudit`] |
+//! | `product_spu_listing` | [`Event::ProductSpuListing`] |
+//! | `product_spu_update` | [`Event::ProductSpuUpdate`] |
+//! | `PUBLISHJOBFINISH` | [`Event::PublishJobFinish`] |
+//! | `user_info_modified` | [`Event::UserInfoModified`] |
+//! | `user_authorization_revoke` | [`Event::UserAuthorizationRevoke`] |
+//! | `user_authorization_cancellation` | [`Event::UserAuthorizationCancellation`] |
+//! | `wxa_nickname_audit` | [`Event::WxaNicknameAudit`] |
 //! | anything else | [`Event::Other`]: the name is in the header, the document in [`EventMessage::raw`] |
 //!
 //! Event names are compared case-insensitively (WeChat is not consistent
@@ -26,6 +62,11 @@
 
 use serde::Serialize;
 
+use super::account_event::{
+    KfSession, KfSwitch, MediaCheck, MenuLocation, MenuMiniProgram, MenuPictures, MenuScan,
+    NicknameAudit, PublishJobFinish, StoreAftersale, StoreOrder, StoreProduct, TradeManage,
+    UserAuthorizationChange, VerifyExpiry, VerifyFail,
+};
 use super::message::{MessageHeader, Source};
 use super::raw::{Field, RawFields};
 use super::tree::Node;
@@ -88,6 +129,78 @@ pub enum Event {
     WeappAuditFail(AuditFail),
     /// `weapp_audit_delay`: a mini program's review is delayed.
     WeappAuditDelay(AuditDelay),
+    /// `scancode_push`: a menu button's scanner pushed the scan result.
+    ScancodePush(MenuScan),
+    /// `scancode_waitmsg`: a menu button's scanner waits for the account's reply.
+    ScancodeWaitmsg(MenuScan),
+    /// `pic_sysphoto`: a menu button sent photos from the camera.
+    PicSysphoto(MenuPictures),
+    /// `pic_photo_or_album`: a menu button sent photos from the camera or the album.
+    PicPhotoOrAlbum(MenuPictures),
+    /// `pic_weixin`: a menu button sent photos from the WeChat album.
+    PicWeixin(MenuPictures),
+    /// `location_select`: a menu button sent a location.
+    LocationSelect(MenuLocation),
+    /// `view_miniprogram`: a menu button opened a mini program page.
+    ViewMiniprogram(MenuMiniProgram),
+    /// `kf_create_session`: a customer-service agent took a session.
+    KfCreateSession(KfSession),
+    /// `kf_close_session`: a customer-service agent closed a session.
+    KfCloseSession(KfSession),
+    /// `kf_switch_session`: a session moved to another agent.
+    KfSwitchSession(KfSwitch),
+    /// `qualification_verify_success`: the qualification verification passed.
+    QualificationVerifySuccess(VerifyExpiry),
+    /// `qualification_verify_fail`: the qualification verification failed.
+    QualificationVerifyFail(VerifyFail),
+    /// `naming_verify_success`: the naming verification passed.
+    NamingVerifySuccess(VerifyExpiry),
+    /// `naming_verify_fail`: the naming verification failed.
+    NamingVerifyFail(VerifyFail),
+    /// `annual_renew`: the annual verification must be renewed.
+    AnnualRenew(VerifyExpiry),
+    /// `verify_expired`: the verification expired.
+    VerifyExpired(VerifyExpiry),
+    /// `wxa_media_check`: the outcome of an asynchronous media check.
+    WxaMediaCheck(MediaCheck),
+    /// `trade_manage_remind_access_api`: a reminder to integrate the shipping management API.
+    TradeManageRemindAccessApi(Box<TradeManage>),
+    /// `trade_manage_remind_shipping`: a reminder to upload an order's shipping information.
+    TradeManageRemindShipping(Box<TradeManage>),
+    /// `trade_manage_order_settlement`: an order was settled.
+    TradeManageOrderSettlement(Box<TradeManage>),
+    /// `channels_ec_order_new`: WeChat Store: an order was placed.
+    ChannelsEcOrderNew(StoreOrder),
+    /// `channels_ec_order_cancel`: WeChat Store: an order was cancelled.
+    ChannelsEcOrderCancel(StoreOrder),
+    /// `channels_ec_order_pay`: WeChat Store: an order was paid.
+    ChannelsEcOrderPay(StoreOrder),
+    /// `channels_ec_order_deliver`: WeChat Store: an order was shipped.
+    ChannelsEcOrderDeliver(StoreOrder),
+    /// `channels_ec_order_confirm`: WeChat Store: the buyer confirmed receipt.
+    ChannelsEcOrderConfirm(StoreOrder),
+    /// `channels_ec_order_settle`: WeChat Store: an order was settled.
+    ChannelsEcOrderSettle(StoreOrder),
+    /// `channels_ec_order_ext_info_update`: WeChat Store: an order's other information changed.
+    ChannelsEcOrderExtInfoUpdate(StoreOrder),
+    /// `channels_ec_aftersale_update`: WeChat Store: an after-sale order changed.
+    ChannelsEcAftersaleUpdate(StoreAftersale),
+    /// `product_spu_audit`: WeChat Store: a product's audit finished.
+    ProductSpuAudit(StoreProduct),
+    /// `product_spu_listing`: WeChat Store: a product was listed or delisted.
+    ProductSpuListing(StoreProduct),
+    /// `product_spu_update`: WeChat Store: a product changed.
+    ProductSpuUpdate(StoreProduct),
+    /// `PUBLISHJOBFINISH`: the outcome of a free publish.
+    PublishJobFinish(PublishJobFinish),
+    /// `user_info_modified`: a mini program user changed the information they authorized.
+    UserInfoModified(UserAuthorizationChange),
+    /// `user_authorization_revoke`: a mini program user withdrew an authorization.
+    UserAuthorizationRevoke(UserAuthorizationChange),
+    /// `user_authorization_cancellation`: a mini program user deleted their account's authorizations.
+    UserAuthorizationCancellation(UserAuthorizationChange),
+    /// `wxa_nickname_audit`: the review of a mini program's name.
+    WxaNicknameAudit(NicknameAudit),
     /// Any other event, never an error: its name is
     /// [`EventMessage::event`], its document [`EventMessage::raw`].
     Other,
@@ -97,7 +210,10 @@ pub enum Event {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct Subscribe {
-    /// The parametric QR code the user followed through, if any.
+    /// The parametric QR code the user followed through: only when
+    /// `EventKey` starts with `qrscene_` (any other key, e.g. the
+    /// `last_trade_no_…` of a follow after a payment, is not a QR scan and
+    /// stays in [`EventMessage::event_key`]).
     pub scene: Option<QrScan>,
 }
 
@@ -281,6 +397,9 @@ impl EventMessage {
     }
 }
 
+/// Reads an event's detail from the push's element tree.
+type FromTree = fn(&Node) -> Event;
+
 /// Whether `event` is `name`, ignoring ASCII case.
 fn is(event: &str, name: &str) -> bool {
     event.eq_ignore_ascii_case(name)
@@ -293,11 +412,15 @@ impl Event {
         let event_key = || raw.optional(Field::EventKey).filter(|k| !k.is_empty());
         let ticket = || raw.optional(Field::Ticket).filter(|t| !t.is_empty());
         let detail = if is(event, "subscribe") {
+            // only a `qrscene_` key is a QR scan: WeChat sends other keys
+            // (`last_trade_no_…` for a follow after paying, empty ones…)
             Self::Subscribe(Subscribe {
-                scene: event_key().map(|event_key| QrScan {
-                    event_key,
-                    ticket: ticket(),
-                }),
+                scene: event_key()
+                    .filter(|key| key.starts_with("qrscene_"))
+                    .map(|event_key| QrScan {
+                        event_key,
+                        ticket: ticket(),
+                    }),
             })
         } else if is(event, "unsubscribe") {
             Self::Unsubscribe
@@ -360,10 +483,158 @@ impl Event {
                 delay_time: raw.required_number(Field::DelayTime, "weapp_audit_delay event")?,
             })
         } else {
-            Self::Other
+            return Self::from_tree_event(event, source);
         };
         Ok(detail)
     }
+
+    /// The events read from the element tree, by name.
+    const FROM_TREE: &[(&str, FromTree)] = &[
+        ("scancode_push", |t| {
+            Event::ScancodePush(MenuScan::from_tree(t))
+        }),
+        ("scancode_waitmsg", |t| {
+            Event::ScancodeWaitmsg(MenuScan::from_tree(t))
+        }),
+        ("pic_sysphoto", |t| {
+            Event::PicSysphoto(MenuPictures::from_tree(t))
+        }),
+        ("pic_photo_or_album", |t| {
+            Event::PicPhotoOrAlbum(MenuPictures::from_tree(t))
+        }),
+        ("pic_weixin", |t| {
+            Event::PicWeixin(MenuPictures::from_tree(t))
+        }),
+        ("location_select", |t| {
+            Event::LocationSelect(MenuLocation::from_tree(t))
+        }),
+        ("view_miniprogram", |t| {
+            Event::ViewMiniprogram(MenuMiniProgram::from_tree(t))
+        }),
+        ("kf_create_session", |t| {
+            Event::KfCreateSession(KfSession::from_tree(t))
+        }),
+        ("kf_close_session", |t| {
+            Event::KfCloseSession(KfSession::from_tree(t))
+        }),
+        ("kf_switch_session", |t| {
+            Event::KfSwitchSession(KfSwitch::from_tree(t))
+        }),
+        ("qualification_verify_success", |t| {
+            Event::QualificationVerifySuccess(VerifyExpiry::from_tree(t))
+        }),
+        ("qualification_verify_fail", |t| {
+            Event::QualificationVerifyFail(VerifyFail::from_tree(t))
+        }),
+        ("naming_verify_success", |t| {
+            Event::NamingVerifySuccess(VerifyExpiry::from_tree(t))
+        }),
+        ("naming_verify_fail", |t| {
+            Event::NamingVerifyFail(VerifyFail::from_tree(t))
+        }),
+        ("annual_renew", |t| {
+            Event::AnnualRenew(VerifyExpiry::from_tree(t))
+        }),
+        ("verify_expired", |t| {
+            Event::VerifyExpired(VerifyExpiry::from_tree(t))
+        }),
+        ("wxa_media_check", |t| {
+            Event::WxaMediaCheck(MediaCheck::from_tree(t))
+        }),
+        ("trade_manage_remind_access_api", |t| {
+            Event::TradeManageRemindAccessApi(Box::new(TradeManage::from_tree(t)))
+        }),
+        ("trade_manage_remind_shipping", |t| {
+            Event::TradeManageRemindShipping(Box::new(TradeManage::from_tree(t)))
+        }),
+        ("trade_manage_order_settlement", |t| {
+            Event::TradeManageOrderSettlement(Box::new(TradeManage::from_tree(t)))
+        }),
+        ("channels_ec_order_new", |t| {
+            Event::ChannelsEcOrderNew(StoreOrder::from_tree(t))
+        }),
+        ("channels_ec_order_cancel", |t| {
+            Event::ChannelsEcOrderCancel(StoreOrder::from_tree(t))
+        }),
+        ("channels_ec_order_pay", |t| {
+            Event::ChannelsEcOrderPay(StoreOrder::from_tree(t))
+        }),
+        ("channels_ec_order_deliver", |t| {
+            Event::ChannelsEcOrderDeliver(StoreOrder::from_tree(t))
+        }),
+        ("channels_ec_order_confirm", |t| {
+            Event::ChannelsEcOrderConfirm(StoreOrder::from_tree(t))
+        }),
+        ("channels_ec_order_settle", |t| {
+            Event::ChannelsEcOrderSettle(StoreOrder::from_tree(t))
+        }),
+        ("channels_ec_order_ext_info_update", |t| {
+            Event::ChannelsEcOrderExtInfoUpdate(StoreOrder::from_tree(t))
+        }),
+        ("channels_ec_aftersale_update", |t| {
+            Event::ChannelsEcAftersaleUpdate(StoreAftersale::from_tree(t))
+        }),
+        ("product_spu_audit", |t| {
+            Event::ProductSpuAudit(StoreProduct::from_tree(t))
+        }),
+        ("product_spu_listing", |t| {
+            Event::ProductSpuListing(StoreProduct::from_tree(t))
+        }),
+        ("product_spu_update", |t| {
+            Event::ProductSpuUpdate(StoreProduct::from_tree(t))
+        }),
+        ("PUBLISHJOBFINISH", |t| {
+            Event::PublishJobFinish(PublishJobFinish::from_tree(t))
+        }),
+        ("user_info_modified", |t| {
+            Event::UserInfoModified(UserAuthorizationChange::from_tree(t))
+        }),
+        ("user_authorization_revoke", |t| {
+            Event::UserAuthorizationRevoke(UserAuthorizationChange::from_tree(t))
+        }),
+        ("user_authorization_cancellation", |t| {
+            Event::UserAuthorizationCancellation(UserAuthorizationChange::from_tree(t))
+        }),
+        ("wxa_nickname_audit", |t| {
+            Event::WxaNicknameAudit(NicknameAudit::from_tree(t))
+        }),
+    ];
+
+    /// An event of [`Self::FROM_TREE`], or [`Event::Other`].
+    fn from_tree_event(event: &str, source: Source<'_>) -> Result<Self> {
+        let Some((_, make)) = Self::FROM_TREE.iter().find(|(name, _)| is(event, name)) else {
+            return Ok(Self::Other);
+        };
+        let tree = source.tree()?;
+        Ok(make(&tree))
+    }
+
+    /// The name of every event this version types (compared ignoring case),
+    /// the rest being [`Event::Other`].
+    pub fn typed_names() -> impl Iterator<Item = &'static str> {
+        Self::DIRECT
+            .iter()
+            .copied()
+            .chain(Self::FROM_TREE.iter().map(|(name, _)| *name))
+    }
+
+    /// The events read field by field in [`Self::from_raw`].
+    const DIRECT: &[&str] = &[
+        "subscribe",
+        "unsubscribe",
+        "SCAN",
+        "LOCATION",
+        "CLICK",
+        "VIEW",
+        "TEMPLATESENDJOBFINISH",
+        "MASSSENDJOBFINISH",
+        "subscribe_msg_popup_event",
+        "subscribe_msg_change_event",
+        "subscribe_msg_sent_event",
+        "weapp_audit_success",
+        "weapp_audit_fail",
+        "weapp_audit_delay",
+    ];
 }
 
 fn mass_send_job_finish(raw: &RawFields<'_>, source: Source<'_>) -> Result<MassSendJobFinish> {

@@ -37,12 +37,18 @@ use serde::Serialize;
 
 use crate::{Error, Result};
 
+pub mod account_event;
 pub mod component;
 pub mod message;
 pub mod message_event;
 mod raw;
 mod tree;
 
+pub use account_event::{
+    KfSession, KfSwitch, MediaCheck, MenuLocation, MenuMiniProgram, MenuPictures, MenuScan,
+    NicknameAudit, PublishJobFinish, StoreAftersale, StoreOrder, StoreProduct, TradeManage,
+    UserAuthorizationChange, VerifyExpiry, VerifyFail,
+};
 pub use component::{
     Authorization, ComponentEvent, ComponentVerifyTicket, FastRegister, Unauthorization,
 };

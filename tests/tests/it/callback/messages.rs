@@ -133,6 +133,15 @@ fn subscribe_with_and_without_a_scene() {
     let empty_key = SUBSCRIBE.replace("</Event>", "</Event><EventKey><![CDATA[]]></EventKey>");
     assert_eq!(event(&empty_key).1, Event::Subscribe(subscribe(None)));
 
+    // only a `qrscene_` key is a QR scan: a follow after a payment is not
+    let after_pay = SUBSCRIBE.replace(
+        "</Event>",
+        "</Event><EventKey><![CDATA[last_trade_no_4200001]]></EventKey>",
+    );
+    let (_, detail, key) = event(&after_pay);
+    assert_eq!(detail, Event::Subscribe(subscribe(None)));
+    assert_eq!(key.as_deref(), Some("last_trade_no_4200001"));
+
     let (_, detail, key) = event(SUBSCRIBE_SCENE);
     let Event::Subscribe(Subscribe {
         scene: Some(scene), ..
@@ -311,10 +320,10 @@ fn unknown_types_and_events_are_kept_raw() {
 
     let kf = "<xml><ToUserName><![CDATA[gh]]></ToUserName><FromUserName><![CDATA[o]]></FromUserName>\
               <CreateTime>1</CreateTime><MsgType><![CDATA[event]]></MsgType>\
-              <Event><![CDATA[scancode_push]]></Event><EventKey><![CDATA[rselfmenu_0_1]]></EventKey>\
+              <Event><![CDATA[device_scan]]></Event><EventKey><![CDATA[rselfmenu_0_1]]></EventKey>\
               <ScanCodeInfo><ScanType><![CDATA[qrcode]]></ScanType></ScanCodeInfo></xml>";
     let (name, detail, key) = event(kf);
-    assert_eq!((name.as_str(), detail), ("scancode_push", Event::Other));
+    assert_eq!((name.as_str(), detail), ("device_scan", Event::Other));
     assert_eq!(
         key.as_deref(),
         Some("rselfmenu_0_1"),

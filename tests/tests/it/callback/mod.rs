@@ -5,4 +5,5 @@ mod redis;
 mod release_test;
 mod routes;
 mod ticket_durable;
+mod typed_events;
 mod vectors;

@@ -279,12 +279,13 @@ fn event_messages() {
     assert_eq!(json["detail"]["latitude"], 23.137466);
     assert!(json.get("raw").is_none());
 
-    let custom = location.replace("LOCATION", "kf_create_session");
+    // an event this version does not type stays Other, by name
+    let custom = location.replace("LOCATION", "user_scan_product");
     let Message::Event(event) = Message::from_xml(&custom).expect("parses") else {
         panic!("not an event");
     };
     assert_eq!(event.detail, Event::Other);
-    assert_eq!(event.event(), "kf_create_session");
+    assert_eq!(event.event(), "user_scan_product");
 }
 
 #[test]

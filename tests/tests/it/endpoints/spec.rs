@@ -4,8 +4,10 @@
 //! the method, path, exact query and exact body that went over the wire,
 //! that the example answer decodes into the typed response and serializes
 //! back to the example's declared fields, and that a non-zero `errcode` is
-//! `Error::Api`. Adding an endpoint to the spec adds its case here: no
-//! hand-written test is needed.
+//! `Error::Api`; and that the example decodes to the same value again with
+//! WeChat's type drift (every number of a typed field sent as a string, every
+//! digit string as a number). Adding an endpoint to the spec adds its case
+//! here: no hand-written test is needed.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -311,6 +313,68 @@ async fn every_endpoint_sends_what_its_spec_says_and_decodes_its_example() {
         PROBES.len(),
         wechat_api::api::ENDPOINTS.len(),
         "every endpoint has a probe"
+    );
+}
+
+/// Serves `answer` and checks the typed result serializes to the probe's
+/// expected answer.
+async fn decodes_as_expected(
+    server: &MockServer,
+    client: &Client,
+    probe: &Probe,
+    answer: &str,
+) -> Result<(), String> {
+    server.reset().await;
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("content-type", "application/json; charset=utf-8")
+                .set_body_string(answer),
+        )
+        .mount(server)
+        .await;
+    let got = (probe.call)(client)
+        .await
+        .map_err(|e| format!("{answer} did not decode: {e}"))?;
+    let expected = expected_answer(probe);
+    if got == expected || same(&got, &expected) {
+        Ok(())
+    } else {
+        Err(format!("{answer} decodes to {got} instead of {expected}"))
+    }
+}
+
+#[tokio::test]
+async fn every_example_decodes_to_the_same_value_with_its_scalars_flipped() {
+    let server = MockServer::start().await;
+    let client = client(&server).await;
+    let mut failures = Vec::new();
+    let mut flipped = 0;
+    for probe in PROBES {
+        for (way, answer) in [("strings", probe.as_strings), ("numbers", probe.as_numbers)] {
+            let (Some(answer), Some(example)) = (answer, probe.endpoint.example) else {
+                continue;
+            };
+            if serde_json::from_str::<Value>(answer).ok()
+                != serde_json::from_str::<Value>(example).ok()
+            {
+                flipped += 1;
+            }
+            if let Err(why) = decodes_as_expected(&server, &client, probe, answer).await {
+                failures.push(format!("{} ({way}): {why}", probe.endpoint));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} drifted examples fail:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    // most examples carry a number or a digit string: the flip is real
+    assert!(
+        flipped > PROBES.len() / 2,
+        "only {flipped} examples changed"
     );
 }
 

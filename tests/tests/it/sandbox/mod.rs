@@ -1,4 +1,5 @@
 mod faults;
+mod paging;
 mod push;
 mod spec;
 mod tokens;

@@ -1,0 +1,343 @@
+//! Every event added for issue 18 decodes to its typed variant from the
+//! official documentation's sample (XML for the official account's, JSON
+//! where the mini-program and WeChat Store docs give JSON), with its
+//! fields; an unknown event is still `Other`.
+
+use serde_json::{Value, json};
+use wechat_api::event::{Event, Message};
+
+fn xml_event(name: &str, body: &str) -> String {
+    format!(
+        "<xml><ToUserName><![CDATA[gh_e136c6e50636]]></ToUserName>\
+         <FromUserName><![CDATA[oMgHVjngRipVsoxg6TuX3vz6glDg]]></FromUserName>\
+         <CreateTime>1408090502</CreateTime><MsgType><![CDATA[event]]></MsgType>\
+         <Event><![CDATA[{name}]]></Event>{body}</xml>"
+    )
+}
+
+/// The typed detail of an event push, as JSON (its `type` tag included).
+fn detail(message: Message) -> Value {
+    let Message::Event(event) = message else {
+        panic!("not an event: {message:?}");
+    };
+    assert_ne!(event.detail, Event::Other, "{} stays Other", event.event());
+    serde_json::to_value(&event.detail).expect("serializes")
+}
+
+fn from_xml(xml: &str) -> Value {
+    detail(Message::from_xml(xml).expect("decodes"))
+}
+
+fn from_json(value: Value) -> Value {
+    detail(Message::from_json(&value.to_string()).expect("decodes"))
+}
+
+#[test]
+fn menu_events() {
+    let scan = |name: &str, result: &str| {
+        xml_event(
+            name,
+            &format!(
+                "<EventKey><![CDATA[6]]></EventKey><ScanCodeInfo><ScanType><![CDATA[qrcode]]></ScanType>\
+                 <ScanResult><![CDATA[{result}]]></ScanResult></ScanCodeInfo>"
+            ),
+        )
+    };
+    assert_eq!(
+        from_xml(&scan("scancode_push", "1")),
+        json!({"type": "scancode_push", "key": "6", "scan_type": "qrcode", "scan_result": "1"})
+    );
+    assert_eq!(from_xml(&scan("scancode_waitmsg", "2"))["scan_result"], "2");
+
+    let pictures = |name: &str, md5: &str| {
+        xml_event(
+            name,
+            &format!(
+                "<EventKey><![CDATA[6]]></EventKey><SendPicsInfo><Count>1</Count>\
+                 <PicList><item><PicMd5Sum><![CDATA[{md5}]]></PicMd5Sum></item></PicList></SendPicsInfo>"
+            ),
+        )
+    };
+    assert_eq!(
+        from_xml(&pictures(
+            "pic_sysphoto",
+            "1b5f7c23b5bf75682a53e7b6d163e185"
+        )),
+        json!({"type": "pic_sysphoto", "key": "6", "count": 1,
+               "pic_md5_sums": ["1b5f7c23b5bf75682a53e7b6d163e185"]})
+    );
+    for name in ["pic_photo_or_album", "pic_weixin"] {
+        let got = from_xml(&pictures(name, "5a75aaca956d97be686719218f275c6b"));
+        assert_eq!(got["type"], name);
+        assert_eq!(got["pic_md5_sums"][0], "5a75aaca956d97be686719218f275c6b");
+    }
+
+    let location = xml_event(
+        "location_select",
+        "<EventKey><![CDATA[6]]></EventKey><SendLocationInfo><Location_X><![CDATA[23]]></Location_X>\
+         <Location_Y><![CDATA[113]]></Location_Y><Scale><![CDATA[15]]></Scale>\
+         <Label><![CDATA[ 广州市海珠区客村艺苑路 106号]]></Label><Poiname><![CDATA[]]></Poiname>\
+         </SendLocationInfo>",
+    );
+    assert_eq!(
+        from_xml(&location),
+        json!({"type": "location_select", "key": "6", "latitude": 23.0, "longitude": 113.0,
+               "scale": 15, "label": "广州市海珠区客村艺苑路 106号", "poiname": null})
+    );
+
+    let mini = xml_event(
+        "view_miniprogram",
+        "<EventKey><![CDATA[pages/index/index]]></EventKey><MenuId>MENUID</MenuId>",
+    );
+    assert_eq!(
+        from_xml(&mini),
+        json!({"type": "view_miniprogram", "page_path": "pages/index/index", "menu_id": "MENUID"})
+    );
+}
+
+#[test]
+fn customer_service_session_events() {
+    for name in ["kf_create_session", "kf_close_session"] {
+        let xml = xml_event(name, "<KfAccount><![CDATA[test1@test]]></KfAccount>");
+        assert_eq!(
+            from_xml(&xml),
+            json!({"type": name, "kf_account": "test1@test"})
+        );
+    }
+    let switch = xml_event(
+        "kf_switch_session",
+        "<FromKfAccount><![CDATA[test1@test]]></FromKfAccount><ToKfAccount><![CDATA[test2@test]]></ToKfAccount>",
+    );
+    assert_eq!(
+        from_xml(&switch),
+        json!({"type": "kf_switch_session", "from_kf_account": "test1@test", "to_kf_account": "test2@test"})
+    );
+}
+
+#[test]
+fn verification_and_naming_events() {
+    for (name, time) in [
+        ("qualification_verify_success", 1_442_401_156_i64),
+        ("naming_verify_success", 1_442_401_093),
+        ("annual_renew", 1_442_401_004),
+        ("verify_expired", 1_442_400_900),
+    ] {
+        let xml = xml_event(name, &format!("<ExpiredTime>{time}</ExpiredTime>"));
+        assert_eq!(from_xml(&xml), json!({"type": name, "expired_time": time}));
+    }
+    for (name, time) in [
+        ("qualification_verify_fail", 1_442_401_122_i64),
+        ("naming_verify_fail", 1_442_401_061),
+    ] {
+        let xml = xml_event(
+            name,
+            &format!("<FailTime>{time}</FailTime><FailReason><![CDATA[by time]]></FailReason>"),
+        );
+        assert_eq!(
+            from_xml(&xml),
+            json!({"type": name, "fail_time": time, "fail_reason": "by time"})
+        );
+    }
+}
+
+#[test]
+fn mini_program_media_check_and_shipping_events() {
+    let check = json!({
+        "ToUserName": "gh_38cc49f9733b", "FromUserName": "oH1fu0FdHqpToe2T6gBj0WyB8iS1",
+        "CreateTime": 1626959646, "MsgType": "event", "Event": "wxa_media_check",
+        "appid": "wx8f16a5e7c3d8b4a9", "trace_id": "60f96f1d-3845297a-1976a3ae", "version": 2,
+        "detail": [{"strategy": "content_model", "errcode": 0, "suggest": "pass", "label": 100, "prob": 90}],
+        "errcode": 0, "errmsg": "ok", "result": {"suggest": "pass", "label": 100}
+    });
+    assert_eq!(
+        from_json(check),
+        json!({"type": "wxa_media_check", "appid": "wx8f16a5e7c3d8b4a9",
+               "trace_id": "60f96f1d-3845297a-1976a3ae", "version": 2, "is_risky": null,
+               "suggest": "pass", "label": 100, "errcode": 0})
+    );
+    let v1 = "<xml><ToUserName><![CDATA[gh_38cc49f9733b]]></ToUserName>\
+              <FromUserName><![CDATA[oH1fu0FdHqpToe2T6gBj0WyB8iS1]]></FromUserName>\
+              <CreateTime>1593847036</CreateTime><MsgType><![CDATA[event]]></MsgType>\
+              <Event><![CDATA[wxa_media_check]]></Event><isrisky>0</isrisky>\
+              <extra_info_json><![CDATA[]]></extra_info_json><appid><![CDATA[wx8f16a5e7c3d8b4a9]]></appid>\
+              <trace_id><![CDATA[5f0044b6-2d49a5ac-56c8ec1d]]></trace_id><status_code>0</status_code></xml>";
+    let got = from_xml(v1);
+    assert_eq!(
+        (got["is_risky"].clone(), got["trace_id"].clone()),
+        (json!(0), json!("5f0044b6-2d49a5ac-56c8ec1d"))
+    );
+
+    let remind = json!({
+        "ToUserName": "gh_1234567890ab", "FromUserName": "o4_t144jTUSEoxydysUA2E234_tc",
+        "CreateTime": 1662480000, "MsgType": "event", "Event": "trade_manage_remind_shipping",
+        "merchant_id": "1230000109", "sub_merchant_id": "", "transaction_id": "42000003123044196",
+        "merchant_trade_no": "20230501120000", "msg": "请尽快发货"
+    });
+    let got = from_json(remind);
+    assert_eq!(got["type"], "trade_manage_remind_shipping");
+    assert_eq!(got["transaction_id"], "42000003123044196");
+    assert_eq!(
+        got["sub_merchant_id"],
+        Value::Null,
+        "an empty element is None"
+    );
+    let settled = json!({
+        "ToUserName": "gh_1234567890ab", "FromUserName": "o4_t144jTUSEoxydysUA2E234_tc",
+        "CreateTime": 1662480000, "MsgType": "event", "Event": "trade_manage_order_settlement",
+        "transaction_id": "42000003123044196", "merchant_id": "1230000109",
+        "merchant_trade_no": "20230501120000", "pay_time": 1662470000, "shipped_time": 1662475000,
+        "estimated_settlement_time": 1663080000, "confirm_receive_method": 1,
+        "confirm_receive_time": 1662479000, "settlement_time": 1662480000
+    });
+    let got = from_json(settled);
+    assert_eq!(
+        (
+            got["confirm_receive_method"].clone(),
+            got["settlement_time"].clone()
+        ),
+        (json!(1), json!(1_662_480_000))
+    );
+    let access = xml_event(
+        "trade_manage_remind_access_api",
+        "<msg><![CDATA[请尽快完成发货信息管理接口接入]]></msg>",
+    );
+    assert_eq!(from_xml(&access)["msg"], "请尽快完成发货信息管理接口接入");
+}
+
+#[test]
+fn wechat_store_events() {
+    let store = |event: &str, body: Value| {
+        let mut push = json!({"ToUserName": "gh_*", "FromUserName": "OPENID",
+                              "CreateTime": 1662480000, "MsgType": "event", "Event": event});
+        push.as_object_mut()
+            .expect("object")
+            .extend(body.as_object().cloned().unwrap_or_default());
+        from_json(push)
+    };
+    let paid = store(
+        "channels_ec_order_pay",
+        json!({"order_info": {"order_id": 3705115058471208928_u64, "pay_time": 1658509200}}),
+    );
+    assert_eq!(paid["type"], "channels_ec_order_pay");
+    assert_eq!(
+        paid["order_id"], "3705115058471208928",
+        "a numeric id keeps every digit"
+    );
+    assert_eq!(paid["time"], 1_658_509_200);
+    let cancelled = store(
+        "channels_ec_order_cancel",
+        json!({"order_info": {"order_id": 3705115058471208928_u64, "cancel_type": 1}}),
+    );
+    assert_eq!(cancelled["cancel_type"], 1);
+    let delivered = store(
+        "channels_ec_order_deliver",
+        json!({"order_info": {"order_id": 3705115058471208928_u64, "finish_delivery": 1}}),
+    );
+    assert_eq!(delivered["finish_delivery"], 1);
+    let confirmed = store(
+        "channels_ec_order_confirm",
+        json!({"order_info": {"order_id": 3705115058471208928_u64, "confirm_type": 2}}),
+    );
+    assert_eq!(confirmed["confirm_type"], 2);
+    let settled = store(
+        "channels_ec_order_settle",
+        json!({"order_info": {"order_id": 3705115058471208928_u64, "settle_time": 1658509200}}),
+    );
+    assert_eq!(settled["settle_time"], 1_658_509_200);
+    let new = store(
+        "channels_ec_order_new",
+        json!({"order_info": {"order_id": 3705115058471208928_u64}}),
+    );
+    assert_eq!(new["type"], "channels_ec_order_new");
+    let ext = store(
+        "channels_ec_order_ext_info_update",
+        json!({"order_info": {"order_id": 3705115058471208928_u64, "type": 1}}),
+    );
+    assert_eq!(ext["update_type"], 1);
+    let aftersale = store(
+        "channels_ec_aftersale_update",
+        json!({"finder_shop_aftersale_status_update": {"status": "USER_WAIT_RETURN", "after_sale_order_id": "1234567", "order_id": "7890"}}),
+    );
+    assert_eq!(
+        aftersale,
+        json!({"type": "channels_ec_aftersale_update", "after_sale_order_id": "1234567", "status": "USER_WAIT_RETURN", "order_id": "7890"})
+    );
+    let audit = store(
+        "product_spu_audit",
+        json!({"ProductSpuAudit": {"product_id": "1234", "status": 3, "reason": "资质不全"}}),
+    );
+    assert_eq!(
+        audit,
+        json!({"type": "product_spu_audit", "product_id": "1234", "status": 3, "reason": "资质不全"})
+    );
+    let listing = store(
+        "product_spu_listing",
+        json!({"ProductSpuListing": {"product_id": "1234", "status": 5, "reason": ""}}),
+    );
+    assert_eq!(
+        (listing["status"].clone(), listing["reason"].clone()),
+        (json!(5), Value::Null)
+    );
+    let update = store(
+        "product_spu_update",
+        json!({"ProductSpuUpdate": {"product_id": "1234", "status": 1}}),
+    );
+    assert_eq!(update["product_id"], "1234");
+}
+
+#[test]
+fn publish_and_mini_program_account_events() {
+    let publish = xml_event(
+        "PUBLISHJOBFINISH",
+        "<PublishEventInfo><publish_id>2247483721</publish_id><publish_status>0</publish_status>\
+         <article_id><![CDATA[b5O2OUs25HBxRceL7hfReg-U9QGeq9zQjiDvy7-QC4mUdO-JLDxG3ltHLu5gbDyH]]></article_id>\
+         <article_detail><count>1</count><item><idx>1</idx>\
+         <article_url><![CDATA[ARTICLE_URL]]></article_url></item></article_detail></PublishEventInfo>",
+    );
+    assert_eq!(
+        from_xml(&publish),
+        json!({"type": "publish_job_finish", "publish_id": "2247483721", "publish_status": 0,
+               "article_id": "b5O2OUs25HBxRceL7hfReg-U9QGeq9zQjiDvy7-QC4mUdO-JLDxG3ltHLu5gbDyH",
+               "article_urls": ["ARTICLE_URL"], "fail_idx": []})
+    );
+    let failed = xml_event(
+        "PUBLISHJOBFINISH",
+        "<PublishEventInfo><publish_id>2247483721</publish_id><publish_status>2</publish_status>\
+         <fail_idx>1</fail_idx><fail_idx>2</fail_idx></PublishEventInfo>",
+    );
+    assert_eq!(from_xml(&failed)["fail_idx"], json!([1, 2]));
+
+    for name in [
+        "user_info_modified",
+        "user_authorization_revoke",
+        "user_authorization_cancellation",
+    ] {
+        let push = json!({"ToUserName": "gh_870882ca4d8b", "FromUserName": "oEEYbwycTbo_yEpG7xtR0nEY1r1Y",
+                          "CreateTime": 1626959646, "MsgType": "event", "Event": name,
+                          "OpenID": "oEEYbwycTbo_yEpG7xtR0nEY1r1Y", "AppID": "wx6a2a7b8b3b3b3b3b", "RevokeInfo": "1"});
+        assert_eq!(
+            from_json(push),
+            json!({"type": name, "openid": "oEEYbwycTbo_yEpG7xtR0nEY1r1Y", "appid": "wx6a2a7b8b3b3b3b3b", "revoke_info": "1"})
+        );
+    }
+    let nickname = xml_event(
+        "wxa_nickname_audit",
+        "<ret>2</ret><nickname>昵称</nickname><reason>驳回原因</reason>",
+    );
+    assert_eq!(
+        from_xml(&nickname),
+        json!({"type": "wxa_nickname_audit", "ret": 2, "nickname": "昵称", "reason": "驳回原因"})
+    );
+}
+
+#[test]
+fn the_typed_list_and_what_stays_other() {
+    let names: Vec<&str> = Event::typed_names().collect();
+    assert_eq!(names.len(), 50, "{names:?}");
+    let unknown = xml_event("some_future_event", "<Anything>1</Anything>");
+    let Message::Event(event) = Message::from_xml(&unknown).expect("decodes") else {
+        panic!("not an event");
+    };
+    assert_eq!(event.detail, Event::Other);
+    assert_eq!(event.event(), "some_future_event");
+}
