@@ -79,6 +79,7 @@ mod checks;
 mod code_review;
 mod config;
 pub mod errcode;
+mod express;
 mod faults;
 mod media_store;
 mod message_push;
@@ -89,6 +90,7 @@ mod push;
 pub mod release_test;
 mod routes;
 mod sent_message;
+mod store;
 mod world;
 
 pub use code_review::AuditVerdict;
@@ -512,6 +514,34 @@ impl Sandbox {
         }
         self.shared.world().selected_merchant = Some(appid.to_owned());
         Ok(())
+    }
+
+    /// A buyer (`openid`) orders and pays `count` of a SKU of a WeChat Store
+    /// product of the shop `shop_appid` (the appid its calls act for); the
+    /// order is awaiting shipment (状态 20) and the SKU's stock drops. Answers
+    /// the order id (`channels_ec_order().get(..)` reads it,
+    /// `channels_ec_delivery().send(..)` ships it).
+    ///
+    /// # Errors
+    /// [`SandboxError::Config`] if the product is unknown or not on sale, the
+    /// SKU unknown, or its stock too low.
+    pub fn place_store_order(
+        &self,
+        shop_appid: &str,
+        product_id: &str,
+        sku_id: &str,
+        count: u64,
+        openid: &str,
+    ) -> Result<String, SandboxError> {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+        self.shared
+            .world()
+            .store
+            .shop(shop_appid)
+            .place_order(product_id, sku_id, count, openid, now)
+            .map_err(|e| SandboxError::Config(format!("cannot place the order: {}", e.message)))
     }
 
     /// The user who consents on the next OAuth pages (default: the first
