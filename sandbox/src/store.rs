@@ -168,8 +168,7 @@ impl Shop {
         for (i, is_new) in fresh.into_iter().enumerate() {
             if is_new {
                 let id = self.sku_id();
-                if let Some(Value::Object(sku)) =
-                    product.get_mut("skus").and_then(|s| s.get_mut(i))
+                if let Some(Value::Object(sku)) = product.get_mut("skus").and_then(|s| s.get_mut(i))
                 {
                     sku.insert("sku_id".into(), Value::String(id));
                 }
@@ -179,7 +178,11 @@ impl Shop {
     }
 
     /// Adds a product; answers its id.
-    pub(crate) fn add(&mut self, product: Map<String, Value>, now: &str) -> Result<String, WxError> {
+    pub(crate) fn add(
+        &mut self,
+        product: Map<String, Value>,
+        now: &str,
+    ) -> Result<String, WxError> {
         let mut product = self.checked(product)?;
         let id = self.product_id();
         product.insert("product_id".into(), Value::String(id.clone()));
@@ -219,7 +222,12 @@ impl Shop {
     }
 
     /// Moves a product to `status`, from one of `from`.
-    pub(crate) fn set_status(&mut self, id: &str, from: &[i64], status: i64) -> Result<(), WxError> {
+    pub(crate) fn set_status(
+        &mut self,
+        id: &str,
+        from: &[i64],
+        status: i64,
+    ) -> Result<(), WxError> {
         let product = self
             .products
             .get_mut(id)
@@ -305,7 +313,9 @@ impl Shop {
 
     /// An order.
     pub(crate) fn order(&self, id: &str) -> Result<&Order, WxError> {
-        self.orders.get(id).ok_or_else(|| invalid("order not exist"))
+        self.orders
+            .get(id)
+            .ok_or_else(|| invalid("order not exist"))
     }
 
     /// Ships parcels of an order: each names a known courier, a tracking
@@ -322,7 +332,12 @@ impl Shop {
             .orders
             .get_mut(order_id)
             .ok_or_else(|| invalid("order not exist"))?;
-        if ![order_status::AWAITING_SHIPMENT, order_status::PARTLY_SHIPPED].contains(&order.status) {
+        if ![
+            order_status::AWAITING_SHIPMENT,
+            order_status::PARTLY_SHIPPED,
+        ]
+        .contains(&order.status)
+        {
             return Err(invalid("the order's status does not allow shipping"));
         }
         if parcels.is_empty() {

@@ -39,9 +39,16 @@ fn party(call: &Call, name: &str) -> Result<(), WxError> {
     let Some(Value::Object(person)) = call.body_field(name) else {
         return Err(WxError::missing(name, true));
     };
-    let has = |f: &str| person.get(f).and_then(Value::as_str).is_some_and(|s| !s.is_empty());
+    let has = |f: &str| {
+        person
+            .get(f)
+            .and_then(Value::as_str)
+            .is_some_and(|s| !s.is_empty())
+    };
     if !has("name") || !(has("tel") || has("mobile")) || !has("address") {
-        return Err(invalid(&format!("{name} needs a name, a phone and an address")));
+        return Err(invalid(&format!(
+            "{name} needs a name, a phone and an address"
+        )));
     }
     Ok(())
 }
@@ -136,9 +143,17 @@ pub(super) fn batch_get_order(shared: &Shared, call: &Call) -> Result<Value, WxE
     let list: Vec<Value> = keys
         .iter()
         .map(|k| {
-            let text = |f: &str| k.get(f).and_then(Value::as_str).unwrap_or_default().to_owned();
+            let text = |f: &str| {
+                k.get(f)
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned()
+            };
             let key = (text("order_id"), text("delivery_id"));
-            match waybills.get(&key).filter(|w| w.waybill_id == text("waybill_id")) {
+            match waybills
+                .get(&key)
+                .filter(|w| w.waybill_id == text("waybill_id"))
+            {
                 Some(w) => {
                     let mut entry = w.answer();
                     entry["errcode"] = json!(0);
@@ -187,8 +202,7 @@ pub(super) fn cancel_order(shared: &Shared, call: &Call) -> Result<Value, WxErro
 }
 
 pub(super) fn test_update_order(shared: &Shared, call: &Call) -> Result<Value, WxError> {
-    if call.required("delivery_id")? != TEST_DELIVERY_ID
-        || call.required("biz_id")? != TEST_BIZ_ID
+    if call.required("delivery_id")? != TEST_DELIVERY_ID || call.required("biz_id")? != TEST_BIZ_ID
     {
         return Err(invalid("only the test courier's waybills can be updated"));
     }

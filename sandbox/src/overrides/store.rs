@@ -72,7 +72,10 @@ fn page(ids: Vec<String>, call: &Call) -> (Vec<String>, String, bool) {
         .min(ids.len());
     let end = start.saturating_add(size).min(ids.len());
     let more = end < ids.len();
-    let ids = ids.get(start..end).map(<[String]>::to_vec).unwrap_or_default();
+    let ids = ids
+        .get(start..end)
+        .map(<[String]>::to_vec)
+        .unwrap_or_default();
     (ids, end.to_string(), more)
 }
 

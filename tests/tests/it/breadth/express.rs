@@ -31,7 +31,14 @@ fn waybill(order_id: &str, courier: &str) -> AddOrderRequest {
             .mobile("13800000000"),
         ExpressPerson::new("张三", "广东省", "深圳市", "南山区", "科技中一路腾讯大厦")
             .mobile("13900000000"),
-        ExpressCargo::new(1, 0.5, 20.0, 15.0, 10.0, vec![ExpressCargoItem::new("oolong", 2)]),
+        ExpressCargo::new(
+            1,
+            0.5,
+            20.0,
+            15.0,
+            10.0,
+            vec![ExpressCargoItem::new("oolong", 2)],
+        ),
         ExpressShop::new(
             "pages/order/detail?id=1",
             "https://example.com/oolong.jpg",

@@ -1,7 +1,7 @@
 mod code_lifecycle;
 mod custom_message;
+mod express;
 mod media;
 mod menu;
-mod express;
 mod store_order;
 mod store_product;

@@ -41,7 +41,13 @@ async fn an_order_is_shipped_and_awaits_receipt() {
     // Not on sale: no buyer can order it.
     assert!(
         sandbox
-            .place_store_order(DEFAULT_MERCHANT_APPID, &product_id, &sku_id, 2, DEFAULT_OPENID)
+            .place_store_order(
+                DEFAULT_MERCHANT_APPID,
+                &product_id,
+                &sku_id,
+                2,
+                DEFAULT_OPENID
+            )
             .is_err()
     );
     products
@@ -49,7 +55,13 @@ async fn an_order_is_shipped_and_awaits_receipt() {
         .await
         .unwrap();
     let order_id = sandbox
-        .place_store_order(DEFAULT_MERCHANT_APPID, &product_id, &sku_id, 2, DEFAULT_OPENID)
+        .place_store_order(
+            DEFAULT_MERCHANT_APPID,
+            &product_id,
+            &sku_id,
+            2,
+            DEFAULT_OPENID,
+        )
         .expect("the buyer orders");
 
     let orders = merchant.channels_ec_order();
@@ -57,7 +69,7 @@ async fn an_order_is_shipped_and_awaits_receipt() {
         .list(channels_ec_order::ListRequest::new(100).status(EcOrderStatus::AwaitingShipment))
         .await
         .unwrap();
-    assert_eq!(waiting.order_id_list, [order_id.clone()]);
+    assert_eq!(waiting.order_id_list, std::slice::from_ref(&order_id));
     let order = orders
         .get(channels_ec_order::GetRequest::new(&order_id))
         .await

@@ -63,14 +63,21 @@ async fn a_product_is_added_listed_put_on_sale_and_delisted() {
     assert_eq!(read.status, Some(EcProductStatus::Initial));
     assert_eq!(read.min_price, Some(1300));
     let sku = &read.skus[0];
-    assert!(sku.sku_id.as_ref().is_some_and(|s| !s.is_empty()), "{sku:?}");
+    assert!(
+        sku.sku_id.as_ref().is_some_and(|s| !s.is_empty()),
+        "{sku:?}"
+    );
     assert_eq!(sku.out_sku_id.as_deref(), Some("OOLONG-250"));
     assert_eq!(sku.stock_num, 20);
 
     let all = products.list(ListRequest::new(30)).await.unwrap();
-    assert_eq!(all.product_ids, [id.clone()]);
+    assert_eq!(all.product_ids, std::slice::from_ref(&id));
     assert_eq!(all.total_num, 1);
-    assert!(ids_with(&products, EcProductStatus::OnSale).await.is_empty());
+    assert!(
+        ids_with(&products, EcProductStatus::OnSale)
+            .await
+            .is_empty()
+    );
 
     // Not on sale yet: it cannot be delisted.
     let e = products
@@ -80,18 +87,25 @@ async fn a_product_is_added_listed_put_on_sale_and_delisted() {
     assert_eq!(e.api_code(), Some(errcode::INVALID_ARGS), "{e}");
 
     products.listing(ListingRequest::new(&id)).await.unwrap();
-    assert_eq!(ids_with(&products, EcProductStatus::OnSale).await, [id.clone()]);
-
-    products.delisting(DelistingRequest::new(&id)).await.unwrap();
-    let read = products.get(GetRequest::new(&id)).await.unwrap().product;
     assert_eq!(
-        read.and_then(|p| p.status),
-        Some(EcProductStatus::Delisted)
+        ids_with(&products, EcProductStatus::OnSale).await,
+        std::slice::from_ref(&id)
     );
-    assert!(ids_with(&products, EcProductStatus::OnSale).await.is_empty());
+
+    products
+        .delisting(DelistingRequest::new(&id))
+        .await
+        .unwrap();
+    let read = products.get(GetRequest::new(&id)).await.unwrap().product;
+    assert_eq!(read.and_then(|p| p.status), Some(EcProductStatus::Delisted));
+    assert!(
+        ids_with(&products, EcProductStatus::OnSale)
+            .await
+            .is_empty()
+    );
     assert_eq!(
         ids_with(&products, EcProductStatus::Delisted).await,
-        [id.clone()]
+        std::slice::from_ref(&id)
     );
 
     // An unknown product is refused.
