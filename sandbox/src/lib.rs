@@ -32,8 +32,12 @@
 //!   [`Sandbox::set_message_url`] and [`AuditVerdict`] → `release`), files
 //!   uploaded and downloaded (`media/upload` → `media/get`,
 //!   `add_material` → `get_material`), the default menu (`menu/create` →
-//!   `menu/get`) and customer-service messages
-//!   ([`Sandbox::custom_messages`]).
+//!   `menu/get`), customer-service messages
+//!   ([`Sandbox::custom_messages`]), WeChat Store products (`product/add` →
+//!   `list/get` → `listing` → `delisting`) and orders (a buyer's order, see
+//!   [`Sandbox::place_store_order`], → `order/get` → `delivery/send`), and
+//!   the logistics helper's waybills (`order/add` → `test_update_order` →
+//!   `path/get`, `order/cancel`).
 //!
 //! * **WeChat Pay API v3** under `/v3/` ([`pay`], steered with
 //!   [`Sandbox::pay`]): signed requests checked, signed answers, platform

@@ -448,3 +448,71 @@ impl Order {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shop_with_order(count: u64) -> (Shop, String, String, String) {
+        let mut shop = Shop::default();
+        let product = json!({
+            "title": "tea",
+            "head_imgs": ["https://example.com/tea.jpg"],
+            "skus": [{"sale_price": 500, "stock_num": 10}],
+        });
+        let Value::Object(product) = product else {
+            unreachable!("a literal object")
+        };
+        let id = shop.add(product, "2024-05-01 12:00:00").expect("added");
+        shop.set_status(&id, &[product_status::INITIAL], product_status::ON_SALE)
+            .expect("on sale");
+        let sku = shop.product(&id).expect("product").body["skus"][0]["sku_id"]
+            .as_str()
+            .expect("a sku id")
+            .to_owned();
+        let order = shop
+            .place_order(&id, &sku, count, "openid", 1)
+            .expect("ordered");
+        (shop, id, sku, order)
+    }
+
+    fn parcel(product: &str, sku: &str, count: u64) -> Value {
+        json!({"delivery_id": "SF", "waybill_id": "SF1", "deliver_type": 1,
+               "product_infos": [{"product_id": product, "sku_id": sku, "product_cnt": count}]})
+    }
+
+    #[test]
+    fn an_order_shipped_in_two_parcels_is_partly_shipped_then_awaits_receipt() {
+        let couriers = BTreeMap::from([("SF".to_owned(), "顺丰速运".to_owned())]);
+        let (mut shop, product, sku, order) = shop_with_order(3);
+        shop.ship(&order, &[parcel(&product, &sku, 1)], &couriers, 2)
+            .expect("first parcel");
+        assert_eq!(
+            shop.order(&order).expect("order").status,
+            order_status::PARTLY_SHIPPED
+        );
+        let e = shop
+            .ship(&order, &[parcel(&product, &sku, 3)], &couriers, 3)
+            .expect_err("more than ordered");
+        assert_eq!(e.code, errcode::INVALID_ARGS);
+        shop.ship(&order, &[parcel(&product, &sku, 2)], &couriers, 4)
+            .expect("the rest");
+        let shipped = shop.order(&order).expect("order");
+        assert_eq!(shipped.status, order_status::AWAITING_RECEIPT);
+        assert_eq!(shipped.shipments.len(), 2);
+        assert_eq!(shipped.ship_done_time, Some(4));
+    }
+
+    #[test]
+    fn an_order_takes_stock_and_cannot_take_more_than_there_is() {
+        let (mut shop, product, sku, _) = shop_with_order(4);
+        let stock = &shop.product(&product).expect("product").body["skus"][0]["stock_num"];
+        assert_eq!(stock, &json!(6));
+        assert!(shop.place_order(&product, &sku, 7, "openid", 1).is_err());
+        assert!(
+            shop.place_order(&product, "no-such-sku", 1, "openid", 1)
+                .is_err()
+        );
+        assert!(shop.place_order(&product, &sku, 6, "openid", 1).is_ok());
+    }
+}
