@@ -32,8 +32,12 @@
 //!   [`Sandbox::set_message_url`] and [`AuditVerdict`] → `release`), files
 //!   uploaded and downloaded (`media/upload` → `media/get`,
 //!   `add_material` → `get_material`), the default menu (`menu/create` →
-//!   `menu/get`) and customer-service messages
-//!   ([`Sandbox::custom_messages`]).
+//!   `menu/get`), customer-service messages
+//!   ([`Sandbox::custom_messages`]), WeChat Store products (`product/add` →
+//!   `list/get` → `listing` → `delisting`) and orders (a buyer's order, see
+//!   [`Sandbox::place_store_order`], → `order/get` → `delivery/send`), and
+//!   the logistics helper's waybills (`order/add` → `test_update_order` →
+//!   `path/get`, `order/cancel`).
 //!
 //! * **WeChat Pay API v3** under `/v3/` ([`pay`], steered with
 //!   [`Sandbox::pay`]): signed requests checked, signed answers, platform
@@ -82,6 +86,7 @@ mod checks;
 mod code_review;
 mod config;
 pub mod errcode;
+mod express;
 mod faults;
 mod media_store;
 mod message_push;
@@ -92,6 +97,7 @@ mod push;
 pub mod release_test;
 mod routes;
 mod sent_message;
+mod store;
 mod world;
 
 pub use code_review::AuditVerdict;
@@ -515,6 +521,34 @@ impl Sandbox {
         }
         self.shared.world().selected_merchant = Some(appid.to_owned());
         Ok(())
+    }
+
+    /// A buyer (`openid`) orders and pays `count` of a SKU of a WeChat Store
+    /// product of the shop `shop_appid` (the appid its calls act for); the
+    /// order is awaiting shipment (状态 20) and the SKU's stock drops. Answers
+    /// the order id (`channels_ec_order().get(..)` reads it,
+    /// `channels_ec_delivery().send(..)` ships it).
+    ///
+    /// # Errors
+    /// [`SandboxError::Config`] if the product is unknown or not on sale, the
+    /// SKU unknown, or its stock too low.
+    pub fn place_store_order(
+        &self,
+        shop_appid: &str,
+        product_id: &str,
+        sku_id: &str,
+        count: u64,
+        openid: &str,
+    ) -> Result<String, SandboxError> {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+        self.shared
+            .world()
+            .store
+            .shop(shop_appid)
+            .place_order(product_id, sku_id, count, openid, now)
+            .map_err(|e| SandboxError::Config(format!("cannot place the order: {}", e.message)))
     }
 
     /// The user who consents on the next OAuth pages (default: the first

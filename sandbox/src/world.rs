@@ -171,6 +171,10 @@ pub(crate) struct World {
     pub menus: HashMap<String, Vec<Value>>,
     /// The `CreateTime` of the last event pushed to each authorizer.
     pub last_event_time: HashMap<String, i64>,
+    /// The WeChat Store's shops: products and orders.
+    pub store: crate::store::StoreState,
+    /// The logistics helper's waybills.
+    pub express: crate::express::ExpressState,
 }
 
 /// A random string of `len` alphanumeric characters.

@@ -2,16 +2,20 @@
 //! tickets, and the flows that span calls (a mini program's code reviews,
 //! uploaded files, menus, customer-service messages). Every other endpoint
 //! answers its spec example (see [`crate::routes`]). Each override runs
+//! The WeChat Store's products and orders and the logistics helper's
+//! waybills are kept too. Each override runs
 //! after the generic checks, so the credential, the appids, the secrets and
 //! the required parameters are already known to be right.
 
 mod code;
 mod component;
 mod custom;
+mod express;
 mod lists;
 mod media;
 mod menu;
 mod oauth;
+mod store;
 mod tokens;
 
 pub(crate) use media::{VIDEO_PATH, download_video};
@@ -97,6 +101,22 @@ pub(crate) fn find(endpoint: &Endpoint) -> Option<Override> {
         "/cgi-bin/menu/get" => J(menu::get),
         "/cgi-bin/menu/delete" => J(menu::delete),
         "/cgi-bin/get_current_selfmenu_info" => J(menu::current_selfmenu_info),
+        "/channels/ec/product/add" => J(store::product_add),
+        "/channels/ec/product/update" => J(store::product_update),
+        "/channels/ec/product/get" => J(store::product_get),
+        "/channels/ec/product/list/get" => J(store::product_list),
+        "/channels/ec/product/listing" => J(store::product_listing),
+        "/channels/ec/product/delisting" => J(store::product_delisting),
+        "/channels/ec/product/delete" => J(store::product_delete),
+        "/channels/ec/order/get" => J(store::order_get),
+        "/channels/ec/order/list/get" => J(store::order_list),
+        "/channels/ec/order/delivery/send" => J(store::delivery_send),
+        "/cgi-bin/express/business/order/add" => J(express::add_order),
+        "/cgi-bin/express/business/order/get" => J(express::get_order),
+        "/cgi-bin/express/business/order/batchget" => J(express::batch_get_order),
+        "/cgi-bin/express/business/order/cancel" => J(express::cancel_order),
+        "/cgi-bin/express/business/path/get" => J(express::get_path),
+        "/cgi-bin/express/business/test_update_order" => J(express::test_update_order),
         _ => return None,
     };
     Some(handler)
