@@ -1,7 +1,11 @@
 //! WeChat Pay: the spec-derived wire tests of every pay endpoint, the
-//! merchant flow end to end against the sandbox, and the notification
-//! route (`notify`).
+//! merchant flow end to end against the sandbox, the notification route
+//! (`notify`), and the service provider's hand-written calls
+//! (`partner_media`: uploads signed over `meta`, complaint URL and images)
+//! and nested sensitive fields (`partner_sensitive`).
 
 mod notify;
+mod partner_media;
+mod partner_sensitive;
 mod sandbox;
 mod spec;
