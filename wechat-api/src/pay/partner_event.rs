@@ -482,10 +482,8 @@ mod tests {
 
     #[test]
     fn unknown_values_and_events_are_kept() {
-        let c: ComplaintNotice = serde_json::from_str(
-            &COMPLAINT.replace("CREATE_COMPLAINT", "SOMETHING_NEW"),
-        )
-        .unwrap();
+        let c: ComplaintNotice =
+            serde_json::from_str(&COMPLAINT.replace("CREATE_COMPLAINT", "SOMETHING_NEW")).unwrap();
         assert_eq!(
             c.action_type,
             ComplaintAction::Unknown("SOMETHING_NEW".into())
@@ -498,6 +496,10 @@ mod tests {
             PartnerEvent::Other
         ));
         // a known event whose resource is not its type is an error, not a guess
-        assert!(notification("COMPLAINT.CREATE", "{}").partner_event().is_err());
+        assert!(
+            notification("COMPLAINT.CREATE", "{}")
+                .partner_event()
+                .is_err()
+        );
     }
 }

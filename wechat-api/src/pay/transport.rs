@@ -114,7 +114,11 @@ impl PayCall {
     /// # Errors
     /// [`Error::Encode`] when `body` cannot be serialized or a field does
     /// not encrypt.
-    pub fn json_sealed<B: Serialize + ?Sized>(self, body: &B, encryptor: &Encryptor) -> Result<Self> {
+    pub fn json_sealed<B: Serialize + ?Sized>(
+        self,
+        body: &B,
+        encryptor: &Encryptor,
+    ) -> Result<Self> {
         super::sensitive::seal(encryptor, || self.json(body))
     }
 
@@ -175,9 +179,7 @@ impl PayAnswer {
 
     /// The `Content-Type` header.
     pub fn content_type(&self) -> Option<&str> {
-        self.headers
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
+        self.headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok())
     }
 
     /// The verified body.

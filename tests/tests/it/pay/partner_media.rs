@@ -327,9 +327,6 @@ async fn a_complaint_image_downloads_and_a_forged_signed_one_is_refused() {
         .await
         .expect_err("forged");
     assert!(matches!(err, Error::PaySignature { .. }), "{err:?}");
-    let err = pay
-        .download_complaint_image("")
-        .await
-        .expect_err("no id");
+    let err = pay.download_complaint_image("").await.expect_err("no id");
     assert!(matches!(err, Error::Encode { .. }), "{err:?}");
 }

@@ -13,7 +13,10 @@ fn a_nested_sensitive_field_never_serializes_as_plaintext() {
     let contact = ApplymentContactInfo::new("张三", "13900000000", "zhangsan@example.com")
         .contact_id_number("320311770706001");
     let err = serde_json::to_string(&contact).expect_err("no plaintext outside a request");
-    assert!(err.to_string().contains("outside a WeChat Pay request"), "{err}");
+    assert!(
+        err.to_string().contains("outside a WeChat Pay request"),
+        "{err}"
+    );
     assert!(!err.to_string().contains("张三"));
     let account = ApplymentBankAccountInfo::new(
         "BANK_ACCOUNT_TYPE_CORPORATE",
@@ -39,6 +42,9 @@ fn debug_shows_no_plaintext() {
     for secret in ["张三", "13900000000", "zhangsan@example.com"] {
         assert!(!debug.contains(secret), "{debug}");
     }
-    assert_eq!(format!("{:?}", Sensitive::new("张三")), "Sensitive([redacted])");
+    assert_eq!(
+        format!("{:?}", Sensitive::new("张三")),
+        "Sensitive([redacted])"
+    );
     assert_eq!(contact.contact_name.expose(), "张三");
 }
