@@ -38,7 +38,10 @@
 //! * **WeChat Pay API v3** under `/v3/` ([`pay`], steered with
 //!   [`Sandbox::pay`]): signed requests checked, signed answers, platform
 //!   certificates (rotated on request) and the WeChat Pay public key,
-//!   orders, payments with their notifications, refunds and bills.
+//!   orders, payments with their notifications, refunds and bills; and for
+//!   a service provider its sub-merchants, media uploads, onboarding,
+//!   partner orders and refunds, profit sharing, complaints and transfers
+//!   (see `sandbox/PAY_PARTNER.md` for what it checks as WeChat does).
 //!
 //! Tests steer it: [`Sandbox::inject`] queues [`Fault`]s (errcodes, HTTP
 //! statuses, delays), [`Sandbox::set_audit_verdict`] decides the next code

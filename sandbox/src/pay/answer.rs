@@ -15,6 +15,9 @@ pub(crate) enum PayAnswer {
     NoContent,
     /// A bill file: not signed, as WeChat's downloads are not.
     File(Vec<u8>),
+    /// An image (complaint image download), signed over its bytes, with
+    /// its content type.
+    Image(Vec<u8>, &'static str),
 }
 
 /// Required string `name` of `body`, 1 to `max` characters.
@@ -65,6 +68,18 @@ pub(crate) fn trade_no<'a>(body: &'a Value, name: &str, max: usize) -> Result<&'
             name,
             "只能是数字、大小写字母_-|*@，长度6到32",
         ));
+    }
+    Ok(no)
+}
+
+/// A merchant's own number with no minimum length (`out_order_no`,
+/// `out_return_no`, `out_bill_no`): letters, digits and `_-|*@`, 1 to
+/// `max` characters.
+pub(crate) fn own_no<'a>(body: &'a Value, name: &str, max: usize) -> Result<&'a str, PayError> {
+    let no = required(body, name, max)?;
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "_-|*@".contains(c);
+    if !no.chars().all(allowed) {
+        return Err(PayError::param(name, "只能是数字、大小写字母_-|*@"));
     }
     Ok(no)
 }

@@ -29,21 +29,26 @@ const FUND_HEADER: &str = "记账时间,微信支付业务单号,资金流水单
 const FUND_SUMMARY: &str = "资金流水总笔数,收入笔数,收入金额,支出笔数,支出金额";
 
 /// Fen as yuan with two decimals.
-fn yuan(fen: i64) -> String {
-    format!("{}.{:02}", fen / 100, (fen % 100).abs())
+pub(crate) fn yuan(fen: i64) -> String {
+    let sign = if fen < 0 { "-" } else { "" };
+    format!(
+        "{sign}{}.{:02}",
+        fen.unsigned_abs() / 100,
+        fen.unsigned_abs() % 100
+    )
 }
 
 /// `2025-01-01 12:00:00`, China time.
-fn bill_time(at: OffsetDateTime) -> String {
+pub(crate) fn bill_time(at: OffsetDateTime) -> String {
     rfc3339(at).replacen('T', " ", 1).chars().take(19).collect()
 }
 
-fn china_date(at: OffsetDateTime) -> Date {
+pub(crate) fn china_date(at: OffsetDateTime) -> Date {
     at.to_offset(UtcOffset::from_hms(8, 0, 0).unwrap_or(UtcOffset::UTC))
         .date()
 }
 
-fn row(fields: &[String]) -> String {
+pub(crate) fn row(fields: &[String]) -> String {
     fields
         .iter()
         .map(|f| format!("`{f}"))
@@ -52,7 +57,7 @@ fn row(fields: &[String]) -> String {
 }
 
 /// `bill_date=YYYY-MM-DD`.
-fn bill_date(query: Option<&str>) -> Result<Date, PayError> {
+pub(crate) fn bill_date(query: Option<&str>) -> Result<Date, PayError> {
     let text = query_param(query, "bill_date").ok_or_else(|| {
         PayError::param("bill_date", "缺少必填参数").detail("bill_date", "query", "missing")
     })?;
@@ -241,15 +246,7 @@ pub(crate) fn apply(
     query: Option<&str>,
 ) -> Result<PayAnswer, PayError> {
     let date = bill_date(query)?;
-    let gzip = match query_param(query, "tar_type").as_deref() {
-        None => false,
-        Some("GZIP") => true,
-        Some(_) => {
-            return Err(
-                PayError::param("tar_type", "仅支持GZIP").detail("tar_type", "query", "value")
-            );
-        }
-    };
+    let gzip = gzip_asked(query)?;
     let text = if fund_flow {
         fund_bill(world, mchid, date)
     } else {
@@ -262,6 +259,29 @@ pub(crate) fn apply(
             "账单文件不存在",
         )
     })?;
+    publish(world, base_url, mchid, &text, gzip)
+}
+
+/// `tar_type` of a bill query: `GZIP` or nothing.
+pub(crate) fn gzip_asked(query: Option<&str>) -> Result<bool, PayError> {
+    match query_param(query, "tar_type").as_deref() {
+        None => Ok(false),
+        Some("GZIP") => Ok(true),
+        Some(_) => {
+            Err(PayError::param("tar_type", "仅支持GZIP").detail("tar_type", "query", "value"))
+        }
+    }
+}
+
+/// Stores bill `text` for download by `mchid` (gzip-compressed if asked);
+/// answers `{hash_type, hash_value, download_url}`.
+pub(crate) fn publish(
+    world: &mut PayWorld,
+    base_url: &url::Url,
+    mchid: &str,
+    text: &str,
+    gzip: bool,
+) -> Result<PayAnswer, PayError> {
     let hash = hex::encode(Sha1::digest(text.as_bytes()));
     let bytes = if gzip {
         let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
@@ -270,7 +290,7 @@ pub(crate) fn apply(
             .and_then(|()| encoder.finish())
             .map_err(|e| PayError::system(format!("gzip: {e}")))?
     } else {
-        text.into_bytes()
+        text.as_bytes().to_vec()
     };
     let token = random_string(64);
     world.bills.insert(

@@ -1,9 +1,12 @@
-//! The sandbox plays WeChat Pay API v3 (直连商户): signed requests checked,
-//! signed answers, platform certificates and the WeChat Pay public key,
-//! orders, payments, refunds, bills and notifications.
+//! The sandbox plays WeChat Pay API v3, for merchants (直连商户) and service
+//! providers (服务商): signed requests checked, signed answers, platform
+//! certificates and the WeChat Pay public key, orders, payments, refunds,
+//! bills and notifications; and for a service provider its sub-merchants,
+//! media uploads, onboarding (`applyment4sub`), partner orders and
+//! refunds, profit sharing, complaints and merchant transfers.
 //!
 //! What it checks as WeChat does, and what it does not, is in the README's
-//! pay sandbox table. Everything is served under `/v3/` of
+//! pay sandbox table and, for service providers, in `sandbox/PAY_PARTNER.md`. Everything is served under `/v3/` of
 //! [`Sandbox::base_url`](crate::Sandbox::base_url) and steered through
 //! [`Sandbox::pay`](crate::Sandbox::pay):
 //!
@@ -29,21 +32,34 @@
 
 mod aead;
 mod answer;
+mod applyment;
 mod auth;
 mod bills;
+mod complaints;
 mod error;
 mod faults;
 mod keyring;
 mod keys;
+mod media;
 mod notify;
 mod orders;
+mod partner;
+mod partner_orders;
+mod partner_refunds;
+mod profitsharing;
+mod receivers;
 mod record;
 mod refunds;
 mod routes;
 mod sensitive;
 mod settings;
+mod settlement;
 mod sign;
+mod sp_admin;
+mod sp_routes;
+mod sp_state;
 mod state;
+mod transfers;
 
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
@@ -52,12 +68,16 @@ use std::time::Duration;
 use axum::Router;
 use axum::routing::any;
 
+pub use applyment::{ApplymentState, ApplymentStep, AuditRejection};
+pub use complaints::ComplaintSpec;
 pub use faults::{PayFault, PayFaultKind};
 pub use keyring::KeyMode;
 pub use record::{Delivery, NotificationRecord, PayCall};
 pub use settings::{
     DEFAULT_MCHID, PayMerchant, PaySettings, PaySettingsBuilder, WECHAT_RETRY_SCHEDULE,
 };
+pub use sp_admin::{ApplymentStatus, OpenedComplaint};
+pub use transfers::TransferOutcome;
 
 use crate::faults::lock;
 use crate::{Sandbox, SandboxError, Shared};

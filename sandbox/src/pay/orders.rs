@@ -22,7 +22,7 @@ fn already_paid() -> PayError {
 }
 
 /// Digits of `len`, from the clock and randomness.
-fn digits(prefix: &str, len: usize) -> String {
+pub(crate) fn digits(prefix: &str, len: usize) -> String {
     let now = OffsetDateTime::now_utc();
     let mut out = format!(
         "{prefix}{:04}{:02}{:02}",

@@ -1,7 +1,9 @@
 //! The WeChat Pay API under `/v3/`: each request is recorded, meets the
 //! injected faults, has its signature checked (401 `SIGN_ERROR`), is
 //! handled, and its answer is signed (except bill downloads) and given a
-//! `Request-ID`.
+//! `Request-ID`. A `multipart/form-data` upload is parsed first: its
+//! signature covers the `meta` part, not the body. Service-provider
+//! endpoints are tried first (`sp_routes`), then the merchant's.
 
 use std::sync::Arc;
 
@@ -16,13 +18,23 @@ use super::error::PayError;
 use super::faults::{PayFaultKind, Target};
 use super::record::PayCall;
 use super::state::PayWorld;
-use super::{auth, bills, orders, refunds, sign};
+use super::{auth, bills, media, orders, refunds, sign, sp_routes};
 use crate::Shared;
 
 /// What to do once the answer is out.
 #[derive(Debug)]
-enum Followup {
+pub(crate) enum Followup {
     None,
+    /// Send these notifications.
+    Notify(Vec<super::notify::Outgoing>),
+    /// End this partner refund (and notify).
+    PartnerRefund {
+        sp_mchid: String,
+        sub_mchid: String,
+        out_refund_no: String,
+        /// `None`: as the sandbox is configured.
+        outcome: Option<super::RefundOutcome>,
+    },
     /// End this refund as configured (and notify).
     Refund {
         mchid: String,
@@ -55,38 +67,58 @@ pub(crate) async fn handle(
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned)
     };
+    let upload = if media::is_multipart(&headers) {
+        Some(media::parse(&headers, body.clone()).await)
+    } else {
+        None
+    };
     let result = match &fault {
         Some(PayFaultKind::ServerError(status)) => Err(PayError::new(
             StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
             "SYSTEM_ERROR",
             "系统繁忙，请稍后重试",
         )),
-        _ => match shared.pay.world() {
-            Ok(mut world) => {
+        _ => match (shared.pay.world(), &upload) {
+            (_, Some(Err(e))) => Err(e.clone()),
+            (Ok(mut world), upload) => {
                 let serial = header_text("wechatpay-serial");
+                let upload = upload.as_ref().and_then(|u| u.as_ref().ok());
+                let signed: &[u8] = upload.map_or(&body, |u| &u.meta);
                 auth::verify(
                     &world,
                     header_text("authorization").as_deref(),
                     method.as_str(),
                     &path,
                     query.as_deref(),
-                    &body,
+                    signed,
                     shared.config.pay.clock_skew,
                 )
                 .and_then(|mchid| {
-                    dispatch(
-                        &mut world,
-                        &shared.base_url,
-                        &mchid,
-                        &method,
-                        &path,
-                        query.as_deref(),
-                        serial.as_deref(),
-                        &body,
-                    )
+                    let request = sp_routes::Request {
+                        base_url: &shared.base_url,
+                        mchid: &mchid,
+                        method: &method,
+                        path: &path,
+                        query: query.as_deref(),
+                        serial: serial.as_deref(),
+                        body: &body,
+                        upload,
+                    };
+                    sp_routes::dispatch(&mut world, &request).unwrap_or_else(|| {
+                        dispatch(
+                            &mut world,
+                            &shared.base_url,
+                            &mchid,
+                            &method,
+                            &path,
+                            query.as_deref(),
+                            serial.as_deref(),
+                            &body,
+                        )
+                    })
                 })
             }
-            Err(e) => Err(PayError::system(e)),
+            (Err(e), _) => Err(PayError::system(e)),
         },
     };
     let (status, answer, followup) = match result {
@@ -94,7 +126,7 @@ pub(crate) async fn handle(
             let status = match &answer {
                 PayAnswer::Json(status, _) => *status,
                 PayAnswer::NoContent => StatusCode::NO_CONTENT,
-                PayAnswer::File(_) => StatusCode::OK,
+                PayAnswer::File(_) | PayAnswer::Image(..) => StatusCode::OK,
             };
             (status, answer, followup)
         }
@@ -128,23 +160,60 @@ pub(crate) async fn handle(
             error_code,
         });
     }
-    if let Followup::Refund {
-        mchid,
-        out_refund_no,
-        outcome,
-    } = followup
-    {
-        let outcome = outcome.or_else(|| shared.pay.world().ok().and_then(|w| w.refund_outcome));
-        if let Some(outcome) = outcome {
-            let shared = Arc::clone(&shared);
-            tokio::spawn(async move {
-                if let Err(error) = super::finish_refund(&shared, &mchid, &out_refund_no, outcome) {
-                    tracing::warn!(%error, "the sandbox could not end a refund");
+    follow_up(&shared, followup);
+    response
+}
+
+/// Does what comes after the answer, in the background.
+fn follow_up(shared: &Arc<Shared>, followup: Followup) {
+    let configured = || shared.pay.world().ok().and_then(|w| w.refund_outcome);
+    match followup {
+        Followup::None => {}
+        Followup::Notify(list) => {
+            for out in list {
+                if let Err(error) = super::notify::send(shared, out) {
+                    tracing::warn!(%error, "the sandbox could not send a notification");
                 }
-            });
+            }
+        }
+        Followup::Refund {
+            mchid,
+            out_refund_no,
+            outcome,
+        } => {
+            if let Some(outcome) = outcome.or_else(configured) {
+                let shared = Arc::clone(shared);
+                tokio::spawn(async move {
+                    if let Err(error) =
+                        super::finish_refund(&shared, &mchid, &out_refund_no, outcome)
+                    {
+                        tracing::warn!(%error, "the sandbox could not end a refund");
+                    }
+                });
+            }
+        }
+        Followup::PartnerRefund {
+            sp_mchid,
+            sub_mchid,
+            out_refund_no,
+            outcome,
+        } => {
+            if let Some(outcome) = outcome.or_else(configured) {
+                let shared = Arc::clone(shared);
+                tokio::spawn(async move {
+                    if let Err(error) = super::sp_admin::finish_partner_refund(
+                        &shared,
+                        &sp_mchid,
+                        &sub_mchid,
+                        &out_refund_no,
+                        outcome,
+                    ) {
+                        tracing::warn!(%error, "the sandbox could not end a partner refund");
+                    }
+                });
+            }
         }
     }
-    response
 }
 
 /// Signs (unless it is a file) and builds the response.
@@ -163,6 +232,7 @@ fn respond(
         ),
         PayAnswer::NoContent => (Vec::new(), "", true),
         PayAnswer::File(bytes) => (bytes, "application/octet-stream", false),
+        PayAnswer::Image(bytes, content_type) => (bytes, content_type, true),
     };
     let mut response = (status, body.clone()).into_response();
     let headers = response.headers_mut();
@@ -192,7 +262,7 @@ fn respond(
 }
 
 /// A path segment, percent-decoded.
-fn segment(s: &str) -> String {
+pub(crate) fn segment(s: &str) -> String {
     percent_decode_str(s).decode_utf8_lossy().into_owned()
 }
 

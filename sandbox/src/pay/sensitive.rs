@@ -4,10 +4,51 @@
 //! public key — then base64. WeChat Pay refuses a field it cannot decrypt
 //! (a plaintext one, a wrong key) with 400 `PARAM_ERROR`; so does the
 //! sandbox. The endpoints that take such fields call [`decrypt`].
+//!
+//! The other way, WeChat Pay encrypts personal data it answers (a
+//! complainant's phone, a receiver's name) with the *merchant's* public
+//! key, for the merchant's private key to read: [`encrypt_for_merchant`].
+//! Plaintext kept by the sandbox sits in [`Hidden`], which `Debug` never
+//! shows.
+
+use std::fmt;
 
 use super::error::PayError;
-use super::keys::base64_decode;
+use super::keys::{base64_decode, base64_encode};
 use super::state::PayWorld;
+
+/// Decrypted personal data the sandbox keeps: `Debug` shows `<redacted>`.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub(crate) struct Hidden(pub String);
+
+impl fmt::Debug for Hidden {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// RSAES-OAEP (SHA-1, MGF1-SHA-1) of `plaintext` for merchant `mchid`'s
+/// public key, base64: how WeChat Pay answers sensitive fields.
+pub(crate) fn encrypt_for_merchant(
+    world: &PayWorld,
+    mchid: &str,
+    plaintext: &str,
+) -> Result<String, PayError> {
+    use aws_lc_rs::rsa::{OAEP_SHA1_MGF1SHA1, OaepPublicEncryptingKey, PublicEncryptingKey};
+    let merchant = world
+        .merchant(mchid)
+        .ok_or_else(|| PayError::system("商户不存在"))?;
+    let key = PublicEncryptingKey::from_der(&merchant.spki)
+        .map_err(|_| PayError::system("商户公钥无效"))
+        .and_then(|k| {
+            OaepPublicEncryptingKey::new(k).map_err(|_| PayError::system("商户公钥无效"))
+        })?;
+    let mut out = vec![0; key.ciphertext_size()];
+    let sealed = key
+        .encrypt(&OAEP_SHA1_MGF1SHA1, plaintext.as_bytes(), &mut out, None)
+        .map_err(|_| PayError::system("敏感信息加密失败"))?;
+    Ok(base64_encode(sealed))
+}
 
 /// The plaintext of sensitive field `field` (its JSON name, for the error),
 /// encrypted by the merchant for the key `serial` (the `Wechatpay-Serial`
@@ -42,7 +83,6 @@ pub(crate) fn decrypt(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pay::keys::base64_encode;
     use crate::pay::settings::PaySettings;
     use aws_lc_rs::rsa::{OAEP_SHA1_MGF1SHA1, OaepPublicEncryptingKey, PublicEncryptingKey};
 
@@ -92,5 +132,17 @@ mod tests {
             decrypt(&world, Some(&cert.serial), "real_name", &field).is_err(),
             "no certificate in public-key mode"
         );
+    }
+
+    #[test]
+    fn answers_are_encrypted_for_the_merchant_key_and_hidden_is_redacted() {
+        let world = PayWorld::new(&PaySettings::default()).unwrap();
+        let mchid = world.merchants[0].mchid.clone();
+        let key = world.merchants[0].private_key.clone().unwrap();
+        let sealed = encrypt_for_merchant(&world, &mchid, "13800138000").unwrap();
+        let plain = key.oaep_decrypt(&base64_decode(&sealed).unwrap()).unwrap();
+        assert_eq!(plain, b"13800138000");
+        assert!(encrypt_for_merchant(&world, "nobody", "x").is_err());
+        assert_eq!(format!("{:?}", Hidden("张三".into())), "<redacted>");
     }
 }

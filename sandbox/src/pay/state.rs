@@ -13,6 +13,7 @@ use super::keyring::KeyRing;
 use super::keys::{Purpose, RsaKey, shared_key};
 use super::record::{NotificationRecord, PayCall};
 use super::settings::{MerchantKey, PaySettings};
+use super::sp_state::SpWorld;
 
 /// How many calls are remembered (the oldest are dropped).
 const CALL_LOG_LEN: usize = 1000;
@@ -147,6 +148,8 @@ pub(crate) struct PayWorld {
     pub notifications: Vec<NotificationRecord>,
     /// How new refunds end (`None`: they stay `PROCESSING`).
     pub refund_outcome: Option<super::RefundOutcome>,
+    /// Service providers, their sub-merchants and what they do.
+    pub sp: SpWorld,
 }
 
 impl PayWorld {
@@ -184,6 +187,7 @@ impl PayWorld {
             calls: Vec::new(),
             notifications: Vec::new(),
             refund_outcome: Some(super::RefundOutcome::Success),
+            sp: SpWorld::default(),
         })
     }
 
