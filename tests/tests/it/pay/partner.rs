@@ -109,10 +109,13 @@ fn service_provider(sandbox: &Sandbox) -> WechatPay {
     WechatPay::new(config).unwrap()
 }
 
+/// A notification as received: headers and body.
+type Received = (HeaderMap, Vec<u8>);
+
 /// A `notify_url` that records what arrives and answers 204.
 #[derive(Clone, Default)]
 struct NotifyUrl {
-    got: Arc<Mutex<Vec<(HeaderMap, Vec<u8>)>>>,
+    got: Arc<Mutex<Vec<Received>>>,
 }
 
 impl NotifyUrl {
