@@ -89,6 +89,7 @@ mod config;
 mod download;
 mod endpoint;
 mod error_answer;
+#[macro_use]
 mod event;
 mod key;
 mod media_upload;
@@ -134,7 +135,7 @@ pub use params::{AppPayParams, JsapiPayParams};
 pub use partner_event::{
     ComplaintAction, ComplaintNotice, PartnerEvent, PartnerPayer, PartnerRefund,
     PartnerTransaction, PartnerTransactionAmount, ProfitSharingMovement, ProfitSharingNotice,
-    TransferBillNotice,
+    ReceiverType, TransferBillNotice, TransferState,
 };
 #[cfg(feature = "spec-tests")]
 pub use probe::PayProbe;

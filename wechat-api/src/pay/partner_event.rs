@@ -17,9 +17,42 @@ use serde::Deserialize;
 
 use super::event::{PromotionDetail, RefundAmount, RefundStatus, TradeState, TradeType};
 use super::notify::Notification;
-use crate::api::profitsharing::ReceiverType;
-use crate::api::transfers::TransferBillState;
 use crate::error::Result;
+
+// (the runtime does not name the generated API: these enums are its own)
+open_enum! {
+    /// `receiver.type` of a profit sharing movement.
+    ReceiverType {
+        /// `MERCHANT_ID`: a merchant, by merchant id.
+        MerchantId = "MERCHANT_ID",
+        /// `PERSONAL_OPENID`: a person, by openid under `appid`.
+        PersonalOpenid = "PERSONAL_OPENID",
+        /// `PERSONAL_SUB_OPENID`: a person, by openid under `sub_appid`.
+        PersonalSubOpenid = "PERSONAL_SUB_OPENID",
+    }
+}
+
+open_enum! {
+    /// `state` of a merchant transfer bill.
+    TransferState {
+        /// `ACCEPTED`: accepted.
+        Accepted = "ACCEPTED",
+        /// `PROCESSING`: being processed.
+        Processing = "PROCESSING",
+        /// `WAIT_USER_CONFIRM`: waiting for the user to confirm.
+        WaitUserConfirm = "WAIT_USER_CONFIRM",
+        /// `TRANSFERING`: the money is moving.
+        Transfering = "TRANSFERING",
+        /// `SUCCESS`: arrived.
+        Success = "SUCCESS",
+        /// `FAIL`: failed (see `fail_reason`).
+        Fail = "FAIL",
+        /// `CANCELING`: being cancelled.
+        Canceling = "CANCELING",
+        /// `CANCELLED`: cancelled.
+        Cancelled = "CANCELLED",
+    }
+}
 
 /// `payer` of a partner transaction. Its `Debug` hides the openids.
 #[derive(Clone, Default, PartialEq, Eq, Deserialize)]
@@ -294,7 +327,7 @@ pub struct TransferBillNotice {
     /// WeChat Pay's bill number.
     pub transfer_bill_no: String,
     /// Its state (`SUCCESS`, `FAIL` or `CANCELLED`).
-    pub state: TransferBillState,
+    pub state: TransferState,
     /// The merchant (`mch_id` in some answers, `mchid` in others).
     #[serde(default, alias = "mch_id")]
     pub mchid: Option<String>,
@@ -474,7 +507,7 @@ mod tests {
         else {
             panic!("not a transfer")
         };
-        assert_eq!(t.state, TransferBillState::Success);
+        assert_eq!(t.state, TransferState::Success);
         assert_eq!(t.transfer_amount, 2000);
         assert_eq!(t.mchid.as_deref(), Some("1900001109"));
         assert!(!format!("{t:?}").contains("o-MYE42"));
@@ -490,7 +523,7 @@ mod tests {
         );
         let t: TransferBillNotice =
             serde_json::from_str(&TRANSFER.replace(r#""SUCCESS""#, r#""NEW_STATE""#)).unwrap();
-        assert_eq!(t.state, TransferBillState::Unknown("NEW_STATE".into()));
+        assert_eq!(t.state, TransferState::Unknown("NEW_STATE".into()));
         assert!(matches!(
             notification("SOMETHING.NEW", "{}").partner_event().unwrap(),
             PartnerEvent::Other

@@ -702,7 +702,7 @@ async fn a_service_provider_onboards_orders_shares_refunds_and_answers_a_complai
     let PartnerEvent::TransferBill(bill) = event else {
         panic!("expected a transfer, got {event:?}")
     };
-    assert_eq!(bill.state, TransferBillState::Success);
+    assert_eq!(bill.state, wechat_api::pay::TransferState::Success);
     assert_eq!(bill.transfer_amount, 400_000);
     let queried = pay
         .transfers()
