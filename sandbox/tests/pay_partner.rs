@@ -381,14 +381,28 @@ async fn onboard_order_pay_share_refund_and_answer_a_complaint() {
 
     // 1. Onboard: upload the ID images, submit with encrypted fields.
     let images = images(&sp).await;
+    let mut clip = b"....ftypmp42".to_vec();
+    clip.resize(3 << 20, 0);
     let video = sp
-        .upload(
+        .upload("/v3/merchant/media/video_upload", "promo.mp4", &clip)
+        .await;
+    assert!(
+        !video.is_empty(),
+        "a 3 MB video is under WeChat's 5 MB limit"
+    );
+    clip.resize(6 << 20, 0);
+    let too_big = sp
+        .upload_with(
             "/v3/merchant/media/video_upload",
             "promo.mp4",
-            b"....ftypmp42",
+            &clip,
+            &sha256_hex(&clip),
         )
         .await;
-    assert!(!video.is_empty());
+    assert_eq!(
+        (too_big.status, too_big.code().as_str()),
+        (400, "PARAM_ERROR")
+    );
     let serial = sp.seal("x").1;
     let body = applyment_body("1230000109_e2e_0001", &images, &|t| sp.seal(t).0);
     let submitted = sp
@@ -423,7 +437,7 @@ async fn onboard_order_pay_share_refund_and_answer_a_complaint() {
         );
     }
     assert_eq!(wire.header("wechatpay-serial"), Some(serial.as_str()));
-    step("onboarding submitted (3 images, 1 video, encrypted fields)");
+    step("onboarding submitted (3 images, a 3 MB video, encrypted fields)");
 
     let query = sp
         .get("/v3/applyment4sub/applyment/business_code/1230000109_e2e_0001")

@@ -272,6 +272,57 @@ fn a_users_pay_spec_gets_an_extension_trait_on_wechat_pay() {
     assert!(!code.contains("feature = \"pay\""), "{code}");
 }
 
+/// A typo in a user's WeChat Pay spec is one compile error naming the file,
+/// line and column of the typo (through `generate!`, whose expansion this
+/// is); the user's other files are still generated.
+#[test]
+fn a_typo_in_a_users_pay_spec_is_one_error_at_its_line_and_column() {
+    let dir = std::env::temp_dir().join(format!("wechat-spec-pay-typo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("pay_orders.yaml"),
+        "family: pay
+module: pay_orders
+endpoints:
+  - name: close
+    method: POST
+    path: /v3/pay/transactions/out-trade-no/{out_trade_no}/close
+    path_params:
+      - name: out_trade_no
+    body:
+      - name: mchid
+        from: mchid
+      - name: real_name
+        sensitve: true
+",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("pay_refunds.yaml"),
+        "family: pay
+module: pay_refunds
+endpoints:
+  - name: query
+    method: GET
+    path: /v3/refund/domestic/refunds/{out_refund_no}
+    path_params:
+      - name: out_refund_no
+    response:
+      - name: refund_id
+",
+    )
+    .unwrap();
+    let text = crate::expand(&dir, EXTENSION).to_string();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(text.matches("compile_error").count(), 1, "{text}");
+    assert!(text.contains("pay_orders.yaml:13:9"), "{text}");
+    assert!(text.contains("sensitve"), "{text}");
+    assert!(
+        text.contains("pub trait PayRefundsApi"),
+        "the other file is generated: {text}"
+    );
+}
+
 /// Sensitive fields nested in named types: the request side holds
 /// plaintext (`Sensitive`, encrypted while the body is written), the
 /// answer side ciphertext (`Ciphertext`).

@@ -138,9 +138,16 @@ impl PayShared {
     }
 }
 
+/// The largest request body taken: a 5 MB video upload and its multipart
+/// framing fit (axum's default of 2 MB would refuse it before the sandbox
+/// could answer as WeChat does).
+const PAY_BODY_LIMIT: usize = 8 << 20;
+
 /// The routes under `/v3/`.
 pub(crate) fn routes() -> Router<Arc<Shared>> {
-    Router::new().route("/v3/{*rest}", any(routes::handle))
+    Router::new()
+        .route("/v3/{*rest}", any(routes::handle))
+        .layer(axum::extract::DefaultBodyLimit::max(PAY_BODY_LIMIT))
 }
 
 /// Ends a refund and pushes its notification (when it has a URL).

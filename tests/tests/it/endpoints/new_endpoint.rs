@@ -1,19 +1,27 @@
 //! Adding an endpoint takes YAML only, in this repository's spec or in a
 //! user's own crate, and cargo notices new and edited spec files.
 //!
-//! The first test copies `codegen/`, `macros/`, `wechat-api/` and `spec/`
-//! (and `test-support/` and `sandbox/`, wechat-api's dev-dependencies)
-//! into a temporary workspace, adds a spec file for an endpoint that does
-//! not exist in the real spec, and builds a tiny program that calls it
-//! against wiremock. Then it adds a *second* new spec file and rebuilds
-//! incrementally: the program only compiles if `wechat-api` was regenerated
-//! (build.rs watches the folder). Last it edits the first file (a new
-//! response field), which `include_str!` tracking must notice.
+//! One temporary workspace holds copies of `codegen/`, `macros/`,
+//! `wechat-api/` and `spec/` (and `test-support/` and `sandbox/`,
+//! wechat-api's dev-dependencies) and two small programs:
 //!
-//! The second test is a user's crate outside this workspace: it depends on
-//! `wechat-api`, brings its own `spec/`, invokes `wechat_api::generate!` and
-//! calls its endpoint for its own account and for an authorizer, with
-//! managed tokens and one refresh-and-retry after a 40001.
+//! * `probe`, which calls an endpoint that exists only in a spec file this
+//!   test adds to the copied `spec/`;
+//! * `ext`, a user's crate that brings its own `spec/`, invokes
+//!   `wechat_api::generate!` and calls its endpoints for its own account and
+//!   for an authorizer, with managed tokens and one refresh-and-retry after
+//!   a 40001;
+//! * `paymerchant`, a user's crate describing WeChat Pay endpoints
+//!   (`family: pay`): its methods, on `WechatPay`, sign their requests, have
+//!   their answers verified, send the `mchid` and answer `()` to a 204,
+//!   against the sandbox playing WeChat Pay (which refuses a bad signature).
+//!
+//! All three are built at once (one build of the copied `wechat-api`, with
+//! `pay`) and run, the first two against wiremock. Then the test adds a
+//! *second* new spec file and edits the first (a new response field), and
+//! rebuilds: the probe only compiles and prints the new field if
+//! `wechat-api` was regenerated (build.rs watches the folder). Two builds of
+//! the copied `wechat-api` in all: it is the slowest test of the suite.
 //!
 //! The copies build in `target/spec-probe` so that later runs are incremental.
 
@@ -22,13 +30,6 @@ use std::process::Command;
 
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
-/// Both tests build a copy of `wechat-api` in the same target directory
-/// (`target/spec-probe`, so that later runs are incremental). The copies are
-/// the same cargo unit with different spec files: built concurrently, one
-/// test's build would overwrite the other's library between its build and its
-/// link. They take turns.
-static SHARED_TARGET: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -142,111 +143,70 @@ async fn main() -> wechat_api::Result<()> {{
     )
 }
 
-fn run_probe(dir: &Path, base: &str) -> String {
-    run_package(dir, "probe", base)
+/// Where the copies build (kept between runs, so later runs are incremental).
+fn probe_target() -> PathBuf {
+    workspace_root().join("target").join("spec-probe")
 }
 
-fn run_package(dir: &Path, package: &str, base: &str) -> String {
-    let target = workspace_root().join("target").join("spec-probe");
+/// `cargo build` of the two programs in the temporary workspace.
+fn build(dir: &Path) {
     let out = Command::new(env!("CARGO"))
-        .args(["run", "--quiet", "--offline", "-p", package])
+        .args([
+            "build",
+            "--quiet",
+            "--offline",
+            "-p",
+            "probe",
+            "-p",
+            "ext",
+            "-p",
+            "paymerchant",
+        ])
         .current_dir(dir)
-        .env("CARGO_TARGET_DIR", target)
-        .env("PROBE_BASE", base)
+        .env("CARGO_TARGET_DIR", probe_target())
         .output()
         .expect("cargo runs");
     assert!(
         out.status.success(),
-        "probe failed:\n{}\n{}",
+        "build failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Runs a built program against the mock WeChat at `base`, with the
+/// variables `env`; its stdout.
+fn run(program: &str, base: &str, env: &[(String, String)]) -> String {
+    let out = Command::new(probe_target().join("debug").join(program))
+        .env("PROBE_BASE", base)
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .output()
+        .expect("the program runs");
+    assert!(
+        out.status.success(),
+        "{program} failed:\n{}\n{}",
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8(out.stdout).unwrap()
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_new_spec_file_is_a_new_typed_endpoint() {
-    let _turn = SHARED_TARGET.lock().await;
-    let tmp = temp_workspace(&["probe"]);
-    let dir = tmp.path();
-    std::fs::create_dir_all(dir.join("probe/src")).unwrap();
-    std::fs::write(
-        dir.join("probe/Cargo.toml"),
-        "[package]\nname = \"probe\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\nwechat-api.workspace = true\ntokio = { workspace = true, features = [\"rt\", \"macros\"] }\n",
-    )
-    .unwrap();
+/// One program to run: its name, the (mock) WeChat's address and more
+/// variables.
+type Run = (&'static str, String, Vec<(String, String)>);
 
-    // 1. a new spec file: the endpoint exists, typed, and sends what it says
-    std::fs::write(dir.join("spec/weather.yaml"), WEATHER_SPEC).unwrap();
-    std::fs::write(dir.join("probe/src/main.rs"), probe_main(false)).unwrap();
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/cgi-bin/weather"))
-        .and(query_param("city", "Shenzhen"))
-        .and(query_param("access_token", "PROBE_TOKEN"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(
-            r#"{"city":"Shenzhen","celsius":24,"humidity":80}"#,
-            "application/json",
-        ))
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/cgi-bin/now"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_raw(r#"{"unix":1700000000}"#, "application/json"),
-        )
-        .mount(&server)
-        .await;
-    let uri = server.uri();
-    let dir_owned = dir.to_path_buf();
-    let out = tokio::task::spawn_blocking(move || run_probe(&dir_owned, &uri))
-        .await
-        .unwrap();
-    assert_eq!(out.trim(), "city=Shenzhen celsius=24");
-
-    // 2. another new file, built incrementally: only compiles if wechat-api
-    //    was regenerated because the spec folder changed
-    std::fs::write(dir.join("spec/clock.yaml"), CLOCK_SPEC).unwrap();
-    std::fs::write(dir.join("probe/src/main.rs"), probe_main(true)).unwrap();
-    let uri = server.uri();
-    let dir_owned = dir.to_path_buf();
-    let out = tokio::task::spawn_blocking(move || run_probe(&dir_owned, &uri))
-        .await
-        .unwrap();
-    assert_eq!(out.trim(), "city=Shenzhen celsius=24\nunix=1700000000");
-    let now = server
-        .received_requests()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|r| r.url.path() == "/cgi-bin/now")
-        .expect("clock.now was called");
-    assert_eq!(
-        serde_json::from_slice::<serde_json::Value>(&now.body).unwrap(),
-        serde_json::json!({"tz": "Asia/Shanghai"})
-    );
-
-    // 3. an edited file: a new response field appears in the typed struct
-    let edited = WEATHER_SPEC.replace(
-        "        type: i32\n",
-        "        type: i32\n      - name: humidity\n        type: u32\n",
-    );
-    assert_ne!(edited, WEATHER_SPEC);
-    std::fs::write(dir.join("spec/weather.yaml"), edited).unwrap();
-    let main = probe_main(true).replace(
-        r#"println!("city={} celsius={}", weather.city, weather.celsius);"#,
-        r#"println!("city={} celsius={} humidity={}", weather.city, weather.celsius, weather.humidity);"#,
-    );
-    std::fs::write(dir.join("probe/src/main.rs"), main).unwrap();
-    let uri = server.uri();
-    let dir_owned = dir.to_path_buf();
-    let out = tokio::task::spawn_blocking(move || run_probe(&dir_owned, &uri))
-        .await
-        .unwrap();
-    assert_eq!(
-        out.trim(),
-        "city=Shenzhen celsius=24 humidity=80\nunix=1700000000"
-    );
+/// Builds the programs off the runtime's threads, then runs each of `runs`;
+/// their outputs in that order.
+async fn build_and_run(dir: &Path, runs: Vec<Run>) -> Vec<String> {
+    let dir = dir.to_path_buf();
+    tokio::task::spawn_blocking(move || {
+        build(&dir);
+        runs.iter()
+            .map(|(program, base, env)| run(program, base, env))
+            .collect()
+    })
+    .await
+    .unwrap()
 }
 
 /// The workspace manifest with only the copied members.
@@ -338,18 +298,84 @@ async fn main() -> wechat_api::Result<()> {
 }
 "#;
 
+/// A user's WeChat Pay endpoints: an order query (a path parameter, the
+/// `mchid` in the query, a typed answer) and its close (a body, `204 No
+/// Content`), which the sandbox serves.
+const USER_PAY_SPEC: &str = r#"
+family: pay
+module: my_orders
+doc: Orders, described in the user's own crate.
+endpoints:
+  - name: by_out_trade_no
+    doc: Queries an order by the merchant's order number.
+    method: GET
+    path: /v3/pay/transactions/out-trade-no/{out_trade_no}
+    path_params:
+      - name: out_trade_no
+    query:
+      - name: mchid
+        from: mchid
+    response:
+      - name: out_trade_no
+      - name: trade_state
+      - name: amount
+        type: MyAmount
+        optional: true
+  - name: close
+    doc: Closes an unpaid order.
+    method: POST
+    path: /v3/pay/transactions/out-trade-no/{out_trade_no}/close
+    path_params:
+      - name: out_trade_no
+    body:
+      - name: mchid
+        from: mchid
+types:
+  - name: MyAmount
+    fields:
+      - name: total
+        type: i64
+        optional: true
+"#;
+
+const USER_PAY_MAIN: &str = r#"
+wechat_api::generate!("../spec");
+
+use my_orders::ByOutTradeNoRequest;
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> wechat_api::Result<()> {
+    // WECHATPAY_MCHID, _MERCHANT_SERIAL, _PRIVATE_KEY_FILE, _APIV3_KEY,
+    // _PUBLIC_KEY_ID, _PUBLIC_KEY_FILE, _BASE_URL
+    let pay = wechat_api::pay::WechatPay::new(wechat_api::pay::PayConfig::from_env()?)?;
+    let no = std::env::var("PROBE_ORDER").expect("PROBE_ORDER");
+    let order = pay.my_orders().by_out_trade_no(ByOutTradeNoRequest::new(no.clone())).await?;
+    let total = order.amount.and_then(|a| a.total).unwrap_or_default();
+    println!("{} {} {}", order.out_trade_no, order.trade_state, total);
+    let () = pay.my_orders().close(my_orders::CloseRequest::new(no.clone())).await?;
+    let order = pay.my_orders().by_out_trade_no(ByOutTradeNoRequest::new(no)).await?;
+    println!("{}", order.trade_state);
+    Ok(())
+}
+"#;
+
 #[tokio::test(flavor = "multi_thread")]
-async fn a_users_crate_brings_its_own_spec_and_gets_managed_typed_endpoints() {
-    let _turn = SHARED_TARGET.lock().await;
-    let tmp = temp_workspace(&["ext"]);
+async fn new_and_edited_spec_files_become_typed_endpoints_here_and_in_a_users_crate() {
+    use wechat_api::api::transactions::{JsapiRequest, OrderAmount, OrderPayer};
+    use wechat_sandbox::pay::{KeyMode, PaySettings};
+
+    let tmp = temp_workspace(&["probe", "ext", "paymerchant"]);
     let dir = tmp.path();
+    let manifest = |name: &str| {
+        format!(
+            "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\nwechat-api.workspace = true\ntokio = {{ workspace = true, features = [\"rt\", \"macros\"] }}\n"
+        )
+    };
+    std::fs::create_dir_all(dir.join("probe/src")).unwrap();
+    std::fs::write(dir.join("probe/Cargo.toml"), manifest("probe")).unwrap();
     std::fs::create_dir_all(dir.join("ext/src")).unwrap();
     std::fs::create_dir_all(dir.join("ext/spec")).unwrap();
-    std::fs::write(
-        dir.join("ext/Cargo.toml"),
-        "[package]\nname = \"ext\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\nwechat-api.workspace = true\ntokio = { workspace = true, features = [\"rt\", \"macros\"] }\n",
-    )
-    .unwrap();
+    std::fs::write(dir.join("ext/Cargo.toml"), manifest("ext")).unwrap();
     std::fs::write(
         dir.join("ext/build.rs"),
         "fn main() { println!(\"cargo::rerun-if-changed=spec\"); }\n",
@@ -357,8 +383,43 @@ async fn a_users_crate_brings_its_own_spec_and_gets_managed_typed_endpoints() {
     .unwrap();
     std::fs::write(dir.join("ext/spec/extra.yaml"), EXTRA_SPEC).unwrap();
     std::fs::write(dir.join("ext/src/main.rs"), EXTRA_MAIN).unwrap();
+    std::fs::create_dir_all(dir.join("paymerchant/src")).unwrap();
+    std::fs::create_dir_all(dir.join("paymerchant/spec")).unwrap();
+    std::fs::write(
+        dir.join("paymerchant/Cargo.toml"),
+        "[package]\nname = \"paymerchant\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\nwechat-api = { workspace = true, features = [\"pay\"] }\ntokio = { workspace = true, features = [\"rt\", \"macros\"] }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("paymerchant/build.rs"),
+        "fn main() { println!(\"cargo::rerun-if-changed=spec\"); }\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("paymerchant/spec/my_orders.yaml"), USER_PAY_SPEC).unwrap();
+    std::fs::write(dir.join("paymerchant/src/main.rs"), USER_PAY_MAIN).unwrap();
 
+    // the repository's spec: a new file, so a new typed endpoint
+    std::fs::write(dir.join("spec/weather.yaml"), WEATHER_SPEC).unwrap();
+    std::fs::write(dir.join("probe/src/main.rs"), probe_main(false)).unwrap();
     let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/cgi-bin/weather"))
+        .and(query_param("city", "Shenzhen"))
+        .and(query_param("access_token", "PROBE_TOKEN"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            r#"{"city":"Shenzhen","celsius":24,"humidity":80}"#,
+            "application/json",
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/cgi-bin/now"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(r#"{"unix":1700000000}"#, "application/json"),
+        )
+        .mount(&server)
+        .await;
+    let user = MockServer::start().await;
     let json =
         |body: &str| ResponseTemplate::new(200).set_body_raw(body.to_string(), "application/json");
     // the account's token: OWN1 first, OWN2 after WeChat rejected OWN1
@@ -368,56 +429,119 @@ async fn a_users_crate_brings_its_own_spec_and_gets_managed_typed_endpoints() {
                 r#"{{"access_token":"{token}","expires_in":7200}}"#
             )))
             .up_to_n_times(times)
-            .mount(&server)
+            .mount(&user)
             .await;
     }
     Mock::given(method("POST"))
         .and(path("/wxa/get_widget"))
         .and(query_param("access_token", "OWN1"))
         .respond_with(json(r#"{"errcode":40001,"errmsg":"invalid credential"}"#))
-        .mount(&server)
+        .mount(&user)
         .await;
     Mock::given(method("POST"))
         .and(path("/wxa/get_widget"))
         .and(query_param("access_token", "OWN2"))
         .respond_with(json(r#"{"errcode":0,"name":"gear-own"}"#))
-        .mount(&server)
+        .mount(&user)
         .await;
     Mock::given(path("/cgi-bin/component/api_component_token"))
         .respond_with(json(
             r#"{"component_access_token":"COMP","expires_in":7200}"#,
         ))
-        .mount(&server)
+        .mount(&user)
         .await;
     Mock::given(path("/cgi-bin/component/api_authorizer_token"))
         .and(query_param("component_access_token", "COMP"))
         .respond_with(json(
             r#"{"authorizer_access_token":"MERCHANT","expires_in":7200,"authorizer_refresh_token":"REFRESH2"}"#,
         ))
-        .mount(&server)
+        .mount(&user)
         .await;
     Mock::given(method("POST"))
         .and(path("/wxa/get_widget"))
         .and(query_param("access_token", "MERCHANT"))
         .respond_with(json(r#"{"errcode":0,"name":"gear-merchant"}"#))
-        .mount(&server)
+        .mount(&user)
         .await;
 
     Mock::given(method("GET"))
         .and(path("/wxa/widget/a%2Fb%20c/part"))
         .and(query_param("access_token", "MERCHANT"))
         .respond_with(json(r#"{"errcode":0,"part":"spring"}"#))
-        .mount(&server)
+        .mount(&user)
         .await;
 
-    let uri = server.uri();
-    let dir_owned = dir.to_path_buf();
-    let out = tokio::task::spawn_blocking(move || run_package(&dir_owned, "ext", &uri))
+    // WeChat Pay: the sandbox, signing with the WeChat Pay public key (a
+    // new merchant's only key), and an unpaid order made with the SDK.
+    let config = wechat_sandbox::SandboxConfig::builder()
+        .push_interval(None)
+        .pay(PaySettings::default())
+        .build()
+        .unwrap();
+    let sandbox = wechat_sandbox::Sandbox::start(config).await.unwrap();
+    sandbox.pay().set_key_mode(KeyMode::PublicKey).unwrap();
+    let merchant = sandbox.pay().merchant().unwrap();
+    let public_key = sandbox.pay().public_key().unwrap();
+    let pay_base = sandbox.base_url().as_str().trim_end_matches('/').to_owned();
+    let key_file = dir.join("apiclient_key.pem");
+    std::fs::write(&key_file, merchant.private_key_pem().unwrap()).unwrap();
+    let pub_file = dir.join("pub_key.pem");
+    std::fs::write(&pub_file, &public_key.pem).unwrap();
+    let ours = wechat_api::pay::WechatPay::new(
+        wechat_api::pay::PayConfig::builder()
+            .mchid(merchant.mchid())
+            .merchant_serial(merchant.serial())
+            .private_key_file(&key_file)
+            .apiv3_key(merchant.apiv3_key())
+            .public_key_file(public_key.id.clone(), &pub_file)
+            .base_url(pay_base.as_str())
+            .build()
+            .unwrap(),
+    )
+    .unwrap();
+    ours.transactions()
+        .jsapi(JsapiRequest::new(
+            "wxd678efh567hg6787",
+            "用户的规格",
+            "USER-SPEC-ORDER-1",
+            "https://merchant.example/notify",
+            OrderAmount::new(321),
+            OrderPayer::new("oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"),
+        ))
         .await
         .unwrap();
-    let requests = server.received_requests().await.unwrap();
+    let before = sandbox.pay().calls().unwrap().len();
+
+    let pay_env: Vec<(String, String)> = [
+        ("WECHATPAY_MCHID", merchant.mchid().to_owned()),
+        ("WECHATPAY_MERCHANT_SERIAL", merchant.serial().to_owned()),
+        ("WECHATPAY_PRIVATE_KEY_FILE", key_file.display().to_string()),
+        ("WECHATPAY_APIV3_KEY", merchant.apiv3_key().to_owned()),
+        ("WECHATPAY_PUBLIC_KEY_ID", public_key.id.clone()),
+        ("WECHATPAY_PUBLIC_KEY_FILE", pub_file.display().to_string()),
+        ("WECHATPAY_BASE_URL", pay_base.clone()),
+        ("PROBE_ORDER", "USER-SPEC-ORDER-1".to_owned()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+
+    // 1. the first build: the new endpoint sends what its spec says, and the
+    //    user's crate gets managed, typed endpoints from its own spec
+    let outs = build_and_run(
+        dir,
+        vec![
+            ("probe", server.uri(), vec![]),
+            ("ext", user.uri(), vec![]),
+            ("paymerchant", pay_base.clone(), pay_env),
+        ],
+    )
+    .await;
+    let (out, ext_out, pay_out) = (&outs[0], &outs[1], &outs[2]);
+    assert_eq!(out.trim(), "city=Shenzhen celsius=24");
+    let requests = user.received_requests().await.unwrap();
     assert_eq!(
-        out.trim(),
+        ext_out.trim(),
         "own=gear-own\nmerchant=gear-merchant\nrefresh=REFRESH2\npart=spring"
     );
     let part = requests
@@ -457,4 +581,73 @@ async fn a_users_crate_brings_its_own_spec_and_gets_managed_typed_endpoints() {
         serde_json::json!(true),
         "{forced:?}"
     );
+
+    // the user's pay crate: an unpaid order queried, closed, queried again
+    assert_eq!(pay_out.trim(), "USER-SPEC-ORDER-1 NOTPAY 321\nCLOSED");
+    // What the user's methods sent: signed (the sandbox checked each
+    // signature and answered 200/204), the mchid where the spec put it.
+    let calls = sandbox.pay().calls().unwrap();
+    let user: Vec<_> = calls[before..].iter().collect();
+    assert_eq!(user.len(), 3, "{user:?}");
+    for call in &user {
+        assert!(
+            call.header("authorization")
+                .is_some_and(|a| a.starts_with("WECHATPAY2-SHA256-RSA2048 mchid=")),
+            "{call:?}"
+        );
+        assert_eq!(call.error_code, None, "{call:?}");
+    }
+    assert_eq!(
+        (user[0].method.as_str(), user[0].status),
+        ("GET", 200),
+        "{:?}",
+        user[0]
+    );
+    assert_eq!(
+        user[0].query.as_deref(),
+        Some(format!("mchid={}", merchant.mchid()).as_str())
+    );
+    assert_eq!(
+        (user[1].method.as_str(), user[1].status),
+        ("POST", 204),
+        "{:?}",
+        user[1]
+    );
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&user[1].body).unwrap(),
+        serde_json::json!({"mchid": merchant.mchid()})
+    );
+    // 2. another new file and an edit of the first (a new response field),
+    //    rebuilt incrementally: the probe only compiles if wechat-api was
+    //    regenerated because its spec folder changed
+    std::fs::write(dir.join("spec/clock.yaml"), CLOCK_SPEC).unwrap();
+    let edited = WEATHER_SPEC.replace(
+        "        type: i32\n",
+        "        type: i32\n      - name: humidity\n        type: u32\n",
+    );
+    assert_ne!(edited, WEATHER_SPEC);
+    std::fs::write(dir.join("spec/weather.yaml"), edited).unwrap();
+    let main = probe_main(true).replace(
+        r#"println!("city={} celsius={}", weather.city, weather.celsius);"#,
+        r#"println!("city={} celsius={} humidity={}", weather.city, weather.celsius, weather.humidity);"#,
+    );
+    std::fs::write(dir.join("probe/src/main.rs"), main).unwrap();
+    let outs = build_and_run(dir, vec![("probe", server.uri(), vec![])]).await;
+    let out = &outs[0];
+    assert_eq!(
+        out.trim(),
+        "city=Shenzhen celsius=24 humidity=80\nunix=1700000000"
+    );
+    let now = server
+        .received_requests()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.url.path() == "/cgi-bin/now")
+        .expect("clock.now was called");
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&now.body).unwrap(),
+        serde_json::json!({"tz": "Asia/Shanghai"})
+    );
+    sandbox.shutdown().await;
 }

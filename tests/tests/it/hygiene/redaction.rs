@@ -5,7 +5,8 @@
 //! (JSON, query string, form, URL-encoded once or twice, HTML, XML, plain
 //! text), at the start, middle and end of the body and across the snippet's
 //! cut, through every error variant that quotes upstream text; then as a
-//! property, with random secrets, bodies, positions and statuses.
+//! property, with random secrets, bodies, positions and statuses. WeChat
+//! Pay: no key, APIv3 key or decrypted data in `Debug`, errors or logs.
 
 use wechat_api_test_support::transport as support;
 
@@ -628,4 +629,150 @@ proptest! {
             Ok(())
         })?;
     }
+}
+
+/// WeChat Pay: the merchant private key, the APIv3 key, the plaintext of
+/// sensitive fields and the decrypted notification resource appear in no
+/// `Debug` output (of the configuration, its builder, the client, its
+/// signer and verifier, the notification handler and route, the
+/// notification, its transaction and refund, a decrypted field), no error
+/// and no log line, through a notification handled and one refused.
+#[tokio::test]
+async fn pay_secrets_and_decrypted_data_never_show() {
+    use crate::pay::kat;
+    use wechat_api::pay::{PayConfig, PayEvent, PayNotifyHandler};
+    use wechat_api::server::PayNotifyRoutes;
+    use wechat_api::token::MemoryStore;
+
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    // What must never show: the key's base64 lines, the APIv3 key, and
+    // the personal data the ciphertexts hold (the payer's openid, the
+    // refund's account; the RSA-OAEP field's plaintext below). The
+    // merchant's own values (`out_trade_no`, `attach`…) may show.
+    let key_lines: Vec<&str> = kat::MERCHANT_KEY
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .collect();
+    let decrypted = ["oUpF8uMuAJO_M2pxb1Q9zNjWeS6o", "招商银行信用卡0403"];
+    let check = |what: &str, text: &str| {
+        assert!(
+            !text.contains(kat::APIV3_KEY),
+            "the APIv3 key in {what}: {text}"
+        );
+        for line in &key_lines {
+            assert!(!text.contains(line), "the private key in {what}: {text}");
+        }
+        for plain in decrypted {
+            assert!(!text.contains(plain), "`{plain}` in {what}: {text}");
+        }
+    };
+
+    let builder = PayConfig::builder()
+        .mchid("1230000109")
+        .merchant_serial(kat::MERCHANT_SERIAL)
+        .private_key_pem(kat::MERCHANT_KEY.as_bytes().to_vec())
+        .apiv3_key(kat::APIV3_KEY)
+        .public_key_pem(
+            kat::PUB_KEY_ID,
+            kat::MERCHANT_PUBLIC_KEY.as_bytes().to_vec(),
+        );
+    check("PayConfigBuilder", &format!("{builder:?} {builder:#?}"));
+    let config = builder.build().expect("config");
+    check("PayConfig", &format!("{config:?} {config:#?}"));
+    let pay = kat::pay_at(kat::NOTIFY_TIMESTAMP, "https://api.mch.weixin.qq.com");
+    check("WechatPay", &format!("{pay:?} {pay:#?}"));
+    check("RequestSigner", &format!("{:?}", pay.signer()));
+    check("Verifier", &format!("{:?}", pay.verifier()));
+    check("MerchantKey", &format!("{:?}", config.merchant_key()));
+    check("ApiV3Key", &format!("{:?}", config.apiv3_key()));
+
+    // A notification: verified, decrypted, typed; nothing decrypted shows.
+    let ts = kat::NOTIFY_TIMESTAMP.to_string();
+    let headers = kat::signed_headers(&ts, kat::NOTIFY_NONCE, kat::TRANSACTION_SIG);
+    let n = pay
+        .verify_and_decrypt(&headers, kat::TRANSACTION_BODY.as_bytes())
+        .await
+        .expect("the KAT notification");
+    check("Notification", &format!("{n:?} {n:#?}"));
+    let Ok(PayEvent::Transaction(tx)) = n.event() else {
+        panic!("a transaction")
+    };
+    assert_eq!(
+        tx.payer.as_ref().map(|p| p.openid.as_str()),
+        Some(decrypted[0]),
+        "it did decrypt"
+    );
+    check("Transaction", &format!("{tx:?} {tx:#?}"));
+    let headers_refund = kat::signed_headers(&ts, kat::NOTIFY_NONCE, kat::REFUND_SIG);
+    let r = pay
+        .verify_and_decrypt(&headers_refund, kat::REFUND_BODY.as_bytes())
+        .await
+        .expect("the KAT refund notification");
+    let Ok(PayEvent::Refund(refund)) = r.event() else {
+        panic!("a refund")
+    };
+    assert_eq!(refund.user_received_account.as_deref(), Some(decrypted[1]));
+    check("Refund", &format!("{refund:?} {refund:#?}"));
+    // Decoding the resource into the wrong shape quotes none of it.
+    let e = n.resource::<Vec<u32>>().expect_err("another shape");
+    check("a resource decode error", &format!("{e} {e:?}"));
+
+    // An RSA-OAEP field: the plaintext stays in a SecretString.
+    let field = pay
+        .decrypt_sensitive(kat::SDK_OAEP_CIPHERTEXT)
+        .expect("the SDK's ciphertext");
+    let shown = format!("{field:?}");
+    assert!(!shown.contains("plaintext"), "{shown}");
+
+    // The notify_url handler and route, and the notifications through them:
+    // one handled, one refused (undecryptable: a wrong APIv3 key).
+    let handler = PayNotifyHandler::new(pay.clone(), Arc::new(MemoryStore::new()))
+        .on_transaction(|_tx| async { Ok(()) });
+    check("PayNotifyHandler", &format!("{handler:?} {handler:#?}"));
+    let routes = PayNotifyRoutes::from_handler(handler.clone());
+    check("PayNotifyRoutes", &format!("{routes:?}"));
+    let answered = handler
+        .handle(&headers, kat::TRANSACTION_BODY.as_bytes())
+        .await;
+    assert!(answered.is_success(), "{answered:?}");
+    check("PayNotifyResponse", &format!("{answered:?}"));
+    let wrong_key = {
+        let config = PayConfig::builder()
+            .mchid("1230000109")
+            .merchant_serial(kat::MERCHANT_SERIAL)
+            .private_key_pem(kat::MERCHANT_KEY.as_bytes().to_vec())
+            .apiv3_key("0123456789abcdef0123456789abcdef")
+            .public_key_pem(
+                kat::PUB_KEY_ID,
+                kat::MERCHANT_PUBLIC_KEY.as_bytes().to_vec(),
+            )
+            .build()
+            .expect("config");
+        let verifier = pay.verifier().clone();
+        wechat_api::pay::WechatPay::with_verifier(config, verifier)
+    };
+    let refused = PayNotifyHandler::new(wrong_key, Arc::new(MemoryStore::new()))
+        .on_transaction(|_tx| async { Ok(()) })
+        .handle(&headers, kat::TRANSACTION_BODY.as_bytes())
+        .await;
+    assert!(!refused.is_success(), "{refused:?}");
+    check("a refusal", &format!("{refused:?}"));
+
+    let logs = String::from_utf8_lossy(
+        &captured
+            .0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone(),
+    )
+    .into_owned();
+    assert!(logs.contains("pay notification refused"), "{logs}");
+    check("the logs", &logs);
 }
