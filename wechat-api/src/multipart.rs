@@ -109,6 +109,23 @@ impl LoadedForm {
     }
 }
 
+/// Reads one upload into memory (at most `limit` bytes): its filename,
+/// content type and bytes, or what is wrong with it.
+#[cfg(feature = "pay")]
+pub(crate) async fn read_upload(
+    upload: Upload,
+    limit: u64,
+) -> std::result::Result<(String, mime::Mime, Bytes), String> {
+    match load_file(upload, limit).await? {
+        LoadedPart::File {
+            filename,
+            content_type,
+            bytes,
+        } => Ok((filename, content_type, bytes)),
+        LoadedPart::Text(_) => Err("not a file".to_owned()),
+    }
+}
+
 /// Reads one file, or says what is wrong with it.
 async fn load_file(upload: Upload, limit: u64) -> std::result::Result<LoadedPart, String> {
     let Upload {

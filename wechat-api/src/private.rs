@@ -17,7 +17,8 @@ pub use crate::paging;
 pub use crate::pay::PayProbe;
 #[cfg(feature = "pay")]
 pub use crate::pay::{
-    Ciphertext, Encryptor, PayAnswerKind, PayCall, PayEndpoint, WechatPay, send as pay_send,
+    Ciphertext, Encryptor, PayAnswerKind, PayCall, PayEndpoint, Sensitive, WechatPay,
+    send as pay_send,
 };
 #[cfg(feature = "spec-tests")]
 pub use crate::probe::{

@@ -5,7 +5,7 @@ use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::ir::{Endpoint, ParamInfo, ParamSource};
+use crate::ir::{Api, Endpoint, Field, ParamInfo, ParamLocation, ParamSource, Ty, TypeItem};
 
 /// `pub static QUERY_AUTH: rt::Endpoint = ...;`
 pub fn constant(module: &str, e: &Endpoint) -> TokenStream {
@@ -55,7 +55,7 @@ pub fn constant(module: &str, e: &Endpoint) -> TokenStream {
 }
 
 /// `pub static CLOSE: rt::PayEndpoint = ...;` for a WeChat Pay endpoint.
-pub fn pay_constant(module: &str, e: &Endpoint) -> TokenStream {
+pub fn pay_constant(api: &Api, module: &str, e: &Endpoint) -> TokenStream {
     let constant = format_ident!("{}", e.name.to_shouty_snake_case());
     let doc = format!(
         " `{} https://{}{}` ({}.{}).",
@@ -78,11 +78,7 @@ pub fn pay_constant(module: &str, e: &Endpoint) -> TokenStream {
         quote!(rt::PayAnswerKind::NoContent)
     };
     let params = e.params.iter().map(param_info);
-    let sensitive = e
-        .params
-        .iter()
-        .filter(|p| matches!(&p.source, ParamSource::Caller(f) if f.sensitive))
-        .map(|p| p.wire.as_str());
+    let sensitive = sensitive_paths(api, e);
     let response_fields = e.response.iter().map(|f| f.wire.as_str());
     quote! {
         #[doc = #doc]
@@ -126,4 +122,46 @@ fn option_str(s: Option<&str>) -> TokenStream {
         Some(s) => quote!(Some(#s)),
         None => quote!(None),
     }
+}
+
+/// The body paths of an endpoint's sensitive fields: `bank_account` for a
+/// body parameter, `contact_info.contact_name` for a field of a named type
+/// nested in one (a list's elements are walked through, a flattened
+/// object's fields sit at its parent's level).
+pub fn sensitive_paths(api: &Api, e: &Endpoint) -> Vec<String> {
+    fn walk(api: &Api, field: &Field, prefix: &str, depth: usize, out: &mut Vec<String>) {
+        let path = if field.flatten {
+            prefix.to_owned()
+        } else if prefix.is_empty() {
+            field.wire.clone()
+        } else {
+            format!("{prefix}.{}", field.wire)
+        };
+        if field.sensitive {
+            out.push(path);
+            return;
+        }
+        // recursive types are bounded by lists; sensitive data is shallow
+        if depth > 8 {
+            return;
+        }
+        let mut ty = &field.ty;
+        while let Ty::List(inner) | Ty::Map(inner) = ty {
+            ty = inner;
+        }
+        if let Ty::Named(r) = ty
+            && let Some(TypeItem::Object(o)) = api.find_type(&r.name)
+        {
+            for f in &o.fields {
+                walk(api, f, &path, depth + 1, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for p in e.params_at(ParamLocation::Body) {
+        if let ParamSource::Caller(field) = &p.source {
+            walk(api, field, "", 0, &mut out);
+        }
+    }
+    out
 }

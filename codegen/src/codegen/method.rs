@@ -184,11 +184,22 @@ fn pay_method(ctx: Ctx<'_>, e: &Endpoint) -> TokenStream {
         )
     };
     let body_params: Vec<&ParamInfo> = e.params_at(ParamLocation::Body).collect();
-    let sensitive = e.user_fields().any(|f| f.sensitive);
+    // a sensitive field nested in a named type is a `Sensitive`, encrypted
+    // while the body is serialized under the request's encryptor
+    let paths = super::endpoint_static::sensitive_paths(ctx.api, e);
+    let nested = paths
+        .iter()
+        .any(|p| !e.user_fields().any(|f| f.sensitive && f.wire == *p));
+    let sensitive = !paths.is_empty();
     let encryptor = sensitive.then(|| quote!(let encryptor = rt::Encryptor::new(#client)?;));
     let serial_call = sensitive.then(|| quote!(.serial(encryptor.serial())));
     let (body_struct, body_call) = if body_params.is_empty() {
         (TokenStream::new(), TokenStream::new())
+    } else if nested {
+        (
+            wire_struct(ctx, quote!(Body), &body_params, &user_names, &client),
+            quote!(.json_sealed(&body, &encryptor)?),
+        )
     } else {
         (
             wire_struct(ctx, quote!(Body), &body_params, &user_names, &client),

@@ -202,7 +202,7 @@ fn module(ctx: Ctx<'_>, m: &Module) -> TokenStream {
     });
     let constants = m.endpoints.iter().map(|e| {
         if pay {
-            endpoint_static::pay_constant(&m.name, e)
+            endpoint_static::pay_constant(ctx.api, &m.name, e)
         } else {
             endpoint_static::constant(&m.name, e)
         }

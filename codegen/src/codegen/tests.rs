@@ -329,3 +329,69 @@ endpoints:
         "the other file is generated: {text}"
     );
 }
+
+/// Sensitive fields nested in named types: the request side holds
+/// plaintext (`Sensitive`, encrypted while the body is written), the
+/// answer side ciphertext (`Ciphertext`).
+const PAY_NESTED_SPEC: &str = r#"
+family: pay
+module: onboarding
+types:
+  - name: Contact
+    fields:
+      - name: contact_name
+        sensitive: true
+      - name: mobile_phone
+        optional: true
+        sensitive: true
+  - name: Receiver
+    fields:
+      - name: account
+      - name: name
+        optional: true
+        sensitive: true
+  - name: Found
+    fields:
+      - name: payer_phone
+        sensitive: true
+endpoints:
+  - name: submit
+    method: POST
+    path: /v3/submit
+    body:
+      - name: contact_info
+        type: Contact
+      - name: receivers
+        type: list<Receiver>
+    response:
+      - name: found
+        type: Found
+"#;
+
+#[test]
+fn nested_sensitive_fields_are_sealed_in_requests_and_ciphertext_in_answers() {
+    let code = expand(PAY_NESTED_SPEC);
+    assert!(code.contains("pub contact_name: rt::Sensitive"), "{code}");
+    assert!(
+        code.contains("pub mobile_phone: Option<rt::Sensitive>"),
+        "{code}"
+    );
+    assert!(code.contains("pub payer_phone: rt::Ciphertext"), "{code}");
+    assert!(
+        code.contains("contact_name: rt::Sensitive::new(contact_name)"),
+        "{code}"
+    );
+    assert!(code.contains(".json_sealed(&body, &encryptor)?"), "{code}");
+    assert!(code.contains(".serial(encryptor.serial())"), "{code}");
+    let listed = code
+        .split("sensitive: &[")
+        .nth(1)
+        .and_then(|rest| rest.split(']').next())
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect::<String>();
+    assert_eq!(
+        listed.trim_end_matches(','),
+        r#""contact_info.contact_name","contact_info.mobile_phone","receivers.name""#
+    );
+}

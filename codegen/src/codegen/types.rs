@@ -35,9 +35,18 @@ pub fn rust_ty(ctx: Ctx<'_>, ty: &Ty) -> TokenStream {
 
 /// The Rust type of a field, with `Option` when optional.
 pub fn field_ty(ctx: Ctx<'_>, field: &Field) -> TokenStream {
-    // a sensitive field of an answer stays encrypted until asked
-    let ty = if field.sensitive {
+    field_ty_in(ctx, field, true)
+}
+
+/// The Rust type of a field of a struct that is only read from answers
+/// (`answer_only`) or that a request can hold: a sensitive field of an
+/// answer stays encrypted until asked (`Ciphertext`); one a request holds
+/// is plaintext that serializes only encrypted (`Sensitive`).
+pub fn field_ty_in(ctx: Ctx<'_>, field: &Field, answer_only: bool) -> TokenStream {
+    let ty = if field.sensitive && answer_only {
         quote!(rt::Ciphertext)
+    } else if field.sensitive {
+        quote!(rt::Sensitive)
     } else {
         rust_ty(ctx, &field.ty)
     };
@@ -159,7 +168,7 @@ pub fn data_struct(
     let doc = doc_attrs(Some(doc));
     let members = fields.iter().map(|f| {
         let name = format_ident!("{}", f.rust);
-        let ty = field_ty(ctx, f);
+        let ty = field_ty_in(ctx, f, answer_only);
         let doc = doc_attrs(Some(f.doc.as_deref().unwrap_or(&format!("`{}`", f.wire))));
         let attrs = serde_attrs(f);
         quote! { #doc #attrs pub #name: #ty, }
@@ -195,6 +204,8 @@ pub fn builder(ctx: Ctx<'_>, ident: &Ident, fields: &[Field]) -> TokenStream {
         let name = format_ident!("{}", f.rust);
         if f.optional {
             quote!(#name: None)
+        } else if f.sensitive {
+            quote!(#name: rt::Sensitive::new(#name))
         } else {
             init_from_arg(&f.ty, &name)
         }
@@ -206,7 +217,11 @@ pub fn builder(ctx: Ctx<'_>, ident: &Ident, fields: &[Field]) -> TokenStream {
             let name = format_ident!("{}", f.rust);
             let ty = arg_ty(ctx, &f.ty);
             let value_ident = format_ident!("value");
-            let value = arg_into(&f.ty, &value_ident);
+            let value = if f.sensitive {
+                quote!(rt::Sensitive::new(value))
+            } else {
+                arg_into(&f.ty, &value_ident)
+            };
             let doc = format!(" Sets `{}`.", f.wire);
             quote! {
                 #[doc = #doc]

@@ -35,9 +35,11 @@ pub struct PayEndpoint {
     pub params: &'static [ParamInfo],
     /// What a successful answer is.
     pub answer: PayAnswerKind,
-    /// Wire names of the body parameters encrypted with WeChat Pay's key
-    /// (RSAES-OAEP); a request carrying them names the key in
-    /// `Wechatpay-Serial`.
+    /// Body paths of the fields encrypted with WeChat Pay's key
+    /// (RSAES-OAEP): `bank_account` for a body parameter,
+    /// `contact_info.contact_name` for a field nested in one (a list's
+    /// elements are walked through: `receivers.name`). A request carrying
+    /// them names the key in `Wechatpay-Serial`.
     pub sensitive: &'static [&'static str],
     /// Wire names of the response's top-level fields.
     pub response_fields: &'static [&'static str],

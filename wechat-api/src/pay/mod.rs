@@ -23,7 +23,22 @@
 //!   which verifies every answer before it is decoded;
 //! * [`WechatPay::download_bill`] fetches a bill and checks its hash;
 //! * [`WechatPay::jsapi_params`] / [`WechatPay::app_params`] build what
-//!   `wx.requestPayment` and the APP SDK need.
+//!   `wx.requestPayment` and the APP SDK need
+//!   ([`WechatPay::partner_jsapi_params`] / [`WechatPay::partner_app_params`]
+//!   for a service provider's orders).
+//!
+//! # Service providers (服务商)
+//!
+//! The spec's partner modules (`pay.partner_transactions()`,
+//! `partner_refunds()`, `applyment()`, `profitsharing()`, `complaints()`,
+//! `transfers()`) are generated like the merchant ones; what the spec
+//! cannot express is hand-written here: the media uploads whose signature
+//! covers the multipart `meta` part ([`WechatPay::upload_image`],
+//! [`WechatPay::upload_video`], [`WechatPay::upload_complaint_image`]),
+//! the complaint notification URL's `PUT` and `DELETE`, the complaint image
+//! download, and the typed notifications ([`Notification::partner_event`]).
+//! Sensitive fields nested in a request ([`Sensitive`]) are encrypted while
+//! the body is written, never sent in plaintext.
 //!
 //! # Cryptographic choices
 //!
@@ -69,17 +84,22 @@
 mod aead;
 mod bill;
 mod certificate;
+mod complaint_calls;
 mod config;
 mod download;
 mod endpoint;
 mod error_answer;
+#[macro_use]
 mod event;
 mod key;
+mod media_upload;
 mod nonce;
 mod notify;
 mod notify_handler;
 mod oaep;
 mod params;
+mod partner_event;
+mod partner_params;
 #[cfg(feature = "spec-tests")]
 mod probe;
 mod rejection;
@@ -92,6 +112,7 @@ mod wechat_pay;
 pub use aead::ApiV3Key;
 pub use bill::BillCompression;
 pub use certificate::PlatformCertificate;
+pub use complaint_calls::{ComplaintImage, ComplaintNotificationUrl};
 pub use config::{PAY_ENV_VARS, PayConfig, PayConfigBuilder, VerificationMode};
 pub use download::{CertificateAnswer, CertificateSource, HttpCertificateSource};
 pub use endpoint::{PAY_HOST, PayAnswerKind, PayEndpoint};
@@ -100,6 +121,9 @@ pub use event::{
     TradeType, Transaction, TransactionAmount,
 };
 pub use key::{MerchantKey, PayPublicKey};
+pub use media_upload::{
+    COMPLAINT_IMAGE_LIMIT, MEDIA_IMAGE_LIMIT, MEDIA_VIDEO_LIMIT, MediaId, MediaKind, MediaMeta,
+};
 pub use nonce::nonce;
 pub use notify::{EncryptedResource, EventType, Notification, NotificationEnvelope};
 pub use notify_handler::{
@@ -108,10 +132,15 @@ pub use notify_handler::{
 };
 pub use oaep::EncryptedField;
 pub use params::{AppPayParams, JsapiPayParams};
+pub use partner_event::{
+    ComplaintAction, ComplaintNotice, PartnerEvent, PartnerPayer, PartnerRefund,
+    PartnerTransaction, PartnerTransactionAmount, ProfitSharingMovement, ProfitSharingNotice,
+    ReceiverType, TransferBillNotice, TransferState,
+};
 #[cfg(feature = "spec-tests")]
 pub use probe::PayProbe;
 pub use rejection::PayRejection;
-pub use sensitive::{Ciphertext, Encryptor};
+pub use sensitive::{Ciphertext, Encryptor, Sensitive, seal};
 pub use sign::{RequestSigner, canonical_url, signing_string};
 pub use transport::{PayAnswer, PayCall, send};
 pub use verify::{

@@ -7,19 +7,28 @@
 //! the key in `Wechatpay-Serial`. The plaintext never reaches the wire.
 //! In answers, a sensitive field is a [`Ciphertext`]: it decrypts with the
 //! merchant key only when asked ([`Ciphertext::decrypt`]).
+//!
+//! A sensitive field *nested* in a request (the applyment's
+//! `contact_info.contact_name`, a profit sharing receiver's `name`) is a
+//! [`Sensitive`]: plaintext held by the caller, which serializes only as
+//! ciphertext, and only while a WeChat Pay request seals its body with an
+//! [`Encryptor`] ([`seal`]). Serialized anywhere else it is an error, never
+//! plaintext: the client cannot send one unencrypted.
 
+use std::cell::RefCell;
 use std::fmt;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use secrecy::SecretString;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::key::PayPublicKey;
 use super::wechat_pay::WechatPay;
 use crate::error::Result;
 
 /// Encrypts the sensitive fields of one request with one WeChat Pay key.
+#[derive(Clone)]
 pub struct Encryptor {
     serial: String,
     key: PayPublicKey,
@@ -89,5 +98,91 @@ impl Ciphertext {
 impl fmt::Debug for Ciphertext {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Ciphertext({} bytes of base64)", self.0.len())
+    }
+}
+
+thread_local! {
+    /// The encryptor of the body being serialized on this thread, if any.
+    static SEAL: RefCell<Option<Encryptor>> = const { RefCell::new(None) };
+}
+
+/// Runs `serialize` with `encryptor` sealing every [`Sensitive`] it writes
+/// (serialization is synchronous: the thread-local cannot leak across an
+/// `await`). The previous seal, if any, is restored afterwards, even on panic.
+pub fn seal<T>(encryptor: &Encryptor, serialize: impl FnOnce() -> T) -> T {
+    struct Restore(Option<Encryptor>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let previous = self.0.take();
+            SEAL.with(|seal| *seal.borrow_mut() = previous);
+        }
+    }
+    let previous = SEAL.with(|seal| seal.borrow_mut().replace(encryptor.clone()));
+    let _restore = Restore(previous);
+    serialize()
+}
+
+/// A sensitive field nested in a request: plaintext in, ciphertext out.
+///
+/// It serializes as the base64 RSAES-OAEP ciphertext of its text under the
+/// [`Encryptor`] of the request being sent ([`seal`]); serialized outside a
+/// WeChat Pay request it fails instead of writing plaintext. It deserializes
+/// from plaintext (a request kept by the caller), never from an answer's
+/// ciphertext (answers use [`Ciphertext`]). `Debug` shows nothing of it.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Sensitive(String);
+
+impl Sensitive {
+    /// The plaintext to send encrypted.
+    pub fn new(plaintext: impl Into<String>) -> Self {
+        Sensitive(plaintext.into())
+    }
+
+    /// The plaintext.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for Sensitive {
+    fn from(plaintext: &str) -> Self {
+        Sensitive::new(plaintext)
+    }
+}
+
+impl From<String> for Sensitive {
+    fn from(plaintext: String) -> Self {
+        Sensitive(plaintext)
+    }
+}
+
+impl fmt::Debug for Sensitive {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Sensitive([redacted])")
+    }
+}
+
+impl Serialize for Sensitive {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        let sealed = SEAL.with(|seal| {
+            seal.borrow()
+                .as_ref()
+                .map(|encryptor| encryptor.encrypt(&self.0))
+        });
+        match sealed {
+            Some(Ok(ciphertext)) => serializer.serialize_str(&ciphertext),
+            Some(Err(e)) => Err(serde::ser::Error::custom(format!(
+                "a sensitive field could not be encrypted: {e}"
+            ))),
+            None => Err(serde::ser::Error::custom(
+                "a sensitive field was serialized outside a WeChat Pay request; its plaintext is never written",
+            )),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Sensitive {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Sensitive)
     }
 }

@@ -21,6 +21,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::endpoint::PayEndpoint;
+use super::sensitive::Encryptor;
 use super::wechat_pay::WechatPay;
 use crate::call::SEGMENT;
 use crate::endpoint::HttpMethod;
@@ -107,6 +108,20 @@ impl PayCall {
         Ok(self)
     }
 
+    /// Sends `body` as the JSON body, its nested [`Sensitive`](crate::pay::Sensitive) fields
+    /// encrypted by `encryptor` as they are written.
+    ///
+    /// # Errors
+    /// [`Error::Encode`] when `body` cannot be serialized or a field does
+    /// not encrypt.
+    pub fn json_sealed<B: Serialize + ?Sized>(
+        self,
+        body: &B,
+        encryptor: &Encryptor,
+    ) -> Result<Self> {
+        super::sensitive::seal(encryptor, || self.json(body))
+    }
+
     /// Names the key the body's sensitive fields were encrypted with
     /// (`Wechatpay-Serial`).
     pub fn serial(mut self, serial: &str) -> Self {
@@ -160,6 +175,11 @@ impl PayAnswer {
     /// The `Request-ID` header.
     pub fn request_id(&self) -> Option<&str> {
         self.headers.get("Request-ID").and_then(|v| v.to_str().ok())
+    }
+
+    /// The `Content-Type` header.
+    pub fn content_type(&self) -> Option<&str> {
+        self.headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok())
     }
 
     /// The verified body.
@@ -276,6 +296,77 @@ async fn exchange(pay: &WechatPay, call: PayCall) -> Result<PayAnswer> {
     if let Some(serial) = &call.serial {
         request = request.header("Wechatpay-Serial", serial.as_str());
     }
+    receive(pay, endpoint, request, true).await
+}
+
+/// What a hand-written WeChat Pay call sends besides its signature: the
+/// body signed is given separately (a multipart upload signs its `meta`
+/// part, not the whole form).
+pub(crate) enum SignedBody {
+    /// No body (GET, DELETE).
+    None,
+    /// A JSON body, signed as it is.
+    Json(String),
+    /// A `multipart/form-data` body whose `meta` part (the text given) is
+    /// what is signed.
+    Multipart {
+        /// The `meta` JSON, as signed and sent.
+        meta: String,
+        /// The whole form.
+        form: reqwest::multipart::Form,
+    },
+}
+
+/// Sends a hand-written call (a method or body the spec cannot express:
+/// PUT, DELETE, multipart uploads, binary downloads) signed as `pay`'s
+/// merchant, and verifies the answer exactly as [`send`] does. With
+/// `unsigned_ok` (binary downloads only, which WeChat Pay does not sign),
+/// a 2xx answer without a signature is returned unverified; one that
+/// carries a signature is still verified.
+pub(crate) async fn send_custom(
+    pay: &WechatPay,
+    name: &'static str,
+    method: reqwest::Method,
+    path_and_query: &str,
+    body: SignedBody,
+    unsigned_ok: bool,
+) -> Result<PayAnswer> {
+    let endpoint: CallName = Cow::Borrowed(name);
+    let base = pay.config().base_url().trim_end_matches('/');
+    let url = url::Url::parse(&format!("{base}{path_and_query}")).map_err(|e| Error::Encode {
+        endpoint: endpoint.clone(),
+        reason: format!("invalid URL: {e}"),
+    })?;
+    let canonical = super::canonical_url(&url);
+    let signed = match &body {
+        SignedBody::None => "",
+        SignedBody::Json(json) => json.as_str(),
+        SignedBody::Multipart { meta, .. } => meta.as_str(),
+    };
+    let authorization = pay.authorization(method.as_str(), &canonical, signed)?;
+    let http = pay.http()?;
+    let request = http
+        .request(method, url)
+        .header(AUTHORIZATION, authorization)
+        .header(ACCEPT, "application/json")
+        .header(USER_AGENT, PAY_USER_AGENT);
+    let request = match body {
+        SignedBody::None => request,
+        SignedBody::Json(json) => request.header(CONTENT_TYPE, "application/json").body(json),
+        SignedBody::Multipart { form, .. } => request.multipart(form),
+    };
+    let span = tracing::debug_span!("wechat.pay", endpoint = name);
+    tracing::Instrument::instrument(receive(pay, endpoint, request, !unsigned_ok), span).await
+}
+
+/// Sends `request` and verifies the answer before anything is believed
+/// (an unsigned 2xx answer is accepted only when not `require_signature`).
+async fn receive(
+    pay: &WechatPay,
+    endpoint: CallName,
+    request: reqwest::RequestBuilder,
+    require_signature: bool,
+) -> Result<PayAnswer> {
     let response = request.send().await.map_err(|e| Error::Http {
         endpoint: endpoint.clone(),
         source: std::sync::Arc::new(e.without_url()),
@@ -289,7 +380,9 @@ async fn exchange(pay: &WechatPay, call: PayCall) -> Result<PayAnswer> {
         }
         return Err(pay.error_of(status, &headers, &body));
     }
-    pay.verify_answer(&headers, &body).await?;
+    if require_signature || headers.contains_key("Wechatpay-Signature") {
+        pay.verify_answer(&headers, &body).await?;
+    }
     Ok(PayAnswer {
         endpoint,
         status,
