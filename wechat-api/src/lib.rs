@@ -81,7 +81,7 @@ pub mod __private;
 
 pub use client::{Auth, Client, ClientBuilder, DEFAULT_TIMEOUT};
 pub use config::{AccessTokenEndpoint, Config, ConfigBuilder, ENV_VARS};
-pub use error::{CallName, Error, Result};
+pub use error::{BoxError, CallName, Error, HandlerError, Result};
 pub use limits::{DEFAULT_ANSWER_LIMIT, DEFAULT_MEDIA_LIMIT};
 pub use raw::RawCall;
 
