@@ -104,6 +104,12 @@ pub use raw::RawCall;
 /// line and column.
 pub use wechat_api_macros::generate;
 
+/// The [`secrecy`](https://docs.rs/secrecy) crate, whose
+/// [`SecretString`](secrecy::SecretString) holds the secrets of a
+/// [`Config`] ([`Config::token`], [`Config::secret`]…): read one with
+/// `secrecy::ExposeSecret` without adding the crate yourself.
+pub use secrecy;
+
 /// The crate README's examples, compiled as doctests.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
