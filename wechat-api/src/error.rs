@@ -11,10 +11,110 @@
 
 use std::borrow::Cow;
 
-/// The name an error gives the call that failed: the spec name of the
-/// endpoint (`get_ticket`), or the path of a call made with
-/// [`Client::raw`](crate::Client::raw) (`/wxa/new_api`).
-pub type CallName = Cow<'static, str>;
+/// The name an error gives the call that failed: the endpoint's spec module
+/// and method and its path, shown as `` `user.info` (/cgi-bin/user/info) ``;
+/// the path alone for a call made with [`Client::raw`](crate::Client::raw)
+/// (`` `/wxa/new_api` ``); a bare name for work that is not one endpoint
+/// (`` `pay notification` ``).
+///
+/// Compares equal to the text naming it: `"user.info"`, the raw path, the
+/// bare name.
+///
+/// ```
+/// use wechat_api::CallName;
+///
+/// let name = CallName::endpoint("user", "info", "/cgi-bin/user/info");
+/// assert_eq!(name.to_string(), "`user.info` (/cgi-bin/user/info)");
+/// assert_eq!(name, "user.info");
+/// assert_eq!(name.method(), "info");
+/// assert_eq!(CallName::from("/wxa/new_api").to_string(), "`/wxa/new_api`");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CallName {
+    module: Cow<'static, str>,
+    method: Cow<'static, str>,
+    path: Cow<'static, str>,
+}
+
+impl CallName {
+    /// The endpoint `method` of the spec module `module`, at `path`.
+    pub fn endpoint(
+        module: impl Into<Cow<'static, str>>,
+        method: impl Into<Cow<'static, str>>,
+        path: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        CallName {
+            module: module.into(),
+            method: method.into(),
+            path: path.into(),
+        }
+    }
+
+    /// The spec module (`user`); empty for a raw call or a bare name.
+    pub fn module(&self) -> &str {
+        &self.module
+    }
+
+    /// The method (`info`), the raw call's path, or the bare name.
+    pub fn method(&self) -> &str {
+        &self.method
+    }
+
+    /// The endpoint's path (`/cgi-bin/user/info`); empty for a bare name.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+}
+
+impl From<Cow<'static, str>> for CallName {
+    fn from(name: Cow<'static, str>) -> Self {
+        CallName::endpoint("", name, "")
+    }
+}
+
+impl From<&'static str> for CallName {
+    fn from(name: &'static str) -> Self {
+        CallName::from(Cow::Borrowed(name))
+    }
+}
+
+impl From<String> for CallName {
+    fn from(name: String) -> Self {
+        CallName::from(Cow::<'static, str>::Owned(name))
+    }
+}
+
+impl std::fmt::Display for CallName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.module.is_empty() {
+            write!(f, "`{}`", self.method)?;
+        } else {
+            write!(f, "`{}.{}`", self.module, self.method)?;
+        }
+        if !self.path.is_empty() && self.path != self.method {
+            write!(f, " ({})", self.path)?;
+        }
+        Ok(())
+    }
+}
+
+impl PartialEq<str> for CallName {
+    fn eq(&self, other: &str) -> bool {
+        if self.module.is_empty() {
+            return self.method == other;
+        }
+        other
+            .strip_prefix(&*self.module)
+            .and_then(|rest| rest.strip_prefix('.'))
+            == Some(&*self.method)
+    }
+}
+
+impl PartialEq<&str> for CallName {
+    fn eq(&self, other: &&str) -> bool {
+        self == *other
+    }
+}
 
 /// Result alias used across the crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -68,7 +168,7 @@ pub enum Error {
     /// WeChat answered with a non-zero `errcode`. The text shows WeChat's
     /// `errmsg`, then the code's name and meaning when it is known
     /// ([`errcode::lookup`](crate::errcode::lookup)).
-    #[error("WeChat API error {code} from `{endpoint}`: {message}{}", known_errcode(*.code))]
+    #[error("WeChat API error {code} from {endpoint}: {message}{}", known_errcode(*.code))]
     Api {
         /// The `errcode` WeChat returned (e.g. 40001 for an invalid token).
         code: i64,
@@ -81,7 +181,7 @@ pub enum Error {
     /// The request could not be sent or the answer could not be read
     /// (connection refused, timeout, TLS). The URL is stripped before it gets
     /// here, so no `access_token` leaks through this variant.
-    #[error("HTTP error calling `{endpoint}`: {source}")]
+    #[error("HTTP error calling {endpoint}: {source}")]
     Http {
         /// The endpoint that was called.
         endpoint: CallName,
@@ -91,7 +191,7 @@ pub enum Error {
     },
 
     /// WeChat (or something in front of it) answered with a non-success HTTP status.
-    #[error("`{endpoint}` answered HTTP {status}: {snippet}")]
+    #[error("{endpoint} answered HTTP {status}: {snippet}")]
     Status {
         /// The endpoint that was called.
         endpoint: CallName,
@@ -103,7 +203,7 @@ pub enum Error {
 
     /// The body was not the JSON the spec describes (HTML error page, empty
     /// body, truncated JSON, a missing field...).
-    #[error("could not decode the answer of `{endpoint}`: {reason}; body starts with: {snippet}")]
+    #[error("could not decode the answer of {endpoint}: {reason}; body starts with: {snippet}")]
     Decode {
         /// The endpoint that was called.
         endpoint: CallName,
@@ -117,7 +217,7 @@ pub enum Error {
     /// ([`ClientBuilder::answer_limit`](crate::ClientBuilder::answer_limit) for
     /// JSON, [`ClientBuilder::media_limit`](crate::ClientBuilder::media_limit)
     /// for media); reading stopped there.
-    #[error("the answer of `{endpoint}` is larger than the limit of {limit} bytes")]
+    #[error("the answer of {endpoint} is larger than the limit of {limit} bytes")]
     AnswerTooLarge {
         /// The endpoint that was called.
         endpoint: CallName,
@@ -127,7 +227,7 @@ pub enum Error {
 
     /// The request could not be encoded (a query or body value the format
     /// cannot represent, a path placeholder that does not exist).
-    #[error("could not encode the request to `{endpoint}`: {reason}")]
+    #[error("could not encode the request to {endpoint}: {reason}")]
     Encode {
         /// The endpoint that was called.
         endpoint: CallName,
@@ -138,7 +238,7 @@ pub enum Error {
     /// A file to upload could not be used: its filename has no extension
     /// (WeChat derives the media type from it), it could not be read, or it
     /// is larger than the media limit. Nothing was sent.
-    #[error("cannot upload the `{part}` part of `{endpoint}`: {reason}")]
+    #[error("cannot upload the `{part}` part of {endpoint}: {reason}")]
     Upload {
         /// The endpoint that was called.
         endpoint: CallName,

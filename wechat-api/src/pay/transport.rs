@@ -11,7 +11,6 @@
 //! answer (WeChat Pay's gateway does not sign all of them) is reported as
 //! [`Error::Pay`] but never believed as success.
 
-use std::borrow::Cow;
 use std::fmt::{self, Display};
 
 use bytes::Bytes;
@@ -116,7 +115,7 @@ impl PayCall {
 
     fn encode_error(&self, e: &dyn Display) -> Error {
         Error::Encode {
-            endpoint: Cow::Borrowed(self.endpoint.name),
+            endpoint: pay_call_name(self.endpoint),
             reason: e.to_string(),
         }
     }
@@ -226,7 +225,7 @@ pub async fn send(pay: &WechatPay, call: PayCall) -> Result<PayAnswer> {
 }
 
 async fn exchange(pay: &WechatPay, call: PayCall) -> Result<PayAnswer> {
-    let endpoint: CallName = Cow::Borrowed(call.endpoint.name);
+    let endpoint = pay_call_name(call.endpoint);
     if let Some(reason) = call.invalid {
         return Err(Error::Encode { endpoint, reason });
     }
@@ -296,4 +295,9 @@ async fn exchange(pay: &WechatPay, call: PayCall) -> Result<PayAnswer> {
         headers,
         body,
     })
+}
+
+/// How errors name a call to `endpoint`: `pay.jsapi` (/v3/pay/…).
+fn pay_call_name(endpoint: &'static PayEndpoint) -> CallName {
+    CallName::endpoint(endpoint.module, endpoint.name, endpoint.path)
 }
