@@ -129,11 +129,11 @@ async fn run() -> Result<usize, Failed> {
     let routes = PayNotifyRoutes::new(pay.clone(), Arc::new(MemoryStore::new()))
         .on_transaction(move |transaction| {
             let sent = paid_tx.send(transaction);
-            async move { sent.map_err(|_| wechat_api::Error::Config("stopped".into())) }
+            async move { Ok(sent?) }
         })
         .on_refund(move |refund| {
             let sent = refund_tx.send(refund);
-            async move { sent.map_err(|_| wechat_api::Error::Config("stopped".into())) }
+            async move { Ok(sent?) }
         });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await

@@ -64,7 +64,7 @@ impl Target {
             name => name,
         };
         Self {
-            name: Cow::Borrowed(endpoint.name),
+            name: CallName::endpoint(endpoint.module, endpoint.name, endpoint.path),
             module: endpoint.module,
             method: endpoint.method,
             host: Cow::Borrowed(endpoint.host),

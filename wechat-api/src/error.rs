@@ -11,13 +11,152 @@
 
 use std::borrow::Cow;
 
-/// The name an error gives the call that failed: the spec name of the
-/// endpoint (`get_ticket`), or the path of a call made with
-/// [`Client::raw`](crate::Client::raw) (`/wxa/new_api`).
-pub type CallName = Cow<'static, str>;
+/// The name an error gives the call that failed: the endpoint's spec module
+/// and method and its path, shown as `` `user.info` (/cgi-bin/user/info) ``;
+/// the path alone for a call made with [`Client::raw`](crate::Client::raw)
+/// (`` `/wxa/new_api` ``); a bare name for work that is not one endpoint
+/// (`` `pay notification` ``).
+///
+/// Compares equal to the text naming it: `"user.info"`, the raw path, the
+/// bare name.
+///
+/// ```
+/// use wechat_api::CallName;
+///
+/// let name = CallName::endpoint("user", "info", "/cgi-bin/user/info");
+/// assert_eq!(name.to_string(), "`user.info` (/cgi-bin/user/info)");
+/// assert_eq!(name, "user.info");
+/// assert_eq!(name.method(), "info");
+/// assert_eq!(CallName::from("/wxa/new_api").to_string(), "`/wxa/new_api`");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CallName {
+    module: Cow<'static, str>,
+    method: Cow<'static, str>,
+    path: Cow<'static, str>,
+}
+
+impl CallName {
+    /// The endpoint `method` of the spec module `module`, at `path`.
+    pub fn endpoint(
+        module: impl Into<Cow<'static, str>>,
+        method: impl Into<Cow<'static, str>>,
+        path: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        CallName {
+            module: module.into(),
+            method: method.into(),
+            path: path.into(),
+        }
+    }
+
+    /// The spec module (`user`); empty for a raw call or a bare name.
+    pub fn module(&self) -> &str {
+        &self.module
+    }
+
+    /// The method (`info`), the raw call's path, or the bare name.
+    pub fn method(&self) -> &str {
+        &self.method
+    }
+
+    /// The endpoint's path (`/cgi-bin/user/info`); empty for a bare name.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+}
+
+impl From<Cow<'static, str>> for CallName {
+    fn from(name: Cow<'static, str>) -> Self {
+        CallName::endpoint("", name, "")
+    }
+}
+
+impl From<&'static str> for CallName {
+    fn from(name: &'static str) -> Self {
+        CallName::from(Cow::Borrowed(name))
+    }
+}
+
+impl From<String> for CallName {
+    fn from(name: String) -> Self {
+        CallName::from(Cow::<'static, str>::Owned(name))
+    }
+}
+
+impl std::fmt::Display for CallName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.module.is_empty() {
+            write!(f, "`{}`", self.method)?;
+        } else {
+            write!(f, "`{}.{}`", self.module, self.method)?;
+        }
+        if !self.path.is_empty() && self.path != self.method {
+            write!(f, " ({})", self.path)?;
+        }
+        Ok(())
+    }
+}
+
+impl PartialEq<str> for CallName {
+    fn eq(&self, other: &str) -> bool {
+        if self.module.is_empty() {
+            return self.method == other;
+        }
+        other
+            .strip_prefix(&*self.module)
+            .and_then(|rest| rest.strip_prefix('.'))
+            == Some(&*self.method)
+    }
+}
+
+impl PartialEq<&str> for CallName {
+    fn eq(&self, other: &&str) -> bool {
+        self == *other
+    }
+}
 
 /// Result alias used across the crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Any error, boxed: what the application's handlers and hooks return, so
+/// that `?` works on the application's own errors (a database's, an I/O
+/// error, an `anyhow::Error` through `Into`) as well as on this crate's.
+/// The callbacks turn it into [`Error::Handler`] (or back into the
+/// [`Error`] it was, when a handler returned one of this crate's errors).
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// The error an application's handler or hook returned, inside
+/// [`Error::Handler`]: shared, so that [`Error`] stays `Clone`. It
+/// dereferences to the error itself (`dyn Error`), which is also
+/// [`Error::Handler`]'s [`source`](std::error::Error::source): downcast
+/// either to get the application's error back.
+///
+/// ```
+/// use std::error::Error as _;
+/// use wechat_api::Error;
+///
+/// let error = Error::handler(std::io::Error::other("disk full"));
+/// assert_eq!(error.to_string(), "handler failed: disk full");
+/// let io = error.source().and_then(|e| e.downcast_ref::<std::io::Error>());
+/// assert_eq!(io.map(|e| e.kind()), Some(std::io::ErrorKind::Other));
+/// ```
+#[derive(Debug, Clone)]
+pub struct HandlerError(std::sync::Arc<dyn std::error::Error + Send + Sync + 'static>);
+
+impl std::ops::Deref for HandlerError {
+    type Target = dyn std::error::Error + Send + Sync + 'static;
+
+    fn deref(&self) -> &Self::Target {
+        &*self.0
+    }
+}
+
+impl std::fmt::Display for HandlerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&*self.0, f)
+    }
+}
 
 /// Everything that can go wrong when talking to WeChat or handling its pushes.
 ///
@@ -29,7 +168,7 @@ pub enum Error {
     /// WeChat answered with a non-zero `errcode`. The text shows WeChat's
     /// `errmsg`, then the code's name and meaning when it is known
     /// ([`errcode::lookup`](crate::errcode::lookup)).
-    #[error("WeChat API error {code} from `{endpoint}`: {message}{}", known_errcode(*.code))]
+    #[error("WeChat API error {code} from {endpoint}: {message}{}", known_errcode(*.code))]
     Api {
         /// The `errcode` WeChat returned (e.g. 40001 for an invalid token).
         code: i64,
@@ -42,7 +181,7 @@ pub enum Error {
     /// The request could not be sent or the answer could not be read
     /// (connection refused, timeout, TLS). The URL is stripped before it gets
     /// here, so no `access_token` leaks through this variant.
-    #[error("HTTP error calling `{endpoint}`: {source}")]
+    #[error("HTTP error calling {endpoint}: {source}")]
     Http {
         /// The endpoint that was called.
         endpoint: CallName,
@@ -52,7 +191,7 @@ pub enum Error {
     },
 
     /// WeChat (or something in front of it) answered with a non-success HTTP status.
-    #[error("`{endpoint}` answered HTTP {status}: {snippet}")]
+    #[error("{endpoint} answered HTTP {status}: {snippet}")]
     Status {
         /// The endpoint that was called.
         endpoint: CallName,
@@ -64,7 +203,7 @@ pub enum Error {
 
     /// The body was not the JSON the spec describes (HTML error page, empty
     /// body, truncated JSON, a missing field...).
-    #[error("could not decode the answer of `{endpoint}`: {reason}; body starts with: {snippet}")]
+    #[error("could not decode the answer of {endpoint}: {reason}; body starts with: {snippet}")]
     Decode {
         /// The endpoint that was called.
         endpoint: CallName,
@@ -78,7 +217,7 @@ pub enum Error {
     /// ([`ClientBuilder::answer_limit`](crate::ClientBuilder::answer_limit) for
     /// JSON, [`ClientBuilder::media_limit`](crate::ClientBuilder::media_limit)
     /// for media); reading stopped there.
-    #[error("the answer of `{endpoint}` is larger than the limit of {limit} bytes")]
+    #[error("the answer of {endpoint} is larger than the limit of {limit} bytes")]
     AnswerTooLarge {
         /// The endpoint that was called.
         endpoint: CallName,
@@ -88,7 +227,7 @@ pub enum Error {
 
     /// The request could not be encoded (a query or body value the format
     /// cannot represent, a path placeholder that does not exist).
-    #[error("could not encode the request to `{endpoint}`: {reason}")]
+    #[error("could not encode the request to {endpoint}: {reason}")]
     Encode {
         /// The endpoint that was called.
         endpoint: CallName,
@@ -99,7 +238,7 @@ pub enum Error {
     /// A file to upload could not be used: its filename has no extension
     /// (WeChat derives the media type from it), it could not be read, or it
     /// is larger than the media limit. Nothing was sent.
-    #[error("cannot upload the `{part}` part of `{endpoint}`: {reason}")]
+    #[error("cannot upload the `{part}` part of {endpoint}: {reason}")]
     Upload {
         /// The endpoint that was called.
         endpoint: CallName,
@@ -167,6 +306,15 @@ pub enum Error {
     /// See [`Rejection`](crate::callback::Rejection).
     #[error("callback request refused: {0}")]
     Callback(crate::callback::Rejection),
+
+    /// A handler or hook of the application (a [`Router`](crate::callback::Router)
+    /// handler, a component hook, a payment notification handler) failed
+    /// with an error of its own. Its message is shown, and the error itself
+    /// is the [`source`](std::error::Error::source): downcast it to get it
+    /// back. (A handler that fails with one of this crate's errors gives
+    /// that error, not this variant: see [`Error::handler`].)
+    #[error("handler failed: {0}")]
+    Handler(#[source] HandlerError),
 
     // ---- tokens ----------------------------------------------------------
     /// No component_verify_ticket has been stored yet, so no
@@ -278,6 +426,16 @@ fn ticket_missing_hint(push_requested: bool) -> &'static str {
 }
 
 impl Error {
+    /// The error of a handler or hook of the application: this crate's
+    /// [`Error`] when the handler returned one (through `?` or `.into()`),
+    /// else [`Error::Handler`] carrying it.
+    pub fn handler(error: impl Into<BoxError>) -> Error {
+        match error.into().downcast::<Error>() {
+            Ok(own) => *own,
+            Err(other) => Error::Handler(HandlerError(std::sync::Arc::from(other))),
+        }
+    }
+
     /// The WeChat `errcode`, if this is an [`Error::Api`].
     pub fn api_code(&self) -> Option<i64> {
         match self {

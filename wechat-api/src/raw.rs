@@ -5,6 +5,8 @@
 
 use std::borrow::Cow;
 
+use crate::error::CallName;
+
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -72,7 +74,7 @@ impl Client {
             None
         };
         let target = Target {
-            name: Cow::Owned(path.clone()),
+            name: CallName::from(path.clone()),
             module: "raw",
             method,
             host: Cow::Borrowed(DEFAULT_HOST),

@@ -30,7 +30,7 @@ use super::inbound::{self, Format, Inbound, Mode};
 use super::rejection::{Rejection, error_class};
 use super::release_test::{self, Answer};
 use super::reply::Reply;
-use super::router::Router;
+use super::router::{HandlerResult, Router};
 use crate::crypto::MsgCrypt;
 use crate::event::Message;
 use crate::{Client, Error, Result};
@@ -125,18 +125,20 @@ fn check_appid(appid: &str) -> Result<()> {
 impl MessageCallback {
     /// The message URL of the third-party platform configured in `client`
     /// (component appid, message token and EncodingAESKey from its
-    /// [`Config`](crate::Config)), routing messages with `router`.
+    /// [`Config`](crate::Config)), routing messages with `router` (a
+    /// [`Router`], or a [`StateRouter`](super::StateRouter) with the
+    /// application's state).
     ///
     /// # Errors
     ///
     /// [`Error::Config`] when the configuration lacks one of the three or
     /// the key is invalid.
-    pub fn new(client: Client, router: Router) -> Result<Self> {
+    pub fn new(client: Client, router: impl Into<Router>) -> Result<Self> {
         let crypt = inbound::component_crypt(&client, DEFAULT_REPLAY_WINDOW)?;
         Ok(MessageCallback {
             client,
             crypt,
-            router: Arc::new(router),
+            router: Arc::new(router.into()),
             release_test: false,
             no_reply: NoReply::default(),
             reply_deadline: DEFAULT_REPLY_DEADLINE,
@@ -310,13 +312,16 @@ impl MessageCallback {
         };
         let client = self.client.authorizer(appid);
         let msg_type = loggable(message.msg_type()).into_owned();
-        let late = move |outcome: Result<Option<Reply>>| match outcome {
+        let late = move |outcome: HandlerResult| match outcome {
             Ok(Some(_)) => tracing::warn!(
                 %msg_type,
                 "a handler's reply came after the deadline and was dropped; send it with the customer-service API instead"
             ),
             Ok(None) => tracing::debug!(%msg_type, "a handler finished after the deadline"),
-            Err(error) => tracing::warn!(%msg_type, %error, "a message handler failed"),
+            Err(error) => {
+                let error = Error::handler(error);
+                tracing::warn!(%msg_type, %error, "a message handler failed");
+            }
         };
         let outcome = self
             .background
@@ -326,6 +331,7 @@ impl MessageCallback {
             Some(Ok(Some(reply))) => self.render(&reply, &inbound, &to, &from),
             Some(Ok(None)) => Ok(self.no_reply.response()),
             Some(Err(error)) => {
+                let error = Error::handler(error);
                 tracing::warn!(%error, "a message handler failed; answered without a reply");
                 Ok(self.no_reply.response())
             }

@@ -60,6 +60,7 @@ mod rejection;
 pub mod release_test;
 mod reply;
 mod router;
+mod state;
 
 pub use component::{ComponentCallback, DEFAULT_REPLAY_WINDOW, HookResult};
 pub use deadline::DEFAULT_REPLY_DEADLINE;
@@ -67,4 +68,5 @@ pub use http::{APPLICATION_JSON, CallbackRequest, CallbackResponse, Method, TEXT
 pub use messages::{DEFAULT_DEDUP_WINDOW, MessageCallback, NoReply};
 pub use rejection::{Rejection, error_class, status_of};
 pub use reply::{Article, MusicReply, Reply, VideoReply};
-pub use router::{HandlerResult, Router};
+pub use router::{HandlerResult, Router, StateRouter};
+pub use state::State;

@@ -13,6 +13,8 @@
 
 use std::borrow::Cow;
 
+use crate::error::CallName;
+
 use serde::{Deserialize, Serialize};
 
 use crate::answer::Answer;
@@ -97,7 +99,7 @@ struct Described {
 impl Described {
     fn target(self) -> Target {
         Target {
-            name: Cow::Borrowed(self.name),
+            name: CallName::endpoint(self.module, self.name, self.path),
             module: self.module,
             method: self.method,
             host: Cow::Borrowed(API_HOST),

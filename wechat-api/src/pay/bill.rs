@@ -9,7 +9,6 @@
 //! (bounded too), and checks the SHA-1 of the plain bill against
 //! `hash_value`: a mismatch is [`Error::PayBillHash`].
 
-use std::borrow::Cow;
 use std::io::Read;
 
 use bytes::Bytes;
@@ -50,7 +49,7 @@ impl WechatPay {
         hash_value: &str,
         compression: BillCompression,
     ) -> Result<Bytes> {
-        let endpoint: CallName = Cow::Borrowed(ENDPOINT);
+        let endpoint = CallName::from(ENDPOINT);
         if !hash_type.eq_ignore_ascii_case("SHA1") {
             return Err(Error::Config(format!(
                 "unsupported bill hash type `{}` (WeChat Pay uses SHA1)",
@@ -111,13 +110,13 @@ fn gunzip(gzip: &[u8], limit: u64) -> Result<Bytes> {
         .take(limit.saturating_add(1))
         .read_to_end(&mut out)
         .map_err(|e| Error::Decode {
-            endpoint: Cow::Borrowed(ENDPOINT),
+            endpoint: CallName::from(ENDPOINT),
             reason: format!("the bill does not decompress (gzip): {e}"),
             snippet: String::new(),
         })?;
     if out.len() as u64 > limit {
         return Err(Error::AnswerTooLarge {
-            endpoint: Cow::Borrowed(ENDPOINT),
+            endpoint: CallName::from(ENDPOINT),
             limit,
         });
     }

@@ -116,7 +116,11 @@ impl WechatPay {
         let id = percent_encoding::percent_decode_str(id).decode_utf8_lossy();
         if id.is_empty() || id == "." || id == ".." {
             return Err(Error::Encode {
-                endpoint: std::borrow::Cow::Borrowed("download_complaint_image"),
+                endpoint: crate::error::CallName::endpoint(
+                    "pay",
+                    "download_complaint_image",
+                    IMAGES_PATH,
+                ),
                 reason: "the media id is empty".to_owned(),
             });
         }

@@ -8,13 +8,11 @@
 //! `file` part; the `Authorization` signature covers the `meta` JSON as its
 //! body. The answer, verified like every other, is a `media_id`.
 
-use std::borrow::Cow;
-
 use serde::{Deserialize, Serialize};
 
 use super::transport::{SignedBody, send_custom};
 use super::wechat_pay::WechatPay;
-use crate::error::{Error, Result};
+use crate::error::{CallName, Error, Result};
 use crate::media::Upload;
 
 /// The largest image WeChat Pay takes for onboarding (5 MiB).
@@ -101,7 +99,7 @@ impl MediaMeta {
     /// [`Error::Encode`] never in practice (two strings).
     pub fn to_json(&self) -> Result<String> {
         serde_json::to_string(self).map_err(|e| Error::Encode {
-            endpoint: Cow::Borrowed("media meta"),
+            endpoint: CallName::endpoint("pay", "media_meta", ""),
             reason: e.to_string(),
         })
     }
@@ -162,7 +160,7 @@ impl WechatPay {
     /// WeChat Pay call; [`Error::Decode`] when the answer has no `media_id`.
     pub async fn upload_media(&self, kind: MediaKind, upload: Upload) -> Result<MediaId> {
         let problem = |reason: String| Error::Upload {
-            endpoint: Cow::Borrowed(kind.name()),
+            endpoint: CallName::endpoint("pay", kind.name(), kind.path()),
             part: "file",
             reason,
         };

@@ -127,8 +127,8 @@ pub use media_upload::{
 pub use nonce::nonce;
 pub use notify::{EncryptedResource, EventType, Notification, NotificationEnvelope};
 pub use notify_handler::{
-    DEFAULT_DONE_WINDOW, DEFAULT_PROCESSING_WINDOW, NotifyOutcome, PayNotifyHandler,
-    PayNotifyResponse,
+    DEFAULT_DONE_WINDOW, DEFAULT_PROCESSING_WINDOW, NotifyOutcome, PayHandlerResult,
+    PayNotifyHandler, PayNotifyResponse,
 };
 pub use oaep::EncryptedField;
 pub use params::{AppPayParams, JsapiPayParams};

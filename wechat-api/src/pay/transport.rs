@@ -11,7 +11,6 @@
 //! answer (WeChat Pay's gateway does not sign all of them) is reported as
 //! [`Error::Pay`] but never believed as success.
 
-use std::borrow::Cow;
 use std::fmt::{self, Display};
 
 use bytes::Bytes;
@@ -131,7 +130,7 @@ impl PayCall {
 
     fn encode_error(&self, e: &dyn Display) -> Error {
         Error::Encode {
-            endpoint: Cow::Borrowed(self.endpoint.name),
+            endpoint: pay_call_name(self.endpoint),
             reason: e.to_string(),
         }
     }
@@ -246,7 +245,7 @@ pub async fn send(pay: &WechatPay, call: PayCall) -> Result<PayAnswer> {
 }
 
 async fn exchange(pay: &WechatPay, call: PayCall) -> Result<PayAnswer> {
-    let endpoint: CallName = Cow::Borrowed(call.endpoint.name);
+    let endpoint = pay_call_name(call.endpoint);
     if let Some(reason) = call.invalid {
         return Err(Error::Encode { endpoint, reason });
     }
@@ -331,7 +330,12 @@ pub(crate) async fn send_custom(
     body: SignedBody,
     unsigned_ok: bool,
 ) -> Result<PayAnswer> {
-    let endpoint: CallName = Cow::Borrowed(name);
+    let path = path_and_query
+        .split('?')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let endpoint = CallName::endpoint("pay", name, path);
     let base = pay.config().base_url().trim_end_matches('/');
     let url = url::Url::parse(&format!("{base}{path_and_query}")).map_err(|e| Error::Encode {
         endpoint: endpoint.clone(),
@@ -389,4 +393,9 @@ async fn receive(
         headers,
         body,
     })
+}
+
+/// How errors name a call to `endpoint`: `pay.jsapi` (/v3/pay/…).
+fn pay_call_name(endpoint: &'static PayEndpoint) -> CallName {
+    CallName::endpoint(endpoint.module, endpoint.name, endpoint.path)
 }

@@ -426,10 +426,13 @@ async fn errcode_becomes_a_typed_api_error_for_every_endpoint() {
                 endpoint,
             } => {
                 assert_eq!(
-                    (code, message.as_str(), &*endpoint),
+                    (code, message.as_str(), endpoint.method()),
                     (40013, "invalid appid", ep.name),
                     "{ep}"
                 );
+                // Errors name the call as `module.method` and its path.
+                assert_eq!((endpoint.module(), endpoint.path()), (ep.module, ep.path));
+                assert_eq!(endpoint, format!("{}.{}", ep.module, ep.name).as_str());
             }
             other => panic!("{ep}: expected Error::Api, got {other:?}"),
         }
@@ -480,7 +483,7 @@ async fn bad_upstream_answers_are_typed_errors() {
             "secret leaked: {text}"
         );
         match (kind, &err) {
-            ("decode", Error::Decode { endpoint, .. }) if endpoint == "token" => {}
+            ("decode", Error::Decode { endpoint, .. }) if endpoint == "official.token" => {}
             (
                 "status",
                 Error::Status {
@@ -488,7 +491,7 @@ async fn bad_upstream_answers_are_typed_errors() {
                     endpoint,
                     ..
                 },
-            ) if endpoint == "token" => {}
+            ) if endpoint == "official.token" => {}
             _ => panic!("expected a {kind} error, got {err:?}"),
         }
     }
@@ -526,7 +529,7 @@ async fn transport_errors_do_not_carry_the_token_in_the_url() {
     assert!(
         matches!(
             err,
-            Error::Http { ref endpoint, .. } if endpoint == "get_ticket"
+            Error::Http { ref endpoint, .. } if endpoint == "official.get_ticket"
         ),
         "{err:?}"
     );
@@ -663,4 +666,19 @@ async fn debug_output_never_shows_a_rejected_or_explicit_token() {
         client.official().with_token("EXPLICIT_SECRET_TOKEN")
     );
     assert!(!handler.contains("EXPLICIT_SECRET_TOKEN"), "{handler}");
+}
+
+#[test]
+fn errors_name_the_call_by_module_method_and_path() {
+    let error = Error::Api {
+        code: 40003,
+        message: "invalid openid".into(),
+        endpoint: wechat_api::CallName::endpoint("user", "info", "/cgi-bin/user/info"),
+    };
+    assert!(
+        error.to_string().starts_with(
+            "WeChat API error 40003 from `user.info` (/cgi-bin/user/info): invalid openid"
+        ),
+        "{error}"
+    );
 }

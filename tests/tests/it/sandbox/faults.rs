@@ -48,7 +48,7 @@ async fn a_5xx_is_a_status_error_and_is_not_retried() {
                 status: 500,
                 ref endpoint,
                 ..
-            } if endpoint == "stable_token"
+            } if endpoint == "official.stable_token"
         ),
         "{e:?}"
     );
@@ -108,7 +108,7 @@ async fn a_delay_longer_than_the_timeout_is_an_http_error_within_bounded_time() 
     assert!(
         matches!(
             e,
-            Error::Http { ref endpoint, .. } if endpoint == "stable_token"
+            Error::Http { ref endpoint, .. } if endpoint == "official.stable_token"
         ),
         "{e:?}"
     );
@@ -148,7 +148,7 @@ async fn errcodes_are_typed_and_only_token_errors_are_retried_once() {
                 code: 45009,
                 ref endpoint,
                 ..
-            } if endpoint == "get_ticket"
+            } if endpoint == "official.get_ticket"
         ),
         "{e:?}"
     );

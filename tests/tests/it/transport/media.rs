@@ -123,7 +123,7 @@ async fn json_errors_of_binary_endpoints_are_api_errors() {
             .await
             .expect_err("an error");
         assert!(
-            matches!(&e, Error::Api { code: c, endpoint, .. } if *c == code && endpoint == "get_media"),
+            matches!(&e, Error::Api { code: c, endpoint, .. } if *c == code && endpoint == "test.get_media"),
             "{content_type}: {e:?}"
         );
     }

@@ -176,7 +176,7 @@ async fn files_that_cannot_be_uploaded_fail_before_anything_is_sent() {
     for (case, file) in cases {
         let e = upload(&client, file).await.expect_err(case);
         assert!(
-            matches!(&e, Error::Upload { part: "media", endpoint, .. } if endpoint == "upload_material"),
+            matches!(&e, Error::Upload { part: "media", endpoint, .. } if endpoint == "test.upload_material"),
             "{case}: {e:?}"
         );
     }
