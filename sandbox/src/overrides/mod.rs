@@ -1,6 +1,6 @@
 //! The stateful behaviour, keyed by endpoint path: tokens, codes and
 //! tickets, and the flows that span calls (a mini program's code reviews,
-//! uploaded files, menus, customer-service messages). Every other endpoint
+//! uploaded files, menus, customer-service messages, followers' profiles). Every other endpoint
 //! answers its spec example (see [`crate::routes`]). Each override runs
 //! after the generic checks, so the credential, the appids, the secrets and
 //! the required parameters are already known to be right.
@@ -12,6 +12,7 @@ mod media;
 mod menu;
 mod oauth;
 mod tokens;
+mod user;
 
 pub(crate) use media::{VIDEO_PATH, download_video};
 
@@ -88,6 +89,7 @@ pub(crate) fn find(endpoint: &Endpoint) -> Option<Override> {
         "/cgi-bin/material/add_material" => J(media::add_material),
         "/cgi-bin/material/get_material" => A(media::get_material),
         "/cgi-bin/material/del_material" => J(media::del_material),
+        "/cgi-bin/user/info" => J(user::info),
         "/cgi-bin/menu/create" => J(menu::create),
         "/cgi-bin/menu/get" => J(menu::get),
         "/cgi-bin/menu/delete" => J(menu::delete),
