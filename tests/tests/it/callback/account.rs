@@ -286,10 +286,10 @@ async fn wrong_signatures_and_malformed_bodies_are_refused_in_every_mode() {
     let mut tampered_body = safe.body.to_vec();
     // A byte of the ciphertext changed: msg_signature no longer holds.
     let at = tampered_body
-        .windows(9)
-        .position(|w| w == b"<![CDATA[")
-        .map(|p| p + 9 + 40)
-        .expect("a CDATA section");
+        .windows(18)
+        .position(|w| w == b"<Encrypt><![CDATA[")
+        .map(|p| p + 18 + 40)
+        .expect("the Encrypt element");
     tampered_body[at] = if tampered_body[at] == b'A' { b'B' } else { b'A' };
     let json = wechat.safe_json_push(&text(21, "x"));
 

@@ -96,7 +96,12 @@ async fn the_sandbox_pushes_every_mode_and_format_and_reads_the_reply() {
         .check_account_url(&account)
         .await
         .expect("the URL check passes");
-    for mode in [PushMode::Plain, PushMode::Compatible, PushMode::Safe] {
+    let now = wechat_api_test_support::callback::now();
+    let follow = UserMessage::event(DEFAULT_OPENID, "subscribe");
+    for (second, mode) in [PushMode::Plain, PushMode::Compatible, PushMode::Safe]
+        .into_iter()
+        .enumerate()
+    {
         let to = account.clone().mode(mode);
         let text = UserMessage::text(DEFAULT_OPENID, format!("hi in {mode:?}"));
         let reply = served.sandbox.push_to_account(&to, &text).await.expect("pushed");
@@ -115,11 +120,18 @@ async fn the_sandbox_pushes_every_mode_and_format_and_reads_the_reply() {
 
         let welcome = served
             .sandbox
-            .push_to_account(&to, &UserMessage::event(DEFAULT_OPENID, "subscribe"))
+            .push_to_account(&to, &follow.clone().create_time(now + second as i64))
             .await
             .expect("pushed");
         assert_eq!(welcome.content().as_deref(), Some("welcome"), "{mode:?}");
     }
+    // The same follow again (same user, same second): WeChat's retry.
+    let retry = served
+        .sandbox
+        .push_to_account(&account, &follow.create_time(now))
+        .await
+        .expect("pushed");
+    assert_eq!(retry.body, "success");
     // A mini program configured for JSON, plain and safe.
     for mode in [PushMode::Plain, PushMode::Safe] {
         let to = account.clone().mode(mode).format(PushFormat::Json);

@@ -19,7 +19,9 @@ use aes::Aes256;
 use aes::cipher::block_padding::NoPadding;
 use aes::cipher::{BlockDecryptMut as _, KeyIvInit as _};
 use base64::Engine as _;
+use base64::alphabet;
 use base64::engine::general_purpose::STANDARD;
+use base64::engine::{GeneralPurpose, GeneralPurposeConfig};
 use serde_json::Value;
 use sha1::{Digest as _, Sha1};
 use wechat_api::callback::{CallbackRequest, CallbackResponse, MessageCallback, Reply, Router};
@@ -84,7 +86,12 @@ fn open(token: &str, key: &str, appid: &str, encrypt: &str, signature: &str, tim
         signature,
         "the reply's MsgSignature"
     );
-    let key = STANDARD
+    // WeChat's keys end in bits that canonical base64 would have zero.
+    let lenient = GeneralPurpose::new(
+        &alphabet::STANDARD,
+        GeneralPurposeConfig::new().with_decode_allow_trailing_bits(true),
+    );
+    let key = lenient
         .decode(format!("{key}="))
         .expect("the EncodingAESKey is base64");
     let mut buf = STANDARD.decode(encrypt).expect("Encrypt is base64");
