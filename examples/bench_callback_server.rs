@@ -77,14 +77,12 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         .router()
     };
     let mut terminate = signal(SignalKind::terminate())?;
-    let server = serve(listener, app, ServeOptions::default()).with_graceful_shutdown(
-        async move {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = terminate.recv() => {}
-            }
-        },
-    );
+    let server = serve(listener, app, ServeOptions::default()).with_graceful_shutdown(async move {
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = terminate.recv() => {}
+        }
+    });
     let mut stdout = std::io::stdout();
     writeln!(stdout, "listening on {addr}")?;
     stdout.flush()?;

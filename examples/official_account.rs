@@ -25,7 +25,10 @@ async fn on_text(message: Message, client: Client) -> HandlerResult {
     let answer = match message.content().unwrap_or_default() {
         "menu" => {
             let today = MenuButton::Click(KeyButton::new("Today", "TODAY"));
-            client.menu().create(menu::CreateRequest::new(vec![today])).await?;
+            client
+                .menu()
+                .create(menu::CreateRequest::new(vec![today]))
+                .await?;
             "menu created".to_owned()
         }
         "notify" => {
@@ -36,7 +39,11 @@ async fn on_text(message: Message, client: Client) -> HandlerResult {
         }
         "me" => {
             let me = client.user().info(InfoRequest::new(openid)).await?.user;
-            format!("{} follows since {}", me.openid, me.subscribe_time.unwrap_or(0))
+            format!(
+                "{} follows since {}",
+                me.openid,
+                me.subscribe_time.unwrap_or(0)
+            )
         }
         other => format!("you said: {other}"),
     };
@@ -45,9 +52,11 @@ async fn on_text(message: Message, client: Client) -> HandlerResult {
 
 /// The account's routes: its message URL at `/wechat`, and `/healthz`.
 fn app(client: Client) -> wechat_api::Result<axum::Router> {
-    let router = Router::new().message("text", on_text).event("subscribe", |_, _| async {
-        Ok(Some(Reply::text("welcome")))
-    });
+    let router = Router::new()
+        .message("text", on_text)
+        .event("subscribe", |_, _| async {
+            Ok(Some(Reply::text("welcome")))
+        });
     Ok(AccountRoutes::new(MessageCallback::account(client, router)?)?.router())
 }
 
@@ -70,25 +79,45 @@ mod tests {
         let sandbox = Sandbox::start_default().await.expect("sandbox");
         let config = sandbox.config().account_config().expect("config");
         let client = sandbox.client_builder_with(config).and_then(|b| b.build());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("port");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("port");
         let url = format!("http://{}/wechat", listener.local_addr().expect("address"));
         let app = super::app(client.expect("client")).expect("app");
         tokio::spawn(wechat_api::server::serve(listener, app, Default::default()).into_future());
         let account = sandbox.official_account_url(url.parse().expect("URL"));
-        sandbox.check_account_url(&account).await.expect("URL check");
+        sandbox
+            .check_account_url(&account)
+            .await
+            .expect("URL check");
         let say = |text: &str, mode| {
             let (to, text) = (account.clone().mode(mode), UserMessage::text(ALICE, text));
             let sandbox = &sandbox;
-            async move { sandbox.push_to_account(&to, &text).await.expect("pushed").content() }
+            async move {
+                sandbox
+                    .push_to_account(&to, &text)
+                    .await
+                    .expect("pushed")
+                    .content()
+            }
         };
-        assert_eq!(say("hi", PushMode::Plain).await.as_deref(), Some("you said: hi"));
-        assert_eq!(say("menu", PushMode::Safe).await.as_deref(), Some("menu created"));
+        assert_eq!(
+            say("hi", PushMode::Plain).await.as_deref(),
+            Some("you said: hi")
+        );
+        assert_eq!(
+            say("menu", PushMode::Safe).await.as_deref(),
+            Some("menu created")
+        );
         let sent = say("notify", PushMode::Compatible).await.expect("a reply");
         assert!(sent.starts_with("notification "), "{sent}");
         let me = say("me", PushMode::Safe).await.expect("a reply");
         assert!(me.starts_with(&format!("{ALICE} follows since ")), "{me}");
         let follow = UserMessage::event(ALICE, "subscribe");
-        let welcome = sandbox.push_to_account(&account, &follow).await.expect("pushed");
+        let welcome = sandbox
+            .push_to_account(&account, &follow)
+            .await
+            .expect("pushed");
         assert_eq!(welcome.content().as_deref(), Some("welcome"));
         assert_eq!(sandbox.request_count("/cgi-bin/menu/create"), 1);
         assert_eq!(sandbox.request_count("/cgi-bin/message/template/send"), 1);

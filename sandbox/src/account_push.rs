@@ -348,7 +348,13 @@ impl Sandbox {
         let (timestamp, nonce) = (unix_now().to_string(), nonce());
         let echostr = format!("{}", rand::rng().random::<u64>());
         let url = signed_url(to, &timestamp, &nonce, &[("echostr", &echostr)]);
-        let answer = self.shared.http.get(url).send().await.map_err(unreachable)?;
+        let answer = self
+            .shared
+            .http
+            .get(url)
+            .send()
+            .await
+            .map_err(unreachable)?;
         let status = answer.status().as_u16();
         let body = answer.text().await.map_err(unreachable)?;
         if status == 200 && body == echostr {
@@ -470,11 +476,20 @@ fn open_answer(crypt: &MsgCrypt, text: &str) -> Result<(bool, String), SandboxEr
         let get = |name: &str| {
             value
                 .get(name)
-                .and_then(|v| v.as_str().map(str::to_owned).or_else(|| Some(v.to_string())))
+                .and_then(|v| {
+                    v.as_str()
+                        .map(str::to_owned)
+                        .or_else(|| Some(v.to_string()))
+                })
                 .ok_or_else(|| SandboxError::Push(format!("the JSON reply envelope has no {name}")))
         };
         let plaintext = crypt
-            .decrypt_verified(&get("MsgSignature")?, &get("TimeStamp")?, &get("Nonce")?, encrypt)
+            .decrypt_verified(
+                &get("MsgSignature")?,
+                &get("TimeStamp")?,
+                &get("Nonce")?,
+                encrypt,
+            )
             .map_err(|e| SandboxError::Push(format!("the reply does not open: {e}")))?;
         return Ok((true, plaintext));
     }

@@ -347,11 +347,7 @@ impl SandboxConfigBuilder {
 
     /// The official account's message token and EncodingAESKey (43
     /// characters), used to sign and encrypt the pushes to its own URL.
-    pub fn official_crypto(
-        mut self,
-        token: impl Into<String>,
-        aes_key: impl Into<String>,
-    ) -> Self {
+    pub fn official_crypto(mut self, token: impl Into<String>, aes_key: impl Into<String>) -> Self {
         self.config.official_token = token.into();
         self.config.official_aes_key = aes_key.into();
         self

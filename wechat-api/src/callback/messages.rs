@@ -22,8 +22,8 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use super::component::DEFAULT_REPLAY_WINDOW;
 use super::account;
+use super::component::DEFAULT_REPLAY_WINDOW;
 use super::deadline::{Background, DEFAULT_REPLY_DEADLINE};
 use super::dedup::{self, Claim};
 use super::http::{CallbackRequest, CallbackResponse, Method, Query};
@@ -278,7 +278,11 @@ impl MessageCallback {
         let reason = error_class(error);
         match self.owner {
             Owner::Platform => {
-                tracing::warn!(status = response.status, reason, "authorizer message refused");
+                tracing::warn!(
+                    status = response.status,
+                    reason,
+                    "authorizer message refused"
+                );
             }
             Owner::Account => {
                 tracing::warn!(status = response.status, reason, "account message refused");

@@ -14,8 +14,8 @@ use wechat_api::callback::{CallbackRequest, CallbackResponse, MessageCallback, R
 use wechat_api::crypto::plain_signature;
 use wechat_api::event::Message;
 use wechat_api::token::{MemoryStore, TokenStore};
-use wechat_api_test_support::recording_store::{Op, RecordingStore};
 use wechat_api::{Client, Config, Error};
+use wechat_api_test_support::recording_store::{Op, RecordingStore};
 
 const APPID: &str = "wx5823bf96d3bd56c7";
 const ORIGINAL_ID: &str = "gh_5823bf96d3bd";
@@ -128,13 +128,25 @@ async fn new_and_account_make_an_account_callback_from_appid_token_and_key() {
     assert!(explicit.is_account());
     // Debug shows neither the token nor the key.
     let debug = format!("{explicit:?}");
-    assert!(!debug.contains(TOKEN) && !debug.contains(AES_KEY), "{debug}");
+    assert!(
+        !debug.contains(TOKEN) && !debug.contains(AES_KEY),
+        "{debug}"
+    );
 
     // Each of the three is required, by name.
     for (missing, config) in [
-        ("appid", Config::builder().token(TOKEN).encoding_aes_key(AES_KEY)),
-        ("token", Config::builder().appid(APPID).encoding_aes_key(AES_KEY)),
-        ("encoding_aes_key", Config::builder().appid(APPID).token(TOKEN)),
+        (
+            "appid",
+            Config::builder().token(TOKEN).encoding_aes_key(AES_KEY),
+        ),
+        (
+            "token",
+            Config::builder().appid(APPID).encoding_aes_key(AES_KEY),
+        ),
+        (
+            "encoding_aes_key",
+            Config::builder().appid(APPID).token(TOKEN),
+        ),
     ] {
         let client = Client::new(config.build().expect("config")).expect("client");
         match MessageCallback::account(client, Router::new()) {
@@ -179,7 +191,10 @@ async fn the_url_check_answers_echostr_only_for_the_accounts_signature() {
         .callback
         .handle_account(CallbackRequest::get(query(TOKEN)))
         .await;
-    assert_eq!((answer.status, answer.body.as_str()), (200, "5927782489442352469"));
+    assert_eq!(
+        (answer.status, answer.body.as_str()),
+        (200, "5927782489442352469")
+    );
     // Another token (the platform's, a typo): refused, echostr not echoed.
     let forged = account
         .callback
@@ -205,7 +220,10 @@ async fn the_url_check_answers_echostr_only_for_the_accounts_signature() {
         .callback
         .handle_account(CallbackRequest::get(query))
         .await;
-    assert_eq!((answer.status, answer.body.as_str()), (200, "echo-in-safe-mode"));
+    assert_eq!(
+        (answer.status, answer.body.as_str()),
+        (200, "echo-in-safe-mode")
+    );
     // Other methods.
     let put = account
         .callback
@@ -229,16 +247,25 @@ async fn every_mode_gets_its_reply_as_the_request_came() {
         .await;
     assert_eq!(plain.status, 200);
     assert!(plain.content_type.starts_with("text/xml"), "{plain:?}");
-    assert_eq!(leaf(&plain.body, "Content").as_deref(), Some("text|-|plain|account"));
+    assert_eq!(
+        leaf(&plain.body, "Content").as_deref(),
+        Some("text|-|plain|account")
+    );
     assert_eq!(leaf(&plain.body, "ToUserName").as_deref(), Some("oUser"));
-    assert_eq!(leaf(&plain.body, "FromUserName").as_deref(), Some(ORIGINAL_ID));
+    assert_eq!(
+        leaf(&plain.body, "FromUserName").as_deref(),
+        Some(ORIGINAL_ID)
+    );
 
     let safe = account
         .callback
         .handle_account(wechat.safe_push(&text(2, "safe")))
         .await;
     let reply = wechat.open_reply(&safe);
-    assert_eq!(leaf(&reply, "Content").as_deref(), Some("text|-|safe|account"));
+    assert_eq!(
+        leaf(&reply, "Content").as_deref(),
+        Some("text|-|safe|account")
+    );
     assert!(!safe.body.contains("safe|account"), "encrypted");
 
     let compatible = account
@@ -246,14 +273,20 @@ async fn every_mode_gets_its_reply_as_the_request_came() {
         .handle_account(compatible_push(&wechat, &text(3, "compatible")))
         .await;
     let reply = wechat.open_reply(&compatible);
-    assert_eq!(leaf(&reply, "Content").as_deref(), Some("text|-|compatible|account"));
+    assert_eq!(
+        leaf(&reply, "Content").as_deref(),
+        Some("text|-|compatible|account")
+    );
 
     let welcome = account
         .callback
         .handle_account(wechat.safe_push(&subscribe(now())))
         .await;
     let reply = wechat.open_reply(&welcome);
-    assert_eq!(leaf(&reply, "Content").as_deref(), Some("event|subscribe|-|account"));
+    assert_eq!(
+        leaf(&reply, "Content").as_deref(),
+        Some("event|subscribe|-|account")
+    );
     assert_eq!(account.runs.load(Ordering::SeqCst), 4);
 }
 
@@ -269,8 +302,15 @@ async fn compatible_mode_reads_the_signed_ciphertext_not_the_plaintext_beside_it
         .replace("<![CDATA[signed]]>", "<![CDATA[forged]]>");
     let request = CallbackRequest::post(request.query, body);
     let reply = wechat.open_reply(&account.callback.handle_account(request).await);
-    assert_eq!(leaf(&reply, "Content").as_deref(), Some("text|-|signed|account"));
+    assert_eq!(
+        leaf(&reply, "Content").as_deref(),
+        Some("text|-|signed|account")
+    );
 }
+
+/// A refused request: its name, the request, the status and the error
+/// expected.
+type Refusal = (&'static str, CallbackRequest, u16, fn(&Error) -> bool);
 
 /// What each mode refuses, with the status and the typed error; nothing is
 /// stored and no handler runs.
@@ -290,10 +330,14 @@ async fn wrong_signatures_and_malformed_bodies_are_refused_in_every_mode() {
         .position(|w| w == b"<Encrypt><![CDATA[")
         .map(|p| p + 18 + 40)
         .expect("the Encrypt element");
-    tampered_body[at] = if tampered_body[at] == b'A' { b'B' } else { b'A' };
+    tampered_body[at] = if tampered_body[at] == b'A' {
+        b'B'
+    } else {
+        b'A'
+    };
     let json = wechat.safe_json_push(&text(21, "x"));
 
-    let cases: Vec<(&str, CallbackRequest, u16, fn(&Error) -> bool)> = vec![
+    let cases: Vec<Refusal> = vec![
         (
             "plain: another token's signature",
             CallbackRequest::post(plain_query("wrong", &timestamp, nonce), text(22, "x")),
@@ -320,7 +364,10 @@ async fn wrong_signatures_and_malformed_bodies_are_refused_in_every_mode() {
         ),
         (
             "plain: not UTF-8",
-            CallbackRequest::post(plain_query(TOKEN, &timestamp, nonce), vec![0xff, 0xfe, b'<']),
+            CallbackRequest::post(
+                plain_query(TOKEN, &timestamp, nonce),
+                vec![0xff, 0xfe, b'<'],
+            ),
             400,
             |e| matches!(e, Error::Callback(_)),
         ),
@@ -413,15 +460,24 @@ async fn replays_are_refused_by_timestamp_and_by_message() {
             .try_handle_account(request)
             .await
             .expect_err("out of the window");
-        assert!(matches!(error, Error::TimestampOutOfRange { .. }), "{error:?}");
+        assert!(
+            matches!(error, Error::TimestampOutOfRange { .. }),
+            "{error:?}"
+        );
     }
     assert_eq!(markers(&account.store).await, 0);
 
     // The same message twice, with fresh signatures (WeChat's retries), in
     // each mode; and the very same request again (a replay).
-    let first = account.callback.handle_account(wechat.plain_push(&text(32, "a"))).await;
+    let first = account
+        .callback
+        .handle_account(wechat.plain_push(&text(32, "a")))
+        .await;
     assert!(leaf(&first.body, "Content").is_some());
-    let retry = account.callback.handle_account(wechat.plain_push(&text(32, "a"))).await;
+    let retry = account
+        .callback
+        .handle_account(wechat.plain_push(&text(32, "a")))
+        .await;
     assert_eq!((retry.status, retry.body.as_str()), (200, "success"));
     let request = wechat.safe_push(&text(33, "b"));
     let first = account.callback.handle_account(request.clone()).await;
@@ -436,12 +492,24 @@ async fn replays_are_refused_by_timestamp_and_by_message() {
 
     // Events: FromUserName + CreateTime.
     let time = now();
-    let first = account.callback.handle_account(wechat.safe_push(&subscribe(time))).await;
+    let first = account
+        .callback
+        .handle_account(wechat.safe_push(&subscribe(time)))
+        .await;
     assert!(first.body.contains("<Encrypt>"));
-    let retry = account.callback.handle_account(wechat.safe_push(&subscribe(time))).await;
+    let retry = account
+        .callback
+        .handle_account(wechat.safe_push(&subscribe(time)))
+        .await;
     assert_eq!(retry.body, "success");
-    let later = account.callback.handle_account(wechat.safe_push(&subscribe(time + 1))).await;
-    assert!(later.body.contains("<Encrypt>"), "another second is another event");
+    let later = account
+        .callback
+        .handle_account(wechat.safe_push(&subscribe(time + 1)))
+        .await;
+    assert!(
+        later.body.contains("<Encrypt>"),
+        "another second is another event"
+    );
     assert_eq!(account.runs.load(Ordering::SeqCst), 4);
 }
 
@@ -457,9 +525,15 @@ async fn mini_program_json_pushes_and_customer_service_messages() {
         "MsgType": "text", "Content": "hello json", "MsgId": 40,
     })
     .to_string();
-    let plain = account.callback.handle_account(wechat.plain_push(&json_text)).await;
+    let plain = account
+        .callback
+        .handle_account(wechat.plain_push(&json_text))
+        .await;
     assert_eq!(plain.status, 200);
-    assert!(plain.content_type.starts_with("application/json"), "{plain:?}");
+    assert!(
+        plain.content_type.starts_with("application/json"),
+        "{plain:?}"
+    );
     let reply: serde_json::Value = serde_json::from_str(&plain.body).expect("JSON");
     assert_eq!(reply["Content"], "text|-|hello json|account");
 
@@ -469,7 +543,10 @@ async fn mini_program_json_pushes_and_customer_service_messages() {
         "PagePath": "pages/index", "ThumbUrl": "https://example.com/t.png", "ThumbMediaId": "m",
     })
     .to_string();
-    let safe = account.callback.handle_account(wechat.safe_json_push(&card)).await;
+    let safe = account
+        .callback
+        .handle_account(wechat.safe_json_push(&card))
+        .await;
     assert_eq!(safe.status, 200);
     let envelope: serde_json::Value = serde_json::from_str(&safe.body).expect("a JSON envelope");
     let (encrypt, signature) = (
@@ -490,7 +567,10 @@ async fn mini_program_json_pushes_and_customer_service_messages() {
         "MsgType": "event", "Event": "user_enter_tempsession", "SessionFrom": "card",
     })
     .to_string();
-    let answer = account.callback.handle_account(wechat.safe_json_push(&enter)).await;
+    let answer = account
+        .callback
+        .handle_account(wechat.safe_json_push(&enter))
+        .await;
     assert_eq!(answer.status, 200);
     // Malformed JSON, plain and encrypted: 400, nothing stored beyond the
     // three messages handled.
@@ -525,7 +605,9 @@ async fn a_slow_handler_is_answered_at_the_deadline() {
     let callback = MessageCallback::account(Client::new(config()).expect("client"), router)
         .expect("account")
         .reply_deadline(Duration::from_millis(50));
-    let answer = callback.handle_account(wechat().safe_push(&text(50, "slow"))).await;
+    let answer = callback
+        .handle_account(wechat().safe_push(&text(50, "slow")))
+        .await;
     assert_eq!((answer.status, answer.body.as_str()), (200, "success"));
     release.notify_one();
     callback.wait_background().await;
@@ -541,7 +623,10 @@ async fn the_account_and_platform_paths_do_not_mix() {
         .callback
         .try_handle("wx0000000000000000", wechat().safe_push(&text(60, "x")))
         .await;
-    assert!(matches!(wrong_path, Err(Error::Callback(_))), "{wrong_path:?}");
+    assert!(
+        matches!(wrong_path, Err(Error::Callback(_))),
+        "{wrong_path:?}"
+    );
     let same = account
         .callback
         .handle(APPID, wechat().safe_push(&text(61, "x")))

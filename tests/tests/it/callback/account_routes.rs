@@ -62,7 +62,9 @@ async fn served(routes: impl FnOnce(AccountRoutes) -> AccountRoutes) -> Served {
         });
     let messages = MessageCallback::account(client, router).expect("account");
     let routes = routes(AccountRoutes::new(messages).expect("routes"));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let url: Url = format!(
         "http://{}{}",
         listener.local_addr().expect("address"),
@@ -104,12 +106,19 @@ async fn the_sandbox_pushes_every_mode_and_format_and_reads_the_reply() {
     {
         let to = account.clone().mode(mode);
         let text = UserMessage::text(DEFAULT_OPENID, format!("hi in {mode:?}"));
-        let reply = served.sandbox.push_to_account(&to, &text).await.expect("pushed");
+        let reply = served
+            .sandbox
+            .push_to_account(&to, &text)
+            .await
+            .expect("pushed");
         assert_eq!(reply.status, 200, "{mode:?}");
         assert_eq!(reply.encrypted, mode != PushMode::Plain, "{mode:?}");
         assert_eq!(reply.content(), Some(format!("echo: hi in {mode:?}")));
         assert_eq!(reply.field("ToUserName").as_deref(), Some(DEFAULT_OPENID));
-        assert_eq!(reply.field("FromUserName").as_deref(), Some(account.original_id()));
+        assert_eq!(
+            reply.field("FromUserName").as_deref(),
+            Some(account.original_id())
+        );
         // WeChat's retry of the same message: `success`, handled once.
         let retry = served
             .sandbox
@@ -149,14 +158,22 @@ async fn the_sandbox_pushes_every_mode_and_format_and_reads_the_reply() {
             .field("PagePath", "pages/index")
             .field("ThumbUrl", "https://example.com/t.png")
             .field("ThumbMediaId", "m");
-        let reply = served.sandbox.push_to_account(&to, &card).await.expect("pushed");
+        let reply = served
+            .sandbox
+            .push_to_account(&to, &card)
+            .await
+            .expect("pushed");
         assert_eq!(
             reply.field("MsgType").as_deref(),
             Some("transfer_customer_service"),
             "{reply:?}"
         );
         let enter = UserMessage::event("oBob", "user_enter_tempsession").field("SessionFrom", "x");
-        let reply = served.sandbox.push_to_account(&to, &enter).await.expect("pushed");
+        let reply = served
+            .sandbox
+            .push_to_account(&to, &enter)
+            .await
+            .expect("pushed");
         assert_eq!((reply.status, reply.body.as_str()), (200, "success"));
     }
 }
@@ -181,7 +198,10 @@ async fn a_push_with_the_wrong_settings_is_refused_and_stores_nothing() {
     for mode in [PushMode::Plain, PushMode::Compatible, PushMode::Safe] {
         let answer = served
             .sandbox
-            .push_to_account(&wrong_token.clone().mode(mode), &UserMessage::text("oBob", "x"))
+            .push_to_account(
+                &wrong_token.clone().mode(mode),
+                &UserMessage::text("oBob", "x"),
+            )
             .await
             .expect("answered");
         assert_eq!(answer.status, 403, "{mode:?}");
@@ -192,7 +212,13 @@ async fn a_push_with_the_wrong_settings_is_refused_and_stores_nothing() {
         .await
         .expect("answered");
     assert_eq!(answer.status, 403);
-    assert!(served.sandbox.check_account_url(&wrong_token).await.is_err());
+    assert!(
+        served
+            .sandbox
+            .check_account_url(&wrong_token)
+            .await
+            .is_err()
+    );
     let taken = served
         .store
         .calls()
@@ -214,8 +240,8 @@ async fn hostile_requests_get_clear_statuses_and_no_log_line_quotes_them() {
         .finish();
     // This test's runtime has one thread: every task logs through this.
     let _guard = subscriber.set_default();
-    let served = served(|routes| routes.rate_limits(RateLimits::default().callbacks_per_client(None)))
-        .await;
+    let served =
+        served(|routes| routes.rate_limits(RateLimits::default().callbacks_per_client(None))).await;
     let marker = "wxyz9876QRST";
     let http = reqwest::Client::new();
     let post = |query: String, body: Vec<u8>| {
@@ -224,8 +250,16 @@ async fn hostile_requests_get_clear_statuses_and_no_log_line_quotes_them() {
         http.post(url).body(body).send()
     };
     let cases: Vec<(String, Vec<u8>, u16)> = vec![
-        (format!("signature={marker}&timestamp=1&nonce={marker}%0A"), b"<xml/>".to_vec(), 403),
-        (format!("timestamp={marker}"), format!("<xml><{marker}/></xml>").into_bytes(), 400),
+        (
+            format!("signature={marker}&timestamp=1&nonce={marker}%0A"),
+            b"<xml/>".to_vec(),
+            403,
+        ),
+        (
+            format!("timestamp={marker}"),
+            format!("<xml><{marker}/></xml>").into_bytes(),
+            400,
+        ),
         (
             format!("signature=x&timestamp=1&nonce=2&encrypt_type={marker}%1B"),
             b"<xml/>".to_vec(),
@@ -242,20 +276,45 @@ async fn hostile_requests_get_clear_statuses_and_no_log_line_quotes_them() {
         let answer = post(query.clone(), body).await.expect("answered");
         assert_eq!(answer.status().as_u16(), status, "{query}");
         let text = answer.text().await.expect("a body");
-        assert!(!text.contains(marker), "the answer quotes the request: {text}");
+        assert!(
+            !text.contains(marker),
+            "the answer quotes the request: {text}"
+        );
     }
     // A signed push whose message is hostile: handled, nothing quoted.
     let account = served.sandbox.official_account_url(served.url.clone());
-    let hostile = UserMessage::message(format!("{marker}\n\u{1b}[31m"), format!("{marker}\nforged"));
-    let answer = served.sandbox.push_to_account(&account, &hostile).await.expect("answered");
+    let hostile =
+        UserMessage::message(format!("{marker}\n\u{1b}[31m"), format!("{marker}\nforged"));
+    let answer = served
+        .sandbox
+        .push_to_account(&account, &hostile)
+        .await
+        .expect("answered");
     assert_eq!(answer.status, 200);
     let wrong = served.url.join("/other").expect("URL");
-    assert_eq!(http.get(wrong).send().await.expect("answered").status().as_u16(), 404);
+    assert_eq!(
+        http.get(wrong)
+            .send()
+            .await
+            .expect("answered")
+            .status()
+            .as_u16(),
+        404
+    );
     let log = captured.text();
-    assert!(log.contains("account message refused"), "not vacuous: {log}");
+    assert!(
+        log.contains("account message refused"),
+        "not vacuous: {log}"
+    );
     for line in log.lines() {
-        assert!(!line.contains(marker), "a log line quotes the request: {line}");
-        assert!(!line.chars().any(|c| c.is_control() && c != '\t'), "{line:?}");
+        assert!(
+            !line.contains(marker),
+            "a log line quotes the request: {line}"
+        );
+        assert!(
+            !line.chars().any(|c| c.is_control() && c != '\t'),
+            "{line:?}"
+        );
     }
 }
 
@@ -269,15 +328,29 @@ async fn user_info_is_per_openid_and_auth_codes_are_single_use() {
         .expect("builder")
         .build()
         .expect("client");
-    let alice = client.user().info(user::InfoRequest::new(DEFAULT_OPENID)).await.expect("Alice").user;
+    let alice = client
+        .user()
+        .info(user::InfoRequest::new(DEFAULT_OPENID))
+        .await
+        .expect("Alice")
+        .user;
     assert_eq!(alice.openid, DEFAULT_OPENID);
     assert_eq!(alice.unionid.as_deref(), Some("uAlice"));
-    let bob = client.user().info(user::InfoRequest::new("oBob")).await.expect("Bob").user;
+    let bob = client
+        .user()
+        .info(user::InfoRequest::new("oBob"))
+        .await
+        .expect("Bob")
+        .user;
     assert_eq!(bob.openid, "oBob");
     assert_eq!(bob.unionid, None);
-    let stranger = client.user().info(user::InfoRequest::new("oStranger")).await.expect("answered").user;
+    let stranger = client
+        .user()
+        .info(user::InfoRequest::new("oStranger"))
+        .await
+        .expect("answered")
+        .user;
     assert_eq!(stranger.openid, "oStranger");
-
 }
 
 /// An `auth_code` is single-use, as WeChat's: a second `query_auth` with it
@@ -309,7 +382,9 @@ async fn an_auth_code_is_single_use() {
         .query_auth(QueryAuthRequest::new(code.as_str()))
         .await
         .expect("the first exchange");
-    let again = component.query_auth(QueryAuthRequest::new(code.as_str())).await;
+    let again = component
+        .query_auth(QueryAuthRequest::new(code.as_str()))
+        .await;
     match again {
         Err(wechat_api::Error::Api { code, .. }) => {
             assert_eq!(code, wechat_api::errcode::INVALID_AUTH_CODE);

@@ -80,7 +80,15 @@ fn hex_of(bytes: &[u8]) -> String {
 /// the sorted (token, TimeStamp, Nonce, Encrypt), then AES-256-CBC with IV
 /// = key[..16], the 32-byte PKCS#7 padding, `random(16) ‖ len ‖ msg ‖
 /// appid`.
-fn open(token: &str, key: &str, appid: &str, encrypt: &str, signature: &str, timestamp: &str, nonce: &str) -> String {
+fn open(
+    token: &str,
+    key: &str,
+    appid: &str,
+    encrypt: &str,
+    signature: &str,
+    timestamp: &str,
+    nonce: &str,
+) -> String {
     assert_eq!(
         sha1_hex(&[token, timestamp, nonce, encrypt]),
         signature,
@@ -105,7 +113,11 @@ fn open(token: &str, key: &str, appid: &str, encrypt: &str, signature: &str, tim
     let plain = &plain[..plain.len() - pad];
     let len = u32::from_be_bytes(plain[16..20].try_into().expect("4 bytes")) as usize;
     let (message, receive_id) = plain[20..].split_at(len);
-    assert_eq!(receive_id, appid.as_bytes(), "the receive id is the account's appid");
+    assert_eq!(
+        receive_id,
+        appid.as_bytes(),
+        "the receive id is the account's appid"
+    );
     String::from_utf8(message.to_vec()).expect("UTF-8")
 }
 
@@ -119,13 +131,29 @@ fn reply_of(token: &str, key: &str, appid: &str, response: &CallbackResponse) ->
             return (false, body.to_owned());
         };
         let field = |name: &str| envelope[name].as_str().expect(name).to_owned();
-        let plain = open(token, key, appid, encrypt, &field("MsgSignature"), &field("TimeStamp"), &field("Nonce"));
+        let plain = open(
+            token,
+            key,
+            appid,
+            encrypt,
+            &field("MsgSignature"),
+            &field("TimeStamp"),
+            &field("Nonce"),
+        );
         return (true, plain);
     }
     match leaf(body, "Encrypt") {
         Some(encrypt) => {
             let field = |name: &str| leaf(body, name).unwrap_or_else(|| panic!("{name}"));
-            let plain = open(token, key, appid, &encrypt, &field("MsgSignature"), &field("TimeStamp"), &field("Nonce"));
+            let plain = open(
+                token,
+                key,
+                appid,
+                &encrypt,
+                &field("MsgSignature"),
+                &field("TimeStamp"),
+                &field("Nonce"),
+            );
             (true, plain)
         }
         None => (false, body.to_owned()),
@@ -148,10 +176,19 @@ async fn tencents_own_sample_push_is_answered_with_an_encrypted_reply() {
         .handle_account(CallbackRequest::post(SAMPLE_QUERY, SAMPLE_BODY))
         .await;
     let (encrypted, reply) = reply_of(SAMPLE_TOKEN, SAMPLE_KEY, SAMPLE_APPID, &response);
-    assert!(encrypted, "compatible mode answers as the request came: encrypted");
+    assert!(
+        encrypted,
+        "compatible mode answers as the request came: encrypted"
+    );
     assert_eq!(leaf(&reply, "Content").as_deref(), Some("text|-|abcdteT"));
-    assert_eq!(leaf(&reply, "ToUserName").as_deref(), Some("oyORnuP8q7ou2gfYjqLzSIWZf0rs"));
-    assert_eq!(leaf(&reply, "FromUserName").as_deref(), Some("gh_10f6c3c3ac5a"));
+    assert_eq!(
+        leaf(&reply, "ToUserName").as_deref(),
+        Some("oyORnuP8q7ou2gfYjqLzSIWZf0rs")
+    );
+    assert_eq!(
+        leaf(&reply, "FromUserName").as_deref(),
+        Some("gh_10f6c3c3ac5a")
+    );
     // WeChat's retry of it: answered without running the handler again.
     let retry = callback
         .handle_account(CallbackRequest::post(SAMPLE_QUERY, SAMPLE_BODY))
@@ -183,7 +220,11 @@ async fn pushes_built_by_the_python_emulation_are_answered_in_every_mode() {
     let text = std::fs::read_to_string(&path).expect("run tests/vectors/account_pushes.py");
     let vectors: Value = serde_json::from_str(&text).expect("JSON");
     let s = |v: &Value, k: &str| v[k].as_str().unwrap_or_else(|| panic!("{k}")).to_owned();
-    let (token, key, appid) = (s(&vectors, "token"), s(&vectors, "encoding_aes_key"), s(&vectors, "appid"));
+    let (token, key, appid) = (
+        s(&vectors, "token"),
+        s(&vectors, "encoding_aes_key"),
+        s(&vectors, "appid"),
+    );
     let callback = callback(&token, &key, &appid);
     let cases = vectors["cases"].as_array().expect("cases");
     assert!(cases.len() >= 10);
@@ -192,13 +233,25 @@ async fn pushes_built_by_the_python_emulation_are_answered_in_every_mode() {
         let request = CallbackRequest::new(&s(case, "method"), s(case, "query"), s(case, "body"));
         let response = callback.handle_account(request).await;
         if let Some(answer) = case["answer"].as_str() {
-            assert_eq!((response.status, response.body.as_str()), (200, answer), "{name}");
+            assert_eq!(
+                (response.status, response.body.as_str()),
+                (200, answer),
+                "{name}"
+            );
             continue;
         }
         let (encrypted, reply) = reply_of(&token, &key, &appid, &response);
-        assert_eq!(encrypted, case["encrypted"].as_bool().expect("encrypted"), "{name}");
+        assert_eq!(
+            encrypted,
+            case["encrypted"].as_bool().expect("encrypted"),
+            "{name}"
+        );
         let json = case["json"].as_bool().unwrap_or(false);
-        assert_eq!(reply.trim_start().starts_with('{'), json, "{name}: the reply's format");
+        assert_eq!(
+            reply.trim_start().starts_with('{'),
+            json,
+            "{name}: the reply's format"
+        );
         let expected = format!(
             "{}|{}|{}",
             s(case, "msg_type"),
@@ -206,8 +259,16 @@ async fn pushes_built_by_the_python_emulation_are_answered_in_every_mode() {
             case["content"].as_str().unwrap_or("-"),
         );
         assert_eq!(reply_field(&reply, "Content"), Some(expected), "{name}");
-        assert_eq!(reply_field(&reply, "ToUserName"), Some(s(&vectors, "openid")), "{name}");
-        assert_eq!(reply_field(&reply, "FromUserName"), Some(s(&vectors, "original_id")), "{name}");
+        assert_eq!(
+            reply_field(&reply, "ToUserName"),
+            Some(s(&vectors, "openid")),
+            "{name}"
+        );
+        assert_eq!(
+            reply_field(&reply, "FromUserName"),
+            Some(s(&vectors, "original_id")),
+            "{name}"
+        );
         assert_eq!(
             response.content_type.starts_with("application/json"),
             json,

@@ -148,8 +148,10 @@ impl AccountRoutes {
         Router::new()
             .route(
                 &self.path,
-                any(account_messages)
-                    .layer(middleware::from_fn_with_state(limit, failure_limit::enforce)),
+                any(account_messages).layer(middleware::from_fn_with_state(
+                    limit,
+                    failure_limit::enforce,
+                )),
             )
             .route(HEALTHZ_PATH, get(|| async { "ok" }))
             .with_state(self.messages.clone())
