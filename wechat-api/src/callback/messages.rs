@@ -14,6 +14,11 @@
 //! handler takes longer than the reply deadline, answers without it while
 //! the handler goes on in the background. GET requests are the `echostr`
 //! handshake.
+//!
+//! The same machinery serves an official account's or a mini program's own
+//! message URL, keyed by its own appid, token and key
+//! ([`MessageCallback::account`], in `account.rs`): an [`Owner`] says whose
+//! URL a callback is.
 
 use super::loggable::loggable;
 use std::fmt;
