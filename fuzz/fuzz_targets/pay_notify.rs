@@ -91,8 +91,8 @@ fn world() -> &'static World {
             .expect("verifier");
         let pay = WechatPay::with_verifier(config, verifier);
         let handler = PayNotifyHandler::new(pay.clone(), Arc::new(MemoryStore::new()))
-            .on_transaction(|_| async { Err(wechat_api::Error::Config("reached".into())) })
-            .on_refund(|_| async { Err(wechat_api::Error::Config("reached".into())) });
+            .on_transaction(|_| async { Err("reached".into()) })
+            .on_refund(|_| async { Err("reached".into()) });
         World {
             handler,
             pay,

@@ -325,6 +325,21 @@ impl ClientBuilder {
         Ok(self.token_store(Arc::new(store)))
     }
 
+    /// Keeps tokens in Redis at `url` (`redis://host:6379/0`,
+    /// `rediss://…`; see [`RedisStore`](crate::token::RedisStore) for
+    /// clusters, sentinels and options), shared by every instance using the
+    /// same Redis. The connection is made on first use
+    /// ([`RedisStoreBuilder::connect_lazy`](crate::token::RedisStoreBuilder::connect_lazy)).
+    ///
+    /// # Errors
+    /// [`Error::Config`] for an invalid URL, or when called outside a Tokio
+    /// runtime.
+    #[cfg(feature = "redis")]
+    pub fn redis_store(self, url: impl Into<String>) -> Result<Self> {
+        let store = crate::token::RedisStore::builder(url).connect_lazy()?;
+        Ok(self.token_store(Arc::new(store)))
+    }
+
     /// Uses an existing token manager (shares its cache with other clients).
     pub fn token_manager(mut self, manager: TokenManager) -> Self {
         self.manager = Some(manager);

@@ -19,6 +19,45 @@ pub type CallName = Cow<'static, str>;
 /// Result alias used across the crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// Any error, boxed: what the application's handlers and hooks return, so
+/// that `?` works on the application's own errors (a database's, an I/O
+/// error, an `anyhow::Error` through `Into`) as well as on this crate's.
+/// The callbacks turn it into [`Error::Handler`] (or back into the
+/// [`Error`] it was, when a handler returned one of this crate's errors).
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// The error an application's handler or hook returned, inside
+/// [`Error::Handler`]: shared, so that [`Error`] stays `Clone`. It
+/// dereferences to the error itself (`dyn Error`), which is also
+/// [`Error::Handler`]'s [`source`](std::error::Error::source): downcast
+/// either to get the application's error back.
+///
+/// ```
+/// use std::error::Error as _;
+/// use wechat_api::Error;
+///
+/// let error = Error::handler(std::io::Error::other("disk full"));
+/// assert_eq!(error.to_string(), "handler failed: disk full");
+/// let io = error.source().and_then(|e| e.downcast_ref::<std::io::Error>());
+/// assert_eq!(io.map(|e| e.kind()), Some(std::io::ErrorKind::Other));
+/// ```
+#[derive(Debug, Clone)]
+pub struct HandlerError(std::sync::Arc<dyn std::error::Error + Send + Sync + 'static>);
+
+impl std::ops::Deref for HandlerError {
+    type Target = dyn std::error::Error + Send + Sync + 'static;
+
+    fn deref(&self) -> &Self::Target {
+        &*self.0
+    }
+}
+
+impl std::fmt::Display for HandlerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&*self.0, f)
+    }
+}
+
 /// Everything that can go wrong when talking to WeChat or handling its pushes.
 ///
 /// `Clone`, so that the callers waiting on one token refresh can all be
@@ -168,6 +207,15 @@ pub enum Error {
     #[error("callback request refused: {0}")]
     Callback(crate::callback::Rejection),
 
+    /// A handler or hook of the application (a [`Router`](crate::callback::Router)
+    /// handler, a component hook, a payment notification handler) failed
+    /// with an error of its own. Its message is shown, and the error itself
+    /// is the [`source`](std::error::Error::source): downcast it to get it
+    /// back. (A handler that fails with one of this crate's errors gives
+    /// that error, not this variant: see [`Error::handler`].)
+    #[error("handler failed: {0}")]
+    Handler(#[source] HandlerError),
+
     // ---- tokens ----------------------------------------------------------
     /// No component_verify_ticket has been stored yet, so no
     /// component_access_token can be fetched.
@@ -278,6 +326,16 @@ fn ticket_missing_hint(push_requested: bool) -> &'static str {
 }
 
 impl Error {
+    /// The error of a handler or hook of the application: this crate's
+    /// [`Error`] when the handler returned one (through `?` or `.into()`),
+    /// else [`Error::Handler`] carrying it.
+    pub fn handler(error: impl Into<BoxError>) -> Error {
+        match error.into().downcast::<Error>() {
+            Ok(own) => *own,
+            Err(other) => Error::Handler(HandlerError(std::sync::Arc::from(other))),
+        }
+    }
+
     /// The WeChat `errcode`, if this is an [`Error::Api`].
     pub fn api_code(&self) -> Option<i64> {
         match self {

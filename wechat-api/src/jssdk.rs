@@ -19,6 +19,7 @@
 //! assert_eq!(signature, "0f9de62fce790f9a083d5c99e95740ceb90c27ed");
 //! ```
 
+use crate::{Client, Error, Result};
 use rand::Rng as _;
 use rand::distr::Alphanumeric;
 use serde::Serialize;
@@ -95,4 +96,31 @@ pub fn js_sdk_config_now(app_id: &str, jsapi_ticket: &str, url: &str) -> JsSdkCo
         .collect();
     let timestamp = crate::clock::unix_seconds();
     js_sdk_config(app_id, jsapi_ticket, url, &nonce, timestamp)
+}
+
+impl Client {
+    /// The `wx.config` values for the page at `url`, signed with the
+    /// account's `jsapi_ticket` (of the authorizer the client acts for, on a
+    /// third-party platform), fetched or taken from the cache: what a page's
+    /// backend answers the page with, in one call.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: wechat_api::Client) -> wechat_api::Result<()> {
+    /// let config = client.js_sdk_config("https://example.com/shop?id=1").await?;
+    /// let json = serde_json::to_string(&config).unwrap_or_default(); // {"appId":…,"timestamp":…,"nonceStr":…,"signature":…}
+    /// # let _ = json; Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Config`] without an appid; the errors of
+    /// [`jsapi_ticket`](Client::jsapi_ticket).
+    pub async fn js_sdk_config(&self, url: &str) -> Result<JsSdkConfig> {
+        let app_id = self
+            .authorizer_appid()
+            .or_else(|| self.config().appid())
+            .ok_or_else(|| Error::Config("the JS-SDK config needs an appid".to_owned()))?
+            .to_owned();
+        let ticket = self.jsapi_ticket().await?;
+        Ok(js_sdk_config_now(&app_id, &ticket, url))
+    }
 }

@@ -81,7 +81,7 @@ pub mod __private;
 
 pub use client::{Auth, Client, ClientBuilder, DEFAULT_TIMEOUT};
 pub use config::{AccessTokenEndpoint, Config, ConfigBuilder, ENV_VARS};
-pub use error::{CallName, Error, Result};
+pub use error::{BoxError, CallName, Error, HandlerError, Result};
 pub use limits::{DEFAULT_ANSWER_LIMIT, DEFAULT_MEDIA_LIMIT};
 pub use raw::RawCall;
 
@@ -103,6 +103,12 @@ pub use raw::RawCall;
 /// spec file is noticed. A broken spec is a compile error naming the file,
 /// line and column.
 pub use wechat_api_macros::generate;
+
+/// The [`secrecy`](https://docs.rs/secrecy) crate, whose
+/// [`SecretString`](secrecy::SecretString) holds the secrets of a
+/// [`Config`] ([`Config::token`], [`Config::secret`]…): read one with
+/// `secrecy::ExposeSecret` without adding the crate yourself.
+pub use secrecy;
 
 /// The crate README's examples, compiled as doctests.
 #[cfg(doctest)]

@@ -93,8 +93,9 @@ pub(crate) fn account_crypt(client: &Client, replay_window: Duration) -> Result<
 impl MessageCallback {
     /// The own message URL of the official account or mini program
     /// configured in `client` (`appid`, `token` and `encoding_aes_key` of
-    /// its [`Config`](crate::Config)), routing messages with `router`;
-    /// handlers get `client` itself. Serve it with
+    /// its [`Config`](crate::Config)), routing messages with `router` (a
+    /// [`Router`], or a [`StateRouter`](super::StateRouter) with the
+    /// application's state); handlers get `client` itself. Serve it with
     /// [`handle_account`](Self::handle_account), or with the `axum`
     /// feature's `server::AccountRoutes`.
     ///
@@ -106,8 +107,8 @@ impl MessageCallback {
     ///
     /// [`Error::Config`] when the configuration lacks one of the three or
     /// the key is invalid.
-    pub fn account(client: Client, router: Router) -> Result<Self> {
-        Self::owned_by(Owner::Account, client, router)
+    pub fn account(client: Client, router: impl Into<Router>) -> Result<Self> {
+        Self::owned_by(Owner::Account, client, router.into())
     }
 
     /// Whether this is an account's own message URL

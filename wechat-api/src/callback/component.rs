@@ -27,10 +27,11 @@ use super::dedup::Claim;
 use super::http::{CallbackRequest, CallbackResponse, Method, Query};
 use super::inbound;
 use super::rejection::{Rejection, error_class};
+use super::state::State;
 use crate::crypto::MsgCrypt;
 use crate::event::{ComponentEvent, ComponentVerifyTicket};
 use crate::token::{BoxFuture, TokenKey};
-use crate::{Client, Error, Result};
+use crate::{BoxError, Client, Error, Result};
 
 /// Default replay window: pushes whose timestamp is further than this from
 /// now are refused, and repeats within it are detected.
@@ -42,8 +43,9 @@ pub const DEFAULT_REPLAY_WINDOW: Duration = Duration::from_secs(300);
 /// and never expires while WeChat keeps pushing it.
 const TICKET_REWRITE_BELOW: Duration = Duration::from_secs(6 * 3600);
 
-/// What a component hook returns.
-pub type HookResult = Result<()>;
+/// What a component hook returns: `Ok(())`, or any error (`?` works on the
+/// application's own errors as well as on this crate's).
+pub type HookResult = std::result::Result<(), BoxError>;
 
 type Hook = Arc<dyn Fn(ComponentEvent, Client) -> BoxFuture<'static, HookResult> + Send + Sync>;
 
@@ -132,6 +134,44 @@ impl ComponentCallback {
     {
         self.hooks
             .push(Arc::new(move |event, client| Box::pin(hook(event, client))));
+        self
+    }
+
+    /// Like [`on_event`](Self::on_event), for a hook that needs the
+    /// application's state: each run gets a clone of `state` as its third
+    /// argument ([`State`]), so nothing is cloned into the closure by hand.
+    ///
+    /// ```no_run
+    /// use std::sync::Arc;
+    /// use wechat_api::callback::{ComponentCallback, State};
+    /// use wechat_api::event::ComponentEvent;
+    /// use wechat_api::{Client, Config};
+    ///
+    /// #[derive(Clone)]
+    /// struct App {
+    ///     merchants: Arc<std::sync::Mutex<Vec<String>>>,
+    /// }
+    ///
+    /// # fn demo(app: App) -> wechat_api::Result<()> {
+    /// let client = Client::new(Config::from_env()?)?;
+    /// let events = ComponentCallback::new(client)?.on_event_with_state(app, |event, _client, State(app)| async move {
+    ///     if let ComponentEvent::Authorized(auth) = &event {
+    ///         app.merchants.lock().map_err(|_| "poisoned")?.push(auth.authorizer_appid.clone());
+    ///     }
+    ///     Ok(())
+    /// });
+    /// # Ok(()) }
+    /// ```
+    #[must_use]
+    pub fn on_event_with_state<S, F, Fut>(mut self, state: S, hook: F) -> Self
+    where
+        S: Clone + Send + Sync + 'static,
+        F: Fn(ComponentEvent, Client, State<S>) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = HookResult> + Send + 'static,
+    {
+        self.hooks.push(Arc::new(move |event, client| {
+            Box::pin(hook(event, client, State(state.clone())))
+        }));
         self
     }
 
@@ -319,6 +359,7 @@ impl ComponentCallback {
         let work = async move {
             for hook in hooks {
                 if let Err(error) = hook(event.clone(), client.clone()).await {
+                    let error = Error::handler(error);
                     tracing::warn!(kind = %loggable(event.info_type()), %error, "component event hook failed");
                 }
             }

@@ -36,7 +36,7 @@ use super::inbound::{self, Format, Inbound, Mode};
 use super::rejection::{Rejection, error_class};
 use super::release_test::{self, Answer};
 use super::reply::Reply;
-use super::router::Router;
+use super::router::{HandlerResult, Router};
 use crate::crypto::MsgCrypt;
 use crate::event::Message;
 use crate::{Client, Error, Result};
@@ -154,21 +154,23 @@ fn check_appid(appid: &str) -> Result<()> {
 impl MessageCallback {
     /// The message URL of the third-party platform configured in `client`
     /// (component appid, message token and EncodingAESKey from its
-    /// [`Config`](crate::Config)), routing messages with `router`; when no
-    /// `component_appid` is configured, the official account's or mini
-    /// program's own message URL ([`account`](Self::account)).
+    /// [`Config`](crate::Config)), routing messages with `router` (a
+    /// [`Router`], or a [`StateRouter`](super::StateRouter) with the
+    /// application's state); when no `component_appid` is configured, the
+    /// official account's or mini program's own message URL
+    /// ([`account`](Self::account)).
     ///
     /// # Errors
     ///
     /// [`Error::Config`] when the configuration lacks one of the three or
     /// the key is invalid.
-    pub fn new(client: Client, router: Router) -> Result<Self> {
+    pub fn new(client: Client, router: impl Into<Router>) -> Result<Self> {
         let owner = if client.config().component_appid().is_some() {
             Owner::Platform
         } else {
             Owner::Account
         };
-        Self::owned_by(owner, client, router)
+        Self::owned_by(owner, client, router.into())
     }
 
     /// A message URL of `owner`, routing messages with `router`.
@@ -178,7 +180,7 @@ impl MessageCallback {
             client,
             owner,
             crypt,
-            router: Arc::new(router),
+            router: Arc::new(router.into()),
             release_test: false,
             no_reply: NoReply::default(),
             reply_deadline: DEFAULT_REPLY_DEADLINE,
@@ -381,13 +383,16 @@ impl MessageCallback {
             Owner::Account => self.client.clone(),
         };
         let msg_type = loggable(message.msg_type()).into_owned();
-        let late = move |outcome: Result<Option<Reply>>| match outcome {
+        let late = move |outcome: HandlerResult| match outcome {
             Ok(Some(_)) => tracing::warn!(
                 %msg_type,
                 "a handler's reply came after the deadline and was dropped; send it with the customer-service API instead"
             ),
             Ok(None) => tracing::debug!(%msg_type, "a handler finished after the deadline"),
-            Err(error) => tracing::warn!(%msg_type, %error, "a message handler failed"),
+            Err(error) => {
+                let error = Error::handler(error);
+                tracing::warn!(%msg_type, %error, "a message handler failed");
+            }
         };
         let outcome = self
             .background
@@ -397,6 +402,7 @@ impl MessageCallback {
             Some(Ok(Some(reply))) => self.render(&reply, &inbound, &to, &from),
             Some(Ok(None)) => Ok(self.no_reply.response()),
             Some(Err(error)) => {
+                let error = Error::handler(error);
                 tracing::warn!(%error, "a message handler failed; answered without a reply");
                 Ok(self.no_reply.response())
             }

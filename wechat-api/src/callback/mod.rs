@@ -69,6 +69,7 @@ mod rejection;
 pub mod release_test;
 mod reply;
 mod router;
+mod state;
 
 pub use component::{ComponentCallback, DEFAULT_REPLAY_WINDOW, HookResult};
 pub use deadline::DEFAULT_REPLY_DEADLINE;
@@ -76,4 +77,5 @@ pub use http::{APPLICATION_JSON, CallbackRequest, CallbackResponse, Method, TEXT
 pub use messages::{DEFAULT_DEDUP_WINDOW, MessageCallback, NoReply};
 pub use rejection::{Rejection, error_class, status_of};
 pub use reply::{Article, MusicReply, Reply, VideoReply};
-pub use router::{HandlerResult, Router};
+pub use router::{HandlerResult, Router, StateRouter};
+pub use state::State;

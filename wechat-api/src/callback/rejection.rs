@@ -82,7 +82,7 @@ impl Rejection {
 ///   [`Error::ReceiveIdMismatch`]);
 /// - [`Rejection::status`] for a [`Error::Callback`];
 /// - 500 when this side failed ([`Error::Store`], [`Error::Timeout`],
-///   [`Error::Config`]): WeChat retries later;
+///   [`Error::Config`], [`Error::Handler`]): WeChat retries later;
 /// - 400 for every other malformed request (bad XML, base64, padding,
 ///   length).
 pub fn status_of(error: &Error) -> u16 {
@@ -91,7 +91,7 @@ pub fn status_of(error: &Error) -> u16 {
         | Error::TimestampOutOfRange { .. }
         | Error::ReceiveIdMismatch { .. } => 403,
         Error::Callback(rejection) => rejection.status(),
-        Error::Store(_) | Error::Timeout(_) | Error::Config(_) => 500,
+        Error::Store(_) | Error::Timeout(_) | Error::Config(_) | Error::Handler(_) => 500,
         _ => 400,
     }
 }
@@ -123,6 +123,7 @@ pub fn error_class(error: &Error) -> &'static str {
         Error::Store(_) => "token store failure",
         Error::Timeout(_) => "timeout",
         Error::Config(_) => "configuration",
+        Error::Handler(_) => "handler failure",
         _ => "other",
     }
 }

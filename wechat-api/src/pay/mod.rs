@@ -103,8 +103,8 @@ pub use key::{MerchantKey, PayPublicKey};
 pub use nonce::nonce;
 pub use notify::{EncryptedResource, EventType, Notification, NotificationEnvelope};
 pub use notify_handler::{
-    DEFAULT_DONE_WINDOW, DEFAULT_PROCESSING_WINDOW, NotifyOutcome, PayNotifyHandler,
-    PayNotifyResponse,
+    DEFAULT_DONE_WINDOW, DEFAULT_PROCESSING_WINDOW, NotifyOutcome, PayHandlerResult,
+    PayNotifyHandler, PayNotifyResponse,
 };
 pub use oaep::EncryptedField;
 pub use params::{AppPayParams, JsapiPayParams};

@@ -22,7 +22,7 @@ use super::wechat_pay::WechatPay;
 use crate::callback::DEFAULT_REPLY_DEADLINE;
 use crate::callback::deadline::Background;
 use crate::callback::dedup::Claim;
-use crate::error::{Error, Result};
+use crate::error::{BoxError, Error, Result};
 use crate::token::{BoxFuture, TokenKey, TokenManager, TokenStore};
 
 /// How long a handled notification is remembered: WeChat Pay retries for
@@ -39,12 +39,17 @@ const CLAIM_KIND: &str = "pay_notify";
 /// The marker kind of a notification handled.
 const DONE_KIND: &str = "pay_notify_done";
 
-type Handler<T> = Arc<dyn Fn(T) -> BoxFuture<'static, Result<()>> + Send + Sync>;
+/// What a notification handler returns: `Ok(())` once the notification is
+/// dealt with, or any error (`?` works on the application's own errors as
+/// well as on this crate's): WeChat Pay is answered failure and retries.
+pub type PayHandlerResult = Result<(), BoxError>;
+
+type Handler<T> = Arc<dyn Fn(T) -> BoxFuture<'static, PayHandlerResult> + Send + Sync>;
 
 fn boxed<T, F, Fut>(handler: F) -> Handler<T>
 where
     F: Fn(T) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = Result<()>> + Send + 'static,
+    Fut: Future<Output = PayHandlerResult> + Send + 'static,
 {
     Arc::new(move |value| Box::pin(handler(value)))
 }
@@ -233,7 +238,7 @@ impl PayNotifyHandler {
     pub fn on_transaction<F, Fut>(self, handler: F) -> Self
     where
         F: Fn(Transaction) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Result<()>> + Send + 'static,
+        Fut: Future<Output = PayHandlerResult> + Send + 'static,
     {
         let handler = boxed(handler);
         self.with(|inner| inner.transaction = Some(handler))
@@ -245,7 +250,7 @@ impl PayNotifyHandler {
     pub fn on_refund<F, Fut>(self, handler: F) -> Self
     where
         F: Fn(Refund) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Result<()>> + Send + 'static,
+        Fut: Future<Output = PayHandlerResult> + Send + 'static,
     {
         let handler = boxed(handler);
         self.with(|inner| inner.refund = Some(handler))
@@ -257,7 +262,7 @@ impl PayNotifyHandler {
     pub fn on_other<F, Fut>(self, handler: F) -> Self
     where
         F: Fn(Notification) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Result<()>> + Send + 'static,
+        Fut: Future<Output = PayHandlerResult> + Send + 'static,
     {
         let handler = boxed(handler);
         self.with(|inner| inner.other = Some(handler))
@@ -336,7 +341,15 @@ impl PayNotifyHandler {
         let store = Arc::clone(inner.tokens.store());
         let done_window = inner.done_window;
         let work = async move {
-            let succeeded = matches!(caught(run).await, Some(Ok(())));
+            let succeeded = match caught(run).await {
+                Some(Ok(())) => true,
+                Some(Err(error)) => {
+                    let error = Error::handler(error);
+                    tracing::warn!(%error, "a pay notification handler failed");
+                    false
+                }
+                None => false,
+            };
             if succeeded {
                 if let Err(error) = store.set(&done, "1", Some(done_window)).await {
                     // The claim stays until the processing window ends:
@@ -371,7 +384,7 @@ impl PayNotifyHandler {
         &self,
         event: PayEvent,
         notification: Notification,
-    ) -> Option<BoxFuture<'static, Result<()>>> {
+    ) -> Option<BoxFuture<'static, PayHandlerResult>> {
         let inner = &self.inner;
         match event {
             PayEvent::Transaction(tx) => inner.transaction.as_ref().map(|h| h(*tx)),

@@ -463,6 +463,38 @@ async fn the_jsapi_ticket_is_managed_too() {
     assert_eq!(client.jsapi_ticket().await.unwrap(), "JT");
 }
 
+#[tokio::test]
+async fn js_sdk_config_signs_the_page_with_the_managed_ticket() {
+    let server = MockServer::start().await;
+    Mock::given(path(STABLE_TOKEN))
+        .respond_with(json(r#"{"access_token":"AT","expires_in":7200}"#))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/cgi-bin/ticket/getticket"))
+        .and(query_param("type", "jsapi"))
+        .respond_with(json(
+            r#"{"errcode":0,"errmsg":"ok","ticket":"JT","expires_in":7200}"#,
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let page = "https://shop.example/item?id=1#top";
+    for _ in 0..2 {
+        let config = client.js_sdk_config(page).await.unwrap();
+        assert_eq!(config.app_id, "wx_app");
+        assert_eq!(
+            config.signature,
+            wechat_api::jssdk::jsapi_signature("JT", &config.nonce_str, config.timestamp, page)
+        );
+        assert_ne!(
+            config.signature,
+            wechat_api::jssdk::jsapi_signature("JT2", &config.nonce_str, config.timestamp, page)
+        );
+    }
+}
+
 /// Returns once `server` has received a request for `path`.
 async fn request_arrives(server: &MockServer, path: &str) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);

@@ -152,9 +152,7 @@ fn routes(pay: WechatPay, store: Arc<dyn TokenStore>, counter: &Counter) -> PayN
                 .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
                 .is_ok();
             if failing {
-                Err(wechat_api::Error::Config(
-                    "the order database is down".into(),
-                ))
+                Err("the order database is down".into())
             } else {
                 Ok(())
             }

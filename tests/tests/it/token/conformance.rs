@@ -421,7 +421,7 @@ mod scenario {
         // expired, its version bars nothing (Redis serves a key through its
         // last millisecond, and two relative expiries can differ by one).
         for round in 0..40_i64 {
-            let edge = TokenKey::component_verify_ticket(&format!("wx-versioned-edge-{round}"));
+            let edge = TokenKey::component_verify_ticket(format!("wx-versioned-edge-{round}"));
             let ttl = Some(Duration::from_millis(3));
             assert!(store.set_if_newer(&edge, "high", 1000, ttl).await.unwrap());
             while store.get(&edge).await.unwrap().is_some() {

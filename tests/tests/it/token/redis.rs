@@ -640,3 +640,51 @@ fn a_refused_port_refuses_and_cannot_be_taken() {
     );
     assert!(std::net::TcpListener::bind(refused.addr()).is_err());
 }
+
+/// `ClientBuilder::redis_store(url)`: two clients given the same Redis URL
+/// share the token: the second one's call makes no token request.
+#[tokio::test]
+async fn clients_built_with_the_same_redis_url_share_their_tokens() {
+    let server = RedisServer::start();
+    let upstream = MockServer::start().await;
+    Mock::given(path("/cgi-bin/stable_token"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({"access_token": "SHARED", "expires_in": 7200})),
+        )
+        .expect(1)
+        .mount(&upstream)
+        .await;
+    let client = || {
+        let config = wechat_api::Config::builder()
+            .appid("wx_redis_app")
+            .secret("secret")
+            .build()
+            .unwrap();
+        wechat_api::Client::builder(config)
+            .base_url_for_all(&upstream.uri())
+            .unwrap()
+            .redis_store(server.url())
+            .unwrap()
+            .build()
+            .unwrap()
+    };
+    assert_eq!(client().access_token().await.unwrap(), "SHARED");
+    assert_eq!(client().access_token().await.unwrap(), "SHARED");
+    let stored = store(&server)
+        .await
+        .get(&TokenKey::access_token("wx_redis_app"))
+        .await
+        .unwrap()
+        .map(|token| token.value);
+    assert_eq!(stored.as_deref(), Some("SHARED"));
+    upstream.verify().await;
+    let error =
+        wechat_api::Client::builder(wechat_api::Config::builder().appid("wx_a").build().unwrap())
+            .redis_store("not a url")
+            .err();
+    assert!(
+        matches!(error, Some(Error::Config(_) | Error::Store(_))),
+        "{error:?}"
+    );
+}

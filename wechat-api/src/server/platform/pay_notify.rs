@@ -99,7 +99,7 @@ impl PayNotifyRoutes {
     pub fn on_transaction<F, Fut>(self, handler: F) -> Self
     where
         F: Fn(Transaction) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = crate::Result<()>> + Send + 'static,
+        Fut: Future<Output = crate::pay::PayHandlerResult> + Send + 'static,
     {
         self.map(|h| h.on_transaction(handler))
     }
@@ -109,7 +109,7 @@ impl PayNotifyRoutes {
     pub fn on_refund<F, Fut>(self, handler: F) -> Self
     where
         F: Fn(Refund) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = crate::Result<()>> + Send + 'static,
+        Fut: Future<Output = crate::pay::PayHandlerResult> + Send + 'static,
     {
         self.map(|h| h.on_refund(handler))
     }
@@ -119,7 +119,7 @@ impl PayNotifyRoutes {
     pub fn on_other<F, Fut>(self, handler: F) -> Self
     where
         F: Fn(Notification) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = crate::Result<()>> + Send + 'static,
+        Fut: Future<Output = crate::pay::PayHandlerResult> + Send + 'static,
     {
         self.map(|h| h.on_other(handler))
     }
