@@ -180,7 +180,7 @@ impl MessageCallback {
             client,
             owner,
             crypt,
-            router: Arc::new(router.into()),
+            router: Arc::new(router),
             release_test: false,
             no_reply: NoReply::default(),
             reply_deadline: DEFAULT_REPLY_DEADLINE,
