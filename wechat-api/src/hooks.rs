@@ -40,6 +40,24 @@ struct AuthorizationTokens {
     authorizer_refresh_token: Option<String>,
 }
 
+/// What `remember_authorization` reads of the `api_query_auth` request.
+#[derive(Deserialize)]
+struct ExchangedCode {
+    authorization_code: String,
+}
+
+/// How long an exchanged `auth_code` is remembered: its own lifetime (WeChat
+/// gives an hour).
+const EXCHANGED_CODE_TTL: Duration = Duration::from_secs(3600);
+
+/// The marker of an exchanged `auth_code`, holding the authorizer's appid:
+/// the SHA-1 of the code (the code itself is a secret) under the kind
+/// `auth_code`.
+pub(crate) fn exchanged_code_key(auth_code: &str) -> TokenKey {
+    use sha1::{Digest as _, Sha1};
+    TokenKey::marker("auth_code", hex::encode(Sha1::digest(auth_code.as_bytes())))
+}
+
 /// What `remember_authorizer_token` reads of the `api_authorizer_token`
 /// request it follows.
 #[derive(Deserialize)]
@@ -71,6 +89,18 @@ pub async fn remember_authorization(client: &Client, answer: &Answer) -> Result<
         let ttl = Some(Duration::from_secs(expires_in));
         if let Err(error) = client.tokens().set(&key, token, ttl).await {
             tracing::warn!(%error, "could not cache the authorizer access token");
+        }
+    }
+    // Best effort: lets the authorization route skip a second exchange of
+    // the same code (WeChat's codes are single-use).
+    if let Ok(sent) = answer.decode_sent::<ExchangedCode>() {
+        let key = exchanged_code_key(&sent.authorization_code);
+        let marked = client
+            .tokens()
+            .set(&key, &info.authorizer_appid, Some(EXCHANGED_CODE_TTL))
+            .await;
+        if let Err(error) = marked {
+            tracing::warn!(%error, "could not remember an exchanged auth_code");
         }
     }
     Ok(())

@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 
 use super::Ctx;
 use super::request::request_name;
-use super::types::rust_ty;
+use super::types::{rust_ty, starts_empty};
 use crate::ir::{AnswerKind, Api, Endpoint, Family, Module, ParamLocation, ParamSource, Ty};
 use crate::sample::{Sampler, restrict};
 use crate::validate::Options;
@@ -220,9 +220,24 @@ fn call_fn(
             quote!(rt::probe_value::<#rust>(#json)?)
         };
         let args = e.params.iter().filter_map(|p| match &p.source {
-            ParamSource::Caller(f) if !f.optional => Some(value(&p.wire, &f.ty)),
+            ParamSource::Caller(f) if !f.optional && !starts_empty(f) => {
+                Some(value(&p.wire, &f.ty))
+            }
             _ => None,
         });
+        // a required map starts empty: the sample is put in whole
+        let filled: Vec<TokenStream> = e
+            .params
+            .iter()
+            .filter_map(|p| match &p.source {
+                ParamSource::Caller(f) if starts_empty(f) => {
+                    let name = format_ident!("{}", f.rust);
+                    let v = value(&p.wire, &f.ty);
+                    Some(quote!(request.#name = #v;))
+                }
+                _ => None,
+            })
+            .collect();
         let setters = e.params.iter().filter_map(|p| match &p.source {
             ParamSource::Caller(f) if f.optional && f.rust != "new" => {
                 let setter = format_ident!("{}", f.rust);
@@ -231,7 +246,14 @@ fn call_fn(
             }
             _ => None,
         });
-        quote!(let request = #ident::new(#(#args),*)#(#setters)*;)
+        if filled.is_empty() {
+            quote!(let request = #ident::new(#(#args),*)#(#setters)*;)
+        } else {
+            quote! {
+                let mut request = #ident::new(#(#args),*)#(#setters)*;
+                #(#filled)*
+            }
+        }
     };
     let arg = (!fields.is_empty()).then(|| quote!(request));
     if e.family == Family::Pay {

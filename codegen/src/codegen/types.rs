@@ -2,6 +2,7 @@
 //! or integer values, and tagged unions — each with an `Unknown` variant so
 //! that a value WeChat adds later never fails an answer.
 
+use heck::ToSnakeCase;
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
@@ -121,7 +122,8 @@ fn object(ctx: Ctx<'_>, o: &Object) -> TokenStream {
         let doc = o.doc.as_deref().unwrap_or(&fallback);
         let data = data_struct(ctx, &ident, doc, &o.fields, false);
         let builder = builder(ctx, &ident, &o.fields);
-        quote! { #data #builder }
+        let from_text = from_text(&ident, &o.fields);
+        quote! { #data #builder #from_text }
     } else {
         // only read from answers: no constructor; fields WeChat adds later
         // can join it without breaking code that reads it
@@ -129,6 +131,39 @@ fn object(ctx: Ctx<'_>, o: &Object) -> TokenStream {
         let doc = o.doc.as_deref().unwrap_or(&fallback);
         data_struct(ctx, &ident, doc, &o.fields, true)
     }
+}
+
+/// `From<&str>` and `From<String>` for a struct whose one required field is
+/// a string (the others optional): a template keyword's `{"value": …}` is
+/// then written as its text.
+fn from_text(ident: &Ident, fields: &[Field]) -> Option<TokenStream> {
+    let mut required = fields.iter().filter(|f| !f.optional);
+    let text = required.next()?;
+    if required.next().is_some() || text.ty != Ty::String || text.secret {
+        return None;
+    }
+    let name = format_ident!("{}", text.rust);
+    let others = fields
+        .iter()
+        .filter(|f| f.optional)
+        .map(|f| format_ident!("{}", f.rust));
+    let others: Vec<Ident> = others.collect();
+    let doc = format!(" `{}` with this `{}`, nothing else set.", ident, text.wire);
+    Some(quote! {
+        impl From<String> for #ident {
+            #[doc = #doc]
+            fn from(#name: String) -> Self {
+                Self { #name, #(#others: None),* }
+            }
+        }
+
+        impl From<&str> for #ident {
+            #[doc = #doc]
+            fn from(#name: &str) -> Self {
+                Self::from(#name.to_owned())
+            }
+        }
+    })
 }
 
 /// A struct WeChat sends (or that nests in a request): serde both ways,
@@ -168,9 +203,20 @@ pub fn data_struct(
     }
 }
 
-/// `new(required fields)` and one setter per optional field.
+/// Whether a required field starts empty instead of being an argument of
+/// `new`: a map, filled entry by entry with its adder.
+pub(crate) fn starts_empty(field: &Field) -> bool {
+    !field.optional && matches!(field.ty, Ty::Map(_))
+}
+
+/// `new(required fields)`, one setter per optional field, and an adder
+/// per required map (`.data("first", "text")`: the key, and anything that
+/// converts into the value).
 pub fn builder(ctx: Ctx<'_>, ident: &Ident, fields: &[Field]) -> TokenStream {
-    let required: Vec<&Field> = fields.iter().filter(|f| !f.optional).collect();
+    let required: Vec<&Field> = fields
+        .iter()
+        .filter(|f| !f.optional && !starts_empty(f))
+        .collect();
     let args = required.iter().map(|f| {
         let name = format_ident!("{}", f.rust);
         let ty = arg_ty(ctx, &f.ty);
@@ -180,8 +226,29 @@ pub fn builder(ctx: Ctx<'_>, ident: &Ident, fields: &[Field]) -> TokenStream {
         let name = format_ident!("{}", f.rust);
         if f.optional {
             quote!(#name: None)
+        } else if starts_empty(f) {
+            quote!(#name: std::collections::BTreeMap::new())
         } else {
             init_from_arg(&f.ty, &name)
+        }
+    });
+    let adders = fields.iter().filter(|f| starts_empty(f)).map(|f| {
+        let name = format_ident!("{}", f.rust);
+        let Ty::Map(inner) = &f.ty else {
+            return TokenStream::new();
+        };
+        let value = rust_ty(ctx, inner);
+        let doc = format!(
+            " Adds the entry `key` of `{}` (replacing an entry of the same key).",
+            f.wire
+        );
+        quote! {
+            #[doc = #doc]
+            #[must_use]
+            pub fn #name(mut self, key: impl Into<String>, value: impl Into<#value>) -> Self {
+                self.#name.insert(key.into(), value.into());
+                self
+            }
         }
     });
     let setters = fields
@@ -217,6 +284,7 @@ pub fn builder(ctx: Ctx<'_>, ident: &Ident, fields: &[Field]) -> TokenStream {
                 Self { #(#inits),* }
             }
             #(#setters)*
+            #(#adders)*
         }
     }
 }
@@ -438,7 +506,10 @@ fn union(ctx: Ctx<'_>, u: &Union) -> TokenStream {
             None => untagged_arm = Some(quote!(None => #read,)),
         }
     }
+    let constructors = union_constructors(ctx, u);
     quote! {
+        #constructors
+
         #doc
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
@@ -466,6 +537,58 @@ fn union(ctx: Ctx<'_>, u: &Union) -> TokenStream {
                     _ => Ok(Self::Unknown(rt::serde_json::Value::Object(object))),
                 }
             }
+        }
+    }
+}
+
+/// One constructor per variant of a union a request can hold whose content
+/// is a struct with a constructor: `MenuButton::click(name, key)` for
+/// `MenuButton::Click(KeyButton::new(name, key))`, named after the variant.
+fn union_constructors(ctx: Ctx<'_>, u: &Union) -> TokenStream {
+    if !ctx.request_types.contains(&u.name) {
+        return TokenStream::new();
+    }
+    let ident = format_ident!("{}", u.name);
+    let methods = u.variants.iter().filter_map(|v| {
+        let r = v.ty.as_ref()?;
+        let Some(TypeItem::Object(o)) = ctx.api.find_type(&r.name) else {
+            return None;
+        };
+        let variant = format_ident!("{}", v.rust);
+        let method = syn::parse_str::<Ident>(&v.rust.to_snake_case()).ok()?;
+        let content = ctx.type_path(r);
+        let required: Vec<&Field> = o
+            .fields
+            .iter()
+            .filter(|f| !f.optional && !starts_empty(f))
+            .collect();
+        let args = required.iter().map(|f| {
+            let name = format_ident!("{}", f.rust);
+            let ty = arg_ty(ctx, &f.ty);
+            quote!(#name: #ty)
+        });
+        let names = required.iter().map(|f| format_ident!("{}", f.rust));
+        let label = v.wire.as_deref().unwrap_or("(untagged)");
+        let doc = format!(
+            " The `{label}` variant, its [`{}`] made from its required fields (`{}::new`).",
+            o.name, o.name
+        );
+        let allow = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        Some(quote! {
+            #[doc = #doc]
+            #allow
+            pub fn #method(#(#args),*) -> Self {
+                Self::#variant(#content::new(#(#names),*))
+            }
+        })
+    });
+    let methods: Vec<TokenStream> = methods.collect();
+    if methods.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        impl #ident {
+            #(#methods)*
         }
     }
 }

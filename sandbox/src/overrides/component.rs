@@ -67,6 +67,8 @@ pub(super) fn query_auth(shared: &Shared, call: &Call) -> Result<Value, WxError>
         .get(&auth.authorizer_appid)
         .cloned()
         .ok_or_else(not_authorized)?;
+    // Single-use, like WeChat's: a second exchange is refused.
+    world.auth_codes.remove(&code);
     let ttl = shared.config.token_ttl;
     let token = world.issue(
         TokenKind::Authorizer {

@@ -50,8 +50,11 @@ impl Background {
     {
         self.running.send_modify(|n| *n += 1);
         let running = Running(self.running.clone());
+        // Also counted by the server's drain, which waits for it at shutdown.
+        let tracked = crate::detached::tracked();
         tokio::spawn(async move {
             let _running = running;
+            let _tracked = tracked;
             task.await;
         });
     }

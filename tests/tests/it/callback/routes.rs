@@ -22,6 +22,11 @@ struct Served {
 }
 
 async fn served() -> Served {
+    served_with(|routes| routes).await
+}
+
+/// [`served`], with `configure` applied to the routes.
+async fn served_with(configure: impl FnOnce(CallbackRoutes) -> CallbackRoutes) -> Served {
     let sandbox = Sandbox::start(
         SandboxConfig::builder()
             .push_interval(None)
@@ -42,11 +47,11 @@ async fn served() -> Served {
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let public = format!("http://{}/", listener.local_addr().unwrap());
-    let routes = CallbackRoutes::new(
+    let routes = configure(CallbackRoutes::new(
         ComponentCallback::new(client.clone()).unwrap(),
         MessageCallback::new(client, router).unwrap(),
         public.parse().unwrap(),
-    );
+    ));
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(
         serve(listener, routes.router(), ServeOptions::default())
@@ -198,4 +203,61 @@ async fn the_authorization_start_passes_its_options_on() {
     let mut bad = s.routes.authorize_url();
     bad.set_query(Some("auth_type=9"));
     assert_eq!(s.http.get(bad).send().await.unwrap().status().as_u16(), 400);
+}
+
+#[tokio::test]
+async fn the_authorization_redirect_exchanges_a_code_once_and_answers_with_the_hook() {
+    use axum::response::{IntoResponse as _, Redirect};
+    use wechat_api::api::component::QueryAuthRequest;
+
+    let s = served_with(|routes| {
+        routes.on_authorized(|account, client| async move {
+            // The hook's client acts for the authorizer, whose tokens are stored.
+            assert_eq!(
+                client.authorizer_appid(),
+                Some(account.authorizer_appid.as_str())
+            );
+            if client.access_token().await.is_err() {
+                return Redirect::to("/failed").into_response();
+            }
+            Redirect::to(&format!("/welcome/{}", account.authorizer_appid)).into_response()
+        })
+    })
+    .await;
+    s.sandbox.set_callback_url(s.routes.events_url());
+    s.sandbox.push_verify_ticket().await.unwrap();
+    let start = s.http.get(s.routes.authorize_url()).send().await.unwrap();
+    assert_eq!(start.status().as_u16(), 302);
+    let page = url::Url::parse(start.headers()["location"].to_str().unwrap()).unwrap();
+    let back = wechat_api_test_support::platform::follow(&s.http, &page)
+        .await
+        .unwrap();
+    let code = back
+        .query_pairs()
+        .find(|(k, _)| k == "auth_code")
+        .map(|(_, v)| v.into_owned())
+        .expect("an auth_code");
+    let exchanges = || s.sandbox.request_count("/cgi-bin/component/api_query_auth");
+    assert_eq!(exchanges(), 0);
+    // The browser loads the redirect twice (a reload): one exchange.
+    let mut welcomed = Vec::new();
+    for _ in 0..2 {
+        let answer = s.http.get(back.clone()).send().await.unwrap();
+        assert_eq!(answer.status().as_u16(), 303);
+        welcomed.push(answer.headers()["location"].to_str().unwrap().to_owned());
+    }
+    assert_eq!(exchanges(), 1);
+    assert!(welcomed[0].starts_with("/welcome/wx"), "{welcomed:?}");
+    assert_eq!(welcomed[0], welcomed[1]);
+    // Exchanging it again by hand (as a hook of the `authorized` push might)
+    // is refused by WeChat, which makes codes single-use, and stores nothing.
+    let again = s
+        .routes
+        .component()
+        .client()
+        .component()
+        .query_auth(QueryAuthRequest::new(code.as_str()))
+        .await;
+    assert!(again.is_err(), "{again:?}");
+    assert_eq!(exchanges(), 2);
 }

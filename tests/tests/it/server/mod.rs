@@ -1,3 +1,4 @@
 mod emfile;
 mod rate_limit;
+mod shutdown;
 mod slow_clients;

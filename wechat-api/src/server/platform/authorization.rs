@@ -3,6 +3,23 @@
 //! and the handler of the page's redirect back (`auth_code` → `query_auth`,
 //! which stores the authorizer's tokens → the authorizer's details).
 //!
+//! **The redirect handler already exchanges the code**: it calls
+//! `api_query_auth` with the `auth_code` of its query (which stores the
+//! authorizer's refresh token and caches its access token), then
+//! `api_get_authorizer_info`. Nothing else has to exchange it: a
+//! [`ComponentCallback`](crate::callback::ComponentCallback) hook seeing the
+//! `authorized` push (which carries the same code) should not call
+//! `query_auth` again; the authorizer's client is ready
+//! (`client.authorizer(appid)`). An exchange made anyway is harmless: every
+//! successful `query_auth` remembers its code for an hour (its SHA-1, in
+//! the token store), and the redirect handler does not exchange a code
+//! already exchanged (by itself on a reload, or by a hook); an exchange
+//! after the handler's is refused by WeChat (codes are single-use) and
+//! stores nothing. The handler answers the [`AuthorizedAccount`] as JSON, or
+//! what the hook given to
+//! [`CallbackRoutes::on_authorized`](super::CallbackRoutes::on_authorized)
+//! answers (the platform's own page, a redirect).
+//!
 //! Both are reachable by anyone and spend WeChat API quota on every hit:
 //! the start handler calls `api_create_preauthcode`, the redirect handler
 //! `api_query_auth` with any `auth_code` it is given (a made-up one still
@@ -118,8 +135,9 @@ pub(crate) async fn start(
 
 /// `GET /wechat/component/callback?auth_code=…&expires_in=…`: the page's
 /// redirect back. `query_auth` stores the authorizer's refresh token (and
-/// caches its access token); the answer is the authorizer's
-/// [`AuthorizedAccount`] as JSON.
+/// caches its access token), unless the code was already exchanged; the
+/// answer is the authorizer's [`AuthorizedAccount`] as JSON, or the
+/// `on_authorized` hook's answer.
 pub(crate) async fn finish(
     State(routes): State<CallbackRoutes>,
     RawQuery(query): RawQuery,
@@ -130,15 +148,30 @@ pub(crate) async fn finish(
         return plain(StatusCode::BAD_REQUEST, "auth_code is missing\n");
     };
     let client = routes.component().client();
-    let authorization = match client
-        .component()
-        .query_auth(QueryAuthRequest::new(auth_code.as_str()))
+    let exchanged = client
+        .tokens()
+        .get(&crate::hooks::exchanged_code_key(auth_code))
         .await
-    {
-        Ok(answer) => answer.authorization_info,
-        Err(error) => return upstream_failure("query_auth", &error),
+        .ok()
+        .flatten();
+    // The permission sets from the exchange, if this handler made it.
+    let (appid, granted) = match exchanged {
+        Some(appid) => {
+            tracing::info!("auth_code already exchanged; not exchanged again");
+            (appid, None)
+        }
+        None => match client
+            .component()
+            .query_auth(QueryAuthRequest::new(auth_code.as_str()))
+            .await
+        {
+            Ok(answer) => (
+                answer.authorization_info.authorizer_appid,
+                answer.authorization_info.func_info,
+            ),
+            Err(error) => return upstream_failure("query_auth", &error),
+        },
     };
-    let appid = authorization.authorizer_appid;
     let info = match client
         .component()
         .get_authorizer_info(GetAuthorizerInfoRequest::new(appid.as_str()))
@@ -148,19 +181,25 @@ pub(crate) async fn finish(
         Err(error) => return upstream_failure("get_authorizer_info", &error),
     };
     tracing::info!(authorizer = %crate::callback::loggable::loggable(&appid), "authorization completed");
-    let func_ids = authorization
-        .func_info
+    let func_ids = granted
+        .or(info.authorization_info.func_info)
         .unwrap_or_default()
         .iter()
         .map(|f| f.funcscope_category.id)
         .collect();
-    Json(AuthorizedAccount {
+    let account = AuthorizedAccount {
         authorizer_appid: appid,
         nick_name: info.authorizer_info.nick_name,
         user_name: info.authorizer_info.user_name,
         func_ids,
-    })
-    .into_response()
+    };
+    match routes.authorized_page() {
+        Some(page) => {
+            let client = client.authorizer(account.authorizer_appid.as_str());
+            page(account, client).await
+        }
+        None => Json(account).into_response(),
+    }
 }
 
 #[cfg(test)]

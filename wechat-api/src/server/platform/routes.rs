@@ -7,7 +7,7 @@
 //! | `GET`/`POST` [`EVENTS_PATH`] | the component events URL (授权事件接收URL): [`ComponentCallback`] |
 //! | `GET`/`POST` [`MESSAGES_PATH`] | the authorizers' message URL (消息与事件接收URL, configured as `{public url}/$APPID$/callback`): the `echostr` handshake and the pushes, [`MessageCallback`] |
 //! | `GET` [`AUTHORIZE_PATH`] | starts an authorization: a fresh `pre_auth_code`, then a redirect to WeChat's authorization page (`?auth_type=1..6`, `&biz_appid=wx…`, `&mobile=1` are passed on) |
-//! | `GET` [`AUTHORIZED_PATH`] | the authorization page's redirect back: `auth_code` → `query_auth` (the authorizer's tokens are stored) → its details as JSON ([`AuthorizedAccount`](super::AuthorizedAccount)) |
+//! | `GET` [`AUTHORIZED_PATH`] | the authorization page's redirect back: `auth_code` → `query_auth` (the authorizer's tokens are stored; a code already exchanged is not exchanged again) → `get_authorizer_info` → its details as JSON ([`AuthorizedAccount`](super::AuthorizedAccount)), or the answer of the [`on_authorized`](CallbackRoutes::on_authorized) hook (the platform's own page, a redirect) |
 //! | `GET` [`HEALTHZ_PATH`] | `ok` |
 //!
 //! Serve it with [`serve`](crate::server::serve), which adds the timeouts and
@@ -35,9 +35,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use url::Url;
 
-use super::authorization;
+use super::authorization::{self, AuthorizedAccount};
 use super::failure_limit::{self, FailureLimit};
 use super::rate_limit::{self, Limiter, RateLimits};
+use crate::Client;
 use crate::callback::{CallbackRequest, CallbackResponse, ComponentCallback, MessageCallback};
 
 /// Path of the component events URL.
@@ -105,7 +106,14 @@ struct Inner {
     limits: RateLimits,
     /// The budgets of each limited route.
     limiters: Limiters,
+    /// The answer to a completed authorization, instead of the JSON.
+    authorized_page: Option<AuthorizedPage>,
 }
+
+/// The hook answering a completed authorization.
+pub(crate) type AuthorizedPage = Arc<
+    dyn Fn(AuthorizedAccount, Client) -> crate::token::BoxFuture<'static, Response> + Send + Sync,
+>;
 
 /// The budgets of each rate-limited route (shared by the routers made
 /// from one [`CallbackRoutes`]).
@@ -135,6 +143,7 @@ impl fmt::Debug for CallbackRoutes {
             .field("messages", &self.inner.messages)
             .field("public_url", &self.inner.public_url.as_str())
             .field("limits", &self.inner.limits)
+            .field("on_authorized", &self.inner.authorized_page.is_some())
             .finish()
     }
 }
@@ -164,8 +173,45 @@ impl CallbackRoutes {
                 public_url,
                 limiters: Limiters::new(&limits),
                 limits,
+                authorized_page: None,
             }),
         }
+    }
+
+    /// Answers the merchant's browser, once an authorization is complete
+    /// (the code exchanged, the authorizer's tokens stored), with what
+    /// `page` returns instead of the [`AuthorizedAccount`] as JSON: the
+    /// platform's own page, or a redirect to it. `page` gets the account and
+    /// a client acting for the authorizer.
+    ///
+    /// ```no_run
+    /// use axum::response::{IntoResponse, Redirect};
+    /// use wechat_api::server::CallbackRoutes;
+    ///
+    /// # fn demo(routes: CallbackRoutes) {
+    /// let routes = routes.on_authorized(|account, _client| async move {
+    ///     Redirect::to(&format!("/merchants/{}", account.authorizer_appid)).into_response()
+    /// });
+    /// # let _ = routes; }
+    /// ```
+    #[must_use]
+    pub fn on_authorized<F, Fut>(self, page: F) -> Self
+    where
+        F: Fn(AuthorizedAccount, Client) -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = Response> + Send + 'static,
+    {
+        let mut inner = Arc::unwrap_or_clone(self.inner);
+        inner.authorized_page = Some(Arc::new(move |account, client| {
+            Box::pin(page(account, client))
+        }));
+        CallbackRoutes {
+            inner: Arc::new(inner),
+        }
+    }
+
+    /// The hook answering a completed authorization, if any.
+    pub(crate) fn authorized_page(&self) -> Option<&AuthorizedPage> {
+        self.inner.authorized_page.as_ref()
     }
 
     /// Replaces the rate limits of the authorization and callback routes

@@ -16,9 +16,9 @@ mod progress;
 mod registry;
 
 pub use options::{
-    DEFAULT_ACCEPT_ERROR_BACKOFF, DEFAULT_BODY_LIMIT, DEFAULT_BODY_READ_TIMEOUT,
-    DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_HEADER_SIZE,
-    DEFAULT_REQUEST_TIMEOUT, DEFAULT_SHUTDOWN_GRACE, ServeOptions,
+    DEFAULT_ACCEPT_ERROR_BACKOFF, DEFAULT_BACKGROUND_GRACE, DEFAULT_BODY_LIMIT,
+    DEFAULT_BODY_READ_TIMEOUT, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_MAX_HEADER_SIZE, DEFAULT_REQUEST_TIMEOUT, DEFAULT_SHUTDOWN_GRACE, ServeOptions,
 };
 
 use std::future::{Future, IntoFuture};
@@ -34,6 +34,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
+use crate::detached::Drain;
 use accept::{AcceptFailure, FailureLog};
 use registry::{Admission, Registry};
 
@@ -74,8 +75,10 @@ impl std::fmt::Debug for Serve {
 impl Serve {
     /// Stops when `signal` completes: the listener is closed at once, every
     /// connection finishes the request it is handling (then closes) within
-    /// [`ServeOptions::shutdown_grace`], and the server's future completes
-    /// once every connection is closed.
+    /// [`ServeOptions::shutdown_grace`], then the work the requests left
+    /// running in the background (callback handlers past their reply
+    /// deadline, release-test calls) gets [`ServeOptions::background_grace`]
+    /// to finish, and the server's future completes once both are done.
     pub fn with_graceful_shutdown<F>(mut self, signal: F) -> Self
     where
         F: Future<Output = ()> + Send + 'static,
@@ -110,6 +113,15 @@ async fn run(server: Serve) {
         options,
         mut shutdown,
     } = server;
+    // Every request counts the background work it starts, to wait for it
+    // at shutdown.
+    let drain = Drain::default();
+    let router = router.layer(axum::middleware::from_fn_with_state(
+        drain.clone(),
+        |axum::extract::State(drain): axum::extract::State<Drain>,
+         request: axum::extract::Request,
+         next: axum::middleware::Next| async move { drain.scope(next.run(request)).await },
+    ));
     let service = layers::protect(router, &options);
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new())
@@ -184,4 +196,17 @@ async fn run(server: Serve) {
     );
     let _ = stop.send(true);
     registry.all_closed().await;
+    let running = drain.running();
+    if running > 0 {
+        tracing::info!(running, "shutting down: waiting for background work");
+        if tokio::time::timeout(options.background_grace, drain.idle())
+            .await
+            .is_err()
+        {
+            tracing::warn!(
+                running = drain.running(),
+                "shutting down with background work still running"
+            );
+        }
+    }
 }

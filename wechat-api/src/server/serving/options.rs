@@ -32,6 +32,7 @@ use tokio::sync::Semaphore;
 /// | [`max_connections_per_peer`](Self::max_connections_per_peer) | none | the client's own oldest idle connection is closed to make room; if all of its connections have a request in progress, the new one is closed |
 /// | [`accept_error_backoff`](Self::accept_error_backoff) | 100 ms | (on `EMFILE` and other resource errors: close the oldest idle connection, pause accepting this long, retry) |
 /// | [`shutdown_grace`](Self::shutdown_grace) | 5 s | (requests in progress at shutdown get this long to finish) |
+/// | [`background_grace`](Self::background_grace) | 10 s | (then the work requests left running, e.g. callback handlers past their reply deadline, get this long to finish) |
 ///
 /// A connection is *idle* while no request of it is in progress, and a
 /// request is in progress only from the end of its body to its answer: a
@@ -55,6 +56,7 @@ pub struct ServeOptions {
     pub(crate) max_connections_per_peer: Option<usize>,
     pub(crate) accept_error_backoff: Duration,
     pub(crate) shutdown_grace: Duration,
+    pub(crate) background_grace: Duration,
 }
 
 /// Default of [`ServeOptions::header_read_timeout`].
@@ -73,6 +75,8 @@ pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
 pub const DEFAULT_ACCEPT_ERROR_BACKOFF: Duration = Duration::from_millis(100);
 /// Default of [`ServeOptions::shutdown_grace`].
 pub const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+/// Default of [`ServeOptions::background_grace`].
+pub const DEFAULT_BACKGROUND_GRACE: Duration = Duration::from_secs(10);
 
 /// The most connections [`ServeOptions::max_connections`] accepts.
 const MAX_CONNECTIONS_CEILING: usize = {
@@ -103,6 +107,7 @@ impl Default for ServeOptions {
             max_connections_per_peer: None,
             accept_error_backoff: DEFAULT_ACCEPT_ERROR_BACKOFF,
             shutdown_grace: DEFAULT_SHUTDOWN_GRACE,
+            background_grace: DEFAULT_BACKGROUND_GRACE,
         }
     }
 }
@@ -201,6 +206,17 @@ impl ServeOptions {
     #[must_use]
     pub fn shutdown_grace(mut self, grace: Duration) -> Self {
         self.shutdown_grace = grace;
+        self
+    }
+
+    /// How long, once every connection is closed at shutdown, the work the
+    /// requests started and left running gets to finish: callback handlers
+    /// and hooks past their reply deadline, release-test API calls, token
+    /// writes (everything the callbacks run in the background). The server's
+    /// future completes when it is done, or after this long.
+    #[must_use]
+    pub fn background_grace(mut self, grace: Duration) -> Self {
+        self.background_grace = grace;
         self
     }
 }
