@@ -9,8 +9,8 @@
 //! ```
 
 use std::sync::Arc;
-use wechat_api::api::menu::{CreateRequest, KeyButton, MenuButton};
-use wechat_api::api::message::{TemplateDataValue, TemplateSendRequest};
+use wechat_api::api::menu::{CreateRequest, MenuButton};
+use wechat_api::api::message::TemplateSendRequest;
 use wechat_api::api::user::InfoRequest;
 use wechat_api::callback::{HandlerResult, MessageCallback, Reply, Router, State};
 use wechat_api::server::{AccountRoutes, ServeOptions, serve};
@@ -26,13 +26,12 @@ async fn on_text(message: Message, client: Client, State(app): State<App>) -> Ha
     let openid = message.header().from_user_name.clone();
     let answer = match message.content().unwrap_or_default() {
         "menu" => {
-            let menu = CreateRequest::new(vec![MenuButton::Click(KeyButton::new("Today", "T"))]);
+            let menu = CreateRequest::new(vec![MenuButton::click("Today", "TODAY")]);
             client.menu().create(menu).await?;
             "menu created".to_owned()
         }
         "notify" => {
-            let data = [("first".to_owned(), TemplateDataValue::new("hello"))].into();
-            let send = TemplateSendRequest::new(openid, &*app.template_id, data);
+            let send = TemplateSendRequest::new(openid, &*app.template_id).data("first", "hi");
             let sent = client.message().template_send(send).await?;
             format!("sent {}", sent.msgid)
         }

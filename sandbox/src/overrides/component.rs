@@ -50,12 +50,10 @@ fn func_info(ids: &[i64]) -> Value {
 pub(super) fn query_auth(shared: &Shared, call: &Call) -> Result<Value, WxError> {
     let code = call.required("authorization_code")?;
     let mut world = shared.world();
-    // Single-use, like WeChat's: the code is gone once exchanged (or found
-    // expired).
-    let auth = world
-        .auth_codes
-        .remove(&code)
-        .ok_or_else(|| WxError::new(errcode::INVALID_AUTH_CODE, "invalid authorization code"))?;
+    let auth =
+        world.auth_codes.get(&code).cloned().ok_or_else(|| {
+            WxError::new(errcode::INVALID_AUTH_CODE, "invalid authorization code")
+        })?;
     if auth.expires_at <= Instant::now() {
         return Err(WxError::new(
             errcode::AUTH_CODE_EXPIRED,
