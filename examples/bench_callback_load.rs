@@ -1,5 +1,6 @@
 //! The callback benchmark's load generator: sends encrypted, signed text
-//! messages to an authorizer message URL (`POST /{appid}/callback`) over
+//! messages to an authorizer message URL (`POST /{appid}/callback`; with
+//! `--account`, an official account's own, `POST /wechat`) over
 //! keep-alive HTTP/1.1 connections at a fixed concurrency, and reports the
 //! messages per second, the server's CPU time per message and its memory.
 //!
@@ -42,7 +43,8 @@ use tokio::net::TcpStream;
 use tokio::sync::Barrier;
 use wechat_api::crypto::{Envelope, MsgCrypt, plain_signature};
 use wechat_api_examples::bench_callback::{
-    ACCOUNT, AES_KEY, AUTHORIZER, COMPONENT_APPID, OPENID, TOKEN, content, text_message,
+    ACCOUNT, ACCOUNT_APPID, ACCOUNT_PATH, AES_KEY, AUTHORIZER, COMPONENT_APPID, OPENID, TOKEN,
+    content, text_message,
 };
 
 /// Loads a message URL with encrypted text messages.
@@ -65,6 +67,10 @@ struct Args {
     /// Connections, each with one request in flight at a time.
     #[arg(long, default_value_t = 32)]
     concurrency: usize,
+    /// Load an official account's own message URL (`POST /wechat`, the
+    /// account's appid as receive id) instead of an authorizer's.
+    #[arg(long)]
+    account: bool,
     /// A name for the server, repeated in the output.
     #[arg(long, default_value = "server")]
     label: String,
@@ -97,8 +103,13 @@ fn prepare(args: &Args, crypt: &MsgCrypt) -> Result<Vec<Prepared>, Box<dyn std::
         let encrypt = crypt.encrypt(&text_message(msg_id, create_time))?;
         let msg_signature = crypt.sign(&timestamp, &nonce, &encrypt);
         let signature = plain_signature(TOKEN, &timestamp, &nonce);
+        let path = if args.account {
+            ACCOUNT_PATH.to_owned()
+        } else {
+            format!("/{AUTHORIZER}/callback")
+        };
         let uri = format!(
-            "/{AUTHORIZER}/callback?signature={signature}&timestamp={timestamp}&nonce={nonce}\
+            "{path}?signature={signature}&timestamp={timestamp}&nonce={nonce}\
              &openid={OPENID}&encrypt_type=aes&msg_signature={msg_signature}"
         )
         .parse()?;
@@ -365,7 +376,12 @@ async fn run(args: Args) -> Result<bool, Box<dyn std::error::Error>> {
     if args.concurrency == 0 || args.messages == 0 {
         return Err("--concurrency and --messages must be at least 1".into());
     }
-    let crypt = MsgCrypt::new(TOKEN, AES_KEY, COMPONENT_APPID)?;
+    let receive_id = if args.account {
+        ACCOUNT_APPID
+    } else {
+        COMPONENT_APPID
+    };
+    let crypt = MsgCrypt::new(TOKEN, AES_KEY, receive_id)?;
     let requests = Arc::new(prepare(&args, &crypt)?);
     let ticks = clock_ticks();
     let warmup = 0..args.warmup;

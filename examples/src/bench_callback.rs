@@ -1,7 +1,9 @@
 //! What the callback benchmark's server, its load generator and the
 //! wechatpy peer (`scripts/bench_callback/wechatpy_server.py`) agree on:
 //! the platform's credentials, the authorizer the messages are sent to, the
-//! text messages sent and the reply each one must get.
+//! text messages sent and the reply each one must get; and for the
+//! official account's own message URL (`--account`), the account's appid
+//! (with the same token and key) and its path.
 //!
 //! The credentials are made up for the benchmark (they are not secrets):
 //! the peer script repeats them, and a change here must be made there too.
@@ -17,6 +19,11 @@ pub const TOKEN: &str = "componenttoken";
 pub const AES_KEY: &str = "Q2xhdWRlQ29kZUlzV3JpdGluZ1RoaXNLZXlGb3JUZXN";
 /// The authorizer appid in the message URL (`/{appid}/callback`).
 pub const AUTHORIZER: &str = "wxf8b4f85f3a794e77";
+/// The official account's appid, in the account benchmark (`--account`):
+/// the receive id of every envelope, with [`TOKEN`] and [`AES_KEY`].
+pub const ACCOUNT_APPID: &str = "wx5823bf96d3bd56c7";
+/// The path of the account's message URL (the library's default).
+pub const ACCOUNT_PATH: &str = "/wechat";
 /// The official account's original id, the messages' `ToUserName`.
 pub const ACCOUNT: &str = "gh_3c1a2b3c4d5e";
 /// The sender's openid, the messages' `FromUserName`.
@@ -37,6 +44,28 @@ pub fn config() -> wechat_api::Result<Config> {
         .build()
 }
 
+/// The configuration of the benchmark's official account (`--account`).
+///
+/// # Errors
+///
+/// [`wechat_api::Error::Config`] if the constants above are invalid.
+pub fn account_config() -> wechat_api::Result<Config> {
+    Config::builder()
+        .appid(ACCOUNT_APPID)
+        .secret("unused")
+        .token(TOKEN)
+        .encoding_aes_key(AES_KEY)
+        .build()
+}
+
+/// The router of both benchmarks: text messages are answered with a passive
+/// text reply repeating their content; other messages get none.
+pub fn echo_router() -> Router {
+    Router::new().message("text", |message, _client| async move {
+        Ok(Some(Reply::text(message.content().unwrap_or_default())))
+    })
+}
+
 /// The message URL of the benchmark: text messages are answered with a
 /// passive text reply repeating their content; other messages get none.
 ///
@@ -44,10 +73,7 @@ pub fn config() -> wechat_api::Result<Config> {
 ///
 /// [`wechat_api::Error::Config`] as for [`MessageCallback::new`].
 pub fn echo_messages(client: Client) -> wechat_api::Result<MessageCallback> {
-    let router = Router::new().message("text", |message, _client| async move {
-        Ok(Some(Reply::text(message.content().unwrap_or_default())))
-    });
-    MessageCallback::new(client, router)
+    MessageCallback::new(client, echo_router())
 }
 
 /// The content of the text message with id `msg_id` (distinct per message,

@@ -119,6 +119,8 @@ pub struct SandboxConfig {
     pub(crate) component_aes_key: String,
     pub(crate) official_appid: String,
     pub(crate) official_secret: String,
+    pub(crate) official_token: String,
+    pub(crate) official_aes_key: String,
     pub(crate) merchants: Vec<Merchant>,
     pub(crate) users: Vec<User>,
     pub(crate) token_ttl: Duration,
@@ -167,6 +169,8 @@ impl Default for SandboxConfig {
             component_aes_key: "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG".to_owned(),
             official_appid: DEFAULT_OFFICIAL_APPID.to_owned(),
             official_secret: "sandbox-official-secret".to_owned(),
+            official_token: "sandboxofficialtoken".to_owned(),
+            official_aes_key: "0123456789abcdefghijklmnopqrstuvwxyzABCDEFG".to_owned(),
             merchants: vec![Merchant::new(DEFAULT_MERCHANT_APPID, "Sandbox Coffee")],
             users: vec![User::new(DEFAULT_OPENID, "Alice")],
             token_ttl: Duration::from_secs(7200),
@@ -227,6 +231,16 @@ impl SandboxConfig {
         &self.official_secret
     }
 
+    /// The official account's message token (its own message URL's).
+    pub fn official_token(&self) -> &str {
+        &self.official_token
+    }
+
+    /// The official account's EncodingAESKey (its own message URL's).
+    pub fn official_aes_key(&self) -> &str {
+        &self.official_aes_key
+    }
+
     /// The merchants that can authorize.
     pub fn merchants(&self) -> &[Merchant] {
         &self.merchants
@@ -263,7 +277,8 @@ impl SandboxConfig {
     }
 
     /// A `wechat_api::Config` with the credentials of this sandbox's
-    /// component platform and official account.
+    /// component platform and official account (its message token and
+    /// EncodingAESKey included).
     ///
     /// # Errors
     /// [`wechat_api::Error::Config`] when the configured EncodingAESKey is not
@@ -272,10 +287,27 @@ impl SandboxConfig {
         wechat_api::Config::builder()
             .appid(&self.official_appid)
             .secret(&self.official_secret)
+            .token(&self.official_token)
+            .encoding_aes_key(&self.official_aes_key)
             .component_appid(&self.component_appid)
             .component_secret(&self.component_secret)
             .component_token(&self.component_token)
             .component_encoding_aes_key(&self.component_aes_key)
+            .build()
+    }
+
+    /// A `wechat_api::Config` of the official account alone (appid,
+    /// AppSecret, message token and EncodingAESKey; no third-party
+    /// platform), as an account's own server has it.
+    ///
+    /// # Errors
+    /// [`wechat_api::Error::Config`] as [`Config::build`](wechat_api::ConfigBuilder::build).
+    pub fn account_config(&self) -> wechat_api::Result<wechat_api::Config> {
+        wechat_api::Config::builder()
+            .appid(&self.official_appid)
+            .secret(&self.official_secret)
+            .token(&self.official_token)
+            .encoding_aes_key(&self.official_aes_key)
             .build()
     }
 }
@@ -313,6 +345,14 @@ impl SandboxConfigBuilder {
     pub fn official(mut self, appid: impl Into<String>, secret: impl Into<String>) -> Self {
         self.config.official_appid = appid.into();
         self.config.official_secret = secret.into();
+        self
+    }
+
+    /// The official account's message token and EncodingAESKey (43
+    /// characters), used to sign and encrypt the pushes to its own URL.
+    pub fn official_crypto(mut self, token: impl Into<String>, aes_key: impl Into<String>) -> Self {
+        self.config.official_token = token.into();
+        self.config.official_aes_key = aes_key.into();
         self
     }
 

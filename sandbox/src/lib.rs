@@ -22,6 +22,11 @@
 //!   `unauthorized`, encrypted and signed exactly as WeChat does. Only the
 //!   latest delivered verify ticket gets a `component_access_token`.
 //!
+//! * **pushes to an official account's or mini program's own message URL**
+//!   ([`Sandbox::push_to_account`], [`Sandbox::check_account_url`]): any
+//!   message or event, in plain, compatible or safe mode, XML or JSON, the
+//!   answer verified and decrypted as WeChat does;
+//!
 //! * **the full-network release test** ([`Sandbox::run_release_test`]):
 //!   the test messages of one of WeChat's five groups of test accounts,
 //!   sent to the platform's message URL, with a pass or fail per check
@@ -80,6 +85,7 @@ use url::Url;
 use wechat_api::crypto::MsgCrypt;
 use wechat_api::endpoint::Endpoint;
 
+mod account_push;
 mod answer;
 mod call;
 mod checks;
@@ -100,6 +106,7 @@ mod sent_message;
 mod store;
 mod world;
 
+pub use account_push::{AccountReply, AccountUrl, PushFormat, PushMode, UserMessage};
 pub use code_review::AuditVerdict;
 pub use config::{
     DEFAULT_COMPONENT_APPID, DEFAULT_MERCHANT_APPID, DEFAULT_OFFICIAL_APPID, DEFAULT_OPENID,

@@ -7,6 +7,7 @@ rounds; prints each run, the medians and the ratios.
     pip install -r scripts/bench_callback/requirements.txt
     python3 scripts/bench_callback/run.py                   # 5 rounds, 50,000 messages, 32 connections
     python3 scripts/bench_callback/run.py --peer uvicorn:2  # the peer with 2 worker processes
+    python3 scripts/bench_callback/run.py --account         # an official account's own URL (POST /wechat)
 
 Run it from the repository root. It builds the two Rust examples in release
 mode first (--no-build to skip). Each round starts every server afresh on a
@@ -25,7 +26,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-RELEASE = os.path.join(ROOT, "target", "release", "examples")
+TARGET = os.environ.get("CARGO_TARGET_DIR") or os.path.join(ROOT, "target")
+RELEASE = os.path.join(TARGET, "release", "examples")
 
 
 def start(command):
@@ -61,7 +63,7 @@ def load(args, label, port, pid):
         "--warmup", str(args.warmup),
         "--concurrency", str(args.concurrency),
         "--label", label,
-    ]
+    ] + (["--account"] if args.account else [])
     done = subprocess.run(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, timeout=1800
     )
@@ -74,7 +76,8 @@ def load(args, label, port, pid):
 
 
 def servers(args):
-    rust = [os.path.join(RELEASE, "bench_callback_server"), "--listen", "127.0.0.1:0"]
+    account = ["--account"] if args.account else []
+    rust = [os.path.join(RELEASE, "bench_callback_server"), "--listen", "127.0.0.1:0"] + account
     out = [("rust", rust)]
     for peer in args.peer:
         kind, _, workers = peer.partition(":")
@@ -82,7 +85,7 @@ def servers(args):
         command = [
             sys.executable, os.path.join(HERE, "wechatpy_server.py"),
             "--port", "0", "--server", kind, "--workers", workers,
-        ]
+        ] + account
         out.append((f"wechatpy-{kind}-{workers}", command))
     return out
 
@@ -102,6 +105,10 @@ def main():
         help="the peer as SERVER:WORKERS (uvicorn:1, uvicorn:2, aiohttp:1); repeatable; default uvicorn:1",
     )
     parser.add_argument("--no-build", action="store_true")
+    parser.add_argument(
+        "--account", action="store_true",
+        help="an official account's own message URL (POST /wechat) instead of an authorizer's",
+    )
     args = parser.parse_args()
     args.peer = args.peer or ["uvicorn:1"]
 

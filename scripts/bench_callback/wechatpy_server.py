@@ -13,11 +13,16 @@ It prints "listening on HOST:PORT" once it accepts connections. uvicorn
 setup; aiohttp runs the same handler on aiohttp.web. No logging on the
 request path, like the Rust server.
 
+With --account it serves an official account's own message URL instead
+(POST /wechat), as wechatpy's documentation writes one: check_signature over
+the query's `signature`, then WeChatCrypto with the account's appid.
+
 The credentials are those of examples/src/bench_callback.rs.
 """
 
 import argparse
 import asyncio
+import os
 import socket
 import sys
 from urllib.parse import parse_qs
@@ -25,12 +30,17 @@ from urllib.parse import parse_qs
 from wechatpy import create_reply, parse_message
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
+from wechatpy.utils import check_signature
 
 COMPONENT_APPID = "wx3c1a2b3c4d5e6f70"
+ACCOUNT_APPID = "wx5823bf96d3bd56c7"
 TOKEN = "componenttoken"
 AES_KEY = "Q2xhdWRlQ29kZUlzV3JpdGluZ1RoaXNLZXlGb3JUZXN"
 
-CRYPTO = WeChatCrypto(TOKEN, AES_KEY, COMPONENT_APPID)
+# The account mode is set in the environment so that uvicorn's worker
+# processes, which import this module afresh, see it too.
+ACCOUNT = os.environ.get("BENCH_CALLBACK_ACCOUNT") == "1"
+CRYPTO = WeChatCrypto(TOKEN, AES_KEY, ACCOUNT_APPID if ACCOUNT else COMPONENT_APPID)
 
 
 def handle(query_string, body):
@@ -40,8 +50,12 @@ def handle(query_string, body):
         signature = query["msg_signature"][0]
         timestamp = query["timestamp"][0]
         nonce = query["nonce"][0]
+        if ACCOUNT:
+            check_signature(TOKEN, query["signature"][0], timestamp, nonce)
     except (KeyError, IndexError):
         return 400, b"text/plain", b"missing parameter"
+    except InvalidSignatureException:
+        return 403, b"text/plain", b"invalid signature"
     try:
         xml = CRYPTO.decrypt_message(body, signature, timestamp, nonce)
     except (InvalidSignatureException, InvalidAppIdException):
@@ -57,6 +71,8 @@ def handle(query_string, body):
 
 
 def is_message_url(path):
+    if ACCOUNT:
+        return path == "/wechat"
     parts = path.split("/")
     return len(parts) == 3 and parts[0] == "" and parts[2] == "callback" and parts[1]
 
@@ -136,7 +152,7 @@ def run_aiohttp(sock):
         return web.Response(status=status, body=body, headers={"Content-Type": content_type.decode()})
 
     app = web.Application()
-    app.router.add_post("/{appid}/callback", message_url)
+    app.router.add_post("/wechat" if ACCOUNT else "/{appid}/callback", message_url)
     try:
         import uvloop
 
@@ -153,7 +169,12 @@ def main():
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--server", choices=["uvicorn", "aiohttp"], default="uvicorn")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument("--account", action="store_true", help="an official account's own URL")
     args = parser.parse_args()
+    if args.account and not ACCOUNT:
+        # Start again with the mode in the environment (see ACCOUNT).
+        os.environ["BENCH_CALLBACK_ACCOUNT"] = "1"
+        os.execv(sys.executable, [sys.executable] + sys.argv)
     sock = bound_socket(args.host, args.port)
     if args.server == "uvicorn":
         run_uvicorn(sock, args.workers)

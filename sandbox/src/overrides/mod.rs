@@ -1,6 +1,6 @@
 //! The stateful behaviour, keyed by endpoint path: tokens, codes and
 //! tickets, and the flows that span calls (a mini program's code reviews,
-//! uploaded files, menus, customer-service messages). Every other endpoint
+//! uploaded files, menus, customer-service messages, followers' profiles). Every other endpoint
 //! answers its spec example (see [`crate::routes`]). Each override runs
 //! The WeChat Store's products and orders and the logistics helper's
 //! waybills are kept too. Each override runs
@@ -17,6 +17,7 @@ mod menu;
 mod oauth;
 mod store;
 mod tokens;
+mod user;
 
 pub(crate) use media::{VIDEO_PATH, download_video};
 
@@ -97,6 +98,7 @@ pub(crate) fn find(endpoint: &Endpoint) -> Option<Override> {
         "/cgi-bin/user/tag/get" => J(lists::tag_users),
         "/cgi-bin/tags/members/getblacklist" => J(lists::blacklist),
         "/cgi-bin/component/api_get_authorizer_list" => J(lists::authorizers),
+        "/cgi-bin/user/info" => J(user::info),
         "/cgi-bin/menu/create" => J(menu::create),
         "/cgi-bin/menu/get" => J(menu::get),
         "/cgi-bin/menu/delete" => J(menu::delete),

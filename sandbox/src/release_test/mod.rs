@@ -27,7 +27,7 @@
 
 mod accounts;
 mod report;
-mod wire;
+pub(crate) mod wire;
 
 use std::time::{Duration, Instant};
 

@@ -14,6 +14,11 @@
 //! handler takes longer than the reply deadline, answers without it while
 //! the handler goes on in the background. GET requests are the `echostr`
 //! handshake.
+//!
+//! The same machinery serves an official account's or a mini program's own
+//! message URL, keyed by its own appid, token and key
+//! ([`MessageCallback::account`], in `account.rs`): an [`Owner`] says whose
+//! URL a callback is.
 
 use super::loggable::loggable;
 use std::fmt;
@@ -22,6 +27,7 @@ use std::time::Duration;
 
 use serde_json::json;
 
+use super::account;
 use super::component::DEFAULT_REPLAY_WINDOW;
 use super::deadline::{Background, DEFAULT_REPLY_DEADLINE};
 use super::dedup::{self, Claim};
@@ -83,6 +89,7 @@ impl NoReply {
 #[derive(Clone)]
 pub struct MessageCallback {
     client: Client,
+    owner: Owner,
     crypt: MsgCrypt,
     router: Arc<Router>,
     release_test: bool,
@@ -96,7 +103,8 @@ pub struct MessageCallback {
 impl fmt::Debug for MessageCallback {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("MessageCallback")
-            .field("component_appid", &self.crypt.receive_id())
+            .field("owner", &self.owner)
+            .field("receive_id", &self.crypt.receive_id())
             .field("router", &self.router)
             .field("release_test", &self.release_test)
             .field("no_reply", &self.no_reply)
@@ -104,6 +112,27 @@ impl fmt::Debug for MessageCallback {
             .field("dedup_window", &self.dedup_window)
             .field("replay_window", &self.replay_window)
             .finish_non_exhaustive()
+    }
+}
+
+/// Whose message URL a [`MessageCallback`] serves, and so whose token,
+/// key and appid verify the pushes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Owner {
+    /// A third-party platform's, for all its authorizers (`Config::component_*`).
+    Platform,
+    /// An official account's or a mini program's own (`Config::{appid, token,
+    /// encoding_aes_key}`): see [`account`](super::account).
+    Account,
+}
+
+impl Owner {
+    /// The crypt of this owner's configuration in `client`.
+    fn crypt(self, client: &Client, replay_window: Duration) -> Result<MsgCrypt> {
+        match self {
+            Owner::Platform => inbound::component_crypt(client, replay_window),
+            Owner::Account => account::account_crypt(client, replay_window),
+        }
     }
 }
 
@@ -127,18 +156,31 @@ impl MessageCallback {
     /// (component appid, message token and EncodingAESKey from its
     /// [`Config`](crate::Config)), routing messages with `router` (a
     /// [`Router`], or a [`StateRouter`](super::StateRouter) with the
-    /// application's state).
+    /// application's state); when no `component_appid` is configured, the
+    /// official account's or mini program's own message URL
+    /// ([`account`](Self::account)).
     ///
     /// # Errors
     ///
     /// [`Error::Config`] when the configuration lacks one of the three or
     /// the key is invalid.
     pub fn new(client: Client, router: impl Into<Router>) -> Result<Self> {
-        let crypt = inbound::component_crypt(&client, DEFAULT_REPLAY_WINDOW)?;
+        let owner = if client.config().component_appid().is_some() {
+            Owner::Platform
+        } else {
+            Owner::Account
+        };
+        Self::owned_by(owner, client, router.into())
+    }
+
+    /// A message URL of `owner`, routing messages with `router`.
+    pub(super) fn owned_by(owner: Owner, client: Client, router: Router) -> Result<Self> {
+        let crypt = owner.crypt(&client, DEFAULT_REPLAY_WINDOW)?;
         Ok(MessageCallback {
             client,
+            owner,
             crypt,
-            router: Arc::new(router.into()),
+            router: Arc::new(router),
             release_test: false,
             no_reply: NoReply::default(),
             reply_deadline: DEFAULT_REPLY_DEADLINE,
@@ -149,7 +191,8 @@ impl MessageCallback {
     }
 
     /// Answers WeChat's full-network release test before the router (off by
-    /// default): see [`release_test`](super::release_test).
+    /// default): see [`release_test`](super::release_test). A third-party
+    /// platform's only: an account's own message URL never runs it.
     #[must_use]
     pub fn release_test(mut self, enabled: bool) -> Self {
         self.release_test = enabled;
@@ -188,7 +231,7 @@ impl MessageCallback {
     ///
     /// [`Error::Config`] as for [`new`](Self::new).
     pub fn replay_window(mut self, window: Duration) -> Result<Self> {
-        self.crypt = inbound::component_crypt(&self.client, window)?;
+        self.crypt = self.owner.crypt(&self.client, window)?;
         self.replay_window = window;
         Ok(self)
     }
@@ -232,16 +275,37 @@ impl MessageCallback {
     ) -> CallbackResponse {
         match self.try_handle(authorizer_appid, request).await {
             Ok(response) => response,
-            Err(error) => {
-                let response = CallbackResponse::for_error(&error);
+            Err(error) => self.refused(&error),
+        }
+    }
+
+    /// The answer to a request that failed with `error`, logged by class.
+    pub(super) fn refused(&self, error: &Error) -> CallbackResponse {
+        let response = CallbackResponse::for_error(error);
+        let reason = error_class(error);
+        match self.owner {
+            Owner::Platform => {
                 tracing::warn!(
                     status = response.status,
-                    reason = error_class(&error),
+                    reason,
                     "authorizer message refused"
                 );
-                response
+            }
+            Owner::Account => {
+                tracing::warn!(status = response.status, reason, "account message refused");
             }
         }
+        response
+    }
+
+    /// Whose message URL this is.
+    pub(super) fn owner(&self) -> Owner {
+        self.owner
+    }
+
+    /// The appid pushes are encrypted for.
+    pub(super) fn receive_id(&self) -> &str {
+        self.crypt.receive_id()
     }
 
     /// Like [`handle`](Self::handle), with the typed error instead of its
@@ -261,6 +325,9 @@ impl MessageCallback {
         request: CallbackRequest,
     ) -> Result<CallbackResponse> {
         check_appid(authorizer_appid)?;
+        if self.owner == Owner::Account && authorizer_appid != self.crypt.receive_id() {
+            return Err(Error::Callback(Rejection::InvalidAppid));
+        }
         let query = Query::parse(&request.query);
         match request.method {
             Method::Get => {
@@ -299,6 +366,7 @@ impl MessageCallback {
         let to = message.header().from_user_name.clone();
         let from = message.header().to_user_name.clone();
         if self.release_test
+            && self.owner == Owner::Platform
             && let Some(answer) =
                 release_test::respond(&self.client, &self.background, appid, &message)
         {
@@ -310,7 +378,10 @@ impl MessageCallback {
         let Some(handler) = self.router.handler_for(&message) else {
             return Ok(self.no_reply.response());
         };
-        let client = self.client.authorizer(appid);
+        let client = match self.owner {
+            Owner::Platform => self.client.authorizer(appid),
+            Owner::Account => self.client.clone(),
+        };
         let msg_type = loggable(message.msg_type()).into_owned();
         let late = move |outcome: HandlerResult| match outcome {
             Ok(Some(_)) => tracing::warn!(

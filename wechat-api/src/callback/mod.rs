@@ -1,4 +1,5 @@
 //! WeChat's callbacks, handled: the two URLs a third-party platform serves,
+//! and an official account's or mini program's own message URL,
 //! framework-agnostic.
 //!
 //! The input is a plain [`CallbackRequest`] (method, raw query string, body
@@ -19,6 +20,13 @@
 //!   passive [`Reply`] (encrypted when the request was, with the right
 //!   content type), the 5-second rule, and the full-network
 //!   [`release_test`], opt-in.
+//! - The same [`MessageCallback`] serves an official account's or a mini
+//!   program's own message URL ([`MessageCallback::account`], keyed by
+//!   `Config::{appid, token, encoding_aes_key}`): the URL check, plain,
+//!   compatible (the reply encrypted, as the request came) and safe modes,
+//!   XML and JSON (a mini program's pushes and customer-service messages),
+//!   replays refused by timestamp and by `MsgId` (or `FromUserName` +
+//!   `CreateTime`), handlers getting the account's own client.
 //!
 //! Bad requests give typed errors ([`Rejection`] inside
 //! [`Error::Callback`](crate::Error::Callback), and the crypto errors),
@@ -49,6 +57,7 @@
 //! # Ok(()) }
 //! ```
 
+mod account;
 mod component;
 pub(crate) mod deadline;
 pub(crate) mod dedup;

@@ -36,6 +36,10 @@
 //! requests that fail verification count against their client's budget
 //! (`429` past the limits; [`RateLimits`]).
 //!
+//! [`AccountRoutes`] is the same for an official account's or a mini
+//! program's own message URL ([`ACCOUNT_PATH`] by default): one line in
+//! the user's router.
+//!
 //! The values are in [`ServeOptions`], whose defaults suit a callback
 //! server. It serves HTTP/1.1 only: WeChat's pushes use it, and browsers
 //! speak HTTP/2 only over TLS, which a reverse proxy terminates in front of
@@ -63,8 +67,8 @@ mod serving;
 #[cfg(feature = "pay")]
 pub use platform::PayNotifyRoutes;
 pub use platform::{
-    AUTHORIZE_PATH, AUTHORIZED_PATH, AuthorizedAccount, CallbackRoutes,
-    DEFAULT_AUTHORIZATION_RATE_OVERALL, DEFAULT_AUTHORIZATION_RATE_PER_CLIENT,
+    ACCOUNT_PATH, AUTHORIZE_PATH, AUTHORIZED_PATH, AccountRoutes, AuthorizedAccount,
+    CallbackRoutes, DEFAULT_AUTHORIZATION_RATE_OVERALL, DEFAULT_AUTHORIZATION_RATE_PER_CLIENT,
     DEFAULT_CALLBACK_BURST_PER_CLIENT, DEFAULT_CALLBACK_RATE_PER_CLIENT, EVENTS_PATH, HEALTHZ_PATH,
     MESSAGES_PATH, Rate, RateLimits,
 };

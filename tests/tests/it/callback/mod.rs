@@ -1,3 +1,6 @@
+mod account;
+mod account_routes;
+mod account_vectors;
 mod authorizer;
 mod component;
 mod messages;

@@ -1,11 +1,13 @@
 //! The WeChat routes, on top of the generic serving (`serving`, which knows
 //! nothing of them): [`CallbackRoutes`], the ready axum router of a
-//! third-party platform (`routes`); the merchant's authorization handlers
+//! third-party platform (`routes`); [`AccountRoutes`], an official
+//! account's or mini program's own message URL (`account_routes`); the merchant's authorization handlers
 //! (`authorization`); the rate limits of the routes anyone can reach
 //! (`rate_limit`), and the callback routes' limiter, which counts only the
 //! requests that fail verification (`failure_limit`); with feature `pay`, [`PayNotifyRoutes`], a
 //! merchant's WeChat Pay `notify_url` (`pay_notify`).
 
+mod account_routes;
 mod authorization;
 mod failure_limit;
 #[cfg(feature = "pay")]
@@ -13,6 +15,7 @@ mod pay_notify;
 mod rate_limit;
 mod routes;
 
+pub use account_routes::{ACCOUNT_PATH, AccountRoutes};
 pub use authorization::AuthorizedAccount;
 #[cfg(feature = "pay")]
 pub use pay_notify::PayNotifyRoutes;

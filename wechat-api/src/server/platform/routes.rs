@@ -318,7 +318,7 @@ impl CallbackRoutes {
 }
 
 /// The callback layer's answer as an HTTP response.
-fn respond(answer: CallbackResponse) -> Response {
+pub(super) fn respond(answer: CallbackResponse) -> Response {
     let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     (
         status,
@@ -330,7 +330,7 @@ fn respond(answer: CallbackResponse) -> Response {
 
 /// The answer to a body that could not be read (too large, too slow, cut
 /// off).
-fn refuse(rejection: BytesRejection) -> Response {
+pub(super) fn refuse(rejection: BytesRejection) -> Response {
     tracing::warn!(
         status = rejection.status().as_u16(),
         "callback refused: the body could not be read"
