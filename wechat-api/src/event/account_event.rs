@@ -385,6 +385,30 @@ impl StoreProduct {
     }
 }
 
+/// `product_category_audit`: WeChat Store: the review of a category the
+/// store applied for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct StoreCategoryAudit {
+    /// `ProductCategoryAudit/audit_id`: the review.
+    pub audit_id: Option<String>,
+    /// `…/status`: 1 under review, 2 rejected, 3 approved, 12 withdrawn.
+    pub status: Option<i64>,
+    /// `…/reason`: WeChat's explanation.
+    pub reason: Option<String>,
+}
+
+impl StoreCategoryAudit {
+    pub(crate) fn from_tree(tree: &Node) -> Self {
+        let info = tree.child("ProductCategoryAudit").unwrap_or(tree);
+        Self {
+            audit_id: text(info, "audit_id"),
+            status: number(info, "status"),
+            reason: text(info, "reason"),
+        }
+    }
+}
+
 /// `PUBLISHJOBFINISH`: the outcome of a free publish (`freepublish/submit`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]

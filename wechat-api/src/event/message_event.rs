@@ -53,6 +53,22 @@
 //! | `user_authorization_revoke` | [`Event::UserAuthorizationRevoke`] |
 //! | `user_authorization_cancellation` | [`Event::UserAuthorizationCancellation`] |
 //! | `wxa_nickname_audit` | [`Event::WxaNicknameAudit`] |
+//! | `card_pass_check` | [`Event::CardPassCheck`] |
+//! | `card_not_pass_check` | [`Event::CardNotPassCheck`] |
+//! | `user_get_card` | [`Event::UserGetCard`] |
+//! | `user_gifting_card` | [`Event::UserGiftingCard`] |
+//! | `user_del_card` | [`Event::UserDelCard`] |
+//! | `user_consume_card` | [`Event::UserConsumeCard`] |
+//! | `user_pay_from_pay_cell` | [`Event::UserPayFromPayCell`] |
+//! | `user_view_card` | [`Event::UserViewCard`] |
+//! | `user_enter_session_from_card` | [`Event::UserEnterSessionFromCard`] |
+//! | `update_member_card` | [`Event::UpdateMemberCard`] |
+//! | `card_sku_remind` | [`Event::CardSkuRemind`] |
+//! | `card_pay_order` | [`Event::CardPayOrder`] |
+//! | `submit_membercard_user_info` | [`Event::SubmitMembercardUserInfo`] |
+//! | `add_express_path` | [`Event::AddExpressPath`] |
+//! | `wxa_category_audit` | [`Event::WxaCategoryAudit`] |
+//! | `product_category_audit` | [`Event::ProductCategoryAudit`] |
 //! | anything else | [`Event::Other`]: the name is in the header, the document in [`EventMessage::raw`] |
 //!
 //! Event names are compared case-insensitively (WeChat is not consistent
@@ -64,10 +80,15 @@ use serde::Serialize;
 
 use super::account_event::{
     KfSession, KfSwitch, MediaCheck, MenuLocation, MenuMiniProgram, MenuPictures, MenuScan,
-    NicknameAudit, PublishJobFinish, StoreAftersale, StoreOrder, StoreProduct, TradeManage,
-    UserAuthorizationChange, VerifyExpiry, VerifyFail,
+    NicknameAudit, PublishJobFinish, StoreAftersale, StoreCategoryAudit, StoreOrder, StoreProduct,
+    TradeManage, UserAuthorizationChange, VerifyExpiry, VerifyFail,
+};
+use super::card_event::{
+    CardAudit, CardCode, CardConsume, CardGift, CardPayCell, CardPayOrder, CardReceive,
+    CardSkuRemind, CardView, MemberCardUpdate,
 };
 use super::message::{MessageHeader, Source};
+use super::mini_program_event::{CategoryAudit, ExpressPath};
 use super::raw::{Field, RawFields};
 use super::tree::Node;
 use crate::{Error, Result};
@@ -201,6 +222,38 @@ pub enum Event {
     UserAuthorizationCancellation(UserAuthorizationChange),
     /// `wxa_nickname_audit`: the review of a mini program's name.
     WxaNicknameAudit(NicknameAudit),
+    /// `card_pass_check`: a card passed review.
+    CardPassCheck(CardAudit),
+    /// `card_not_pass_check`: a card was rejected in review.
+    CardNotPassCheck(CardAudit),
+    /// `user_get_card`: a user got a card.
+    UserGetCard(CardReceive),
+    /// `user_gifting_card`: a user gave a card to a friend.
+    UserGiftingCard(CardGift),
+    /// `user_del_card`: a user deleted a card.
+    UserDelCard(CardCode),
+    /// `user_consume_card`: a card was redeemed.
+    UserConsumeCard(CardConsume),
+    /// `user_pay_from_pay_cell`: a user paid through a card's pay cell.
+    UserPayFromPayCell(CardPayCell),
+    /// `user_view_card`: a user opened a member card.
+    UserViewCard(CardView),
+    /// `user_enter_session_from_card`: a user entered the chat from a card.
+    UserEnterSessionFromCard(CardCode),
+    /// `update_member_card`: a member card's points or balance changed.
+    UpdateMemberCard(MemberCardUpdate),
+    /// `card_sku_remind`: a card's stock is running out.
+    CardSkuRemind(CardSkuRemind),
+    /// `card_pay_order`: the account's coupon points changed.
+    CardPayOrder(CardPayOrder),
+    /// `submit_membercard_user_info`: a user submitted a member card's activation form.
+    SubmitMembercardUserInfo(CardCode),
+    /// `add_express_path`: a mini program's waybill trace changed (logistics assistant).
+    AddExpressPath(ExpressPath),
+    /// `wxa_category_audit`: the review of a category a mini program applied for.
+    WxaCategoryAudit(CategoryAudit),
+    /// `product_category_audit`: WeChat Store: the review of a category the store applied for.
+    ProductCategoryAudit(StoreCategoryAudit),
     /// Any other event, never an error: its name is
     /// [`EventMessage::event`], its document [`EventMessage::raw`].
     Other,
@@ -597,6 +650,54 @@ impl Event {
         }),
         ("wxa_nickname_audit", |t| {
             Event::WxaNicknameAudit(NicknameAudit::from_tree(t))
+        }),
+        ("card_pass_check", |t| {
+            Event::CardPassCheck(CardAudit::from_tree(t))
+        }),
+        ("card_not_pass_check", |t| {
+            Event::CardNotPassCheck(CardAudit::from_tree(t))
+        }),
+        ("user_get_card", |t| {
+            Event::UserGetCard(CardReceive::from_tree(t))
+        }),
+        ("user_gifting_card", |t| {
+            Event::UserGiftingCard(CardGift::from_tree(t))
+        }),
+        ("user_del_card", |t| {
+            Event::UserDelCard(CardCode::from_tree(t))
+        }),
+        ("user_consume_card", |t| {
+            Event::UserConsumeCard(CardConsume::from_tree(t))
+        }),
+        ("user_pay_from_pay_cell", |t| {
+            Event::UserPayFromPayCell(CardPayCell::from_tree(t))
+        }),
+        ("user_view_card", |t| {
+            Event::UserViewCard(CardView::from_tree(t))
+        }),
+        ("user_enter_session_from_card", |t| {
+            Event::UserEnterSessionFromCard(CardCode::from_tree(t))
+        }),
+        ("update_member_card", |t| {
+            Event::UpdateMemberCard(MemberCardUpdate::from_tree(t))
+        }),
+        ("card_sku_remind", |t| {
+            Event::CardSkuRemind(CardSkuRemind::from_tree(t))
+        }),
+        ("card_pay_order", |t| {
+            Event::CardPayOrder(CardPayOrder::from_tree(t))
+        }),
+        ("submit_membercard_user_info", |t| {
+            Event::SubmitMembercardUserInfo(CardCode::from_tree(t))
+        }),
+        ("add_express_path", |t| {
+            Event::AddExpressPath(ExpressPath::from_tree(t))
+        }),
+        ("wxa_category_audit", |t| {
+            Event::WxaCategoryAudit(CategoryAudit::from_tree(t))
+        }),
+        ("product_category_audit", |t| {
+            Event::ProductCategoryAudit(StoreCategoryAudit::from_tree(t))
         }),
     ];
 
