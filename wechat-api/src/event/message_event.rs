@@ -69,6 +69,12 @@
 //! | `add_express_path` | [`Event::AddExpressPath`] |
 //! | `wxa_category_audit` | [`Event::WxaCategoryAudit`] |
 //! | `product_category_audit` | [`Event::ProductCategoryAudit`] |
+//! | `poi_check_notify` | [`Event::PoiCheckNotify`] |
+//! | `WifiConnected` | [`Event::WifiConnected`] |
+//! | `user_scan_product` | [`Event::UserScanProduct`] |
+//! | `user_scan_product_enter_session` | [`Event::UserScanProductEnterSession`] |
+//! | `user_scan_product_async` | [`Event::UserScanProductAsync`] |
+//! | `user_scan_product_verify_action` | [`Event::UserScanProductVerifyAction`] |
 //! | anything else | [`Event::Other`]: the name is in the header, the document in [`EventMessage::raw`] |
 //!
 //! Event names are compared case-insensitively (WeChat is not consistent
@@ -89,7 +95,9 @@ use super::card_event::{
 };
 use super::message::{MessageHeader, Source};
 use super::mini_program_event::{CategoryAudit, ExpressPath};
+use super::offline_store_event::{PoiCheck, WifiConnected};
 use super::raw::{Field, RawFields};
+use super::scan_product_event::{ProductScan, ProductVerify};
 use super::tree::Node;
 use crate::{Error, Result};
 
@@ -254,6 +262,18 @@ pub enum Event {
     WxaCategoryAudit(CategoryAudit),
     /// `product_category_audit`: WeChat Store: the review of a category the store applied for.
     ProductCategoryAudit(StoreCategoryAudit),
+    /// `poi_check_notify`: the review of a store (门店) the account added.
+    PoiCheckNotify(PoiCheck),
+    /// `WifiConnected`: a customer connected to a store's Wi-Fi.
+    WifiConnected(WifiConnected),
+    /// `user_scan_product`: a user opened a product page (scan a product).
+    UserScanProduct(ProductScan),
+    /// `user_scan_product_enter_session`: a user entered the chat from a product page.
+    UserScanProductEnterSession(ProductScan),
+    /// `user_scan_product_async`: the asynchronous report of a product scan, with the user's region.
+    UserScanProductAsync(ProductScan),
+    /// `user_scan_product_verify_action`: the review of a product.
+    UserScanProductVerifyAction(ProductVerify),
     /// Any other event, never an error: its name is
     /// [`EventMessage::event`], its document [`EventMessage::raw`].
     Other,
@@ -698,6 +718,24 @@ impl Event {
         }),
         ("product_category_audit", |t| {
             Event::ProductCategoryAudit(StoreCategoryAudit::from_tree(t))
+        }),
+        ("poi_check_notify", |t| {
+            Event::PoiCheckNotify(PoiCheck::from_tree(t))
+        }),
+        ("WifiConnected", |t| {
+            Event::WifiConnected(WifiConnected::from_tree(t))
+        }),
+        ("user_scan_product", |t| {
+            Event::UserScanProduct(ProductScan::from_tree(t))
+        }),
+        ("user_scan_product_enter_session", |t| {
+            Event::UserScanProductEnterSession(ProductScan::from_tree(t))
+        }),
+        ("user_scan_product_async", |t| {
+            Event::UserScanProductAsync(ProductScan::from_tree(t))
+        }),
+        ("user_scan_product_verify_action", |t| {
+            Event::UserScanProductVerifyAction(ProductVerify::from_tree(t))
         }),
     ];
 

@@ -43,7 +43,9 @@ pub mod component;
 pub mod message;
 pub mod message_event;
 pub mod mini_program_event;
+pub mod offline_store_event;
 mod raw;
+pub mod scan_product_event;
 mod tree;
 
 pub use account_event::{
@@ -68,6 +70,8 @@ pub use message_event::{
     SubscribeMsgChoices, SubscribeMsgSent, SubscribeMsgSentItem, TemplateSendJobFinish,
 };
 pub use mini_program_event::{CategoryAudit, ExpressAction, ExpressPath};
+pub use offline_store_event::{PoiCheck, WifiConnected};
+pub use scan_product_event::{ProductScan, ProductVerify};
 
 /// Any decrypted push: a component push (it has an `InfoType`) or an
 /// official-account message (it has a `MsgType`).

@@ -553,10 +553,79 @@ fn logistics_and_category_events() {
     );
 }
 
+/// A physical store's review and Wi-Fi connection: the doc's samples
+/// (`WifiConnected`'s with its malformed `![CDATA[…]]` text written as
+/// CDATA; `poi_check_notify`'s doc gives only a field table).
+#[test]
+fn offline_store_events() {
+    let poi = xml_event(
+        "poi_check_notify",
+        "<UniqId><![CDATA[123adb]]></UniqId><PoiId><![CDATA[123123]]></PoiId>\
+         <Result><![CDATA[fail]]></Result><msg><![CDATA[xxxxxx]]></msg>",
+    );
+    assert_eq!(
+        from_xml(&poi),
+        json!({"type": "poi_check_notify", "uniq_id": "123adb", "poi_id": "123123",
+               "result": "fail", "msg": "xxxxxx"})
+    );
+    let wifi = xml_event(
+        "WifiConnected",
+        "<ConnectTime>0</ConnectTime><ExpireTime>0</ExpireTime>\
+         <VendorId><![CDATA[3001224419]]></VendorId><ShopId><![CDATA[PlaceId]]></ShopId>\
+         <DeviceNo><![CDATA[DeviceNo]]></DeviceNo>",
+    );
+    assert_eq!(
+        from_xml(&wifi),
+        json!({"type": "wifi_connected", "connect_time": 0, "expire_time": 0,
+               "vendor_id": "3001224419", "shop_id": "PlaceId", "device_no": "DeviceNo"})
+    );
+}
+
+/// The "scan a product" events, built from the doc's field tables (field
+/// names as in the doc; its samples use placeholder values).
+#[test]
+fn scan_product_events() {
+    let scanned = xml_event(
+        "user_scan_product",
+        "<KeyStandard><![CDATA[ean13]]></KeyStandard><KeyStr><![CDATA[6901481811083]]></KeyStr>\
+         <Country><![CDATA[中国]]></Country><Province><![CDATA[广东]]></Province>\
+         <City><![CDATA[广州]]></City><Sex>1</Sex><Scene>2</Scene>\
+         <ExtInfo><![CDATA[123]]></ExtInfo>",
+    );
+    assert_eq!(
+        from_xml(&scanned),
+        json!({"type": "user_scan_product", "key_standard": "ean13", "key_str": "6901481811083",
+               "country": "中国", "province": "广东", "city": "广州", "sex": 1, "scene": 2,
+               "ext_info": "123", "region_code": null})
+    );
+    let session = xml_event(
+        "user_scan_product_enter_session",
+        "<KeyStandard><![CDATA[ean13]]></KeyStandard><KeyStr><![CDATA[6901481811083]]></KeyStr>\
+         <ExtInfo><![CDATA[123]]></ExtInfo>",
+    );
+    assert_eq!(from_xml(&session)["ext_info"], "123");
+    let report = xml_event(
+        "user_scan_product_async",
+        "<KeyStandard><![CDATA[ean13]]></KeyStandard><KeyStr><![CDATA[6901481811083]]></KeyStr>\
+         <ExtInfo><![CDATA[123]]></ExtInfo><RegionCode><![CDATA[440105]]></RegionCode>",
+    );
+    assert_eq!(from_xml(&report)["region_code"], "440105");
+    let verify = xml_event(
+        "user_scan_product_verify_action",
+        "<KeyStandard><![CDATA[ean13]]></KeyStandard><KeyStr><![CDATA[6901481811083]]></KeyStr>\
+         <Result><![CDATA[verify_not_pass]]></Result><ReasonMsg><![CDATA[条码不符]]></ReasonMsg>",
+    );
+    assert_eq!(
+        from_xml(&verify),
+        json!({"type": "user_scan_product_verify_action", "key_standard": "ean13",
+               "key_str": "6901481811083", "result": "verify_not_pass", "reason_msg": "条码不符"})
+    );
+}
+
 #[test]
 fn the_typed_list_and_what_stays_other() {
     let names: Vec<&str> = Event::typed_names().collect();
-    assert_eq!(names.len(), 66, "{names:?}");
+    assert_eq!(names.len(), 72, "{names:?}");
     let unknown = xml_event("some_future_event", "<Anything>1</Anything>");
     let Message::Event(event) = Message::from_xml(&unknown).expect("decodes") else {
         panic!("not an event");
