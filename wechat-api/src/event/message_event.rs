@@ -75,6 +75,15 @@
 //! | `user_scan_product_enter_session` | [`Event::UserScanProductEnterSession`] |
 //! | `user_scan_product_async` | [`Event::UserScanProductAsync`] |
 //! | `user_scan_product_verify_action` | [`Event::UserScanProductVerifyAction`] |
+//! | `channels_ec_coupon_receive` | [`Event::ChannelsEcCouponReceive`] |
+//! | `channels_ec_coupon_create` | [`Event::ChannelsEcCouponCreate`] |
+//! | `channels_ec_coupon_delete` | [`Event::ChannelsEcCouponDelete`] |
+//! | `channels_ec_coupon_expire` | [`Event::ChannelsEcCouponExpire`] |
+//! | `channels_ec_coupon_info_change` | [`Event::ChannelsEcCouponInfoChange`] |
+//! | `channels_ec_coupon_invalid` | [`Event::ChannelsEcCouponInvalid`] |
+//! | `channels_ec_user_coupon_expire` | [`Event::ChannelsEcUserCouponExpire`] |
+//! | `channels_ec_user_coupon_unuse` | [`Event::ChannelsEcUserCouponUnuse`] |
+//! | `channels_ec_user_coupon_use` | [`Event::ChannelsEcUserCouponUse`] |
 //! | anything else | [`Event::Other`]: the name is in the header, the document in [`EventMessage::raw`] |
 //!
 //! Event names are compared case-insensitively (WeChat is not consistent
@@ -86,8 +95,8 @@ use serde::Serialize;
 
 use super::account_event::{
     KfSession, KfSwitch, MediaCheck, MenuLocation, MenuMiniProgram, MenuPictures, MenuScan,
-    NicknameAudit, PublishJobFinish, StoreAftersale, StoreCategoryAudit, StoreOrder, StoreProduct,
-    TradeManage, UserAuthorizationChange, VerifyExpiry, VerifyFail,
+    NicknameAudit, PublishJobFinish, StoreAftersale, StoreCategoryAudit, StoreCoupon, StoreOrder,
+    StoreProduct, TradeManage, UserAuthorizationChange, VerifyExpiry, VerifyFail,
 };
 use super::card_event::{
     CardAudit, CardCode, CardConsume, CardGift, CardPayCell, CardPayOrder, CardReceive,
@@ -274,6 +283,24 @@ pub enum Event {
     UserScanProductAsync(ProductScan),
     /// `user_scan_product_verify_action`: the review of a product.
     UserScanProductVerifyAction(ProductVerify),
+    /// `channels_ec_coupon_receive`: WeChat Store: a user received a coupon.
+    ChannelsEcCouponReceive(StoreCoupon),
+    /// `channels_ec_coupon_create`: WeChat Store: a coupon was created.
+    ChannelsEcCouponCreate(StoreCoupon),
+    /// `channels_ec_coupon_delete`: WeChat Store: a coupon was deleted.
+    ChannelsEcCouponDelete(StoreCoupon),
+    /// `channels_ec_coupon_expire`: WeChat Store: a coupon expired.
+    ChannelsEcCouponExpire(StoreCoupon),
+    /// `channels_ec_coupon_info_change`: WeChat Store: a coupon's information changed.
+    ChannelsEcCouponInfoChange(StoreCoupon),
+    /// `channels_ec_coupon_invalid`: WeChat Store: a coupon was invalidated.
+    ChannelsEcCouponInvalid(StoreCoupon),
+    /// `channels_ec_user_coupon_expire`: WeChat Store: a user's coupon expired.
+    ChannelsEcUserCouponExpire(StoreCoupon),
+    /// `channels_ec_user_coupon_unuse`: WeChat Store: a user's coupon was given back (order cancelled).
+    ChannelsEcUserCouponUnuse(StoreCoupon),
+    /// `channels_ec_user_coupon_use`: WeChat Store: a user's coupon was used.
+    ChannelsEcUserCouponUse(StoreCoupon),
     /// Any other event, never an error: its name is
     /// [`EventMessage::event`], its document [`EventMessage::raw`].
     Other,
@@ -736,6 +763,33 @@ impl Event {
         }),
         ("user_scan_product_verify_action", |t| {
             Event::UserScanProductVerifyAction(ProductVerify::from_tree(t))
+        }),
+        ("channels_ec_coupon_receive", |t| {
+            Event::ChannelsEcCouponReceive(StoreCoupon::from_tree(t))
+        }),
+        ("channels_ec_coupon_create", |t| {
+            Event::ChannelsEcCouponCreate(StoreCoupon::from_tree(t))
+        }),
+        ("channels_ec_coupon_delete", |t| {
+            Event::ChannelsEcCouponDelete(StoreCoupon::from_tree(t))
+        }),
+        ("channels_ec_coupon_expire", |t| {
+            Event::ChannelsEcCouponExpire(StoreCoupon::from_tree(t))
+        }),
+        ("channels_ec_coupon_info_change", |t| {
+            Event::ChannelsEcCouponInfoChange(StoreCoupon::from_tree(t))
+        }),
+        ("channels_ec_coupon_invalid", |t| {
+            Event::ChannelsEcCouponInvalid(StoreCoupon::from_tree(t))
+        }),
+        ("channels_ec_user_coupon_expire", |t| {
+            Event::ChannelsEcUserCouponExpire(StoreCoupon::from_tree(t))
+        }),
+        ("channels_ec_user_coupon_unuse", |t| {
+            Event::ChannelsEcUserCouponUnuse(StoreCoupon::from_tree(t))
+        }),
+        ("channels_ec_user_coupon_use", |t| {
+            Event::ChannelsEcUserCouponUse(StoreCoupon::from_tree(t))
         }),
     ];
 

@@ -50,8 +50,8 @@ mod tree;
 
 pub use account_event::{
     KfSession, KfSwitch, MediaCheck, MenuLocation, MenuMiniProgram, MenuPictures, MenuScan,
-    NicknameAudit, PublishJobFinish, StoreAftersale, StoreCategoryAudit, StoreOrder, StoreProduct,
-    TradeManage, UserAuthorizationChange, VerifyExpiry, VerifyFail,
+    NicknameAudit, PublishJobFinish, StoreAftersale, StoreCategoryAudit, StoreCoupon, StoreOrder,
+    StoreProduct, TradeManage, UserAuthorizationChange, VerifyExpiry, VerifyFail,
 };
 pub use card_event::{
     CardAudit, CardCode, CardConsume, CardGift, CardPayCell, CardPayOrder, CardReceive,

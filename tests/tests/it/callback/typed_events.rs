@@ -622,10 +622,88 @@ fn scan_product_events() {
     );
 }
 
+/// The WeChat Store's coupon events: `_receive`, `_delete`, `_invalid`,
+/// `channels_ec_user_coupon_expire` and `_use` are the doc's samples; the
+/// others are built from their field tables.
+#[test]
+fn wechat_store_coupon_events() {
+    let store = |event: &str, body: Value| {
+        let mut push = json!({"ToUserName": "gh_*", "FromUserName": "OpenID",
+                              "CreateTime": 1662480000, "MsgType": "event", "Event": event});
+        push.as_object_mut()
+            .expect("object")
+            .extend(body.as_object().cloned().unwrap_or_default());
+        from_json(push)
+    };
+    assert_eq!(
+        store(
+            "channels_ec_coupon_receive",
+            json!({"receive_info": {"coupon_id": "19126", "user_coupon_id": "29730", "receive_time": "1662480000"}})
+        ),
+        json!({"type": "channels_ec_coupon_receive", "coupon_id": "19126",
+               "user_coupon_id": "29730", "order_id": null, "time": 1_662_480_000})
+    );
+    assert_eq!(
+        store(
+            "channels_ec_user_coupon_use",
+            json!({"use_info": {"coupon_id": "19126", "user_coupon_id": "29730",
+                                "order_id": "3705115058471208928", "use_time": "1662480000"}})
+        ),
+        json!({"type": "channels_ec_user_coupon_use", "coupon_id": "19126",
+               "user_coupon_id": "29730", "order_id": "3705115058471208928", "time": 1_662_480_000})
+    );
+    let invalid = store(
+        "channels_ec_coupon_invalid",
+        json!({"coupon_info": {"coupon_id": "19126", "invalid_time": "1662480001"}}),
+    );
+    assert_eq!(
+        (invalid["coupon_id"].clone(), invalid["time"].clone()),
+        (json!("19126"), json!(1_662_480_001))
+    );
+    let deleted = store(
+        "channels_ec_coupon_delete",
+        json!({"coupon_info": {"coupon_id": "19127", "delete_time": "1662480002"}}),
+    );
+    assert_eq!(
+        (deleted["coupon_id"].clone(), deleted["time"].clone()),
+        (json!("19127"), json!(1_662_480_002))
+    );
+    let expired = store(
+        "channels_ec_user_coupon_expire",
+        json!({"user_coupon_info": {"coupon_id": "19126", "user_coupon_id": "29731", "expire_time": "1662480003"}}),
+    );
+    assert_eq!(expired["user_coupon_id"], "29731");
+    assert_eq!(expired["time"], 1_662_480_003);
+    for (name, wrapper, time) in [
+        ("channels_ec_coupon_create", "coupon_info", "create_time"),
+        ("channels_ec_coupon_expire", "coupon_info", "expire_time"),
+        (
+            "channels_ec_coupon_info_change",
+            "coupon_info",
+            "change_time",
+        ),
+        (
+            "channels_ec_user_coupon_unuse",
+            "user_coupon_info",
+            "unuse_time",
+        ),
+    ] {
+        let got = store(
+            name,
+            json!({wrapper: {"coupon_id": "555", time: "1662480004"}}),
+        );
+        assert_eq!(got["type"], name);
+        assert_eq!(
+            (got["coupon_id"].clone(), got["time"].clone()),
+            (json!("555"), json!(1_662_480_004))
+        );
+    }
+}
+
 #[test]
 fn the_typed_list_and_what_stays_other() {
     let names: Vec<&str> = Event::typed_names().collect();
-    assert_eq!(names.len(), 72, "{names:?}");
+    assert_eq!(names.len(), 81, "{names:?}");
     let unknown = xml_event("some_future_event", "<Anything>1</Anything>");
     let Message::Event(event) = Message::from_xml(&unknown).expect("decodes") else {
         panic!("not an event");
