@@ -244,13 +244,13 @@ pub enum Event {
     /// `card_not_pass_check`: a card was rejected in review.
     CardNotPassCheck(CardAudit),
     /// `user_get_card`: a user got a card.
-    UserGetCard(CardReceive),
+    UserGetCard(Box<CardReceive>),
     /// `user_gifting_card`: a user gave a card to a friend.
     UserGiftingCard(CardGift),
     /// `user_del_card`: a user deleted a card.
     UserDelCard(CardCode),
     /// `user_consume_card`: a card was redeemed.
-    UserConsumeCard(CardConsume),
+    UserConsumeCard(Box<CardConsume>),
     /// `user_pay_from_pay_cell`: a user paid through a card's pay cell.
     UserPayFromPayCell(CardPayCell),
     /// `user_view_card`: a user opened a member card.
@@ -262,7 +262,7 @@ pub enum Event {
     /// `card_sku_remind`: a card's stock is running out.
     CardSkuRemind(CardSkuRemind),
     /// `card_pay_order`: the account's coupon points changed.
-    CardPayOrder(CardPayOrder),
+    CardPayOrder(Box<CardPayOrder>),
     /// `submit_membercard_user_info`: a user submitted a member card's activation form.
     SubmitMembercardUserInfo(CardCode),
     /// `add_express_path`: a mini program's waybill trace changed (logistics assistant).
@@ -276,11 +276,11 @@ pub enum Event {
     /// `WifiConnected`: a customer connected to a store's Wi-Fi.
     WifiConnected(WifiConnected),
     /// `user_scan_product`: a user opened a product page (scan a product).
-    UserScanProduct(ProductScan),
+    UserScanProduct(Box<ProductScan>),
     /// `user_scan_product_enter_session`: a user entered the chat from a product page.
-    UserScanProductEnterSession(ProductScan),
+    UserScanProductEnterSession(Box<ProductScan>),
     /// `user_scan_product_async`: the asynchronous report of a product scan, with the user's region.
-    UserScanProductAsync(ProductScan),
+    UserScanProductAsync(Box<ProductScan>),
     /// `user_scan_product_verify_action`: the review of a product.
     UserScanProductVerifyAction(ProductVerify),
     /// `channels_ec_coupon_receive`: WeChat Store: a user received a coupon.
@@ -705,7 +705,7 @@ impl Event {
             Event::CardNotPassCheck(CardAudit::from_tree(t))
         }),
         ("user_get_card", |t| {
-            Event::UserGetCard(CardReceive::from_tree(t))
+            Event::UserGetCard(Box::new(CardReceive::from_tree(t)))
         }),
         ("user_gifting_card", |t| {
             Event::UserGiftingCard(CardGift::from_tree(t))
@@ -714,7 +714,7 @@ impl Event {
             Event::UserDelCard(CardCode::from_tree(t))
         }),
         ("user_consume_card", |t| {
-            Event::UserConsumeCard(CardConsume::from_tree(t))
+            Event::UserConsumeCard(Box::new(CardConsume::from_tree(t)))
         }),
         ("user_pay_from_pay_cell", |t| {
             Event::UserPayFromPayCell(CardPayCell::from_tree(t))
@@ -732,7 +732,7 @@ impl Event {
             Event::CardSkuRemind(CardSkuRemind::from_tree(t))
         }),
         ("card_pay_order", |t| {
-            Event::CardPayOrder(CardPayOrder::from_tree(t))
+            Event::CardPayOrder(Box::new(CardPayOrder::from_tree(t)))
         }),
         ("submit_membercard_user_info", |t| {
             Event::SubmitMembercardUserInfo(CardCode::from_tree(t))
@@ -753,13 +753,13 @@ impl Event {
             Event::WifiConnected(WifiConnected::from_tree(t))
         }),
         ("user_scan_product", |t| {
-            Event::UserScanProduct(ProductScan::from_tree(t))
+            Event::UserScanProduct(Box::new(ProductScan::from_tree(t)))
         }),
         ("user_scan_product_enter_session", |t| {
-            Event::UserScanProductEnterSession(ProductScan::from_tree(t))
+            Event::UserScanProductEnterSession(Box::new(ProductScan::from_tree(t)))
         }),
         ("user_scan_product_async", |t| {
-            Event::UserScanProductAsync(ProductScan::from_tree(t))
+            Event::UserScanProductAsync(Box::new(ProductScan::from_tree(t)))
         }),
         ("user_scan_product_verify_action", |t| {
             Event::UserScanProductVerifyAction(ProductVerify::from_tree(t))
