@@ -385,6 +385,69 @@ impl StoreProduct {
     }
 }
 
+/// `product_category_audit`: WeChat Store: the review of a category the
+/// store applied for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct StoreCategoryAudit {
+    /// `ProductCategoryAudit/audit_id`: the review.
+    pub audit_id: Option<String>,
+    /// `…/status`: 1 under review, 2 rejected, 3 approved, 12 withdrawn.
+    pub status: Option<i64>,
+    /// `…/reason`: WeChat's explanation.
+    pub reason: Option<String>,
+}
+
+impl StoreCategoryAudit {
+    pub(crate) fn from_tree(tree: &Node) -> Self {
+        let info = tree.child("ProductCategoryAudit").unwrap_or(tree);
+        Self {
+            audit_id: text(info, "audit_id"),
+            status: number(info, "status"),
+            reason: text(info, "reason"),
+        }
+    }
+}
+
+/// A WeChat Store coupon event (`channels_ec_coupon_receive`, `_create`,
+/// `_delete`, `_expire`, `_info_change`, `_invalid`,
+/// `channels_ec_user_coupon_expire`, `_unuse`, `_use`): which coupon, the
+/// rest by `coupon.get`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct StoreCoupon {
+    /// `…/coupon_id`, under the event's wrapper (`receive_info`,
+    /// `coupon_info`, `use_info`, `user_coupon_info`…).
+    pub coupon_id: Option<String>,
+    /// `…/user_coupon_id`: the user's coupon, on user events.
+    pub user_coupon_id: Option<String>,
+    /// `…/order_id`: the order the coupon was used on (`_use`, `_unuse`).
+    pub order_id: Option<String>,
+    /// `…/receive_time`, `use_time`, `delete_time`… : the Unix seconds of
+    /// the event, whichever `…_time` element the event has.
+    pub time: Option<i64>,
+}
+
+impl StoreCoupon {
+    pub(crate) fn from_tree(tree: &Node) -> Self {
+        let info = tree
+            .children
+            .iter()
+            .find(|c| c.child("coupon_id").is_some())
+            .unwrap_or(tree);
+        Self {
+            coupon_id: text(info, "coupon_id"),
+            user_coupon_id: text(info, "user_coupon_id"),
+            order_id: text(info, "order_id"),
+            time: info
+                .children
+                .iter()
+                .filter(|c| c.name.ends_with("_time"))
+                .find_map(|c| c.text.trim().parse().ok()),
+        }
+    }
+}
+
 /// `PUBLISHJOBFINISH`: the outcome of a free publish (`freepublish/submit`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]

@@ -53,6 +53,37 @@
 //! | `user_authorization_revoke` | [`Event::UserAuthorizationRevoke`] |
 //! | `user_authorization_cancellation` | [`Event::UserAuthorizationCancellation`] |
 //! | `wxa_nickname_audit` | [`Event::WxaNicknameAudit`] |
+//! | `card_pass_check` | [`Event::CardPassCheck`] |
+//! | `card_not_pass_check` | [`Event::CardNotPassCheck`] |
+//! | `user_get_card` | [`Event::UserGetCard`] |
+//! | `user_gifting_card` | [`Event::UserGiftingCard`] |
+//! | `user_del_card` | [`Event::UserDelCard`] |
+//! | `user_consume_card` | [`Event::UserConsumeCard`] |
+//! | `user_pay_from_pay_cell` | [`Event::UserPayFromPayCell`] |
+//! | `user_view_card` | [`Event::UserViewCard`] |
+//! | `user_enter_session_from_card` | [`Event::UserEnterSessionFromCard`] |
+//! | `update_member_card` | [`Event::UpdateMemberCard`] |
+//! | `card_sku_remind` | [`Event::CardSkuRemind`] |
+//! | `card_pay_order` | [`Event::CardPayOrder`] |
+//! | `submit_membercard_user_info` | [`Event::SubmitMembercardUserInfo`] |
+//! | `add_express_path` | [`Event::AddExpressPath`] |
+//! | `wxa_category_audit` | [`Event::WxaCategoryAudit`] |
+//! | `product_category_audit` | [`Event::ProductCategoryAudit`] |
+//! | `poi_check_notify` | [`Event::PoiCheckNotify`] |
+//! | `WifiConnected` | [`Event::WifiConnected`] |
+//! | `user_scan_product` | [`Event::UserScanProduct`] |
+//! | `user_scan_product_enter_session` | [`Event::UserScanProductEnterSession`] |
+//! | `user_scan_product_async` | [`Event::UserScanProductAsync`] |
+//! | `user_scan_product_verify_action` | [`Event::UserScanProductVerifyAction`] |
+//! | `channels_ec_coupon_receive` | [`Event::ChannelsEcCouponReceive`] |
+//! | `channels_ec_coupon_create` | [`Event::ChannelsEcCouponCreate`] |
+//! | `channels_ec_coupon_delete` | [`Event::ChannelsEcCouponDelete`] |
+//! | `channels_ec_coupon_expire` | [`Event::ChannelsEcCouponExpire`] |
+//! | `channels_ec_coupon_info_change` | [`Event::ChannelsEcCouponInfoChange`] |
+//! | `channels_ec_coupon_invalid` | [`Event::ChannelsEcCouponInvalid`] |
+//! | `channels_ec_user_coupon_expire` | [`Event::ChannelsEcUserCouponExpire`] |
+//! | `channels_ec_user_coupon_unuse` | [`Event::ChannelsEcUserCouponUnuse`] |
+//! | `channels_ec_user_coupon_use` | [`Event::ChannelsEcUserCouponUse`] |
 //! | anything else | [`Event::Other`]: the name is in the header, the document in [`EventMessage::raw`] |
 //!
 //! Event names are compared case-insensitively (WeChat is not consistent
@@ -64,11 +95,18 @@ use serde::Serialize;
 
 use super::account_event::{
     KfSession, KfSwitch, MediaCheck, MenuLocation, MenuMiniProgram, MenuPictures, MenuScan,
-    NicknameAudit, PublishJobFinish, StoreAftersale, StoreOrder, StoreProduct, TradeManage,
-    UserAuthorizationChange, VerifyExpiry, VerifyFail,
+    NicknameAudit, PublishJobFinish, StoreAftersale, StoreCategoryAudit, StoreCoupon, StoreOrder,
+    StoreProduct, TradeManage, UserAuthorizationChange, VerifyExpiry, VerifyFail,
+};
+use super::card_event::{
+    CardAudit, CardCode, CardConsume, CardGift, CardPayCell, CardPayOrder, CardReceive,
+    CardSkuRemind, CardView, MemberCardUpdate,
 };
 use super::message::{MessageHeader, Source};
+use super::mini_program_event::{CategoryAudit, ExpressPath};
+use super::offline_store_event::{PoiCheck, WifiConnected};
 use super::raw::{Field, RawFields};
+use super::scan_product_event::{ProductScan, ProductVerify};
 use super::tree::Node;
 use crate::{Error, Result};
 
@@ -201,6 +239,68 @@ pub enum Event {
     UserAuthorizationCancellation(UserAuthorizationChange),
     /// `wxa_nickname_audit`: the review of a mini program's name.
     WxaNicknameAudit(NicknameAudit),
+    /// `card_pass_check`: a card passed review.
+    CardPassCheck(CardAudit),
+    /// `card_not_pass_check`: a card was rejected in review.
+    CardNotPassCheck(CardAudit),
+    /// `user_get_card`: a user got a card.
+    UserGetCard(Box<CardReceive>),
+    /// `user_gifting_card`: a user gave a card to a friend.
+    UserGiftingCard(CardGift),
+    /// `user_del_card`: a user deleted a card.
+    UserDelCard(CardCode),
+    /// `user_consume_card`: a card was redeemed.
+    UserConsumeCard(Box<CardConsume>),
+    /// `user_pay_from_pay_cell`: a user paid through a card's pay cell.
+    UserPayFromPayCell(CardPayCell),
+    /// `user_view_card`: a user opened a member card.
+    UserViewCard(CardView),
+    /// `user_enter_session_from_card`: a user entered the chat from a card.
+    UserEnterSessionFromCard(CardCode),
+    /// `update_member_card`: a member card's points or balance changed.
+    UpdateMemberCard(MemberCardUpdate),
+    /// `card_sku_remind`: a card's stock is running out.
+    CardSkuRemind(CardSkuRemind),
+    /// `card_pay_order`: the account's coupon points changed.
+    CardPayOrder(Box<CardPayOrder>),
+    /// `submit_membercard_user_info`: a user submitted a member card's activation form.
+    SubmitMembercardUserInfo(CardCode),
+    /// `add_express_path`: a mini program's waybill trace changed (logistics assistant).
+    AddExpressPath(ExpressPath),
+    /// `wxa_category_audit`: the review of a category a mini program applied for.
+    WxaCategoryAudit(CategoryAudit),
+    /// `product_category_audit`: WeChat Store: the review of a category the store applied for.
+    ProductCategoryAudit(StoreCategoryAudit),
+    /// `poi_check_notify`: the review of a store (门店) the account added.
+    PoiCheckNotify(PoiCheck),
+    /// `WifiConnected`: a customer connected to a store's Wi-Fi.
+    WifiConnected(WifiConnected),
+    /// `user_scan_product`: a user opened a product page (scan a product).
+    UserScanProduct(Box<ProductScan>),
+    /// `user_scan_product_enter_session`: a user entered the chat from a product page.
+    UserScanProductEnterSession(Box<ProductScan>),
+    /// `user_scan_product_async`: the asynchronous report of a product scan, with the user's region.
+    UserScanProductAsync(Box<ProductScan>),
+    /// `user_scan_product_verify_action`: the review of a product.
+    UserScanProductVerifyAction(ProductVerify),
+    /// `channels_ec_coupon_receive`: WeChat Store: a user received a coupon.
+    ChannelsEcCouponReceive(StoreCoupon),
+    /// `channels_ec_coupon_create`: WeChat Store: a coupon was created.
+    ChannelsEcCouponCreate(StoreCoupon),
+    /// `channels_ec_coupon_delete`: WeChat Store: a coupon was deleted.
+    ChannelsEcCouponDelete(StoreCoupon),
+    /// `channels_ec_coupon_expire`: WeChat Store: a coupon expired.
+    ChannelsEcCouponExpire(StoreCoupon),
+    /// `channels_ec_coupon_info_change`: WeChat Store: a coupon's information changed.
+    ChannelsEcCouponInfoChange(StoreCoupon),
+    /// `channels_ec_coupon_invalid`: WeChat Store: a coupon was invalidated.
+    ChannelsEcCouponInvalid(StoreCoupon),
+    /// `channels_ec_user_coupon_expire`: WeChat Store: a user's coupon expired.
+    ChannelsEcUserCouponExpire(StoreCoupon),
+    /// `channels_ec_user_coupon_unuse`: WeChat Store: a user's coupon was given back (order cancelled).
+    ChannelsEcUserCouponUnuse(StoreCoupon),
+    /// `channels_ec_user_coupon_use`: WeChat Store: a user's coupon was used.
+    ChannelsEcUserCouponUse(StoreCoupon),
     /// Any other event, never an error: its name is
     /// [`EventMessage::event`], its document [`EventMessage::raw`].
     Other,
@@ -597,6 +697,99 @@ impl Event {
         }),
         ("wxa_nickname_audit", |t| {
             Event::WxaNicknameAudit(NicknameAudit::from_tree(t))
+        }),
+        ("card_pass_check", |t| {
+            Event::CardPassCheck(CardAudit::from_tree(t))
+        }),
+        ("card_not_pass_check", |t| {
+            Event::CardNotPassCheck(CardAudit::from_tree(t))
+        }),
+        ("user_get_card", |t| {
+            Event::UserGetCard(Box::new(CardReceive::from_tree(t)))
+        }),
+        ("user_gifting_card", |t| {
+            Event::UserGiftingCard(CardGift::from_tree(t))
+        }),
+        ("user_del_card", |t| {
+            Event::UserDelCard(CardCode::from_tree(t))
+        }),
+        ("user_consume_card", |t| {
+            Event::UserConsumeCard(Box::new(CardConsume::from_tree(t)))
+        }),
+        ("user_pay_from_pay_cell", |t| {
+            Event::UserPayFromPayCell(CardPayCell::from_tree(t))
+        }),
+        ("user_view_card", |t| {
+            Event::UserViewCard(CardView::from_tree(t))
+        }),
+        ("user_enter_session_from_card", |t| {
+            Event::UserEnterSessionFromCard(CardCode::from_tree(t))
+        }),
+        ("update_member_card", |t| {
+            Event::UpdateMemberCard(MemberCardUpdate::from_tree(t))
+        }),
+        ("card_sku_remind", |t| {
+            Event::CardSkuRemind(CardSkuRemind::from_tree(t))
+        }),
+        ("card_pay_order", |t| {
+            Event::CardPayOrder(Box::new(CardPayOrder::from_tree(t)))
+        }),
+        ("submit_membercard_user_info", |t| {
+            Event::SubmitMembercardUserInfo(CardCode::from_tree(t))
+        }),
+        ("add_express_path", |t| {
+            Event::AddExpressPath(ExpressPath::from_tree(t))
+        }),
+        ("wxa_category_audit", |t| {
+            Event::WxaCategoryAudit(CategoryAudit::from_tree(t))
+        }),
+        ("product_category_audit", |t| {
+            Event::ProductCategoryAudit(StoreCategoryAudit::from_tree(t))
+        }),
+        ("poi_check_notify", |t| {
+            Event::PoiCheckNotify(PoiCheck::from_tree(t))
+        }),
+        ("WifiConnected", |t| {
+            Event::WifiConnected(WifiConnected::from_tree(t))
+        }),
+        ("user_scan_product", |t| {
+            Event::UserScanProduct(Box::new(ProductScan::from_tree(t)))
+        }),
+        ("user_scan_product_enter_session", |t| {
+            Event::UserScanProductEnterSession(Box::new(ProductScan::from_tree(t)))
+        }),
+        ("user_scan_product_async", |t| {
+            Event::UserScanProductAsync(Box::new(ProductScan::from_tree(t)))
+        }),
+        ("user_scan_product_verify_action", |t| {
+            Event::UserScanProductVerifyAction(ProductVerify::from_tree(t))
+        }),
+        ("channels_ec_coupon_receive", |t| {
+            Event::ChannelsEcCouponReceive(StoreCoupon::from_tree(t))
+        }),
+        ("channels_ec_coupon_create", |t| {
+            Event::ChannelsEcCouponCreate(StoreCoupon::from_tree(t))
+        }),
+        ("channels_ec_coupon_delete", |t| {
+            Event::ChannelsEcCouponDelete(StoreCoupon::from_tree(t))
+        }),
+        ("channels_ec_coupon_expire", |t| {
+            Event::ChannelsEcCouponExpire(StoreCoupon::from_tree(t))
+        }),
+        ("channels_ec_coupon_info_change", |t| {
+            Event::ChannelsEcCouponInfoChange(StoreCoupon::from_tree(t))
+        }),
+        ("channels_ec_coupon_invalid", |t| {
+            Event::ChannelsEcCouponInvalid(StoreCoupon::from_tree(t))
+        }),
+        ("channels_ec_user_coupon_expire", |t| {
+            Event::ChannelsEcUserCouponExpire(StoreCoupon::from_tree(t))
+        }),
+        ("channels_ec_user_coupon_unuse", |t| {
+            Event::ChannelsEcUserCouponUnuse(StoreCoupon::from_tree(t))
+        }),
+        ("channels_ec_user_coupon_use", |t| {
+            Event::ChannelsEcUserCouponUse(StoreCoupon::from_tree(t))
         }),
     ];
 

@@ -38,16 +38,24 @@ use serde::Serialize;
 use crate::{Error, Result};
 
 pub mod account_event;
+pub mod card_event;
 pub mod component;
 pub mod message;
 pub mod message_event;
+pub mod mini_program_event;
+pub mod offline_store_event;
 mod raw;
+pub mod scan_product_event;
 mod tree;
 
 pub use account_event::{
     KfSession, KfSwitch, MediaCheck, MenuLocation, MenuMiniProgram, MenuPictures, MenuScan,
-    NicknameAudit, PublishJobFinish, StoreAftersale, StoreOrder, StoreProduct, TradeManage,
-    UserAuthorizationChange, VerifyExpiry, VerifyFail,
+    NicknameAudit, PublishJobFinish, StoreAftersale, StoreCategoryAudit, StoreCoupon, StoreOrder,
+    StoreProduct, TradeManage, UserAuthorizationChange, VerifyExpiry, VerifyFail,
+};
+pub use card_event::{
+    CardAudit, CardCode, CardConsume, CardGift, CardPayCell, CardPayOrder, CardReceive,
+    CardSkuRemind, CardView, MemberCardUpdate,
 };
 pub use component::{
     Authorization, ComponentEvent, ComponentVerifyTicket, FastRegister, Unauthorization,
@@ -61,6 +69,9 @@ pub use message_event::{
     MassSendJobFinish, MenuClick, MenuView, QrScan, Subscribe, SubscribeMsgChoice,
     SubscribeMsgChoices, SubscribeMsgSent, SubscribeMsgSentItem, TemplateSendJobFinish,
 };
+pub use mini_program_event::{CategoryAudit, ExpressAction, ExpressPath};
+pub use offline_store_event::{PoiCheck, WifiConnected};
+pub use scan_product_event::{ProductScan, ProductVerify};
 
 /// Any decrypted push: a component push (it has an `InfoType`) or an
 /// official-account message (it has a `MsgType`).

@@ -330,10 +330,380 @@ fn publish_and_mini_program_account_events() {
     );
 }
 
+/// The card and coupon events: `card_pass_check` and `user_get_card` are
+/// the official samples; the others are built from the doc's field tables
+/// (the doc gives no sample for them, or one with placeholder values).
+#[test]
+fn card_events() {
+    let pass = xml_event(
+        "card_pass_check",
+        "<CardId><![CDATA[cardid]]></CardId><RefuseReason><![CDATA[非法代制]]></RefuseReason>",
+    );
+    assert_eq!(
+        from_xml(&pass),
+        json!({"type": "card_pass_check", "card_id": "cardid", "refuse_reason": "非法代制"})
+    );
+    let refused = xml_event(
+        "card_not_pass_check",
+        "<CardId><![CDATA[cardid]]></CardId><RefuseReason><![CDATA[非法代制]]></RefuseReason>",
+    );
+    assert_eq!(from_xml(&refused)["type"], "card_not_pass_check");
+
+    let got = xml_event(
+        "user_get_card",
+        "<CardId> <![CDATA[pZI8Fjwsy5fVPRBeD78J4RmqVvBc]]> </CardId>\
+         <IsGiveByFriend>0</IsGiveByFriend>\
+         <UserCardCode> <![CDATA[226009850808]]> </UserCardCode>\
+         <FriendUserName> <![CDATA[]]> </FriendUserName><OuterId>0</OuterId>\
+         <OldUserCardCode> <![CDATA[]]> </OldUserCardCode>\
+         <OuterStr> <![CDATA[12b]]> </OuterStr><IsRestoreMemberCard>0</IsRestoreMemberCard>\
+         <IsRecommendByFriend>0</IsRecommendByFriend>\
+         <UnionId>o6_bmasdasdsad6_2sgVt7hMZOPfL</UnionId>",
+    );
+    assert_eq!(
+        from_xml(&got),
+        json!({"type": "user_get_card", "card_id": "pZI8Fjwsy5fVPRBeD78J4RmqVvBc",
+               "user_card_code": "226009850808", "is_give_by_friend": 0,
+               "friend_user_name": null, "old_user_card_code": null, "outer_id": 0,
+               "outer_str": "12b", "is_restore_member_card": 0, "is_recommend_by_friend": 0,
+               "union_id": "o6_bmasdasdsad6_2sgVt7hMZOPfL"})
+    );
+
+    let gift = xml_event(
+        "user_gifting_card",
+        "<CardId><![CDATA[pFS7Fjg8kV1IdDz01r4SQwMkuCKc]]></CardId>\
+         <UserCardCode><![CDATA[897669719588]]></UserCardCode>\
+         <IsReturnBack>0</IsReturnBack><FriendUserName><![CDATA[o6_bmjrPTlm6_2sgVt7hMZOPfL2M]]></FriendUserName>\
+         <IsChatRoom>1</IsChatRoom>",
+    );
+    assert_eq!(
+        from_xml(&gift),
+        json!({"type": "user_gifting_card", "card_id": "pFS7Fjg8kV1IdDz01r4SQwMkuCKc",
+               "user_card_code": "897669719588", "friend_user_name": "o6_bmjrPTlm6_2sgVt7hMZOPfL2M",
+               "is_return_back": 0, "is_chat_room": 1})
+    );
+
+    let code =
+        "<CardId><![CDATA[cardid]]></CardId><UserCardCode><![CDATA[12312312]]></UserCardCode>";
+    for name in [
+        "user_del_card",
+        "user_enter_session_from_card",
+        "submit_membercard_user_info",
+    ] {
+        assert_eq!(
+            from_xml(&xml_event(name, code)),
+            json!({"type": name, "card_id": "cardid", "user_card_code": "12312312"})
+        );
+    }
+
+    let consumed = xml_event(
+        "user_consume_card",
+        "<CardId><![CDATA[4ZYHzJnb6N0nkdmA8uhgwbFQYgmU]]></CardId>\
+         <UserCardCode><![CDATA[12312312]]></UserCardCode>\
+         <ConsumeSource><![CDATA[FROM_MOBILE_HELPER]]></ConsumeSource>\
+         <LocationName><![CDATA[门店名称]]></LocationName>\
+         <StaffOpenId><![CDATA[oPNsVuKd5SVLu7UNd0wbjqhJOaJ8]]></StaffOpenId>\
+         <VerifyCode><![CDATA[]]></VerifyCode><RemarkAmount><![CDATA[]]></RemarkAmount>\
+         <OuterStr><![CDATA[xxxxx]]></OuterStr>",
+    );
+    assert_eq!(
+        from_xml(&consumed),
+        json!({"type": "user_consume_card", "card_id": "4ZYHzJnb6N0nkdmA8uhgwbFQYgmU",
+               "user_card_code": "12312312", "consume_source": "FROM_MOBILE_HELPER",
+               "location_name": "门店名称", "staff_open_id": "oPNsVuKd5SVLu7UNd0wbjqhJOaJ8",
+               "verify_code": null, "remark_amount": null, "outer_str": "xxxxx"})
+    );
+
+    let paid = xml_event(
+        "User_pay_from_pay_cell",
+        "<CardId><![CDATA[po2VNuCuRo-8sxxxxxxxxxxx]]></CardId>\
+         <UserCardCode><![CDATA[38050000000]]></UserCardCode>\
+         <TransId><![CDATA[10022403432015000000000]]></TransId>\
+         <LocationId>291710000</LocationId><Fee><![CDATA[10000]]></Fee>\
+         <OriginalFee><![CDATA[10000]]></OriginalFee>",
+    );
+    assert_eq!(
+        from_xml(&paid),
+        json!({"type": "user_pay_from_pay_cell", "card_id": "po2VNuCuRo-8sxxxxxxxxxxx",
+               "user_card_code": "38050000000", "trans_id": "10022403432015000000000",
+               "location_id": "291710000", "fee": 10000, "original_fee": 10000}),
+        "the doc spells the event User_pay_from_pay_cell: names ignore case"
+    );
+
+    let viewed = xml_event(
+        "user_view_card",
+        "<CardId><![CDATA[pbLatjtZ7v1BG_ZnTjbW85GYc_E8]]></CardId>\
+         <UserCardCode><![CDATA[8ea4afd5c1a5]]></UserCardCode><OuterStr><![CDATA[12b]]></OuterStr>",
+    );
+    assert_eq!(
+        from_xml(&viewed),
+        json!({"type": "user_view_card", "card_id": "pbLatjtZ7v1BG_ZnTjbW85GYc_E8",
+               "user_card_code": "8ea4afd5c1a5", "outer_str": "12b"})
+    );
+
+    let member = xml_event(
+        "update_member_card",
+        "<CardId><![CDATA[p1Pj9jr90_SQRaVqYI239Ka1erkI]]></CardId>\
+         <UserCardCode><![CDATA[084583024498]]></UserCardCode>\
+         <ModifyBonus>3</ModifyBonus><ModifyBalance>-5</ModifyBalance>",
+    );
+    assert_eq!(
+        from_xml(&member),
+        json!({"type": "update_member_card", "card_id": "p1Pj9jr90_SQRaVqYI239Ka1erkI",
+               "user_card_code": "084583024498", "modify_bonus": 3, "modify_balance": -5})
+    );
+
+    let stock = xml_event(
+        "card_sku_remind",
+        "<CardId><![CDATA[pA0Xxxxxxxxx]]></CardId>\
+         <Detail><![CDATA[the card's quantity is equal to 0]]></Detail>",
+    );
+    assert_eq!(
+        from_xml(&stock),
+        json!({"type": "card_sku_remind", "card_id": "pA0Xxxxxxxxx",
+               "detail": "the card's quantity is equal to 0"})
+    );
+
+    let order = xml_event(
+        "card_pay_order",
+        "<Status><![CDATA[ORDER_STATUS_WAITING]]></Status><OrderId><![CDATA[5.4E+15]]></OrderId>\
+         <CreateOrderTime>1471000000</CreateOrderTime><PayFinishTime>0</PayFinishTime>\
+         <Desc><![CDATA[]]></Desc><FreeCoinCount><![CDATA[200]]></FreeCoinCount>\
+         <PayCoinCount><![CDATA[0]]></PayCoinCount>\
+         <RefundFreeCoinCount><![CDATA[0]]></RefundFreeCoinCount>\
+         <RefundPayCoinCount><![CDATA[0]]></RefundPayCoinCount>\
+         <OrderType><![CDATA[ORDER_TYPE_SYS_ADD]]></OrderType>\
+         <Memo><![CDATA[开通账户奖励]]></Memo><ReceiptInfo><![CDATA[]]></ReceiptInfo>",
+    );
+    assert_eq!(
+        from_xml(&order),
+        json!({"type": "card_pay_order", "order_id": "5.4E+15", "status": "ORDER_STATUS_WAITING",
+               "create_order_time": 1_471_000_000, "pay_finish_time": 0, "desc": null,
+               "free_coin_count": "200", "pay_coin_count": "0", "refund_free_coin_count": "0",
+               "refund_pay_coin_count": "0", "order_type": "ORDER_TYPE_SYS_ADD",
+               "memo": "开通账户奖励", "receipt_info": null})
+    );
+}
+
+/// A mini program's logistics and category reviews, and the WeChat Store's
+/// category review: the doc's samples (`add_express_path`'s second and
+/// third trace nodes built from its field table; `wxa_category_audit` with
+/// the doc's mismatched closing tags fixed).
+#[test]
+fn logistics_and_category_events() {
+    let path = xml_event(
+        "add_express_path",
+        "<DeliveryID><![CDATA[SF]]></DeliveryID><WayBillId><![CDATA[123456789]]></WayBillId>\
+         <OrderId><![CDATA[123456]]></OrderId><Version>3</Version><Count>3</Count>\
+         <Actions><ActionTime>1546924840</ActionTime><ActionType>100001</ActionType>\
+         <ActionMsg><![CDATA[小哥A揽件成功]]></ActionMsg></Actions>\
+         <Actions><ActionTime>1546924841</ActionTime><ActionType>200001</ActionType>\
+         <ActionMsg><![CDATA[到达广州集包地]]></ActionMsg></Actions>\
+         <Actions><ActionTime>1546924842</ActionTime><ActionType>300003</ActionType>\
+         <ActionMsg><![CDATA[签收成功]]></ActionMsg></Actions>",
+    );
+    let got = from_xml(&path);
+    assert_eq!(
+        got["actions"][0],
+        json!({"action_time": 1_546_924_840, "action_type": 100_001, "action_msg": "小哥A揽件成功"})
+    );
+    assert_eq!(
+        (
+            got["type"].clone(),
+            got["delivery_id"].clone(),
+            got["waybill_id"].clone(),
+            got["order_id"].clone(),
+            got["version"].clone(),
+            got["count"].clone(),
+        ),
+        (
+            json!("add_express_path"),
+            json!("SF"),
+            json!("123456789"),
+            json!("123456"),
+            json!(3),
+            json!(3)
+        )
+    );
+    assert_eq!(got["actions"].as_array().map(Vec::len), Some(3));
+    assert_eq!(got["actions"][2]["action_type"], 300_003);
+
+    let json_path = json!({"ToUserName": "gh_*", "FromUserName": "OPENID", "CreateTime": 1546924844,
+                           "MsgType": "event", "Event": "add_express_path", "DeliveryID": "SF",
+                           "WayBillId": "123456789", "Version": 1, "Count": 1,
+                           "Actions": [{"ActionTime": 1546924840, "ActionType": 100001, "ActionMsg": "揽件"}]});
+    assert_eq!(from_json(json_path)["actions"][0]["action_msg"], "揽件");
+
+    let category = xml_event(
+        "wxa_category_audit",
+        "<ret>2</ret><first>一级类目id</first><second>二级类目id</second><reason>驳回原因</reason>",
+    );
+    assert_eq!(
+        from_xml(&category),
+        json!({"type": "wxa_category_audit", "ret": 2, "first": "一级类目id",
+               "second": "二级类目id", "reason": "驳回原因"})
+    );
+
+    let store = json!({"ToUserName": "gh_*", "FromUserName": "OpenID", "CreateTime": 1662480000,
+                       "MsgType": "event", "Event": "product_category_audit",
+                       "ProductCategoryAudit": {"audit_id": "123456", "status": "1", "reason": "xxx原因"}});
+    assert_eq!(
+        from_json(store),
+        json!({"type": "product_category_audit", "audit_id": "123456", "status": 1, "reason": "xxx原因"})
+    );
+}
+
+/// A physical store's review and Wi-Fi connection: the doc's samples
+/// (`WifiConnected`'s with its malformed `![CDATA[…]]` text written as
+/// CDATA; `poi_check_notify`'s doc gives only a field table).
+#[test]
+fn offline_store_events() {
+    let poi = xml_event(
+        "poi_check_notify",
+        "<UniqId><![CDATA[123adb]]></UniqId><PoiId><![CDATA[123123]]></PoiId>\
+         <Result><![CDATA[fail]]></Result><msg><![CDATA[xxxxxx]]></msg>",
+    );
+    assert_eq!(
+        from_xml(&poi),
+        json!({"type": "poi_check_notify", "uniq_id": "123adb", "poi_id": "123123",
+               "result": "fail", "msg": "xxxxxx"})
+    );
+    let wifi = xml_event(
+        "WifiConnected",
+        "<ConnectTime>0</ConnectTime><ExpireTime>0</ExpireTime>\
+         <VendorId><![CDATA[3001224419]]></VendorId><ShopId><![CDATA[PlaceId]]></ShopId>\
+         <DeviceNo><![CDATA[DeviceNo]]></DeviceNo>",
+    );
+    assert_eq!(
+        from_xml(&wifi),
+        json!({"type": "wifi_connected", "connect_time": 0, "expire_time": 0,
+               "vendor_id": "3001224419", "shop_id": "PlaceId", "device_no": "DeviceNo"})
+    );
+}
+
+/// The "scan a product" events, built from the doc's field tables (field
+/// names as in the doc; its samples use placeholder values).
+#[test]
+fn scan_product_events() {
+    let scanned = xml_event(
+        "user_scan_product",
+        "<KeyStandard><![CDATA[ean13]]></KeyStandard><KeyStr><![CDATA[6901481811083]]></KeyStr>\
+         <Country><![CDATA[中国]]></Country><Province><![CDATA[广东]]></Province>\
+         <City><![CDATA[广州]]></City><Sex>1</Sex><Scene>2</Scene>\
+         <ExtInfo><![CDATA[123]]></ExtInfo>",
+    );
+    assert_eq!(
+        from_xml(&scanned),
+        json!({"type": "user_scan_product", "key_standard": "ean13", "key_str": "6901481811083",
+               "country": "中国", "province": "广东", "city": "广州", "sex": 1, "scene": 2,
+               "ext_info": "123", "region_code": null})
+    );
+    let session = xml_event(
+        "user_scan_product_enter_session",
+        "<KeyStandard><![CDATA[ean13]]></KeyStandard><KeyStr><![CDATA[6901481811083]]></KeyStr>\
+         <ExtInfo><![CDATA[123]]></ExtInfo>",
+    );
+    assert_eq!(from_xml(&session)["ext_info"], "123");
+    let report = xml_event(
+        "user_scan_product_async",
+        "<KeyStandard><![CDATA[ean13]]></KeyStandard><KeyStr><![CDATA[6901481811083]]></KeyStr>\
+         <ExtInfo><![CDATA[123]]></ExtInfo><RegionCode><![CDATA[440105]]></RegionCode>",
+    );
+    assert_eq!(from_xml(&report)["region_code"], "440105");
+    let verify = xml_event(
+        "user_scan_product_verify_action",
+        "<KeyStandard><![CDATA[ean13]]></KeyStandard><KeyStr><![CDATA[6901481811083]]></KeyStr>\
+         <Result><![CDATA[verify_not_pass]]></Result><ReasonMsg><![CDATA[条码不符]]></ReasonMsg>",
+    );
+    assert_eq!(
+        from_xml(&verify),
+        json!({"type": "user_scan_product_verify_action", "key_standard": "ean13",
+               "key_str": "6901481811083", "result": "verify_not_pass", "reason_msg": "条码不符"})
+    );
+}
+
+/// The WeChat Store's coupon events: `_receive`, `_delete`, `_invalid`,
+/// `channels_ec_user_coupon_expire` and `_use` are the doc's samples; the
+/// others are built from their field tables.
+#[test]
+fn wechat_store_coupon_events() {
+    let store = |event: &str, body: Value| {
+        let mut push = json!({"ToUserName": "gh_*", "FromUserName": "OpenID",
+                              "CreateTime": 1662480000, "MsgType": "event", "Event": event});
+        push.as_object_mut()
+            .expect("object")
+            .extend(body.as_object().cloned().unwrap_or_default());
+        from_json(push)
+    };
+    assert_eq!(
+        store(
+            "channels_ec_coupon_receive",
+            json!({"receive_info": {"coupon_id": "19126", "user_coupon_id": "29730", "receive_time": "1662480000"}})
+        ),
+        json!({"type": "channels_ec_coupon_receive", "coupon_id": "19126",
+               "user_coupon_id": "29730", "order_id": null, "time": 1_662_480_000})
+    );
+    assert_eq!(
+        store(
+            "channels_ec_user_coupon_use",
+            json!({"use_info": {"coupon_id": "19126", "user_coupon_id": "29730",
+                                "order_id": "3705115058471208928", "use_time": "1662480000"}})
+        ),
+        json!({"type": "channels_ec_user_coupon_use", "coupon_id": "19126",
+               "user_coupon_id": "29730", "order_id": "3705115058471208928", "time": 1_662_480_000})
+    );
+    let invalid = store(
+        "channels_ec_coupon_invalid",
+        json!({"coupon_info": {"coupon_id": "19126", "invalid_time": "1662480001"}}),
+    );
+    assert_eq!(
+        (invalid["coupon_id"].clone(), invalid["time"].clone()),
+        (json!("19126"), json!(1_662_480_001))
+    );
+    let deleted = store(
+        "channels_ec_coupon_delete",
+        json!({"coupon_info": {"coupon_id": "19127", "delete_time": "1662480002"}}),
+    );
+    assert_eq!(
+        (deleted["coupon_id"].clone(), deleted["time"].clone()),
+        (json!("19127"), json!(1_662_480_002))
+    );
+    let expired = store(
+        "channels_ec_user_coupon_expire",
+        json!({"user_coupon_info": {"coupon_id": "19126", "user_coupon_id": "29731", "expire_time": "1662480003"}}),
+    );
+    assert_eq!(expired["user_coupon_id"], "29731");
+    assert_eq!(expired["time"], 1_662_480_003);
+    for (name, wrapper, time) in [
+        ("channels_ec_coupon_create", "coupon_info", "create_time"),
+        ("channels_ec_coupon_expire", "coupon_info", "expire_time"),
+        (
+            "channels_ec_coupon_info_change",
+            "coupon_info",
+            "change_time",
+        ),
+        (
+            "channels_ec_user_coupon_unuse",
+            "user_coupon_info",
+            "unuse_time",
+        ),
+    ] {
+        let got = store(
+            name,
+            json!({wrapper: {"coupon_id": "555", time: "1662480004"}}),
+        );
+        assert_eq!(got["type"], name);
+        assert_eq!(
+            (got["coupon_id"].clone(), got["time"].clone()),
+            (json!("555"), json!(1_662_480_004))
+        );
+    }
+}
+
 #[test]
 fn the_typed_list_and_what_stays_other() {
     let names: Vec<&str> = Event::typed_names().collect();
-    assert_eq!(names.len(), 50, "{names:?}");
+    assert_eq!(names.len(), 81, "{names:?}");
     let unknown = xml_event("some_future_event", "<Anything>1</Anything>");
     let Message::Event(event) = Message::from_xml(&unknown).expect("decodes") else {
         panic!("not an event");

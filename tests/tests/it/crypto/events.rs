@@ -280,12 +280,12 @@ fn event_messages() {
     assert!(json.get("raw").is_none());
 
     // an event this version does not type stays Other, by name
-    let custom = location.replace("LOCATION", "user_scan_product");
+    let custom = location.replace("LOCATION", "ShakearoundUserShake");
     let Message::Event(event) = Message::from_xml(&custom).expect("parses") else {
         panic!("not an event");
     };
     assert_eq!(event.detail, Event::Other);
-    assert_eq!(event.event(), "user_scan_product");
+    assert_eq!(event.event(), "ShakearoundUserShake");
 }
 
 #[test]

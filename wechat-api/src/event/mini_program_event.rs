@@ -1,0 +1,105 @@
+//! A mini program's logistics and category-review events: the waybill traces
+//! of the logistics assistant (物流助手, `add_express_path`) and the outcome
+//! of a category review (`wxa_category_audit`); their typed detail, read
+//! from the push's element tree (XML, or JSON for mini programs configured
+//! for it).
+//!
+//! Anything a push lacks is `None`, so a known event never fails on a
+//! missing detail.
+
+use serde::Serialize;
+
+use super::tree::Node;
+
+/// The trimmed, non-empty text of `node`'s child `name`.
+fn text(node: &Node, name: &str) -> Option<String> {
+    node.text_of(name)
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+}
+
+/// The number in `node`'s child `name`, if it holds one.
+fn number<T: std::str::FromStr>(node: &Node, name: &str) -> Option<T> {
+    node.text_of(name).and_then(|t| t.trim().parse().ok())
+}
+
+/// `add_express_path`: a waybill's trace changed
+/// ([logistics.onPathUpdate](https://developers.weixin.qq.com/miniprogram/dev/server/event_push/express/provider/logistics.onPathUpdate.html)).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct ExpressPath {
+    /// `DeliveryID`: the express company (`SF`…).
+    pub delivery_id: Option<String>,
+    /// `WayBillId`: the waybill.
+    pub waybill_id: Option<String>,
+    /// `OrderId`: the mini program's order.
+    pub order_id: Option<String>,
+    /// `Version`: the trace's version.
+    pub version: Option<u32>,
+    /// `Count`: how many trace nodes.
+    pub count: Option<u32>,
+    /// `Actions`: the trace nodes, oldest first.
+    pub actions: Vec<ExpressAction>,
+}
+
+/// One node of a waybill's trace.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct ExpressAction {
+    /// `ActionTime`: Unix seconds.
+    pub action_time: Option<i64>,
+    /// `ActionType`: 100001 picked up, 100002 pick-up failed, 100003
+    /// courier assigned, 200001 in transit, 300002 out for delivery, 300003
+    /// signed for, 300004 signing failed, 400001 cancelled, 400002 held up.
+    pub action_type: Option<u32>,
+    /// `ActionMsg`: the node's text.
+    pub action_msg: Option<String>,
+}
+
+impl ExpressPath {
+    pub(crate) fn from_tree(tree: &Node) -> Self {
+        Self {
+            delivery_id: text(tree, "DeliveryID"),
+            waybill_id: text(tree, "WayBillId"),
+            order_id: text(tree, "OrderId"),
+            version: number(tree, "Version"),
+            count: number(tree, "Count"),
+            actions: tree
+                .children
+                .iter()
+                .filter(|c| c.name == "Actions")
+                .map(|action| ExpressAction {
+                    action_time: number(action, "ActionTime"),
+                    action_type: number(action, "ActionType"),
+                    action_msg: text(action, "ActionMsg"),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// `wxa_category_audit`: the review of a category a mini program applied for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct CategoryAudit {
+    /// `ret`: the outcome (2 rejected).
+    pub ret: Option<i64>,
+    /// `first`: the first-level category's id.
+    pub first: Option<String>,
+    /// `second`: the second-level category's id.
+    pub second: Option<String>,
+    /// `reason`: why it was rejected.
+    pub reason: Option<String>,
+}
+
+impl CategoryAudit {
+    pub(crate) fn from_tree(tree: &Node) -> Self {
+        Self {
+            ret: number(tree, "ret"),
+            first: text(tree, "first"),
+            second: text(tree, "second"),
+            reason: text(tree, "reason"),
+        }
+    }
+}

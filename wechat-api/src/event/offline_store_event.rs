@@ -1,0 +1,76 @@
+//! An official account's physical-store events: the review of a store
+//! (门店, `poi_check_notify`) and a customer connecting to a store's Wi-Fi
+//! (`WifiConnected`); their typed detail, read from the push's element tree.
+//!
+//! Anything a push lacks is `None`, so a known event never fails on a
+//! missing detail.
+
+use serde::Serialize;
+
+use super::tree::Node;
+
+/// The trimmed, non-empty text of `node`'s child `name`.
+fn text(node: &Node, name: &str) -> Option<String> {
+    node.text_of(name)
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+}
+
+/// The number in `node`'s child `name`, if it holds one.
+fn number<T: std::str::FromStr>(node: &Node, name: &str) -> Option<T> {
+    node.text_of(name).and_then(|t| t.trim().parse().ok())
+}
+
+/// `poi_check_notify`: the review of a store the account added.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct PoiCheck {
+    /// `UniqId`: the merchant's own id for the store (the `sid` it gave).
+    pub uniq_id: Option<String>,
+    /// `PoiId`: WeChat's id for the store.
+    pub poi_id: Option<String>,
+    /// `Result`: `succ` or `fail`.
+    pub result: Option<String>,
+    /// `msg`: the notice, or why it was rejected.
+    pub msg: Option<String>,
+}
+
+impl PoiCheck {
+    pub(crate) fn from_tree(tree: &Node) -> Self {
+        Self {
+            uniq_id: text(tree, "UniqId"),
+            poi_id: text(tree, "PoiId"),
+            result: text(tree, "Result"),
+            msg: text(tree, "msg"),
+        }
+    }
+}
+
+/// `WifiConnected`: a customer connected to a store's Wi-Fi.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct WifiConnected {
+    /// `ConnectTime`: Unix seconds.
+    pub connect_time: Option<i64>,
+    /// `ExpireTime`: reserved by WeChat.
+    pub expire_time: Option<i64>,
+    /// `VendorId`: reserved by WeChat.
+    pub vendor_id: Option<String>,
+    /// `ShopId` (`PlaceId` in older pushes): the store.
+    pub shop_id: Option<String>,
+    /// `DeviceNo`: the access point's MAC address (its BSSID).
+    pub device_no: Option<String>,
+}
+
+impl WifiConnected {
+    pub(crate) fn from_tree(tree: &Node) -> Self {
+        Self {
+            connect_time: number(tree, "ConnectTime"),
+            expire_time: number(tree, "ExpireTime"),
+            vendor_id: text(tree, "VendorId"),
+            shop_id: text(tree, "ShopId").or_else(|| text(tree, "PlaceId")),
+            device_no: text(tree, "DeviceNo"),
+        }
+    }
+}
