@@ -140,14 +140,15 @@
 //! let router = Router::new().message("text", on_text);
 //! let app = AccountRoutes::new(MessageCallback::account(client, router)?)?.router();
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-//! let url = format!("http://{}/wechat", listener.local_addr()?).parse()?;
+//! let addr = listener.local_addr()?;
 //! tokio::spawn(async move { serve(listener, app, Default::default()).await });
 //!
 //! // Fault: the first user/info call meets a rejected token (40001).
 //! sandbox.inject(Fault::errcode(40001).on("/cgi-bin/user/info"));
 //!
 //! // Push: a follower's text, in safe mode, as WeChat sends it.
-//! let account = sandbox.official_account_url(url).mode(PushMode::Safe);
+//! let account = sandbox.official_account_url(format!("http://{addr}/wechat").parse()?);
+//! let account = account.mode(PushMode::Safe);
 //! sandbox.check_account_url(&account).await?;
 //! let message = UserMessage::text(DEFAULT_OPENID, "hi");
 //! let reply = sandbox.push_to_account(&account, &message).await?;
