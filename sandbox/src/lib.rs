@@ -69,6 +69,96 @@
 //! # let _ = token;
 //! # Ok(()) }
 //! ```
+//!
+//! # In your own tests
+//!
+//! Add the sandbox as a dev-dependency beside `wechat-api` (and `tokio`
+//! for `#[tokio::test]`):
+//!
+//! ```toml
+//! [dependencies]
+//! wechat-api = { version = "0.1", features = ["axum"] }
+//!
+//! [dev-dependencies]
+//! wechat-sandbox = "0.1"
+//! tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
+//! ```
+//!
+//! A test then has four moves, all on one [`Sandbox`]:
+//!
+//! * **configure** — [`SandboxConfig::builder`] declares the accounts:
+//!   the official account (the `official_*` settings, its
+//!   [`SandboxConfig::account_config`] is the `wechat_api::Config` your
+//!   code gets), the Open Platform component, the merchants that can
+//!   authorize it ([`Merchant`], official accounts or mini programs) and
+//!   the users who follow ([`User`]); [`SandboxConfig::default`] has one of
+//!   each ([`DEFAULT_OFFICIAL_APPID`], [`DEFAULT_COMPONENT_APPID`],
+//!   [`DEFAULT_MERCHANT_APPID`], [`DEFAULT_OPENID`]);
+//! * **push** — [`Sandbox::push_to_account`] sends a [`UserMessage`] to an
+//!   account's own message URL ([`AccountUrl`], in any [`PushMode`] and
+//!   [`PushFormat`]) and returns the decrypted [`AccountReply`];
+//!   a platform's pushes go to its callback URL
+//!   ([`Sandbox::set_callback_url`]: [`Sandbox::push_verify_ticket`],
+//!   authorization on the authorization page, [`Sandbox::unauthorize`])
+//!   and its authorizers' message URL ([`Sandbox::set_message_url`]:
+//!   [`Sandbox::complete_audit`], [`Sandbox::run_release_test`]);
+//! * **read what your code did** — [`Sandbox::request_count`] (per path),
+//!   [`Sandbox::endpoint_count`] (per spec endpoint),
+//!   [`Sandbox::request_counts`] (all paths), [`Sandbox::custom_messages`]
+//!   (the customer-service messages sent, as [`SentMessage`]s) and, for
+//!   WeChat Pay, the recorded calls of [`pay::PaySandbox::calls`];
+//! * **inject faults** — [`Sandbox::inject`] with a [`Fault`]:
+//!   `Fault::errcode(40001)` (a rejected token: the client fetches a new
+//!   one and retries once), an errcode storm
+//!   `Fault::errcode(45009).on("/cgi-bin/message/custom/send").times(50)`,
+//!   latency `Fault::delay(Duration::from_secs(6))`, a server error
+//!   `Fault::status(502)`; [`Sandbox::clear_faults`] drops what is left.
+//!
+//! A user's handler tested end to end: the sandbox plays WeChat, pushing
+//! a follower's text to the handler's URL and answering the API calls the
+//! handler makes, the first of them with a rejected token.
+//!
+//! ```
+//! use wechat_api::api::user::InfoRequest;
+//! use wechat_api::callback::{HandlerResult, MessageCallback, Reply, Router};
+//! use wechat_api::server::{AccountRoutes, serve};
+//! use wechat_api::{Client, event::Message};
+//! use wechat_sandbox::{DEFAULT_OPENID, Fault, PushMode, Sandbox, UserMessage};
+//!
+//! // The code under test: reads the sender's profile and answers with it.
+//! async fn on_text(message: Message, client: Client) -> HandlerResult {
+//!     let openid = message.header().from_user_name.clone();
+//!     let user = client.user().info(InfoRequest::new(openid)).await?.user;
+//!     Ok(Some(Reply::text(format!("hello {}", user.openid))))
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! // Configure: the sandbox's official account, and a client for it.
+//! let sandbox = Sandbox::start_default().await?;
+//! let client = sandbox.client_builder_with(sandbox.config().account_config()?)?.build()?;
+//! let router = Router::new().message("text", on_text);
+//! let app = AccountRoutes::new(MessageCallback::account(client, router)?)?.router();
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+//! let addr = listener.local_addr()?;
+//! tokio::spawn(async move { serve(listener, app, Default::default()).await });
+//!
+//! // Fault: the first user/info call meets a rejected token (40001).
+//! sandbox.inject(Fault::errcode(40001).on("/cgi-bin/user/info"));
+//!
+//! // Push: a follower's text, in safe mode, as WeChat sends it.
+//! let account = sandbox.official_account_url(format!("http://{addr}/wechat").parse()?);
+//! let account = account.mode(PushMode::Safe);
+//! sandbox.check_account_url(&account).await?;
+//! let message = UserMessage::text(DEFAULT_OPENID, "hi");
+//! let reply = sandbox.push_to_account(&account, &message).await?;
+//!
+//! // Read: the decrypted reply, and the calls the handler made.
+//! assert_eq!(reply.content(), Some(format!("hello {DEFAULT_OPENID}")));
+//! assert_eq!(sandbox.request_count("/cgi-bin/user/info"), 2);
+//! assert_eq!(sandbox.pending_faults(), 0);
+//! # Ok(()) }
+//! ```
 #![warn(missing_docs)]
 
 use std::collections::BTreeMap;
