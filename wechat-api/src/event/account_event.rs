@@ -10,20 +10,7 @@
 
 use serde::Serialize;
 
-use super::tree::Node;
-
-/// The trimmed, non-empty text of `node`'s child `name`.
-fn text(node: &Node, name: &str) -> Option<String> {
-    node.text_of(name)
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_owned)
-}
-
-/// The number in `node`'s child `name`, if it holds one.
-fn number<T: std::str::FromStr>(node: &Node, name: &str) -> Option<T> {
-    node.text_of(name).and_then(|t| t.trim().parse().ok())
-}
+use super::tree::{Node, number, text};
 
 /// `scancode_push` and `scancode_waitmsg`: a menu button opened the scanner.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

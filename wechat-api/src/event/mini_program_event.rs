@@ -9,20 +9,7 @@
 
 use serde::Serialize;
 
-use super::tree::Node;
-
-/// The trimmed, non-empty text of `node`'s child `name`.
-fn text(node: &Node, name: &str) -> Option<String> {
-    node.text_of(name)
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_owned)
-}
-
-/// The number in `node`'s child `name`, if it holds one.
-fn number<T: std::str::FromStr>(node: &Node, name: &str) -> Option<T> {
-    node.text_of(name).and_then(|t| t.trim().parse().ok())
-}
+use super::tree::{Node, number, text};
 
 /// `add_express_path`: a waybill's trace changed
 /// ([logistics.onPathUpdate](https://developers.weixin.qq.com/miniprogram/dev/server/event_push/express/provider/logistics.onPathUpdate.html)).

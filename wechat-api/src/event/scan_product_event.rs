@@ -8,20 +8,7 @@
 
 use serde::Serialize;
 
-use super::tree::Node;
-
-/// The trimmed, non-empty text of `node`'s child `name`.
-fn text(node: &Node, name: &str) -> Option<String> {
-    node.text_of(name)
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_owned)
-}
-
-/// The number in `node`'s child `name`, if it holds one.
-fn number<T: std::str::FromStr>(node: &Node, name: &str) -> Option<T> {
-    node.text_of(name).and_then(|t| t.trim().parse().ok())
-}
+use super::tree::{Node, number, text};
 
 /// `user_scan_product`, `user_scan_product_enter_session` and
 /// `user_scan_product_async`: a user scanned or opened a product.

@@ -153,6 +153,21 @@ impl Node {
     }
 }
 
+/// The trimmed, non-empty text of `node`'s child `name` (the typed events'
+/// optional text fields).
+pub(crate) fn text(node: &Node, name: &str) -> Option<String> {
+    node.text_of(name)
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+}
+
+/// The number in `node`'s child `name`, if it holds one (the typed events'
+/// optional number fields).
+pub(crate) fn number<T: std::str::FromStr>(node: &Node, name: &str) -> Option<T> {
+    node.text_of(name).and_then(|t| t.trim().parse().ok())
+}
+
 /// Adds `value` to `node`: object keys as children, arrays as repeated
 /// children, scalars as text.
 fn fill_json(node: &mut Node, value: &serde_json::Value, depth: usize) {
