@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# README's test command: every test of the workspace, all features. The Redis
+# README's test command: every test of the workspace, all features (arguments
+# go to `cargo test`). The Redis
 # tests start real redis-servers (standalone, a 3-master cluster, a Sentinel
 # group) and are never skipped, so redis-server and redis-tools are installed
 # first when missing (apt-get; sudo when not root).
@@ -30,4 +31,25 @@ if [ -n "$missing" ]; then
   $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
 
-exec cargo test --workspace --all-features "$@"
+# With arguments (a filter, --test it, ...), one plain run.
+if [ $# -gt 0 ]; then
+  exec cargo test --workspace --all-features "$@"
+fi
+
+# Without: every test, with the waiting overlapped. Many tests wait more than
+# they compute (Redis expiries and failovers, servers' timeouts, a user's
+# workspace built by cargo), so each binary runs more tests at once than
+# there are cores; and the compile-fail cases (trybuild runs cargo on a
+# project and target directory of its own) run beside the others instead of
+# before them. Both runs select the whole workspace, so they share one build.
+export RUST_TEST_THREADS="${RUST_TEST_THREADS:-8}"
+cargo test --workspace --all-features --no-run --quiet
+compile_fail_log="$(mktemp)"
+trap 'rm -f "$compile_fail_log"' EXIT
+cargo test --workspace --all-features --test compile_fail >"$compile_fail_log" 2>&1 &
+compile_fail=$!
+status=0
+cargo test --workspace --all-features -- --skip broken_specs_are_compile_errors || status=$?
+wait "$compile_fail" || status=$?
+cat "$compile_fail_log"
+exit "$status"

@@ -1,35 +1,52 @@
-//! Adding an endpoint takes YAML only, in this repository's spec or in a
-//! user's own crate, and cargo notices new and edited spec files.
+//! Adding an endpoint takes YAML only, in the published crate's spec or in a
+//! user's own crate; a user's spec edit rebuilds only the user's crate; and
+//! the packaged crates build in a user's workspace.
 //!
-//! One temporary workspace holds copies of `codegen/`, `macros/`,
-//! `wechat-api/` and `spec/` (and `test-support/` and `sandbox/`,
-//! wechat-api's dev-dependencies) and two small programs:
+//! The test packages `wechat-api-codegen`, `wechat-api-macros`,
+//! `wechat-api` and `wechat-sandbox` (`cargo package --no-verify`), unpacks
+//! the `.crate` files and builds four small programs of a user's workspace
+//! against them (`[patch.crates-io]`: as if they came from crates.io):
 //!
-//! * `probe`, which calls an endpoint that exists only in a spec file this
-//!   test adds to the copied `spec/`;
-//! * `ext`, a user's crate that brings its own `spec/`, invokes
+//! * `probe` calls an endpoint that exists only in a spec file this test
+//!   adds to the unpacked `wechat-api`'s `spec/` folder;
+//! * `ext`, a user's crate with its own `spec/`, invokes
 //!   `wechat_api::generate!` and calls its endpoints for its own account and
-//!   for an authorizer, with managed tokens and one refresh-and-retry after
-//!   a 40001;
+//!   for an authorizer, with managed tokens and one refresh-and-retry after a
+//!   40001;
 //! * `paymerchant`, a user's crate describing WeChat Pay endpoints
 //!   (`family: pay`): its methods, on `WechatPay`, sign their requests, have
 //!   their answers verified, send the `mchid` and answer `()` to a 204,
-//!   against the sandbox playing WeChat Pay (which refuses a bad signature).
+//!   against the sandbox playing WeChat Pay (which refuses a bad signature);
+//! * `sandboxed`, a user's test program that starts the packaged sandbox.
 //!
-//! All three are built at once (one build of the copied `wechat-api`, with
-//! `pay`) and run, the first two against wiremock. Then the test adds a
-//! *second* new spec file and edits the first (a new response field), and
-//! rebuilds: the probe only compiles and prints the new field if
-//! `wechat-api` was regenerated (build.rs watches the folder). Two builds of
-//! the copied `wechat-api` in all: it is the slowest test of the suite.
+//! This build is also the verification of the packages (CI packages them
+//! without cargo's own verification build): each crate builds from its
+//! `.crate` file alone, and works.
 //!
-//! The copies build in `target/spec-probe` so that later runs are incremental.
+//! Then the test adds a second spec file to `ext`'s folder and edits the
+//! first (a new response field), and rebuilds: `ext` only compiles and
+//! prints the new field if it was regenerated (its build.rs watches the
+//! folder), and `wechat-api` is not rebuilt. The published `wechat-api`
+//! watches its own `spec/` folder the same way: the test reads what its
+//! build script told cargo.
+//!
+//! The programs build in the workspace's own target directory, so that what
+//! they share with the workspace's build (most dependencies) is built once;
+//! the user's workspace is `<target>/user-workspace`, rewritten each run.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// The crates a user gets from crates.io, as `cargo package` makes them.
+const PACKAGES: [&str; 4] = [
+    "wechat-api-codegen",
+    "wechat-api-macros",
+    "wechat-api",
+    "wechat-sandbox",
+];
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -38,50 +55,103 @@ fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let name = entry.file_name();
-        if name == "target" {
-            continue;
-        }
-        let target = to.join(&name);
-        let kind = entry.file_type().unwrap();
-        if kind.is_symlink() {
-            // wechat-api/spec links to the top-level spec/: keep the link
-            let link = std::fs::read_link(entry.path()).unwrap();
-            std::os::unix::fs::symlink(link, &target).unwrap();
-        } else if kind.is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
+/// The target directory this test binary was built in
+/// (`<target>/debug/deps/it-…`), wherever it is configured.
+fn target_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("the test binary's path");
+    exe.ancestors()
+        .nth(3)
+        .expect("the test binary lives in <target>/debug/deps")
+        .to_path_buf()
+}
+
+/// Packages [`PACKAGES`] and unpacks them into `into`: one folder per crate,
+/// `<name>-<version>`, as in a registry.
+fn package_and_unpack(into: &Path) {
+    let packaged = into.join("packaged");
+    let mut cargo = Command::new(env!("CARGO"));
+    cargo
+        .args([
+            "package",
+            "--no-verify",
+            "--offline",
+            "--allow-dirty",
+            "--quiet",
+        ])
+        .arg("--target-dir")
+        .arg(&packaged)
+        .current_dir(workspace_root());
+    for package in PACKAGES {
+        cargo.args(["-p", package]);
+    }
+    let out = cargo.output().expect("cargo runs");
+    assert!(
+        out.status.success(),
+        "cargo package failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for package in PACKAGES {
+        let file = packaged
+            .join("package")
+            .join(format!("{package}-{}.crate", env!("CARGO_PKG_VERSION")));
+        let crate_file = std::fs::File::open(&file).expect("the .crate file");
+        tar::Archive::new(flate2::read::GzDecoder::new(crate_file))
+            .unpack(into)
+            .expect("the .crate file unpacks");
     }
 }
 
-/// A temporary workspace with copies of the crates `wechat-api` needs and
-/// `members` (created by the caller).
-fn temp_workspace(members: &[&str]) -> tempfile::TempDir {
-    let root = workspace_root();
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path();
-    // wechat-api's dev-dependencies (the test-support crate, and the sandbox
-    // it uses) must be there for cargo to load the workspace
-    for sub in [
-        "codegen",
-        "macros",
-        "wechat-api",
-        "spec",
-        "test-support",
-        "sandbox",
-    ] {
-        copy_dir(&root.join(sub), &dir.join(sub));
+/// A user's workspace in `dir` with `members`, its dependencies on our
+/// crates patched to the unpacked packages in `crates`.
+fn user_workspace(dir: &Path, crates: &Path, members: &[&str]) {
+    let members = members
+        .iter()
+        .map(|m| format!("\"{m}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let patches = PACKAGES
+        .iter()
+        .map(|p| {
+            let unpacked = crates.join(format!("{p}-{}", env!("CARGO_PKG_VERSION")));
+            format!("{p} = {{ path = {:?} }}\n", unpacked.display().to_string())
+        })
+        .collect::<String>();
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        format!(
+            "[workspace]\nmembers = [{members}]\nresolver = \"3\"\n\n[patch.crates-io]\n{patches}"
+        ),
+    )
+    .unwrap();
+    // the repository's versions of every dependency (and --offline works)
+    std::fs::copy(workspace_root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+}
+
+/// A member of the user's workspace: `Cargo.toml` with `dependencies`,
+/// `src/main.rs`, and `spec/` files with the build.rs that watches them.
+fn member(dir: &Path, name: &str, dependencies: &str, main: &str, spec: &[(&str, &str)]) {
+    let root = dir.join(name);
+    std::fs::create_dir_all(root.join("src")).unwrap();
+    std::fs::write(
+        root.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n{dependencies}tokio = {{ version = \"1\", features = [\"rt\", \"macros\"] }}\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(root.join("src/main.rs"), main).unwrap();
+    if !spec.is_empty() {
+        std::fs::create_dir_all(root.join("spec")).unwrap();
+        std::fs::write(
+            root.join("build.rs"),
+            "fn main() { println!(\"cargo::rerun-if-changed=spec\"); }\n",
+        )
+        .unwrap();
+        for (file, yaml) in spec {
+            std::fs::write(root.join("spec").join(file), yaml).unwrap();
+        }
     }
-    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
-    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
-    std::fs::write(dir.join("Cargo.toml"), with_members(&manifest, members)).unwrap();
-    tmp
 }
 
 const WEATHER_SPEC: &str = r#"
@@ -116,18 +186,9 @@ endpoints:
         type: i64
 "#;
 
-fn probe_main(with_clock: bool) -> String {
-    let clock = if with_clock {
-        r#"
-    let now = client.clock().now(wechat_api::api::clock::NowRequest::new("Asia/Shanghai")).await?;
-    println!("unix={}", now.unix);"#
-    } else {
-        ""
-    };
-    format!(
-        r#"
+const PROBE_MAIN: &str = r#"
 #[tokio::main(flavor = "current_thread")]
-async fn main() -> wechat_api::Result<()> {{
+async fn main() -> wechat_api::Result<()> {
     let base = std::env::var("PROBE_BASE").expect("PROBE_BASE");
     let config = wechat_api::Config::builder().appid("wx_probe").build()?;
     let client = wechat_api::Client::builder(config).base_url_for_all(&base)?.build()?;
@@ -136,48 +197,85 @@ async fn main() -> wechat_api::Result<()> {{
         .with_token("PROBE_TOKEN")
         .get_weather(wechat_api::api::weather::GetWeatherRequest::new("Shenzhen"))
         .await?;
-    println!("city={{}} celsius={{}}", weather.city, weather.celsius);{clock}
+    println!("city={} celsius={}", weather.city, weather.celsius);
     Ok(())
-}}
-"#
-    )
+}
+"#;
+
+/// A user's test program against the packaged sandbox (which users add as a
+/// dev-dependency): one managed token, fetched once.
+const SANDBOXED_MAIN: &str = r#"
+use wechat_sandbox::{Sandbox, SandboxConfig};
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await?;
+    let client = sandbox.client_builder()?.build()?;
+    client.access_token().await?;
+    client.access_token().await?;
+    println!("stable_token={}", sandbox.request_count("/cgi-bin/stable_token"));
+    sandbox.shutdown().await;
+    Ok(())
+}
+"#;
+
+/// What one `cargo build` of the user's workspace did.
+struct Built {
+    /// The crates cargo compiled (not fresh), by name.
+    compiled: Vec<String>,
+    /// The `out_dir` of the published `wechat-api`'s build script.
+    wechat_api_out_dir: Option<PathBuf>,
 }
 
-/// Where the copies build (kept between runs, so later runs are incremental).
-fn probe_target() -> PathBuf {
-    workspace_root().join("target").join("spec-probe")
-}
-
-/// `cargo build` of the two programs in the temporary workspace.
-fn build(dir: &Path) {
-    let out = Command::new(env!("CARGO"))
+/// `cargo build -p <programs>` in the user's workspace `dir`, in the
+/// workspace's own target directory.
+fn build(dir: &Path, programs: &[&str]) -> Built {
+    let mut cargo = Command::new(env!("CARGO"));
+    cargo
         .args([
             "build",
-            "--quiet",
             "--offline",
-            "-p",
-            "probe",
-            "-p",
-            "ext",
-            "-p",
-            "paymerchant",
+            "--message-format=json-render-diagnostics",
         ])
         .current_dir(dir)
-        .env("CARGO_TARGET_DIR", probe_target())
-        .output()
-        .expect("cargo runs");
+        .env("CARGO_TARGET_DIR", target_dir());
+    for program in programs {
+        cargo.args(["-p", program]);
+    }
+    let out = cargo.output().expect("cargo runs");
     assert!(
         out.status.success(),
-        "build failed:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
+        "build failed:\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    let mut built = Built {
+        compiled: Vec::new(),
+        wechat_api_out_dir: None,
+    };
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        let package = message["package_id"].as_str().unwrap_or_default();
+        let is_wechat_api = package.ends_with("#wechat-api@0.1.0");
+        match message["reason"].as_str() {
+            Some("compiler-artifact") if message["fresh"] == false => {
+                let name = message["target"]["name"].as_str().unwrap_or_default();
+                built.compiled.push(name.to_owned());
+            }
+            Some("build-script-executed") if is_wechat_api => {
+                built.wechat_api_out_dir = message["out_dir"].as_str().map(PathBuf::from);
+            }
+            _ => {}
+        }
+    }
+    built
 }
 
 /// Runs a built program against the mock WeChat at `base`, with the
 /// variables `env`; its stdout.
 fn run(program: &str, base: &str, env: &[(String, String)]) -> String {
-    let out = Command::new(probe_target().join("debug").join(program))
+    let out = Command::new(target_dir().join("debug").join(program))
         .env("PROBE_BASE", base)
         .envs(env.iter().map(|(k, v)| (k, v)))
         .output()
@@ -195,42 +293,27 @@ fn run(program: &str, base: &str, env: &[(String, String)]) -> String {
 /// variables.
 type Run = (&'static str, String, Vec<(String, String)>);
 
-/// Builds the programs off the runtime's threads, then runs each of `runs`;
-/// their outputs in that order.
-async fn build_and_run(dir: &Path, runs: Vec<Run>) -> Vec<String> {
+/// The members of the user's workspace.
+const ALL_PROGRAMS: [&str; 4] = ["probe", "ext", "paymerchant", "sandboxed"];
+
+/// Builds `programs` off the runtime's threads, then runs each of `runs`;
+/// what the build did and the programs' outputs in that order.
+async fn build_and_run(
+    dir: &Path,
+    programs: &'static [&'static str],
+    runs: Vec<Run>,
+) -> (Built, Vec<String>) {
     let dir = dir.to_path_buf();
     tokio::task::spawn_blocking(move || {
-        build(&dir);
-        runs.iter()
+        let built = build(&dir, programs);
+        let outs = runs
+            .iter()
             .map(|(program, base, env)| run(program, base, env))
-            .collect()
+            .collect();
+        (built, outs)
     })
     .await
     .unwrap()
-}
-
-/// The workspace manifest with only the copied members.
-fn with_members(manifest: &str, extra: &[&str]) -> String {
-    let mut members = vec!["codegen", "macros", "wechat-api"];
-    members.extend_from_slice(extra);
-    let members = members
-        .iter()
-        .map(|m| format!("\"{m}\""))
-        .collect::<Vec<_>>()
-        .join(", ");
-    manifest
-        .lines()
-        .map(|line| {
-            if line.starts_with("members") {
-                format!("members = [{members}]")
-            } else if line.starts_with("default-members") || line.starts_with("exclude") {
-                String::new()
-            } else {
-                line.to_string()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 const EXTRA_SPEC: &str = r#"
@@ -359,48 +442,71 @@ async fn main() -> wechat_api::Result<()> {
 }
 "#;
 
+/// The second version of `ext`: after a new spec file (`clock.yaml`) and a
+/// new response field in `extra.yaml`.
+const EXTRA_MAIN_V2: &str = r#"
+wechat_api::generate!("../spec");
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> wechat_api::Result<()> {
+    let base = std::env::var("PROBE_BASE").expect("PROBE_BASE");
+    let config = wechat_api::Config::builder().appid("wx_ext").build()?;
+    let client = wechat_api::Client::builder(config).base_url_for_all(&base)?.build()?;
+    let widget = client
+        .extra()
+        .with_token("PROBE_TOKEN")
+        .get_widget(extra::GetWidgetRequest::new(9))
+        .await?;
+    println!("name={} color={}", widget.name, widget.color);
+    let now = client.clock().now(clock::NowRequest::new("Asia/Shanghai")).await?;
+    println!("unix={}", now.unix);
+    Ok(())
+}
+"#;
+
 #[tokio::test(flavor = "multi_thread")]
-async fn new_and_edited_spec_files_become_typed_endpoints_here_and_in_a_users_crate() {
+async fn the_packaged_crates_build_a_users_workspace_where_new_and_edited_spec_files_become_endpoints()
+ {
     use wechat_api::api::transactions::{JsapiRequest, OrderAmount, OrderPayer};
     use wechat_sandbox::pay::{KeyMode, PaySettings};
 
-    let tmp = temp_workspace(&["probe", "ext", "paymerchant"]);
-    let dir = tmp.path();
-    let manifest = |name: &str| {
-        format!(
-            "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\nwechat-api.workspace = true\ntokio = {{ workspace = true, features = [\"rt\", \"macros\"] }}\n"
-        )
-    };
-    std::fs::create_dir_all(dir.join("probe/src")).unwrap();
-    std::fs::write(dir.join("probe/Cargo.toml"), manifest("probe")).unwrap();
-    std::fs::create_dir_all(dir.join("ext/src")).unwrap();
-    std::fs::create_dir_all(dir.join("ext/spec")).unwrap();
-    std::fs::write(dir.join("ext/Cargo.toml"), manifest("ext")).unwrap();
-    std::fs::write(
-        dir.join("ext/build.rs"),
-        "fn main() { println!(\"cargo::rerun-if-changed=spec\"); }\n",
-    )
-    .unwrap();
-    std::fs::write(dir.join("ext/spec/extra.yaml"), EXTRA_SPEC).unwrap();
-    std::fs::write(dir.join("ext/src/main.rs"), EXTRA_MAIN).unwrap();
-    std::fs::create_dir_all(dir.join("paymerchant/src")).unwrap();
-    std::fs::create_dir_all(dir.join("paymerchant/spec")).unwrap();
-    std::fs::write(
-        dir.join("paymerchant/Cargo.toml"),
-        "[package]\nname = \"paymerchant\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\nwechat-api = { workspace = true, features = [\"pay\"] }\ntokio = { workspace = true, features = [\"rt\", \"macros\"] }\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("paymerchant/build.rs"),
-        "fn main() { println!(\"cargo::rerun-if-changed=spec\"); }\n",
-    )
-    .unwrap();
-    std::fs::write(dir.join("paymerchant/spec/my_orders.yaml"), USER_PAY_SPEC).unwrap();
-    std::fs::write(dir.join("paymerchant/src/main.rs"), USER_PAY_MAIN).unwrap();
+    // a fixed place: the same paths from run to run keep the same build
+    // artifacts (overwritten, not piling up), and unchanged ones fresh
+    let root = target_dir().join("user-workspace");
+    if root.exists() {
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+    let crates = root.join("crates");
+    let dir = &root.join("user");
+    package_and_unpack(&crates);
+    user_workspace(dir, &crates, &ALL_PROGRAMS);
+    let wechat_api = "wechat-api = \"0.1\"\n";
+    // the published crate's spec: a new file, so a new typed endpoint
+    let published_spec = crates.join(format!("wechat-api-{}/spec", env!("CARGO_PKG_VERSION")));
+    std::fs::write(published_spec.join("weather.yaml"), WEATHER_SPEC).unwrap();
+    member(dir, "probe", wechat_api, PROBE_MAIN, &[]);
+    member(
+        dir,
+        "ext",
+        wechat_api,
+        EXTRA_MAIN,
+        &[("extra.yaml", EXTRA_SPEC)],
+    );
+    member(
+        dir,
+        "paymerchant",
+        "wechat-api = { version = \"0.1\", features = [\"pay\"] }\n",
+        USER_PAY_MAIN,
+        &[("my_orders.yaml", USER_PAY_SPEC)],
+    );
+    member(
+        dir,
+        "sandboxed",
+        &format!("{wechat_api}wechat-sandbox = \"0.1\"\n"),
+        SANDBOXED_MAIN,
+        &[],
+    );
 
-    // the repository's spec: a new file, so a new typed endpoint
-    std::fs::write(dir.join("spec/weather.yaml"), WEATHER_SPEC).unwrap();
-    std::fs::write(dir.join("probe/src/main.rs"), probe_main(false)).unwrap();
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/cgi-bin/weather"))
@@ -417,6 +523,15 @@ async fn new_and_edited_spec_files_become_typed_endpoints_here_and_in_a_users_cr
         .respond_with(
             ResponseTemplate::new(200).set_body_raw(r#"{"unix":1700000000}"#, "application/json"),
         )
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/wxa/get_widget"))
+        .and(query_param("access_token", "PROBE_TOKEN"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            r#"{"errcode":0,"name":"gear","color":"red"}"#,
+            "application/json",
+        ))
         .mount(&server)
         .await;
     let user = MockServer::start().await;
@@ -528,17 +643,36 @@ async fn new_and_edited_spec_files_become_typed_endpoints_here_and_in_a_users_cr
 
     // 1. the first build: the new endpoint sends what its spec says, and the
     //    user's crate gets managed, typed endpoints from its own spec
-    let outs = build_and_run(
+    let (built, outs) = build_and_run(
         dir,
+        &ALL_PROGRAMS,
         vec![
             ("probe", server.uri(), vec![]),
             ("ext", user.uri(), vec![]),
             ("paymerchant", pay_base.clone(), pay_env),
+            ("sandboxed", String::new(), vec![]),
         ],
     )
     .await;
     let (out, ext_out, pay_out) = (&outs[0], &outs[1], &outs[2]);
     assert_eq!(out.trim(), "city=Shenzhen celsius=24");
+    assert_eq!(
+        outs[3].trim(),
+        "stable_token=1",
+        "one fetch, then the cached token"
+    );
+    // the published wechat-api watches its spec folder: a new file there is
+    // noticed, as the new file in the user's folder is below
+    let out_dir = built
+        .wechat_api_out_dir
+        .expect("cargo ran the published wechat-api's build script");
+    let told_cargo = std::fs::read_to_string(out_dir.parent().unwrap().join("output")).unwrap();
+    assert!(
+        told_cargo
+            .lines()
+            .any(|l| l == "cargo::rerun-if-changed=spec"),
+        "{told_cargo}"
+    );
     let requests = user.received_requests().await.unwrap();
     assert_eq!(
         ext_out.trim(),
@@ -617,26 +751,32 @@ async fn new_and_edited_spec_files_become_typed_endpoints_here_and_in_a_users_cr
         serde_json::from_str::<serde_json::Value>(&user[1].body).unwrap(),
         serde_json::json!({"mchid": merchant.mchid()})
     );
-    // 2. another new file and an edit of the first (a new response field),
-    //    rebuilt incrementally: the probe only compiles if wechat-api was
-    //    regenerated because its spec folder changed
-    std::fs::write(dir.join("spec/clock.yaml"), CLOCK_SPEC).unwrap();
-    let edited = WEATHER_SPEC.replace(
-        "        type: i32\n",
-        "        type: i32\n      - name: humidity\n        type: u32\n",
+    // 2. another new file in the user's spec folder and an edit of the first
+    //    (a new response field), rebuilt incrementally: ext only compiles
+    //    if it was regenerated because its spec folder changed
+    let ext_spec = dir.join("ext/spec");
+    std::fs::write(ext_spec.join("clock.yaml"), CLOCK_SPEC).unwrap();
+    let edited = EXTRA_SPEC.replace(
+        "      - name: name\n    example: '{\"errcode\": 0, \"errmsg\": \"ok\", \"name\": \"gear\"}'",
+        "      - name: name\n      - name: color\n    example: '{\"errcode\": 0, \"errmsg\": \"ok\", \"name\": \"gear\", \"color\": \"red\"}'",
     );
-    assert_ne!(edited, WEATHER_SPEC);
-    std::fs::write(dir.join("spec/weather.yaml"), edited).unwrap();
-    let main = probe_main(true).replace(
-        r#"println!("city={} celsius={}", weather.city, weather.celsius);"#,
-        r#"println!("city={} celsius={} humidity={}", weather.city, weather.celsius, weather.humidity);"#,
+    assert_ne!(edited, EXTRA_SPEC);
+    std::fs::write(ext_spec.join("extra.yaml"), edited).unwrap();
+    std::fs::write(dir.join("ext/src/main.rs"), EXTRA_MAIN_V2).unwrap();
+    // (the same programs as before: building fewer would unify fewer
+    // features, and change wechat-api for that reason alone)
+    let (built, outs) =
+        build_and_run(dir, &ALL_PROGRAMS, vec![("ext", server.uri(), vec![])]).await;
+    assert_eq!(outs[0].trim(), "name=gear color=red\nunix=1700000000");
+    assert!(
+        built.compiled.iter().any(|c| c == "ext"),
+        "{:?}",
+        built.compiled
     );
-    std::fs::write(dir.join("probe/src/main.rs"), main).unwrap();
-    let outs = build_and_run(dir, vec![("probe", server.uri(), vec![])]).await;
-    let out = &outs[0];
-    assert_eq!(
-        out.trim(),
-        "city=Shenzhen celsius=24 humidity=80\nunix=1700000000"
+    assert!(
+        !built.compiled.iter().any(|c| c == "wechat_api"),
+        "a user's spec edit rebuilt wechat-api: {:?}",
+        built.compiled
     );
     let now = server
         .received_requests()
