@@ -13,7 +13,7 @@ certificates), decrypt the resource and parse it as JSON.
     pip install -r scripts/bench_pay_notify/requirements.txt
     python3 scripts/bench_pay_notify/run.py
 
-It runs `cargo bench -p wechat-api --features pay --bench pay_notify` with
+It runs `cargo bench -p wechat-api-benches --features pay --bench pay_notify` with
 PAY_NOTIFY_INPUT naming the notification (set CARGO_TARGET_DIR as usual).
 """
 
@@ -112,7 +112,7 @@ def rust_rate(headers, body):
     try:
         env = dict(os.environ, PAY_NOTIFY_INPUT=path)
         out = subprocess.run(
-            ["cargo", "bench", "-q", "-p", "wechat-api", "--features", "pay", "--bench", "pay_notify"],
+            ["cargo", "bench", "-q", "-p", "wechat-api-benches", "--features", "pay", "--bench", "pay_notify"],
             cwd=ROOT, env=env, capture_output=True, text=True,
         )
         if out.returncode != 0:

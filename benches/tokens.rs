@@ -14,7 +14,7 @@
 //!   trip per call) and `redis/store_get` (the store alone).
 //!
 //! Run with
-//! `cargo bench -p wechat-api --features redis --bench tokens -- --warm-up-time 1 --measurement-time 3`.
+//! `cargo bench -p wechat-api-benches --features redis --bench tokens -- --warm-up-time 1 --measurement-time 3`.
 
 use std::future::Future;
 use std::hint::black_box;

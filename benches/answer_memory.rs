@@ -2,7 +2,7 @@
 //! runaway upstream): the process's peak RSS (`VmHWM`) after the call, once
 //! with the size announced in `Content-Length` and once streamed in chunks.
 //!
-//! `cargo bench -p wechat-api --bench answer_memory`
+//! `cargo bench -p wechat-api-benches --bench answer_memory`
 //!
 //! The server writes the 100 MB from one 64 KiB buffer, so what the peak
 //! shows is the client's.

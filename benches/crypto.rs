@@ -10,7 +10,7 @@
 //! - `full`: `decrypt_push` then parsing the typed event;
 //! - `piece_*`: each step alone, to see where the time goes.
 //!
-//! Run with `cargo bench -p wechat-api --bench crypto`.
+//! Run with `cargo bench -p wechat-api-benches --bench crypto`.
 
 use std::hint::black_box;
 

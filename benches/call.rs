@@ -1,7 +1,7 @@
 //! A generated call against a hand-written reqwest call to the same local
 //! server: the overhead of the generated code and the token manager.
 //!
-//! `cargo bench -p wechat-api --bench call`
+//! `cargo bench -p wechat-api-benches --bench call`
 //!
 //! Both sides send `GET /cgi-bin/ticket/getticket?access_token=..&type=jsapi`
 //! to an axum server on loopback and decode the answer into a struct; the

@@ -10,7 +10,7 @@
 //! - notify: `WechatPay::verify_and_decrypt` + decoding the resource as JSON
 //!   vs RSA verify + AES-256-GCM open + `serde_json` parse, prepared inputs.
 //!
-//! Run with `cargo bench -p wechat-api --features pay --bench pay`; it
+//! Run with `cargo bench -p wechat-api-benches --features pay --bench pay`; it
 //! prints operations per second, each best of three alternating 1 s rounds.
 
 use std::hint::black_box;
@@ -30,7 +30,10 @@ use wechat_api::pay::{PayConfig, PlatformCertificate, Verifier, WechatPay};
 const T: i64 = 1_554_209_980;
 
 fn fixture(name: &str) -> Vec<u8> {
-    let path = format!("{}/tests/fixtures/pay/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/../wechat-api/tests/fixtures/pay/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 

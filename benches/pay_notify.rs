@@ -10,7 +10,7 @@
 //! the fixture notification (platform certificate, its own timestamp) is
 //! used. Prints the best of three 1 s rounds:
 //!
-//! `cargo bench -p wechat-api --features pay --bench pay_notify`
+//! `cargo bench -p wechat-api-benches --features pay --bench pay_notify`
 
 use std::hint::black_box;
 use std::sync::Arc;
@@ -24,7 +24,10 @@ const T: i64 = 1_554_209_980;
 const PUB_KEY_ID: &str = "PUB_KEY_ID_0114232134912410000000000000";
 
 fn fixture(name: &str) -> Vec<u8> {
-    let path = format!("{}/tests/fixtures/pay/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/../wechat-api/tests/fixtures/pay/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
