@@ -394,8 +394,7 @@ impl Sandbox {
         to: &AccountUrl,
         message: &UserMessage,
     ) -> Result<AccountReply, SandboxError> {
-        self.repeat_push_to_account(to, message, new_msg_id())
-            .await
+        self.repeat_push_to_account(to, message, new_msg_id()).await
     }
 
     /// Like [`push_to_account`](Self::push_to_account) with the `MsgId`

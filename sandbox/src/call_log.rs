@@ -429,7 +429,7 @@ mod tests {
 
     #[test]
     fn a_body_reads_as_a_type_or_says_why_not() {
-        #[derive(serde::Deserialize)]
+        #[derive(Debug, serde::Deserialize)]
         struct Text {
             touser: String,
         }

@@ -68,7 +68,10 @@ async fn texts_and_events_reach_the_platforms_handlers_and_their_replies_come_ba
     assert_eq!(reply.status, 200);
     assert!(reply.encrypted, "a platform's reply is always encrypted");
     assert!(reply.is_reply());
-    assert_eq!(reply.content(), Some(format!("hi to you, {DEFAULT_OPENID}")));
+    assert_eq!(
+        reply.content(),
+        Some(format!("hi to you, {DEFAULT_OPENID}"))
+    );
     assert_eq!(reply.field("MsgType").as_deref(), Some("text"));
     assert_eq!(reply.field("ToUserName").as_deref(), Some(DEFAULT_OPENID));
     assert_eq!(
@@ -185,7 +188,9 @@ async fn the_push_is_sealed_as_wechat_does_and_a_forged_reply_is_refused() {
     .unwrap();
 
     // A stand-in platform: its reply is encrypted right, signed wrong.
-    let encrypt = crypt.encrypt("<xml><Content>forged</Content></xml>").unwrap();
+    let encrypt = crypt
+        .encrypt("<xml><Content>forged</Content></xml>")
+        .unwrap();
     let answer = format!(
         "<xml><Encrypt><![CDATA[{encrypt}]]></Encrypt><MsgSignature><![CDATA[{}]]></MsgSignature><TimeStamp>1700000000</TimeStamp><Nonce><![CDATA[1]]></Nonce></xml>",
         "0".repeat(40)
