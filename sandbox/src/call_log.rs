@@ -160,6 +160,11 @@ impl Call {
 /// value the log redacts: names with `token`, `secret` or `password` in
 /// them (`access_token`, `authorizer_refresh_token`, `component_appsecret`),
 /// keys (`session_key`, `encrypt_key`) and `component_verify_ticket`.
+///
+/// Narrower than the library's masking of errors and logs (which also
+/// hides every `code`, `ticket` and `key`): a test asserts on a menu
+/// button's `key`, the `js_code` it exchanged or a QR code's `ticket`,
+/// none of which opens an account.
 pub fn is_secret(name: &str) -> bool {
     let name = name.to_ascii_lowercase();
     ["token", "secret", "password"]

@@ -54,9 +54,10 @@
 //!
 //! Tests steer it: [`Sandbox::inject`] queues [`Fault`]s (errcodes, HTTP
 //! statuses, delays), [`Sandbox::set_audit_verdict`] decides the next code
-//! reviews, [`Sandbox::request_count`] counts requests per path and
-//! [`Sandbox::endpoint_count`] per endpoint, [`Sandbox::expire_all_tokens`]
-//! makes every token expire now.
+//! reviews, [`Sandbox::calls`] lists the calls received (method, path,
+//! query, typed body, errcode answered), [`Sandbox::request_count`] counts
+//! requests per path and [`Sandbox::endpoint_count`] per endpoint,
+//! [`Sandbox::expire_all_tokens`] makes every token expire now.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
