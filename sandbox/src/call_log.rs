@@ -162,9 +162,9 @@ impl Call {
 /// keys (`session_key`, `encrypt_key`) and `component_verify_ticket`.
 ///
 /// Narrower than the library's masking of errors and logs (which also
-/// hides every `code`, `ticket` and `key`): a test asserts on a menu
-/// button's `key`, the `js_code` it exchanged or a QR code's `ticket`,
-/// none of which opens an account.
+/// hides every `code`, `ticket` and `key`): tests assert on a menu
+/// button's `key`, a QR code's `ticket` (public) or the `js_code` their
+/// code exchanged (single-use, spent by then).
 pub fn is_secret(name: &str) -> bool {
     let name = name.to_ascii_lowercase();
     ["token", "secret", "password"]
