@@ -1,7 +1,9 @@
 //! The call log: every request the sandbox answered on WeChat's API hosts,
 //! as a test reads it back — method, path, query, body (typed with
 //! [`Call::body`]) and what was answered. WeChat Pay's requests (under
-//! `/v3/`) have their own log, [`crate::pay::PayCall`], of the same shape.
+//! `/v3/`) have their own log, [`crate::pay::PayCall`]: the same method,
+//! path, query and status, with the headers and the raw body its
+//! signatures cover.
 //!
 //! Why a log of our own rather than counters only: a user's test asserts
 //! *what* their code sent (the recipient of a message, the menu it

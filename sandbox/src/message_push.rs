@@ -214,7 +214,8 @@ impl Sandbox {
     /// EncodingAESKey and signed with its token, `ToUserName` the
     /// authorizer's original id. Returns the answer, decrypted when it came
     /// encrypted (the reply envelope's `MsgSignature` checked first, as
-    /// WeChat does).
+    /// WeChat does); [`AccountReply::encrypted`] says whether it was, as
+    /// safe mode expects of a reply message.
     ///
     /// ```no_run
     /// # async fn demo(sandbox: wechat_sandbox::Sandbox) -> Result<(), wechat_sandbox::SandboxError> {
