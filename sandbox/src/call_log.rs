@@ -243,7 +243,8 @@ fn errcode_of(bytes: &[u8]) -> Option<i64> {
     }
 }
 
-/// The calls recorded, the oldest first, at most `capacity`.
+/// The calls recorded in the order they were answered, at most
+/// `capacity`.
 #[derive(Debug)]
 pub(crate) struct CallLog {
     calls: Mutex<VecDeque<Call>>,
@@ -271,12 +272,12 @@ impl CallLog {
         calls.push_back(call);
     }
 
-    /// Every call kept, oldest first.
+    /// Every call kept, in the order answered.
     pub(crate) fn all(&self) -> Vec<Call> {
         lock(&self.calls).iter().cloned().collect()
     }
 
-    /// The calls to `path`, oldest first.
+    /// The calls to `path`, in the order answered.
     pub(crate) fn to(&self, path: &str) -> Vec<Call> {
         lock(&self.calls)
             .iter()

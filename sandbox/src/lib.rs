@@ -778,7 +778,8 @@ impl Sandbox {
         self.shared.monitor.reset_counts();
     }
 
-    /// The calls to WeChat's API the sandbox answered, oldest first:
+    /// The calls to WeChat's API the sandbox answered, in the order it
+    /// answered them (calls made one after another: in the order made):
     /// method, path, query, body and answer, faulty answers included
     /// (WeChat Pay's are in [`pay::PaySandbox::calls`]). Credentials and
     /// secrets are redacted ([`is_secret`]). The log keeps the last
@@ -788,12 +789,13 @@ impl Sandbox {
         self.shared.calls.all()
     }
 
-    /// The calls to `path` (`/cgi-bin/message/custom/send`), oldest first.
+    /// The calls to `path` (`/cgi-bin/message/custom/send`), in the order
+    /// of [`calls`](Self::calls).
     pub fn calls_to(&self, path: &str) -> Vec<Call> {
         self.shared.calls.to(path)
     }
 
-    /// The latest call to `path`, if any.
+    /// The last call to `path` answered, if any.
     pub fn last_call_to(&self, path: &str) -> Option<Call> {
         self.shared.calls.to(path).pop()
     }
