@@ -210,8 +210,13 @@ impl UserMessage {
         self
     }
 
+    /// Who sends it (`FromUserName`).
+    pub(crate) fn sender(&self) -> &str {
+        &self.from
+    }
+
     /// The document WeChat writes, to `to_user_name`, with `msg_id`.
-    fn document(&self, to_user_name: &str, format: PushFormat, msg_id: u64) -> String {
+    pub(crate) fn document(&self, to_user_name: &str, format: PushFormat, msg_id: u64) -> String {
         let time = self.create_time.unwrap_or_else(unix_now);
         match format {
             PushFormat::Xml => {
@@ -250,7 +255,9 @@ impl UserMessage {
     }
 }
 
-/// The account's answer to a push, read as WeChat reads it.
+/// The answer to a push — of an account's own URL
+/// ([`Sandbox::push_to_account`]) or of a platform's message URL for an
+/// authorizer ([`Sandbox::push_to_authorizer`]) — read as WeChat reads it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccountReply {
     /// The HTTP status.
@@ -263,7 +270,8 @@ pub struct AccountReply {
     /// reply, `success` or empty.
     pub body: String,
     /// The `MsgId` the push carried (for a repeat with
-    /// [`Sandbox::repeat_push_to_account`]).
+    /// [`Sandbox::repeat_push_to_account`] or
+    /// [`Sandbox::repeat_push_to_authorizer`]).
     pub msg_id: u64,
 }
 
@@ -293,6 +301,11 @@ impl AccountReply {
     pub fn content(&self) -> Option<String> {
         self.field("Content")
     }
+}
+
+/// A fresh `MsgId`, as large as WeChat's.
+pub(crate) fn new_msg_id() -> u64 {
+    rand::rng().random_range(6_000_000_000_000_000_000..u64::MAX)
 }
 
 /// A random nonce, as WeChat's (9 or 10 digits).
@@ -381,8 +394,7 @@ impl Sandbox {
         to: &AccountUrl,
         message: &UserMessage,
     ) -> Result<AccountReply, SandboxError> {
-        let msg_id = rand::rng().random_range(6_000_000_000_000_000_000..u64::MAX);
-        self.repeat_push_to_account(to, message, msg_id).await
+        self.repeat_push_to_account(to, message, new_msg_id()).await
     }
 
     /// Like [`push_to_account`](Self::push_to_account) with the `MsgId`
@@ -465,7 +477,7 @@ impl Sandbox {
 }
 
 /// The answer's body, opened when it is an encrypted envelope.
-fn open_answer(crypt: &MsgCrypt, text: &str) -> Result<(bool, String), SandboxError> {
+pub(crate) fn open_answer(crypt: &MsgCrypt, text: &str) -> Result<(bool, String), SandboxError> {
     let trimmed = text.trim();
     if trimmed.starts_with('{') {
         let value: Value = serde_json::from_str(trimmed)

@@ -15,7 +15,7 @@ use wechat_api::endpoint::{
 
 use crate::Shared;
 use crate::answer::File;
-use crate::call::{Call, render};
+use crate::checked::{Checked, render};
 use crate::errcode::{self, WxError};
 use crate::world::TokenKind;
 
@@ -174,7 +174,7 @@ pub(crate) async fn check(
     shared: &Shared,
     endpoint: &'static Endpoint,
     incoming: Incoming,
-) -> Result<Call, WxError> {
+) -> Result<Checked, WxError> {
     let token = match credential_name(endpoint) {
         None => None,
         Some(name) => {
@@ -218,7 +218,7 @@ pub(crate) async fn check(
             })?;
         }
     }
-    let call = Call {
+    let call = Checked {
         endpoint,
         path: incoming.path,
         query: incoming.query,
@@ -233,7 +233,7 @@ pub(crate) async fn check(
 
 /// Each declared parameter: present when required, fixed values right,
 /// appids and secrets those of the sandbox, file parts with a filename.
-fn check_params(shared: &Shared, call: &Call) -> Result<(), WxError> {
+fn check_params(shared: &Shared, call: &Checked) -> Result<(), WxError> {
     let config = &shared.config;
     let mut appid_for_secret = None;
     for param in call.endpoint.params {

@@ -132,6 +132,7 @@ pub struct SandboxConfig {
     pub(crate) message_url: Option<String>,
     pub(crate) audit_verdict: AuditVerdict,
     pub(crate) page_size: usize,
+    pub(crate) call_log_capacity: usize,
     pub(crate) endpoints: &'static [&'static Endpoint],
     pub(crate) pay: crate::pay::PaySettings,
 }
@@ -154,6 +155,7 @@ impl fmt::Debug for SandboxConfig {
             .field("message_url", &self.message_url)
             .field("audit_verdict", &self.audit_verdict)
             .field("page_size", &self.page_size)
+            .field("call_log_capacity", &self.call_log_capacity)
             .field("endpoints", &self.endpoints.len())
             .field("pay", &self.pay)
             .finish_non_exhaustive()
@@ -182,6 +184,7 @@ impl Default for SandboxConfig {
             message_url: None,
             audit_verdict: AuditVerdict::Approve,
             page_size: 10_000,
+            call_log_capacity: crate::CALL_LOG_CAPACITY,
             endpoints: wechat_api::api::ENDPOINTS,
             pay: crate::pay::PaySettings::default(),
         }
@@ -436,6 +439,14 @@ impl SandboxConfigBuilder {
     /// as WeChat; smaller to exercise paging with a few users; at least 1).
     pub fn page_size(mut self, size: usize) -> Self {
         self.config.page_size = size.max(1);
+        self
+    }
+
+    /// How many calls [`Sandbox::calls`](crate::Sandbox::calls) keeps
+    /// (default [`CALL_LOG_CAPACITY`](crate::CALL_LOG_CAPACITY)); the
+    /// oldest are dropped. 0 records none.
+    pub fn call_log_capacity(mut self, capacity: usize) -> Self {
+        self.config.call_log_capacity = capacity;
         self
     }
 

@@ -54,9 +54,10 @@
 //!
 //! Tests steer it: [`Sandbox::inject`] queues [`Fault`]s (errcodes, HTTP
 //! statuses, delays), [`Sandbox::set_audit_verdict`] decides the next code
-//! reviews, [`Sandbox::request_count`] counts requests per path and
-//! [`Sandbox::endpoint_count`] per endpoint, [`Sandbox::expire_all_tokens`]
-//! makes every token expire now.
+//! reviews, [`Sandbox::calls`] lists the calls received (method, path,
+//! query, typed body, errcode answered), [`Sandbox::request_count`] counts
+//! requests per path and [`Sandbox::endpoint_count`] per endpoint,
+//! [`Sandbox::expire_all_tokens`] makes every token expire now.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -97,16 +98,24 @@
 //! * **push** — [`Sandbox::push_to_account`] sends a [`UserMessage`] to an
 //!   account's own message URL ([`AccountUrl`], in any [`PushMode`] and
 //!   [`PushFormat`]) and returns the decrypted [`AccountReply`];
-//!   a platform's pushes go to its callback URL
-//!   ([`Sandbox::set_callback_url`]: [`Sandbox::push_verify_ticket`],
-//!   authorization on the authorization page, [`Sandbox::unauthorize`])
-//!   and its authorizers' message URL ([`Sandbox::set_message_url`]:
-//!   [`Sandbox::complete_audit`], [`Sandbox::run_release_test`]);
-//! * **read what your code did** — [`Sandbox::request_count`] (per path),
-//!   [`Sandbox::endpoint_count`] (per spec endpoint),
-//!   [`Sandbox::request_counts`] (all paths), [`Sandbox::custom_messages`]
-//!   (the customer-service messages sent, as [`SentMessage`]s) and, for
-//!   WeChat Pay, the recorded calls of [`pay::PaySandbox::calls`];
+//!   [`Sandbox::push_to_authorizer`] sends one to an authorizer of a
+//!   platform at the platform's message URL ([`Sandbox::set_message_url`];
+//!   always encrypted, WeChat's only mode for platforms) and returns its
+//!   decrypted reply the same way; the platform's own pushes go to its
+//!   callback URL ([`Sandbox::set_callback_url`]:
+//!   [`Sandbox::push_verify_ticket`], authorization on the authorization
+//!   page, [`Sandbox::unauthorize`]) and the message URL
+//!   ([`Sandbox::complete_audit`], [`Sandbox::run_release_test`]);
+//! * **read what your code did** — [`Sandbox::calls`] and
+//!   [`Sandbox::calls_to`]: every call as a [`Call`] (method, path, query,
+//!   the body typed with [`Call::body`] as a struct of yours or one of the
+//!   library's body types, the errcode answered; tokens and secrets redacted;
+//!   the last [`CALL_LOG_CAPACITY`] kept), [`Sandbox::clear_calls`];
+//!   [`Sandbox::request_count`] (per path), [`Sandbox::endpoint_count`]
+//!   (per spec endpoint), [`Sandbox::request_counts`] (all paths),
+//!   [`Sandbox::custom_messages`] (the customer-service messages sent, as
+//!   [`SentMessage`]s) and, for WeChat Pay, the recorded calls of
+//!   [`pay::PaySandbox::calls`];
 //! * **inject faults** — [`Sandbox::inject`] with a [`Fault`]:
 //!   `Fault::errcode(40001)` (a rejected token: the client fetches a new
 //!   one and retries once), an errcode storm
@@ -159,6 +168,58 @@
 //! assert_eq!(sandbox.pending_faults(), 0);
 //! # Ok(()) }
 //! ```
+//!
+//! What the code under test sent, read back from the call log: its
+//! customer-service message, the body typed as a struct of the test's own
+//! (or one of the library's body types), the token redacted.
+//!
+//! ```
+//! use serde::Deserialize;
+//! use wechat_api::Client;
+//! use wechat_api::api::message::{CustomMessage, CustomSendRequest};
+//! use wechat_sandbox::{DEFAULT_OPENID, REDACTED, Sandbox};
+//!
+//! // The code under test: tells a user their order shipped.
+//! async fn notify_shipped(client: &Client, openid: &str) -> wechat_api::Result<()> {
+//!     let text = CustomMessage::text("your order has shipped");
+//!     client.message().custom_send(CustomSendRequest::new(openid, text)).await?;
+//!     Ok(())
+//! }
+//!
+//! // What the test asserts on.
+//! #[derive(Deserialize)]
+//! struct Sent {
+//!     touser: String,
+//!     msgtype: String,
+//!     text: Text,
+//! }
+//! #[derive(Deserialize)]
+//! struct Text {
+//!     content: String,
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let sandbox = Sandbox::start_default().await?;
+//! let client = sandbox.client_builder()?.build()?;
+//! notify_shipped(&client, DEFAULT_OPENID).await?;
+//!
+//! let calls = sandbox.calls_to("/cgi-bin/message/custom/send");
+//! assert_eq!(calls.len(), 1);
+//! let call = &calls[0];
+//! assert_eq!((call.method.as_str(), call.errcode), ("POST", Some(0)));
+//! let sent: Sent = call.body()?;
+//! assert_eq!((sent.touser.as_str(), sent.msgtype.as_str()), (DEFAULT_OPENID, "text"));
+//! assert_eq!(sent.text.content, "your order has shipped");
+//! // The library's own body types read it too.
+//! let message: CustomMessage = call.body()?;
+//! assert_eq!(message, CustomMessage::text("your order has shipped"));
+//! // Tokens never reach the log, nor its Debug output.
+//! assert_eq!(call.query("access_token"), Some(REDACTED));
+//! let token = client.access_token().await?;
+//! assert!(!format!("{:?}", sandbox.calls()).contains(token.as_str()));
+//! # Ok(()) }
+//! ```
 #![warn(missing_docs)]
 
 use std::collections::BTreeMap;
@@ -177,7 +238,8 @@ use wechat_api::endpoint::Endpoint;
 
 mod account_push;
 mod answer;
-mod call;
+mod call_log;
+mod checked;
 mod checks;
 mod code_review;
 mod config;
@@ -197,6 +259,7 @@ mod store;
 mod world;
 
 pub use account_push::{AccountReply, AccountUrl, PushFormat, PushMode, UserMessage};
+pub use call_log::{CALL_LOG_CAPACITY, Call, CallBody, REDACTED, is_secret};
 pub use code_review::AuditVerdict;
 pub use config::{
     DEFAULT_COMPONENT_APPID, DEFAULT_MERCHANT_APPID, DEFAULT_OFFICIAL_APPID, DEFAULT_OPENID,
@@ -246,6 +309,14 @@ pub enum SandboxError {
     /// Encrypting a push failed.
     #[error("push encryption failed: {0}")]
     Crypto(#[source] wechat_api::Error),
+    /// A recorded call's body is not JSON or does not read as the type
+    /// asked for ([`Call::body`]).
+    #[error("call log: {0}")]
+    CallBody(String),
+    /// A message could not be pushed to `appid` because it has not
+    /// authorized the component ([`Sandbox::push_to_authorizer`]).
+    #[error("`{0}` has not authorized the component")]
+    NotAuthorized(String),
     /// A WeChat Pay operation of the sandbox failed (an unknown order or
     /// refund, one in the wrong state, keys that could not be made).
     #[error("pay sandbox: {0}")]
@@ -257,6 +328,8 @@ pub(crate) struct Shared {
     pub(crate) config: SandboxConfig,
     world: Mutex<World>,
     pub(crate) monitor: Monitor,
+    /// Every call to WeChat's API, for tests to read.
+    pub(crate) calls: call_log::CallLog,
     pub(crate) crypt: MsgCrypt,
     pub(crate) http: reqwest::Client,
     /// `http://127.0.0.1:PORT/`.
@@ -381,6 +454,7 @@ impl Sandbox {
         let shared = Arc::new(Shared {
             callback_url: Mutex::new(config.callback_url.clone()),
             message_url: Mutex::new(config.message_url.clone()),
+            calls: call_log::CallLog::new(config.call_log_capacity),
             config,
             world: Mutex::new(world),
             monitor: Monitor::default(),
@@ -704,6 +778,33 @@ impl Sandbox {
         self.shared.monitor.reset_counts();
     }
 
+    /// The calls to WeChat's API the sandbox answered, in the order it
+    /// answered them (calls made one after another: in the order made):
+    /// method, path, query, body and answer, faulty answers included
+    /// (WeChat Pay's are in [`pay::PaySandbox::calls`]). Credentials and
+    /// secrets are redacted ([`is_secret`]). The log keeps the last
+    /// [`SandboxConfigBuilder::call_log_capacity`] calls (default
+    /// [`CALL_LOG_CAPACITY`]), dropping the oldest.
+    pub fn calls(&self) -> Vec<Call> {
+        self.shared.calls.all()
+    }
+
+    /// The calls to `path` (`/cgi-bin/message/custom/send`), in the order
+    /// of [`calls`](Self::calls).
+    pub fn calls_to(&self, path: &str) -> Vec<Call> {
+        self.shared.calls.to(path)
+    }
+
+    /// The last call to `path` answered, if any.
+    pub fn last_call_to(&self, path: &str) -> Option<Call> {
+        self.shared.calls.to(path).pop()
+    }
+
+    /// Forgets every call recorded so far.
+    pub fn clear_calls(&self) {
+        self.shared.calls.clear();
+    }
+
     /// Stops the server, waiting up to a second for requests in flight.
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {
@@ -757,6 +858,10 @@ fn router(shared: Arc<Shared>) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             Arc::clone(&shared),
             faults::intercept,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&shared),
+            call_log::record,
         ))
         .with_state(shared)
 }

@@ -9,16 +9,24 @@
 //! <xml><ToUserName><![CDATA[gh_…]]></ToUserName><Encrypt><![CDATA[…]]></Encrypt></xml>
 //! ```
 //!
-//! The release test sends its test messages this way; the code review's
-//! `weapp_audit_success` and `weapp_audit_fail` events go out the same way
-//! ([`Shared::push_message`]).
+//! A platform's message URL has no mode to choose: WeChat always encrypts
+//! what it pushes to an authorizer (safe mode, XML), for official accounts
+//! and mini programs alike, and reads an encrypted reply (the platform's
+//! `MsgSignature` checked, then decrypted).
+//!
+//! Tests push any message or event with [`Sandbox::push_to_authorizer`]
+//! (the messages of [`UserMessage`], the answer an [`AccountReply`], as for
+//! an account's own URL); the release test sends its test messages this
+//! way; the code review's `weapp_audit_success` and `weapp_audit_fail`
+//! events go out the same way ([`Shared::push_message`]).
 
 use rand::Rng as _;
 use url::Url;
 use wechat_api::crypto::MsgCrypt;
 
+use crate::account_push::{AccountReply, PushFormat, UserMessage, new_msg_id, open_answer};
 use crate::push::{cdata, unix_now};
-use crate::{SandboxError, Shared};
+use crate::{Sandbox, SandboxError, Shared};
 
 /// Where WeChat's own events to an authorizer come from (`FromUserName`).
 const SYSTEM_OPENID: &str = "oSandboxSystem00000000000000";
@@ -195,6 +203,106 @@ impl Shared {
         }
         tracing::debug!(event = event.name(), "event pushed to the message URL");
         Ok(())
+    }
+}
+
+impl Sandbox {
+    /// Pushes `message` (from a user, or an event) to the authorizer
+    /// `appid` at the platform's message URL ([`Sandbox::set_message_url`],
+    /// `$APPID$` replaced), as WeChat does: in safe mode — the only mode
+    /// of a third-party platform — encrypted with the component's
+    /// EncodingAESKey and signed with its token, `ToUserName` the
+    /// authorizer's original id. Returns the answer, decrypted when it came
+    /// encrypted (the reply envelope's `MsgSignature` checked first, as
+    /// WeChat does); [`AccountReply::encrypted`] says whether it was, as
+    /// safe mode expects of a reply message.
+    ///
+    /// ```no_run
+    /// # async fn demo(sandbox: wechat_sandbox::Sandbox) -> Result<(), wechat_sandbox::SandboxError> {
+    /// use wechat_sandbox::{DEFAULT_MERCHANT_APPID, DEFAULT_OPENID, UserMessage};
+    ///
+    /// sandbox.set_message_url("http://127.0.0.1:8080/wechat/$APPID$/callback")?;
+    /// let hi = UserMessage::text(DEFAULT_OPENID, "hi");
+    /// let reply = sandbox.push_to_authorizer(DEFAULT_MERCHANT_APPID, &hi).await?;
+    /// // what the platform's handler answered, decrypted
+    /// assert!(reply.encrypted);
+    /// println!("{:?}", reply.content());
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`SandboxError::NoMessageUrl`] without a message URL;
+    /// [`SandboxError::NotAuthorized`] when `appid` has not authorized the
+    /// component; [`SandboxError::Push`] when the URL is unreachable, or
+    /// its answer is an envelope that does not verify or decrypt. An
+    /// answer with an error status is returned, not an error.
+    pub async fn push_to_authorizer(
+        &self,
+        appid: &str,
+        message: &UserMessage,
+    ) -> Result<AccountReply, SandboxError> {
+        self.repeat_push_to_authorizer(appid, message, new_msg_id())
+            .await
+    }
+
+    /// Like [`push_to_authorizer`](Self::push_to_authorizer) with the
+    /// `MsgId` `msg_id`: WeChat's retry of a push it got no answer to in 5
+    /// seconds (a fresh nonce and signature, the same message).
+    ///
+    /// # Errors
+    /// As [`push_to_authorizer`](Self::push_to_authorizer).
+    pub async fn repeat_push_to_authorizer(
+        &self,
+        appid: &str,
+        message: &UserMessage,
+        msg_id: u64,
+    ) -> Result<AccountReply, SandboxError> {
+        let shared = &self.shared;
+        let template = shared.message_url().ok_or(SandboxError::NoMessageUrl)?;
+        if !self.is_authorized(appid) {
+            return Err(SandboxError::NotAuthorized(appid.to_owned()));
+        }
+        let url = message_url(&template, appid)?;
+        let user_name = shared.user_name_of(appid);
+        let document = message.document(&user_name, PushFormat::Xml, msg_id);
+        let sealed = seal(
+            &shared.crypt,
+            &shared.config.component_token,
+            &url,
+            &user_name,
+            message.sender(),
+            &document,
+        )
+        .map_err(SandboxError::Crypto)?;
+        let unreachable = |e: reqwest::Error| {
+            SandboxError::Push(format!(
+                "could not reach the message URL: {}",
+                e.without_url()
+            ))
+        };
+        let answer = shared
+            .http
+            .post(sealed.url)
+            .header("content-type", "text/xml")
+            .body(sealed.body)
+            .send()
+            .await
+            .map_err(unreachable)?;
+        let status = answer.status().as_u16();
+        let content_type = answer
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let text = answer.text().await.map_err(unreachable)?;
+        let (encrypted, body) = open_answer(&shared.crypt, &text)?;
+        Ok(AccountReply {
+            status,
+            content_type,
+            encrypted,
+            body,
+            msg_id,
+        })
     }
 }
 

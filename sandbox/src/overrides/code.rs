@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use wechat_api::endpoint::Endpoint;
 
 use crate::answer::{Answer, File};
-use crate::call::Call;
+use crate::checked::Checked;
 use crate::code_review::{self, AuditVerdict, Commit, Decision};
 use crate::errcode::{self, WxError};
 use crate::message_push::SystemEvent;
@@ -50,7 +50,7 @@ fn ok() -> Value {
     json!({"errcode": 0, "errmsg": "ok"})
 }
 
-pub(super) fn commit(shared: &Shared, call: &Call) -> Result<Value, WxError> {
+pub(super) fn commit(shared: &Shared, call: &Checked) -> Result<Value, WxError> {
     let appid = call.appid()?;
     let ext_json = call.required("ext_json")?;
     if !call.body_field("template_id").is_some_and(Value::is_i64) {
@@ -70,7 +70,7 @@ pub(super) fn commit(shared: &Shared, call: &Call) -> Result<Value, WxError> {
     Ok(ok())
 }
 
-pub(super) fn get_page(shared: &Shared, call: &Call) -> Result<Value, WxError> {
+pub(super) fn get_page(shared: &Shared, call: &Checked) -> Result<Value, WxError> {
     let appid = call.appid()?;
     let pages = shared
         .world()
@@ -84,7 +84,7 @@ pub(super) fn get_page(shared: &Shared, call: &Call) -> Result<Value, WxError> {
 
 /// The trial version's QR code; `-1 system error` before any commit (the
 /// only error the doc shows).
-pub(super) fn get_qrcode(shared: &Arc<Shared>, call: &Call) -> Result<Answer, WxError> {
+pub(super) fn get_qrcode(shared: &Arc<Shared>, call: &Checked) -> Result<Answer, WxError> {
     let appid = call.appid()?;
     let committed = shared
         .world()
@@ -99,7 +99,7 @@ pub(super) fn get_qrcode(shared: &Arc<Shared>, call: &Call) -> Result<Answer, Wx
 
 /// Puts the trial version under review, then (in the background) decides
 /// it as the current verdict says and pushes the event.
-pub(super) fn submit_audit(shared: &Arc<Shared>, call: &Call) -> Result<Answer, WxError> {
+pub(super) fn submit_audit(shared: &Arc<Shared>, call: &Checked) -> Result<Answer, WxError> {
     let appid = call.appid()?;
     let items = match call.body_field("item_list") {
         None | Some(Value::Null) => Vec::new(),
@@ -137,7 +137,7 @@ pub(super) fn submit_audit(shared: &Arc<Shared>, call: &Call) -> Result<Answer, 
     ))
 }
 
-pub(super) fn get_audit_status(shared: &Shared, call: &Call) -> Result<Value, WxError> {
+pub(super) fn get_audit_status(shared: &Shared, call: &Checked) -> Result<Value, WxError> {
     let appid = call.appid()?;
     let auditid = call
         .body_field("auditid")
@@ -151,7 +151,7 @@ pub(super) fn get_audit_status(shared: &Shared, call: &Call) -> Result<Value, Wx
         .status(auditid)
 }
 
-pub(super) fn get_latest_audit_status(shared: &Shared, call: &Call) -> Result<Value, WxError> {
+pub(super) fn get_latest_audit_status(shared: &Shared, call: &Checked) -> Result<Value, WxError> {
     let appid = call.appid()?;
     let world = shared.world();
     match world.code.get(&appid) {
@@ -163,7 +163,7 @@ pub(super) fn get_latest_audit_status(shared: &Shared, call: &Call) -> Result<Va
     }
 }
 
-pub(super) fn release(shared: &Shared, call: &Call) -> Result<Value, WxError> {
+pub(super) fn release(shared: &Shared, call: &Checked) -> Result<Value, WxError> {
     let appid = call.appid()?;
     shared
         .world()
@@ -174,7 +174,7 @@ pub(super) fn release(shared: &Shared, call: &Call) -> Result<Value, WxError> {
     Ok(ok())
 }
 
-pub(super) fn get_version_info(shared: &Shared, call: &Call) -> Result<Value, WxError> {
+pub(super) fn get_version_info(shared: &Shared, call: &Checked) -> Result<Value, WxError> {
     let appid = call.appid()?;
     Ok(shared
         .world()

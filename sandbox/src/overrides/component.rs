@@ -7,12 +7,12 @@ use std::time::Instant;
 
 use serde_json::{Value, json};
 
-use crate::call::Call;
+use crate::checked::Checked;
 use crate::errcode::{self, WxError};
 use crate::world::{QueryAuthCall, TokenKind, log_call};
 use crate::{Shared, expires_in};
 
-pub(super) fn component_token(shared: &Shared, call: &Call) -> Result<Value, WxError> {
+pub(super) fn component_token(shared: &Shared, call: &Checked) -> Result<Value, WxError> {
     let ticket = call.required("component_verify_ticket")?;
     let mut world = shared.world();
     if world.verify_ticket.as_deref() != Some(ticket.as_str()) {
@@ -28,12 +28,12 @@ pub(super) fn component_token(shared: &Shared, call: &Call) -> Result<Value, WxE
 
 /// Asks for a verify ticket push: one is pushed to the callback URL right
 /// away (by a task of the sandbox; WeChat takes a little longer).
-pub(super) fn start_push_ticket(shared: &Shared, _call: &Call) -> Result<Value, WxError> {
+pub(super) fn start_push_ticket(shared: &Shared, _call: &Checked) -> Result<Value, WxError> {
     shared.push_requested.notify_one();
     Ok(json!({"errcode": 0, "errmsg": "ok"}))
 }
 
-pub(super) fn create_preauthcode(shared: &Shared, _call: &Call) -> Result<Value, WxError> {
+pub(super) fn create_preauthcode(shared: &Shared, _call: &Checked) -> Result<Value, WxError> {
     let ttl = shared.config.code_ttl;
     let code = shared.world().issue_pre_auth_code(ttl);
     Ok(json!({"pre_auth_code": code, "expires_in": expires_in(ttl)}))
@@ -47,7 +47,7 @@ fn func_info(ids: &[i64]) -> Value {
     )
 }
 
-pub(super) fn query_auth(shared: &Shared, call: &Call) -> Result<Value, WxError> {
+pub(super) fn query_auth(shared: &Shared, call: &Checked) -> Result<Value, WxError> {
     let code = call.required("authorization_code")?;
     let mut world = shared.world();
     let auth =
@@ -101,7 +101,7 @@ fn not_authorized() -> WxError {
     )
 }
 
-pub(super) fn authorizer_token(shared: &Shared, call: &Call) -> Result<Value, WxError> {
+pub(super) fn authorizer_token(shared: &Shared, call: &Checked) -> Result<Value, WxError> {
     let appid = call.required("authorizer_appid")?;
     let refresh_token = call.required("authorizer_refresh_token")?;
     let mut world = shared.world();
@@ -125,7 +125,7 @@ pub(super) fn authorizer_token(shared: &Shared, call: &Call) -> Result<Value, Wx
     }))
 }
 
-pub(super) fn get_authorizer_info(shared: &Shared, call: &Call) -> Result<Value, WxError> {
+pub(super) fn get_authorizer_info(shared: &Shared, call: &Checked) -> Result<Value, WxError> {
     let appid = call.required("authorizer_appid")?;
     let authorization = shared
         .world()

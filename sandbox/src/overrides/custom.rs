@@ -6,7 +6,7 @@
 use serde_json::{Value, json};
 
 use crate::Shared;
-use crate::call::Call;
+use crate::checked::Checked;
 use crate::errcode::{self, WxError};
 use crate::sent_message::SentMessage;
 use crate::world::log_call;
@@ -56,7 +56,7 @@ fn present(value: Option<&Value>) -> bool {
     }
 }
 
-pub(super) fn custom_send(shared: &Shared, call: &Call) -> Result<Value, WxError> {
+pub(super) fn custom_send(shared: &Shared, call: &Checked) -> Result<Value, WxError> {
     let touser = call.required("touser")?;
     let msgtype = call.required("msgtype")?;
     if !MSG_TYPES.contains(&msgtype.as_str()) {

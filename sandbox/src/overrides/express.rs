@@ -6,7 +6,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::Shared;
-use crate::call::Call;
+use crate::checked::Checked;
 use crate::errcode::WxError;
 use crate::express::{TEST_BIZ_ID, TEST_DELIVERY_ID, Waybill, waybill_status};
 use crate::store::invalid;
@@ -35,7 +35,7 @@ fn known_courier(delivery_id: &str) -> bool {
 }
 
 /// A party of the waybill, checked: a name, a phone and an address.
-fn party(call: &Call, name: &str) -> Result<(), WxError> {
+fn party(call: &Checked, name: &str) -> Result<(), WxError> {
     let Some(Value::Object(person)) = call.body_field(name) else {
         return Err(WxError::missing(name, true));
     };
@@ -53,7 +53,7 @@ fn party(call: &Call, name: &str) -> Result<(), WxError> {
     Ok(())
 }
 
-pub(super) fn add_order(shared: &Shared, call: &Call) -> Result<Value, WxError> {
+pub(super) fn add_order(shared: &Shared, call: &Checked) -> Result<Value, WxError> {
     let appid = call.appid()?;
     let order_id = call.required("order_id")?;
     let delivery_id = call.required("delivery_id")?;
@@ -104,7 +104,7 @@ pub(super) fn add_order(shared: &Shared, call: &Call) -> Result<Value, WxError> 
 /// when given).
 fn with_waybill<T>(
     shared: &Shared,
-    call: &Call,
+    call: &Checked,
     f: impl FnOnce(&mut Waybill) -> Result<T, WxError>,
 ) -> Result<T, WxError> {
     let appid = call.appid()?;
@@ -120,7 +120,7 @@ fn with_waybill<T>(
     f(waybill)
 }
 
-pub(super) fn get_order(shared: &Shared, call: &Call) -> Result<Value, WxError> {
+pub(super) fn get_order(shared: &Shared, call: &Checked) -> Result<Value, WxError> {
     let answer = with_waybill(shared, call, |w| Ok(w.answer()))?;
     match answer {
         Value::Object(fields) => Ok(ok(fields)),
@@ -128,7 +128,7 @@ pub(super) fn get_order(shared: &Shared, call: &Call) -> Result<Value, WxError> 
     }
 }
 
-pub(super) fn batch_get_order(shared: &Shared, call: &Call) -> Result<Value, WxError> {
+pub(super) fn batch_get_order(shared: &Shared, call: &Checked) -> Result<Value, WxError> {
     let appid = call.appid()?;
     let keys = call
         .body_field("order_list")
@@ -174,7 +174,7 @@ pub(super) fn batch_get_order(shared: &Shared, call: &Call) -> Result<Value, WxE
     Ok(ok(Map::from_iter([("order_list".into(), json!(list))])))
 }
 
-pub(super) fn get_path(shared: &Shared, call: &Call) -> Result<Value, WxError> {
+pub(super) fn get_path(shared: &Shared, call: &Checked) -> Result<Value, WxError> {
     with_waybill(shared, call, |w| {
         let mut fields = Map::new();
         if let Some(openid) = &w.openid {
@@ -188,7 +188,7 @@ pub(super) fn get_path(shared: &Shared, call: &Call) -> Result<Value, WxError> {
     })
 }
 
-pub(super) fn cancel_order(shared: &Shared, call: &Call) -> Result<Value, WxError> {
+pub(super) fn cancel_order(shared: &Shared, call: &Checked) -> Result<Value, WxError> {
     with_waybill(shared, call, |w| {
         if w.status == waybill_status::CANCELLED {
             return Err(invalid("the waybill is already cancelled"));
@@ -201,7 +201,7 @@ pub(super) fn cancel_order(shared: &Shared, call: &Call) -> Result<Value, WxErro
     })
 }
 
-pub(super) fn test_update_order(shared: &Shared, call: &Call) -> Result<Value, WxError> {
+pub(super) fn test_update_order(shared: &Shared, call: &Checked) -> Result<Value, WxError> {
     if call.required("delivery_id")? != TEST_DELIVERY_ID || call.required("biz_id")? != TEST_BIZ_ID
     {
         return Err(invalid("only the test courier's waybills can be updated"));

@@ -8,7 +8,7 @@
 use serde_json::{Value, json};
 
 use crate::Shared;
-use crate::call::Call;
+use crate::checked::Checked;
 use crate::errcode::{self, WxError};
 
 /// The page of `openids` after `cursor` (from the start when empty), and
@@ -35,7 +35,7 @@ fn openid_page<'a>(
 }
 
 /// `user/get`: the followers, a page at a time.
-pub(super) fn followers(shared: &Shared, call: &Call) -> Result<Value, WxError> {
+pub(super) fn followers(shared: &Shared, call: &Checked) -> Result<Value, WxError> {
     let mut openids: Vec<String> = shared
         .config
         .users
@@ -58,19 +58,19 @@ pub(super) fn followers(shared: &Shared, call: &Call) -> Result<Value, WxError> 
 
 /// `user/tag/get`: no tag has followers in the sandbox; WeChat answers an
 /// empty tag with only a count.
-pub(super) fn tag_users(_shared: &Shared, call: &Call) -> Result<Value, WxError> {
+pub(super) fn tag_users(_shared: &Shared, call: &Checked) -> Result<Value, WxError> {
     call.required("tagid")?;
     Ok(json!({"count": 0}))
 }
 
 /// `tags/members/getblacklist`: nobody is blocked in the sandbox.
-pub(super) fn blacklist(_shared: &Shared, _call: &Call) -> Result<Value, WxError> {
+pub(super) fn blacklist(_shared: &Shared, _call: &Checked) -> Result<Value, WxError> {
     Ok(json!({"total": 0, "count": 0}))
 }
 
 /// `api_get_authorizer_list`: the merchants that authorized the platform,
 /// by appid, `count` (at most 500) from `offset`.
-pub(super) fn authorizers(shared: &Shared, call: &Call) -> Result<Value, WxError> {
+pub(super) fn authorizers(shared: &Shared, call: &Checked) -> Result<Value, WxError> {
     let number = |name: &str| -> Result<usize, WxError> {
         call.required(name)?
             .parse()

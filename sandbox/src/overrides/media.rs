@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use crate::Shared;
 use crate::answer::{Answer, File};
-use crate::call::Call;
+use crate::checked::Checked;
 use crate::errcode::{self, WxError};
 use crate::media_store::{Kind, Store, Stored};
 use crate::push::unix_now;
@@ -19,7 +19,7 @@ use crate::push::unix_now;
 pub(crate) const VIDEO_PATH: &str = "/sandbox/video/{media_id}";
 
 /// The uploaded file part `media`, checked for `kind`.
-fn uploaded(call: &Call, kind: Kind, store: Store) -> Result<File, WxError> {
+fn uploaded(call: &Checked, kind: Kind, store: Store) -> Result<File, WxError> {
     let file = call
         .files
         .get("media")
@@ -44,7 +44,7 @@ fn file_answer(stored: &Stored, filename: String) -> Answer {
     })
 }
 
-pub(super) fn upload(shared: &Shared, call: &Call) -> Result<Value, WxError> {
+pub(super) fn upload(shared: &Shared, call: &Checked) -> Result<Value, WxError> {
     let appid = call.appid()?;
     let kind = Kind::parse(&call.required("type")?)?;
     let file = uploaded(call, kind, Store::Temporary)?;
@@ -74,7 +74,7 @@ pub(super) fn upload(shared: &Shared, call: &Call) -> Result<Value, WxError> {
 
 /// `media/get`: the file as uploaded, named `{media_id}.{extension}` as
 /// WeChat names it; a video's download URL as JSON.
-pub(super) fn get(shared: &Arc<Shared>, call: &Call) -> Result<Answer, WxError> {
+pub(super) fn get(shared: &Arc<Shared>, call: &Checked) -> Result<Answer, WxError> {
     let appid = call.appid()?;
     let media_id = call.required("media_id")?;
     let world = shared.world();
@@ -92,7 +92,7 @@ pub(super) fn get(shared: &Arc<Shared>, call: &Call) -> Result<Answer, WxError> 
     Ok(file_answer(stored, format!("{media_id}.{extension}")))
 }
 
-pub(super) fn add_material(shared: &Shared, call: &Call) -> Result<Value, WxError> {
+pub(super) fn add_material(shared: &Shared, call: &Checked) -> Result<Value, WxError> {
     let appid = call.appid()?;
     let kind = Kind::parse(&call.required("type")?)?;
     let file = uploaded(call, kind, Store::Permanent)?;
@@ -137,7 +137,7 @@ pub(super) fn add_material(shared: &Shared, call: &Call) -> Result<Value, WxErro
 
 /// `material/get_material`: images, voice and thumbnails as bytes (under
 /// their upload filename), videos as JSON.
-pub(super) fn get_material(shared: &Arc<Shared>, call: &Call) -> Result<Answer, WxError> {
+pub(super) fn get_material(shared: &Arc<Shared>, call: &Checked) -> Result<Answer, WxError> {
     let appid = call.appid()?;
     let media_id = call.required("media_id")?;
     let world = shared.world();
@@ -161,7 +161,7 @@ pub(super) fn get_material(shared: &Arc<Shared>, call: &Call) -> Result<Answer, 
     Ok(file_answer(stored, stored.file.filename.clone()))
 }
 
-pub(super) fn del_material(shared: &Shared, call: &Call) -> Result<Value, WxError> {
+pub(super) fn del_material(shared: &Shared, call: &Checked) -> Result<Value, WxError> {
     let appid = call.appid()?;
     let media_id = call.required("media_id")?;
     shared

@@ -7,7 +7,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::Shared;
-use crate::call::Call;
+use crate::checked::Checked;
 use crate::errcode::{self, WxError};
 
 /// At most 3 top-level buttons, 5 sub-buttons each.
@@ -196,14 +196,14 @@ fn menu(buttons: Option<&Value>) -> Result<Vec<Value>, WxError> {
     Ok(menu)
 }
 
-pub(super) fn create(shared: &Shared, call: &Call) -> Result<Value, WxError> {
+pub(super) fn create(shared: &Shared, call: &Checked) -> Result<Value, WxError> {
     let appid = call.appid()?;
     let menu = menu(call.body_field("button"))?;
     shared.world().menus.insert(appid, menu);
     Ok(json!({"errcode": 0, "errmsg": "ok"}))
 }
 
-pub(super) fn get(shared: &Shared, call: &Call) -> Result<Value, WxError> {
+pub(super) fn get(shared: &Shared, call: &Checked) -> Result<Value, WxError> {
     let appid = call.appid()?;
     let world = shared.world();
     let buttons = world
@@ -213,7 +213,7 @@ pub(super) fn get(shared: &Shared, call: &Call) -> Result<Value, WxError> {
     Ok(json!({"menu": {"button": buttons}}))
 }
 
-pub(super) fn delete(shared: &Shared, call: &Call) -> Result<Value, WxError> {
+pub(super) fn delete(shared: &Shared, call: &Checked) -> Result<Value, WxError> {
     let appid = call.appid()?;
     shared.world().menus.remove(&appid);
     Ok(json!({"errcode": 0, "errmsg": "ok"}))
@@ -221,7 +221,7 @@ pub(super) fn delete(shared: &Shared, call: &Call) -> Result<Value, WxError> {
 
 /// The menu in effect, in `get_current_selfmenu_info`'s shape: sub-menus
 /// as `{"list": [...]}`, no empty `sub_button`.
-pub(super) fn current_selfmenu_info(shared: &Shared, call: &Call) -> Result<Value, WxError> {
+pub(super) fn current_selfmenu_info(shared: &Shared, call: &Checked) -> Result<Value, WxError> {
     let appid = call.appid()?;
     let world = shared.world();
     let Some(buttons) = world.menus.get(&appid) else {

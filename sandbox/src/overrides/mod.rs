@@ -28,7 +28,7 @@ use wechat_api::endpoint::Endpoint;
 
 use crate::Shared;
 use crate::answer::Answer;
-use crate::call::Call;
+use crate::checked::Checked;
 use crate::errcode::WxError;
 
 /// An override: computes the answer of a call that passed the generic
@@ -36,15 +36,15 @@ use crate::errcode::WxError;
 #[derive(Clone, Copy)]
 pub(crate) enum Override {
     /// Answers JSON.
-    Json(fn(&Shared, &Call) -> Result<Value, WxError>),
+    Json(fn(&Shared, &Checked) -> Result<Value, WxError>),
     /// Answers JSON or a file, and may start work that outlives the call
     /// (an event pushed later).
-    Answer(fn(&Arc<Shared>, &Call) -> Result<Answer, WxError>),
+    Answer(fn(&Arc<Shared>, &Checked) -> Result<Answer, WxError>),
 }
 
 impl Override {
     /// Runs it.
-    pub(crate) fn run(self, shared: &Arc<Shared>, call: &Call) -> Result<Answer, WxError> {
+    pub(crate) fn run(self, shared: &Arc<Shared>, call: &Checked) -> Result<Answer, WxError> {
         match self {
             Override::Json(handler) => handler(shared, call).map(Answer::Json),
             Override::Answer(handler) => handler(shared, call),

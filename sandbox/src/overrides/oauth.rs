@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::call::Call;
+use crate::checked::Checked;
 use crate::errcode::{self, WxError};
 use crate::world::{TokenKind, UserRefresh, after, random_string};
 use crate::{Shared, expires_in};
@@ -14,7 +14,7 @@ use crate::{Shared, expires_in};
 /// How long a web-page OAuth refresh token lives (30 days, as on WeChat).
 const USER_REFRESH_TTL: Duration = Duration::from_secs(30 * 86_400);
 
-pub(super) fn oauth_access_token(shared: &Shared, call: &Call) -> Result<Value, WxError> {
+pub(super) fn oauth_access_token(shared: &Shared, call: &Checked) -> Result<Value, WxError> {
     let appid = call.required("appid")?;
     let code = call.required("code")?;
     let component = call.endpoint.credential != wechat_api::endpoint::Credential::None;
@@ -84,7 +84,7 @@ fn user_token(
     answer
 }
 
-pub(super) fn oauth_refresh_token(shared: &Shared, call: &Call) -> Result<Value, WxError> {
+pub(super) fn oauth_refresh_token(shared: &Shared, call: &Checked) -> Result<Value, WxError> {
     let appid = call.required("appid")?;
     let refresh_token = call.required("refresh_token")?;
     let component = call.endpoint.credential != wechat_api::endpoint::Credential::None;
@@ -117,7 +117,7 @@ pub(super) fn oauth_refresh_token(shared: &Shared, call: &Call) -> Result<Value,
 }
 
 /// The user token of a `sns/*` call, checked against its openid.
-fn user_of(shared: &Shared, call: &Call) -> Result<(String, String), WxError> {
+fn user_of(shared: &Shared, call: &Checked) -> Result<(String, String), WxError> {
     let token = call.required("access_token")?;
     let openid = call.required("openid")?;
     let world = shared.world();
@@ -136,7 +136,7 @@ fn user_of(shared: &Shared, call: &Call) -> Result<(String, String), WxError> {
     }
 }
 
-pub(super) fn userinfo(shared: &Shared, call: &Call) -> Result<Value, WxError> {
+pub(super) fn userinfo(shared: &Shared, call: &Checked) -> Result<Value, WxError> {
     let (openid, scope) = user_of(shared, call)?;
     if scope != "snsapi_userinfo" {
         return Err(WxError::new(
@@ -164,7 +164,7 @@ pub(super) fn userinfo(shared: &Shared, call: &Call) -> Result<Value, WxError> {
     Ok(answer)
 }
 
-pub(super) fn check_token(shared: &Shared, call: &Call) -> Result<Value, WxError> {
+pub(super) fn check_token(shared: &Shared, call: &Checked) -> Result<Value, WxError> {
     user_of(shared, call)?;
     Ok(json!({"errcode": 0, "errmsg": "ok"}))
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 
 use crate::Shared;
-use crate::call::Call;
+use crate::checked::Checked;
 use crate::errcode::WxError;
 use crate::store::{invalid, product_status};
 
@@ -54,12 +54,12 @@ fn ok_empty() -> Value {
 }
 
 /// The body without the fields every call has.
-fn product_body(call: &Call) -> Map<String, Value> {
+fn product_body(call: &Checked) -> Map<String, Value> {
     call.body.clone()
 }
 
 /// A page of `ids` after the offset in `next_key` (the offset, as text).
-fn page(ids: Vec<String>, call: &Call) -> (Vec<String>, String, bool) {
+fn page(ids: Vec<String>, call: &Checked) -> (Vec<String>, String, bool) {
     let size = call
         .param("page_size")
         .and_then(|s| s.parse::<usize>().ok())
@@ -79,7 +79,7 @@ fn page(ids: Vec<String>, call: &Call) -> (Vec<String>, String, bool) {
     (ids, end.to_string(), more)
 }
 
-pub(super) fn product_add(shared: &Shared, call: &Call) -> Result<Value, WxError> {
+pub(super) fn product_add(shared: &Shared, call: &Checked) -> Result<Value, WxError> {
     let appid = call.appid()?;
     let now = now();
     let id = shared
@@ -93,7 +93,7 @@ pub(super) fn product_add(shared: &Shared, call: &Call) -> Result<Value, WxError
     )])))
 }
 
-pub(super) fn product_update(shared: &Shared, call: &Call) -> Result<Value, WxError> {
+pub(super) fn product_update(shared: &Shared, call: &Checked) -> Result<Value, WxError> {
     let appid = call.appid()?;
     let id = shared
         .world()
@@ -106,7 +106,7 @@ pub(super) fn product_update(shared: &Shared, call: &Call) -> Result<Value, WxEr
     )])))
 }
 
-pub(super) fn product_get(shared: &Shared, call: &Call) -> Result<Value, WxError> {
+pub(super) fn product_get(shared: &Shared, call: &Checked) -> Result<Value, WxError> {
     let appid = call.appid()?;
     let id = call.required("product_id")?;
     let mut world = shared.world();
@@ -122,7 +122,7 @@ pub(super) fn product_get(shared: &Shared, call: &Call) -> Result<Value, WxError
     Ok(ok(answer))
 }
 
-pub(super) fn product_list(shared: &Shared, call: &Call) -> Result<Value, WxError> {
+pub(super) fn product_list(shared: &Shared, call: &Checked) -> Result<Value, WxError> {
     let appid = call.appid()?;
     let status = match call.param("status") {
         Some(s) => Some(s.parse::<i64>().map_err(|_| invalid("invalid status"))?),
@@ -148,7 +148,7 @@ pub(super) fn product_list(shared: &Shared, call: &Call) -> Result<Value, WxErro
     ])))
 }
 
-fn move_product(shared: &Shared, call: &Call, from: &[i64], to: i64) -> Result<Value, WxError> {
+fn move_product(shared: &Shared, call: &Checked, from: &[i64], to: i64) -> Result<Value, WxError> {
     let appid = call.appid()?;
     let id = call.required("product_id")?;
     shared
@@ -159,17 +159,17 @@ fn move_product(shared: &Shared, call: &Call, from: &[i64], to: i64) -> Result<V
     Ok(ok_empty())
 }
 
-pub(super) fn product_listing(shared: &Shared, call: &Call) -> Result<Value, WxError> {
+pub(super) fn product_listing(shared: &Shared, call: &Checked) -> Result<Value, WxError> {
     use product_status::{DELISTED, INITIAL, ON_SALE};
     move_product(shared, call, &[INITIAL, DELISTED], ON_SALE)
 }
 
-pub(super) fn product_delisting(shared: &Shared, call: &Call) -> Result<Value, WxError> {
+pub(super) fn product_delisting(shared: &Shared, call: &Checked) -> Result<Value, WxError> {
     use product_status::{DELISTED, ON_SALE};
     move_product(shared, call, &[ON_SALE], DELISTED)
 }
 
-pub(super) fn product_delete(shared: &Shared, call: &Call) -> Result<Value, WxError> {
+pub(super) fn product_delete(shared: &Shared, call: &Checked) -> Result<Value, WxError> {
     let appid = call.appid()?;
     let id = call.required("product_id")?;
     let mut world = shared.world();
@@ -182,14 +182,14 @@ pub(super) fn product_delete(shared: &Shared, call: &Call) -> Result<Value, WxEr
     Ok(ok_empty())
 }
 
-pub(super) fn order_get(shared: &Shared, call: &Call) -> Result<Value, WxError> {
+pub(super) fn order_get(shared: &Shared, call: &Checked) -> Result<Value, WxError> {
     let appid = call.appid()?;
     let id = call.required("order_id")?;
     let order = shared.world().store.shop(&appid).order(&id)?.answer();
     Ok(ok(Map::from_iter([("order".into(), order)])))
 }
 
-pub(super) fn order_list(shared: &Shared, call: &Call) -> Result<Value, WxError> {
+pub(super) fn order_list(shared: &Shared, call: &Checked) -> Result<Value, WxError> {
     let appid = call.appid()?;
     let status = match call.param("status") {
         Some(s) => Some(s.parse::<i64>().map_err(|_| invalid("invalid status"))?),
@@ -236,7 +236,7 @@ fn couriers() -> BTreeMap<String, String> {
         .collect()
 }
 
-pub(super) fn delivery_send(shared: &Shared, call: &Call) -> Result<Value, WxError> {
+pub(super) fn delivery_send(shared: &Shared, call: &Checked) -> Result<Value, WxError> {
     let appid = call.appid()?;
     let id = call.required("order_id")?;
     let parcels = call

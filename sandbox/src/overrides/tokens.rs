@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::call::Call;
+use crate::checked::Checked;
 use crate::errcode::{self, WxError};
 use crate::world::TokenKind;
 use crate::{Shared, expires_in};
@@ -12,7 +12,7 @@ use crate::{Shared, expires_in};
 /// How many times an appid may clear its quota (WeChat: 10 a month).
 const QUOTA_CLEARS: u32 = 10;
 
-pub(super) fn clear_quota(shared: &Shared, call: &Call) -> Result<Value, WxError> {
+pub(super) fn clear_quota(shared: &Shared, call: &Checked) -> Result<Value, WxError> {
     let appid = call
         .param("appid")
         .or_else(|| call.param("component_appid"))
@@ -29,7 +29,7 @@ pub(super) fn clear_quota(shared: &Shared, call: &Call) -> Result<Value, WxError
     Ok(json!({"errcode": 0, "errmsg": "ok"}))
 }
 
-pub(super) fn token(shared: &Shared, call: &Call) -> Result<Value, WxError> {
+pub(super) fn token(shared: &Shared, call: &Checked) -> Result<Value, WxError> {
     let appid = call.required("appid")?;
     let config = &shared.config;
     let mut world = shared.world();
@@ -49,7 +49,7 @@ pub(super) fn token(shared: &Shared, call: &Call) -> Result<Value, WxError> {
 /// `token_overlap` (5 minutes on WeChat), when a new one is issued and the
 /// old one keeps working until it expires; `force_refresh` issues a new one
 /// and retires the others after the overlap.
-pub(super) fn stable_token(shared: &Shared, call: &Call) -> Result<Value, WxError> {
+pub(super) fn stable_token(shared: &Shared, call: &Checked) -> Result<Value, WxError> {
     let appid = call.required("appid")?;
     let config = &shared.config;
     let kind = TokenKind::Stable { appid };
@@ -68,7 +68,7 @@ pub(super) fn stable_token(shared: &Shared, call: &Call) -> Result<Value, WxErro
     Ok(json!({"access_token": token, "expires_in": expires_in(config.token_ttl)}))
 }
 
-pub(super) fn get_ticket(shared: &Shared, call: &Call) -> Result<Value, WxError> {
+pub(super) fn get_ticket(shared: &Shared, call: &Checked) -> Result<Value, WxError> {
     let kind = call.required("type")?;
     if kind != "jsapi" && kind != "wx_card" {
         return Err(WxError::new(errcode::INVALID_ARGS, "invalid args: type"));

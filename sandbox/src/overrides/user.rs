@@ -6,14 +6,14 @@
 use serde_json::{Value, json};
 
 use crate::Shared;
-use crate::call::Call;
+use crate::checked::Checked;
 use crate::errcode::WxError;
 
 /// When the configured users followed (Unix seconds; fixed, like the rest
 /// of the sandbox's world).
 const SUBSCRIBE_TIME: i64 = 1_700_000_000;
 
-pub(super) fn info(shared: &Shared, call: &Call) -> Result<Value, WxError> {
+pub(super) fn info(shared: &Shared, call: &Checked) -> Result<Value, WxError> {
     let openid = call.required("openid")?;
     let Some(user) = shared.config.user(&openid) else {
         return Ok(json!({"subscribe": 0, "openid": openid}));

@@ -4,7 +4,9 @@
 
 use std::time::Duration;
 
-/// A request to the WeChat Pay API, as received.
+/// A request to the WeChat Pay API, as received: the pay side's
+/// [`Call`](crate::Call), with its headers (the signature is what WeChat
+/// Pay checks) and the body as sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct PayCall {

@@ -15,8 +15,9 @@ use super::record::{NotificationRecord, PayCall};
 use super::settings::{MerchantKey, PaySettings};
 use super::sp_state::SpWorld;
 
-/// How many calls are remembered (the oldest are dropped).
-const CALL_LOG_LEN: usize = 1000;
+/// How many calls are remembered (the oldest are dropped): as many as the
+/// WeChat API's call log keeps by default.
+const CALL_LOG_LEN: usize = crate::CALL_LOG_CAPACITY;
 
 /// A merchant as WeChat Pay knows it.
 #[derive(Debug)]

@@ -1,3 +1,5 @@
+mod authorizer_push;
+mod calls;
 mod faults;
 mod paging;
 mod push;

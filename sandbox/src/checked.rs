@@ -1,4 +1,4 @@
-//! [`Call`]: a request that passed the generic checks, with its parameters
+//! [`Checked`]: a request that passed the generic checks, with its parameters
 //! from the path, the query, the JSON body or the multipart form.
 
 use std::collections::HashMap;
@@ -12,7 +12,7 @@ use crate::world::TokenKind;
 
 /// A request that passed the generic checks.
 #[derive(Debug)]
-pub(crate) struct Call {
+pub(crate) struct Checked {
     /// The endpoint called.
     pub endpoint: &'static Endpoint,
     /// Path parameters (`{name}` segments).
@@ -38,7 +38,7 @@ pub(crate) fn render(value: &Value) -> Option<String> {
     }
 }
 
-impl Call {
+impl Checked {
     /// A parameter, from the path, the query, the body or the form.
     pub fn param(&self, name: &str) -> Option<String> {
         self.path
