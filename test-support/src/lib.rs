@@ -14,7 +14,8 @@
 //! * [`raw_http`] and [`refused_port`]: answers wiremock cannot give, and a
 //!   port that refuses connections;
 //! * [`redis`]: a throwaway `redis-server`;
-//! * [`child`]: one test run again in a process of its own.
+//! * [`child`]: one test run again in a process of its own;
+//! * [`logs`]: what the code under test logs, captured per test.
 //!
 //! Helpers panic with a message on set-up failures: they are for tests.
 #![allow(clippy::missing_panics_doc)]
@@ -22,6 +23,7 @@
 pub mod callback;
 pub mod child;
 pub mod flow;
+pub mod logs;
 pub mod platform;
 pub mod raw_http;
 pub mod recording_store;

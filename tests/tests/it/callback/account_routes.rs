@@ -7,9 +7,8 @@
 //! asked, single-use `auth_code`s.
 
 use std::future::IntoFuture as _;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use tracing_subscriber::util::SubscriberInitExt as _;
 use url::Url;
 use wechat_api::Client;
 use wechat_api::api::component::QueryAuthRequest;
@@ -231,15 +230,8 @@ async fn a_push_with_the_wrong_settings_is_refused_and_stores_nothing() {
 /// Hostile requests: a clear status, and no log line quoting them.
 #[tokio::test]
 async fn hostile_requests_get_clear_statuses_and_no_log_line_quotes_them() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .with_max_level(tracing_subscriber::filter::LevelFilter::DEBUG)
-        .finish();
-    // This test's runtime has one thread: every task logs through this.
-    let _guard = subscriber.set_default();
+    // This test's runtime has one thread: every task logs on it.
+    let captured = wechat_api_test_support::logs::capture(tracing::Level::DEBUG);
     let served =
         served(|routes| routes.rate_limits(RateLimits::default().callbacks_per_client(None))).await;
     let marker = "wxyz9876QRST";
@@ -392,32 +384,4 @@ async fn an_auth_code_is_single_use() {
         other => panic!("the same code twice: {other:?}"),
     }
     server.shutdown().await;
-}
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    fn text(&self) -> String {
-        let bytes = self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clone();
-        String::from_utf8_lossy(&bytes).into_owned()
-    }
 }

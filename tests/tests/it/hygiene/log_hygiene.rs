@@ -15,10 +15,7 @@
 
 use wechat_api_test_support::platform as sandbox_flow;
 
-use std::sync::{Arc, Mutex};
-
 use proptest::prelude::*;
-use tracing_subscriber::util::SubscriberInitExt as _;
 use wechat_api::Error;
 use wechat_api::crypto::{Envelope, MsgCrypt, msg_signature};
 use wechat_api::event::{ComponentEvent, Message, Push};
@@ -294,35 +291,6 @@ fn an_appid_shaped_receive_id_is_quoted() {
 
 // ---- the example callback server's log lines ------------------------------
 
-/// A `tracing` writer appending to a shared buffer.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    fn text(&self) -> String {
-        let bytes = self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clone();
-        String::from_utf8_lossy(&bytes).into_owned()
-    }
-}
-
 /// A `(query, body)` push signed and encrypted with the sandbox's keys, as
 /// only WeChat could send it, addressed to `receive_id`.
 fn verified_push(
@@ -360,15 +328,8 @@ fn verified_push(
 #[tokio::test]
 async fn the_callback_server_logs_no_request_text() {
     let marker = "wxyz9876QRST";
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .with_max_level(tracing_subscriber::filter::LevelFilter::INFO)
-        .finish();
-    // This test's runtime has one thread: every task logs through this.
-    let _guard = subscriber.set_default();
+    // This test's runtime has one thread: every task logs on it.
+    let captured = wechat_api_test_support::logs::capture(tracing::Level::INFO);
 
     let sandbox = sandbox_flow::sandbox_with(SandboxConfig::builder()).await;
     let client = sandbox_flow::client(&sandbox);

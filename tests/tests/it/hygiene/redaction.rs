@@ -457,31 +457,10 @@ async fn an_authorizer_refresh_failure_hides_the_refresh_token() {
 }
 
 /// A `MakeWriter` collecting everything logged.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 #[tokio::test]
 async fn log_lines_hold_no_secret() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let captured = wechat_api_test_support::logs::capture(tracing::Level::TRACE);
 
     let (server, scripted) = scripted_server().await;
     let s = Secrets::fixed();
@@ -498,14 +477,7 @@ async fn log_lines_hold_no_secret() {
         let e = provoke(&client, &s, variant).await;
         tracing::warn!(error = %e, debug = ?e, "the application logs the error");
     }
-    let logs = String::from_utf8_lossy(
-        &captured
-            .0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone(),
-    )
-    .into_owned();
+    let logs = captured.text();
     assert!(logs.contains("the application logs the error"), "{logs}");
     assert!(
         logs.contains("token rejected; refreshing and retrying once"),
@@ -644,13 +616,7 @@ async fn pay_secrets_and_decrypted_data_never_show() {
     use wechat_api::server::PayNotifyRoutes;
     use wechat_api::token::MemoryStore;
 
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let captured = wechat_api_test_support::logs::capture(tracing::Level::TRACE);
 
     // What must never show: the key's base64 lines, the APIv3 key, and
     // the personal data the ciphertexts hold (the payer's openid, the
@@ -765,14 +731,7 @@ async fn pay_secrets_and_decrypted_data_never_show() {
     assert!(!refused.is_success(), "{refused:?}");
     check("a refusal", &format!("{refused:?}"));
 
-    let logs = String::from_utf8_lossy(
-        &captured
-            .0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone(),
-    )
-    .into_owned();
+    let logs = captured.text();
     assert!(logs.contains("pay notification refused"), "{logs}");
     check("the logs", &logs);
 }
