@@ -449,31 +449,43 @@ impl Sandbox {
             PushFormat::Xml => "text/xml",
             PushFormat::Json => "application/json",
         };
-        let answer = self
-            .shared
-            .http
-            .post(url)
-            .header("content-type", content_type)
-            .body(body)
-            .send()
-            .await
-            .map_err(unreachable)?;
-        let status = answer.status().as_u16();
-        let content_type = answer
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let text = answer.text().await.map_err(unreachable)?;
-        let (encrypted, body) = open_answer(&crypt, &text)?;
-        Ok(AccountReply {
-            status,
-            content_type,
-            encrypted,
-            body,
-            msg_id,
-        })
+        deliver(&self.shared.http, url, content_type, body, &crypt, msg_id).await
     }
+}
+
+/// Posts a push to the URL of an account or an authorizer and reads the
+/// reply as WeChat does (an encrypted envelope checked and opened with
+/// `crypt`).
+pub(crate) async fn deliver(
+    http: &reqwest::Client,
+    url: Url,
+    content_type: &str,
+    body: String,
+    crypt: &MsgCrypt,
+    msg_id: u64,
+) -> Result<AccountReply, SandboxError> {
+    let answer = http
+        .post(url)
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .map_err(unreachable)?;
+    let status = answer.status().as_u16();
+    let content_type = answer
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let text = answer.text().await.map_err(unreachable)?;
+    let (encrypted, body) = open_answer(crypt, &text)?;
+    Ok(AccountReply {
+        status,
+        content_type,
+        encrypted,
+        body,
+        msg_id,
+    })
 }
 
 /// The answer's body, opened when it is an encrypted envelope.
@@ -526,7 +538,7 @@ pub(crate) fn open_answer(crypt: &MsgCrypt, text: &str) -> Result<(bool, String)
 
 fn unreachable(error: reqwest::Error) -> SandboxError {
     SandboxError::Push(format!(
-        "could not reach the account's URL: {}",
+        "could not reach the message URL: {}",
         error.without_url()
     ))
 }

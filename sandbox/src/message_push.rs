@@ -24,7 +24,7 @@ use rand::Rng as _;
 use url::Url;
 use wechat_api::crypto::MsgCrypt;
 
-use crate::account_push::{AccountReply, PushFormat, UserMessage, new_msg_id, open_answer};
+use crate::account_push::{AccountReply, PushFormat, UserMessage, deliver, new_msg_id};
 use crate::push::{cdata, unix_now};
 use crate::{Sandbox, SandboxError, Shared};
 
@@ -274,35 +274,15 @@ impl Sandbox {
             &document,
         )
         .map_err(SandboxError::Crypto)?;
-        let unreachable = |e: reqwest::Error| {
-            SandboxError::Push(format!(
-                "could not reach the message URL: {}",
-                e.without_url()
-            ))
-        };
-        let answer = shared
-            .http
-            .post(sealed.url)
-            .header("content-type", "text/xml")
-            .body(sealed.body)
-            .send()
-            .await
-            .map_err(unreachable)?;
-        let status = answer.status().as_u16();
-        let content_type = answer
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let text = answer.text().await.map_err(unreachable)?;
-        let (encrypted, body) = open_answer(&shared.crypt, &text)?;
-        Ok(AccountReply {
-            status,
-            content_type,
-            encrypted,
-            body,
+        deliver(
+            &shared.http,
+            sealed.url,
+            "text/xml",
+            sealed.body,
+            &shared.crypt,
             msg_id,
-        })
+        )
+        .await
     }
 }
 
