@@ -1,8 +1,8 @@
-//! A mini program's logistics and category-review events: the waybill traces
-//! of the logistics assistant (物流助手, `add_express_path`) and the outcome
-//! of a category review (`wxa_category_audit`); their typed detail, read
-//! from the push's element tree (XML, or JSON for mini programs configured
-//! for it).
+//! A mini program's logistics and review events: the waybill traces of the
+//! logistics assistant (物流助手, `add_express_path`), the outcome of a
+//! category review (`wxa_category_audit`) and of a privacy-API application
+//! (`wxa_privacy_apply`); their typed detail, read from the push's element
+//! tree (XML, or JSON for mini programs configured for it).
 //!
 //! Anything a push lacks is `None`, so a known event never fails on a
 //! missing detail.
@@ -87,6 +87,40 @@ impl CategoryAudit {
             first: text(tree, "first"),
             second: text(tree, "second"),
             reason: text(tree, "reason"),
+        }
+    }
+}
+
+/// `wxa_privacy_apply`: the review of an application to use a privacy API
+/// (`wx.choosePoi`…)
+/// ([applyPrivacyInterface](https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/privacy-api-management/applyPrivacyInterface.html)).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct PrivacyApply {
+    /// `result_info/api_name`: the API applied for.
+    pub api_name: Option<String>,
+    /// `…/audit_id`: the review.
+    pub audit_id: Option<String>,
+    /// `…/status`: 2 rejected, 3 approved.
+    pub status: Option<u32>,
+    /// `…/apply_time`: Unix seconds.
+    pub apply_time: Option<i64>,
+    /// `…/audit_time`: Unix seconds.
+    pub audit_time: Option<i64>,
+    /// `…/reason`: why it was rejected.
+    pub reason: Option<String>,
+}
+
+impl PrivacyApply {
+    pub(crate) fn from_tree(tree: &Node) -> Self {
+        let info = tree.child("result_info").unwrap_or(tree);
+        Self {
+            api_name: text(info, "api_name"),
+            audit_id: text(info, "audit_id"),
+            status: number(info, "status"),
+            apply_time: number(info, "apply_time"),
+            audit_time: number(info, "audit_time"),
+            reason: text(info, "reason"),
         }
     }
 }
