@@ -2,8 +2,10 @@
 //! program receives: a user authorized invoicing an order
 //! (`user_authorize_invoice`), an invoice's reimbursement status changed
 //! (`update_invoice_status`), a user submitted an invoice title on the
-//! merchant's quick-invoicing page (`submit_invoice_title`); their typed
-//! detail, read from the push's element tree.
+//! merchant's quick-invoicing page (`submit_invoice_title`), an invoice was
+//! issued through WeChat's invoicing platform
+//! (`cloud_invoice_invoiceresult_event`); their typed detail, read from the
+//! push's element tree.
 //!
 //! Anything a push lacks is `None`, so a known event never fails on a
 //! missing detail. A submitted title carries the user's phone, address and
@@ -121,5 +123,28 @@ impl fmt::Debug for InvoiceTitle {
             .field("bank_no", &hidden(&self.bank_no))
             .field("attach", &self.attach)
             .finish()
+    }
+}
+
+/// `cloud_invoice_invoiceresult_event`: the outcome of issuing an invoice
+/// through WeChat's invoicing platform.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct InvoiceResult {
+    /// `status`: the issuing status code.
+    pub status: Option<String>,
+    /// `fpqqlsh`: the invoice request's serial number.
+    pub fpqqlsh: Option<String>,
+    /// `nsrsbh`: the seller's taxpayer number.
+    pub nsrsbh: Option<String>,
+}
+
+impl InvoiceResult {
+    pub(crate) fn from_tree(tree: &Node) -> Self {
+        Self {
+            status: text(tree, "status"),
+            fpqqlsh: text(tree, "fpqqlsh"),
+            nsrsbh: text(tree, "nsrsbh"),
+        }
     }
 }

@@ -103,6 +103,9 @@
 //! | `channels_ec_acct_notify` | [`Event::ChannelsEcAcctNotify`] |
 //! | `channels_ec_withdraw_notify` | [`Event::ChannelsEcWithdrawNotify`] |
 //! | `qrcode_status` | [`Event::QrcodeStatus`] |
+//! | `ewaybill_push_path` | [`Event::EwaybillPushPath`] |
+//! | `update_waybill_status` | [`Event::UpdateWaybillStatus`] |
+//! | `cloud_invoice_invoiceresult_event` | [`Event::CloudInvoiceInvoiceresultEvent`] |
 //! | anything else | [`Event::Other`]: the name is in the header, the document in [`EventMessage::raw`] |
 //!
 //! Event names are compared case-insensitively (WeChat is not consistent
@@ -123,14 +126,14 @@ use super::card_event::{
     CardAudit, CardCode, CardConsume, CardGift, CardPayCell, CardPayOrder, CardReceive,
     CardSkuRemind, CardView, MemberCardUpdate,
 };
-use super::invoice_event::{InvoiceAuthorize, InvoiceStatus, InvoiceTitle};
+use super::invoice_event::{InvoiceAuthorize, InvoiceResult, InvoiceStatus, InvoiceTitle};
 use super::message::{MessageHeader, Source};
-use super::mini_program_event::{CategoryAudit, ExpressPath, PrivacyApply};
+use super::mini_program_event::{CategoryAudit, DeliveryStatus, ExpressPath, PrivacyApply};
 use super::offline_store_event::{PoiCheck, ShakeAround, WifiConnected};
 use super::raw::{Field, RawFields};
 use super::scan_product_event::{ProductScan, ProductVerify};
 use super::store_event::{
-    StoreBrand, StoreComplaint, StoreFunds, StoreQrcode, StoreSharer, StoreStatus,
+    StoreBrand, StoreComplaint, StoreFunds, StoreQrcode, StoreSharer, StoreStatus, StoreWaybillPath,
 };
 use super::tree::Node;
 use super::virtual_payment_event::{XpayComplaint, XpayDeliver, XpayRefund};
@@ -369,6 +372,12 @@ pub enum Event {
     ChannelsEcWithdrawNotify(StoreFunds),
     /// `qrcode_status`: WeChat Store: a withdrawal QR code's status changed.
     QrcodeStatus(StoreQrcode),
+    /// `ewaybill_push_path`: WeChat Store: an electronic waybill's trace changed.
+    EwaybillPushPath(StoreWaybillPath),
+    /// `update_waybill_status`: an instant-delivery order's status changed.
+    UpdateWaybillStatus(Box<DeliveryStatus>),
+    /// `cloud_invoice_invoiceresult_event`: the outcome of issuing an invoice through WeChat's invoicing platform.
+    CloudInvoiceInvoiceresultEvent(InvoiceResult),
     /// Any other event, never an error: its name is
     /// [`EventMessage::event`], its document [`EventMessage::raw`].
     Other,
@@ -926,6 +935,15 @@ impl Event {
         }),
         ("qrcode_status", |t| {
             Event::QrcodeStatus(StoreQrcode::from_tree(t))
+        }),
+        ("ewaybill_push_path", |t| {
+            Event::EwaybillPushPath(StoreWaybillPath::from_tree(t))
+        }),
+        ("update_waybill_status", |t| {
+            Event::UpdateWaybillStatus(Box::new(DeliveryStatus::from_tree(t)))
+        }),
+        ("cloud_invoice_invoiceresult_event", |t| {
+            Event::CloudInvoiceInvoiceresultEvent(InvoiceResult::from_tree(t))
         }),
     ];
 

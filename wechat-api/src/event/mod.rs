@@ -68,7 +68,7 @@ pub use component::{
 pub use component_notify::{
     IcpFilingApply, IcpFilingVerify, OrderPathAudit, OrderPathResult, WxaAuth, WxaVerifyExpiry,
 };
-pub use invoice_event::{InvoiceAuthorize, InvoiceStatus, InvoiceTitle};
+pub use invoice_event::{InvoiceAuthorize, InvoiceResult, InvoiceStatus, InvoiceTitle};
 pub use message::{
     FileMessage, ImageMessage, LinkMessage, LocationMessage, Message, MessageHeader,
     MiniProgramPageMessage, OtherMessage, TextMessage, VideoMessage, VoiceMessage,
@@ -78,11 +78,13 @@ pub use message_event::{
     MassSendJobFinish, MenuClick, MenuView, QrScan, Subscribe, SubscribeMsgChoice,
     SubscribeMsgChoices, SubscribeMsgSent, SubscribeMsgSentItem, TemplateSendJobFinish,
 };
-pub use mini_program_event::{CategoryAudit, ExpressAction, ExpressPath, PrivacyApply};
+pub use mini_program_event::{
+    CategoryAudit, DeliveryStatus, ExpressAction, ExpressPath, PrivacyApply,
+};
 pub use offline_store_event::{Beacon, PoiCheck, ShakeAround, WifiConnected};
 pub use scan_product_event::{ProductScan, ProductVerify};
 pub use store_event::{
-    StoreBrand, StoreComplaint, StoreFunds, StoreQrcode, StoreSharer, StoreStatus,
+    StoreBrand, StoreComplaint, StoreFunds, StoreQrcode, StoreSharer, StoreStatus, StoreWaybillPath,
 };
 pub use virtual_payment_event::{XpayComplaint, XpayDeliver, XpayRefund};
 

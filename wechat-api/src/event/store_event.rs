@@ -1,7 +1,8 @@
 //! The WeChat Store (微信小店) events about the shop itself rather than its
 //! orders, products and coupons (those are in `account_event`): the shop's
-//! status, its sharers (分享员), brand qualifications, complaints, and its
-//! funds (settlement account, withdrawals and their QR codes); their typed
+//! status, its sharers (分享员), brand qualifications, complaints, its
+//! funds (settlement account, withdrawals and their QR codes) and the traces
+//! of its electronic waybills (电子面单); their typed
 //! detail, read from the push's element tree (the store sends JSON).
 //!
 //! Anything a push lacks is `None`, so a known event never fails on a
@@ -160,6 +161,38 @@ impl StoreQrcode {
             ticket: text(info, "ticket"),
             status: number(info, "status"),
             scan_user_type: number(info, "scan_user_type"),
+        }
+    }
+}
+
+/// `ewaybill_push_path`: WeChat Store: the trace of an electronic waybill
+/// changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct StoreWaybillPath {
+    /// `waybill_info/ewaybill_order_id`: the electronic waybill order.
+    pub ewaybill_order_id: Option<String>,
+    /// `…/waybill_id`: the express company's waybill number.
+    pub waybill_id: Option<String>,
+    /// `…/status`: 0 awaiting pick-up, 1 picked up, 2 in transit, 3 out
+    /// for delivery, 4 in a locker, 5 signed for, 6 returned, 7 forwarded,
+    /// 8 exception, 9 taken from a locker, 99 other.
+    pub status: Option<u32>,
+    /// `…/desc`: the trace node's text.
+    pub desc: Option<String>,
+    /// `…/update_time`: Unix seconds.
+    pub update_time: Option<i64>,
+}
+
+impl StoreWaybillPath {
+    pub(crate) fn from_tree(tree: &Node) -> Self {
+        let info = tree.child("waybill_info").unwrap_or(tree);
+        Self {
+            ewaybill_order_id: text(info, "ewaybill_order_id"),
+            waybill_id: text(info, "waybill_id"),
+            status: number(info, "status"),
+            desc: text(info, "desc"),
+            update_time: number(info, "update_time"),
         }
     }
 }

@@ -883,9 +883,47 @@ fn shake_invoice_and_guide_events() {
     );
 }
 
-/// The WeChat Store's shop, sharer, brand and funds events: the doc's
-/// samples; `channels_ec_complaint_update` and
-/// `channels_ec_order_wait_shipping` are built from their field tables.
+/// `update_waybill_status` (instant delivery) follows the doc's sample with
+/// its placeholders filled in; `cloud_invoice_invoiceresult_event` is built
+/// from its field table.
+#[test]
+fn instant_delivery_and_invoicing_platform_events() {
+    let delivery = xml_event(
+        "update_waybill_status",
+        "<shopid><![CDATA[122222222]]></shopid><shop_order_id><![CDATA[123456]]></shop_order_id>\
+         <waybill_id><![CDATA[23456789]]></waybill_id><action_time>1546924844</action_time>\
+         <order_status>102</order_status><action_msg><![CDATA[骑手已到店]]></action_msg>\
+         <shop_no><![CDATA[store-7]]></shop_no><agent><name><![CDATA[李四]]></name>\
+         <phone><![CDATA[13900001111]]></phone><reach_time>1546926000</reach_time></agent>",
+    );
+    let message = Message::from_xml(&delivery).expect("decodes");
+    let debug = format!("{message:?}");
+    assert!(
+        debug.contains("23456789") && !debug.contains("李四") && !debug.contains("13900001111"),
+        "Debug hides the rider's name and phone: {debug}"
+    );
+    assert_eq!(
+        detail(message),
+        json!({"type": "update_waybill_status", "shopid": "122222222", "shop_order_id": "123456",
+               "shop_no": "store-7", "waybill_id": "23456789", "order_status": 102,
+               "action_time": 1_546_924_844_i64, "action_msg": "骑手已到店", "agent_name": "李四",
+               "agent_phone": "13900001111", "reach_time": 1_546_926_000_i64})
+    );
+    let invoiced = xml_event(
+        "cloud_invoice_invoiceresult_event",
+        "<status><![CDATA[0000]]></status><fpqqlsh><![CDATA[FPQQ20240101000001]]></fpqqlsh>\
+         <nsrsbh><![CDATA[110109500321655]]></nsrsbh>",
+    );
+    assert_eq!(
+        from_xml(&invoiced),
+        json!({"type": "cloud_invoice_invoiceresult_event", "status": "0000",
+               "fpqqlsh": "FPQQ20240101000001", "nsrsbh": "110109500321655"})
+    );
+}
+
+/// The WeChat Store's shop, sharer, brand, complaint, funds and waybill
+/// events: the doc's samples; `channels_ec_order_wait_shipping` is built
+/// from its field table.
 #[test]
 fn wechat_store_shop_events() {
     let store = |event: &str, body: Value| {
@@ -932,12 +970,11 @@ fn wechat_store_shop_events() {
     assert_eq!(
         store(
             "channels_ec_complaint_update",
-            json!({"finder_shop_complaint": {"complaint_id": "8000001", "after_sale_order_id": "1234567",
-                                             "order_id": "3705115058471208928", "complaint_status": 2}})
+            json!({"finder_shop_complaint": {"complaint_status": 100, "after_sale_order_id": "1234567",
+                                             "complaint_id": "1234567", "order_id": "123244"}})
         ),
-        json!({"type": "channels_ec_complaint_update", "complaint_id": "8000001",
-               "after_sale_order_id": "1234567", "order_id": "3705115058471208928",
-               "complaint_status": 2})
+        json!({"type": "channels_ec_complaint_update", "complaint_id": "1234567",
+               "after_sale_order_id": "1234567", "order_id": "123244", "complaint_status": 100})
     );
     assert_eq!(
         store(
@@ -1112,7 +1149,7 @@ fn third_party_platform_notify_pushes() {
 #[test]
 fn the_typed_list_and_what_stays_other() {
     let names: Vec<&str> = Event::typed_names().collect();
-    assert_eq!(names.len(), 100, "{names:?}");
+    assert_eq!(names.len(), 103, "{names:?}");
     let unknown = xml_event("some_future_event", "<Anything>1</Anything>");
     let Message::Event(event) = Message::from_xml(&unknown).expect("decodes") else {
         panic!("not an event");
