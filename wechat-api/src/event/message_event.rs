@@ -106,6 +106,8 @@
 //! | `ewaybill_push_path` | [`Event::EwaybillPushPath`] |
 //! | `update_waybill_status` | [`Event::UpdateWaybillStatus`] |
 //! | `cloud_invoice_invoiceresult_event` | [`Event::CloudInvoiceInvoiceresultEvent`] |
+//! | `wxa_illegal_record` | [`Event::WxaIllegalRecord`] |
+//! | `wxa_appeal_record` | [`Event::WxaAppealRecord`] |
 //! | anything else | [`Event::Other`]: the name is in the header, the document in [`EventMessage::raw`] |
 //!
 //! Event names are compared case-insensitively (WeChat is not consistent
@@ -128,7 +130,9 @@ use super::card_event::{
 };
 use super::invoice_event::{InvoiceAuthorize, InvoiceResult, InvoiceStatus, InvoiceTitle};
 use super::message::{MessageHeader, Source};
-use super::mini_program_event::{CategoryAudit, DeliveryStatus, ExpressPath, PrivacyApply};
+use super::mini_program_event::{
+    AppealRecord, CategoryAudit, DeliveryStatus, ExpressPath, IllegalRecord, PrivacyApply,
+};
 use super::offline_store_event::{PoiCheck, ShakeAround, WifiConnected};
 use super::raw::{Field, RawFields};
 use super::scan_product_event::{ProductScan, ProductVerify};
@@ -378,6 +382,10 @@ pub enum Event {
     UpdateWaybillStatus(Box<DeliveryStatus>),
     /// `cloud_invoice_invoiceresult_event`: the outcome of issuing an invoice through WeChat's invoicing platform.
     CloudInvoiceInvoiceresultEvent(InvoiceResult),
+    /// `wxa_illegal_record`: the mini program was found in violation of a rule.
+    WxaIllegalRecord(IllegalRecord),
+    /// `wxa_appeal_record`: an appeal against a violation record moved on.
+    WxaAppealRecord(Box<AppealRecord>),
     /// Any other event, never an error: its name is
     /// [`EventMessage::event`], its document [`EventMessage::raw`].
     Other,
@@ -944,6 +952,12 @@ impl Event {
         }),
         ("cloud_invoice_invoiceresult_event", |t| {
             Event::CloudInvoiceInvoiceresultEvent(InvoiceResult::from_tree(t))
+        }),
+        ("wxa_illegal_record", |t| {
+            Event::WxaIllegalRecord(IllegalRecord::from_tree(t))
+        }),
+        ("wxa_appeal_record", |t| {
+            Event::WxaAppealRecord(Box::new(AppealRecord::from_tree(t)))
         }),
     ];
 

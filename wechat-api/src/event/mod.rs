@@ -79,7 +79,8 @@ pub use message_event::{
     SubscribeMsgChoices, SubscribeMsgSent, SubscribeMsgSentItem, TemplateSendJobFinish,
 };
 pub use mini_program_event::{
-    CategoryAudit, DeliveryStatus, ExpressAction, ExpressPath, PrivacyApply,
+    AppealMaterial, AppealRecord, CategoryAudit, DeliveryStatus, ExpressAction, ExpressPath,
+    IllegalRecord, PrivacyApply,
 };
 pub use offline_store_event::{Beacon, PoiCheck, ShakeAround, WifiConnected};
 pub use scan_product_event::{ProductScan, ProductVerify};

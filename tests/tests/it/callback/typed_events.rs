@@ -710,6 +710,53 @@ fn mini_program(event: &str, body: Value) -> Value {
     from_json(push)
 }
 
+/// The violation and appeal events, built from the field tables of the
+/// record APIs (the push doc gives no sample with values).
+#[test]
+fn violation_and_appeal_events() {
+    let illegal = xml_event(
+        "wxa_illegal_record",
+        "<illegal_record_id><![CDATA[4_123]]></illegal_record_id><appid><![CDATA[wxa0123456789abc]]></appid>\
+         <create_time>1638171484</create_time><illegal_reason><![CDATA[小程序涉嫌提供违规内容]]></illegal_reason>\
+         <illegal_content><![CDATA[xxx]]></illegal_content><rule_url><![CDATA[https://mp.weixin.qq.com/rule]]></rule_url>\
+         <rule_name><![CDATA[运营规范]]></rule_name>",
+    );
+    assert_eq!(
+        from_xml(&illegal),
+        json!({"type": "wxa_illegal_record", "illegal_record_id": "4_123", "appid": "wxa0123456789abc",
+               "create_time": 1_638_171_484_i64, "illegal_reason": "小程序涉嫌提供违规内容",
+               "illegal_content": "xxx", "rule_url": "https://mp.weixin.qq.com/rule", "rule_name": "运营规范"})
+    );
+    let appeal = mini_program(
+        "wxa_appeal_record",
+        json!({"appeal_record_id": "5_456", "appid": "wxa0123456789abc", "appeal_time": 1638171500,
+               "appeal_count": 1, "appeal_from": 0, "appeal_status": 3, "audit_time": 1638200000,
+               "audit_reason": "申诉通过", "punish_description": "限制搜索",
+               "materials": [{"illegal_material": {"content": "xxx", "content_url": "https://example.com/a"},
+                              "appeal_material": {"reason": "已整改", "proof_material_ids": ["m1", "m2"]}}]}),
+    );
+    assert_eq!(
+        appeal,
+        json!({"type": "wxa_appeal_record", "appeal_record_id": "5_456", "appid": "wxa0123456789abc",
+               "appeal_time": 1_638_171_500_i64, "appeal_count": 1, "appeal_from": 0, "appeal_status": 3,
+               "audit_time": 1_638_200_000_i64, "audit_reason": "申诉通过", "punish_description": "限制搜索",
+               "materials": [{"illegal_content": "xxx", "illegal_content_url": "https://example.com/a",
+                              "appeal_reason": "已整改", "proof_material_ids": ["m1", "m2"]}]})
+    );
+    let wrapped = xml_event(
+        "wxa_appeal_record",
+        "<appeal_record_id>5_456</appeal_record_id><materials><material><illegal_material>\
+         <content><![CDATA[xxx]]></content></illegal_material><appeal_material><reason><![CDATA[已整改]]></reason>\
+         <proof_material_id>m1</proof_material_id></appeal_material></material></materials>",
+    );
+    assert_eq!(
+        from_xml(&wrapped)["materials"],
+        json!([{"illegal_content": "xxx", "illegal_content_url": null, "appeal_reason": "已整改",
+                "proof_material_ids": ["m1"]}]),
+        "the XML wrapper is not an entry of its own"
+    );
+}
+
 /// The virtual-payment events, built from the doc's field tables (the doc
 /// gives no sample with values); `wxa_privacy_apply` is the doc's sample.
 #[test]
@@ -1149,7 +1196,7 @@ fn third_party_platform_notify_pushes() {
 #[test]
 fn the_typed_list_and_what_stays_other() {
     let names: Vec<&str> = Event::typed_names().collect();
-    assert_eq!(names.len(), 103, "{names:?}");
+    assert_eq!(names.len(), 105, "{names:?}");
     let unknown = xml_event("some_future_event", "<Anything>1</Anything>");
     let Message::Event(event) = Message::from_xml(&unknown).expect("decodes") else {
         panic!("not an event");
