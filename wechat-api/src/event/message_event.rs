@@ -108,6 +108,8 @@
 //! | `cloud_invoice_invoiceresult_event` | [`Event::CloudInvoiceInvoiceresultEvent`] |
 //! | `wxa_illegal_record` | [`Event::WxaIllegalRecord`] |
 //! | `wxa_appeal_record` | [`Event::WxaAppealRecord`] |
+//! | `user_enter_tempsession` | [`Event::UserEnterTempsession`] |
+//! | `wx_verify_dispatch` | [`Event::WxVerifyDispatch`] |
 //! | anything else | [`Event::Other`]: the name is in the header, the document in [`EventMessage::raw`] |
 //!
 //! Event names are compared case-insensitively (WeChat is not consistent
@@ -122,7 +124,8 @@ use serde::Serialize;
 use super::account_event::{
     GuideQrcodeScan, KfSession, KfSwitch, MediaCheck, MenuLocation, MenuMiniProgram, MenuPictures,
     MenuScan, NicknameAudit, PublishJobFinish, StoreAftersale, StoreCategoryAudit, StoreCoupon,
-    StoreOrder, StoreProduct, TradeManage, UserAuthorizationChange, VerifyExpiry, VerifyFail,
+    StoreOrder, StoreProduct, TempSession, TradeManage, UserAuthorizationChange, VerifyDispatch,
+    VerifyExpiry, VerifyFail,
 };
 use super::card_event::{
     CardAudit, CardCode, CardConsume, CardGift, CardPayCell, CardPayOrder, CardReceive,
@@ -386,6 +389,10 @@ pub enum Event {
     WxaIllegalRecord(IllegalRecord),
     /// `wxa_appeal_record`: an appeal against a violation record moved on.
     WxaAppealRecord(Box<AppealRecord>),
+    /// `user_enter_tempsession`: a user entered a mini program's customer-service chat.
+    UserEnterTempsession(TempSession),
+    /// `wx_verify_dispatch`: a mini program's verification was assigned to a reviewing agency.
+    WxVerifyDispatch(VerifyDispatch),
     /// Any other event, never an error: its name is
     /// [`EventMessage::event`], its document [`EventMessage::raw`].
     Other,
@@ -958,6 +965,12 @@ impl Event {
         }),
         ("wxa_appeal_record", |t| {
             Event::WxaAppealRecord(Box::new(AppealRecord::from_tree(t)))
+        }),
+        ("user_enter_tempsession", |t| {
+            Event::UserEnterTempsession(TempSession::from_tree(t))
+        }),
+        ("wx_verify_dispatch", |t| {
+            Event::WxVerifyDispatch(VerifyDispatch::from_tree(t))
         }),
     ];
 

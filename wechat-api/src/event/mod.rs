@@ -56,7 +56,8 @@ pub mod virtual_payment_event;
 pub use account_event::{
     GuideQrcodeScan, KfSession, KfSwitch, MediaCheck, MenuLocation, MenuMiniProgram, MenuPictures,
     MenuScan, NicknameAudit, PublishJobFinish, StoreAftersale, StoreCategoryAudit, StoreCoupon,
-    StoreOrder, StoreProduct, TradeManage, UserAuthorizationChange, VerifyExpiry, VerifyFail,
+    StoreOrder, StoreProduct, TempSession, TradeManage, UserAuthorizationChange, VerifyDispatch,
+    VerifyExpiry, VerifyFail,
 };
 pub use card_event::{
     CardAudit, CardCode, CardConsume, CardGift, CardPayCell, CardPayOrder, CardReceive,

@@ -710,6 +710,37 @@ fn mini_program(event: &str, body: Value) -> Value {
     from_json(push)
 }
 
+/// `user_enter_tempsession` is the doc's sample (XML and JSON);
+/// `wx_verify_dispatch` is built from its field table.
+#[test]
+fn customer_service_entry_and_verification_dispatch() {
+    let entered = xml_event(
+        "user_enter_tempsession",
+        "<SessionFrom><![CDATA[sessionFrom]]></SessionFrom>",
+    );
+    assert_eq!(
+        from_xml(&entered),
+        json!({"type": "user_enter_tempsession", "session_from": "sessionFrom"})
+    );
+    assert_eq!(
+        mini_program(
+            "user_enter_tempsession",
+            json!({"SessionFrom": "sessionFrom"})
+        ),
+        json!({"type": "user_enter_tempsession", "session_from": "sessionFrom"})
+    );
+    let dispatch = xml_event(
+        "wx_verify_dispatch",
+        "<provider><![CDATA[上海倍通]]></provider><contact><![CDATA[021-00000000]]></contact>\
+         <dispatch_time>1535442500</dispatch_time>",
+    );
+    assert_eq!(
+        from_xml(&dispatch),
+        json!({"type": "wx_verify_dispatch", "provider": "上海倍通", "contact": "021-00000000",
+               "dispatch_time": 1_535_442_500_i64})
+    );
+}
+
 /// The violation and appeal events, built from the field tables of the
 /// record APIs (the push doc gives no sample with values).
 #[test]
@@ -1196,7 +1227,7 @@ fn third_party_platform_notify_pushes() {
 #[test]
 fn the_typed_list_and_what_stays_other() {
     let names: Vec<&str> = Event::typed_names().collect();
-    assert_eq!(names.len(), 105, "{names:?}");
+    assert_eq!(names.len(), 107, "{names:?}");
     let unknown = xml_event("some_future_event", "<Anything>1</Anything>");
     let Message::Event(event) = Message::from_xml(&unknown).expect("decodes") else {
         panic!("not an event");
