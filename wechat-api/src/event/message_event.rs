@@ -97,6 +97,7 @@
 //! | `channels_ec_order_wait_shipping` | [`Event::ChannelsEcOrderWaitShipping`] |
 //! | `channels_ec_change_status` | [`Event::ChannelsEcChangeStatus`] |
 //! | `channels_ec_close_store` | [`Event::ChannelsEcCloseStore`] |
+//! | `set_shop_nickname` | [`Event::SetShopNickname`] |
 //! | `channels_ec_sharer_change` | [`Event::ChannelsEcSharerChange`] |
 //! | `channels_ec_brand` | [`Event::ChannelsEcBrand`] |
 //! | `channels_ec_complaint_update` | [`Event::ChannelsEcComplaintUpdate`] |
@@ -140,7 +141,8 @@ use super::offline_store_event::{PoiCheck, ShakeAround, WifiConnected};
 use super::raw::{Field, RawFields};
 use super::scan_product_event::{ProductScan, ProductVerify};
 use super::store_event::{
-    StoreBrand, StoreComplaint, StoreFunds, StoreQrcode, StoreSharer, StoreStatus, StoreWaybillPath,
+    StoreBrand, StoreComplaint, StoreFunds, StoreNickname, StoreQrcode, StoreSharer, StoreStatus,
+    StoreWaybillPath,
 };
 use super::tree::Node;
 use super::virtual_payment_event::{XpayComplaint, XpayDeliver, XpayRefund};
@@ -367,6 +369,8 @@ pub enum Event {
     ChannelsEcChangeStatus(StoreStatus),
     /// `channels_ec_close_store`: WeChat Store: the shop was finally closed.
     ChannelsEcCloseStore(StoreStatus),
+    /// `set_shop_nickname`: WeChat Store: the shop's name changed.
+    SetShopNickname(StoreNickname),
     /// `channels_ec_sharer_change`: WeChat Store: a sharer was bound or unbound.
     ChannelsEcSharerChange(StoreSharer),
     /// `channels_ec_brand`: WeChat Store: a brand qualification changed.
@@ -932,6 +936,9 @@ impl Event {
         }),
         ("channels_ec_close_store", |t| {
             Event::ChannelsEcCloseStore(StoreStatus::from_tree(t))
+        }),
+        ("set_shop_nickname", |t| {
+            Event::SetShopNickname(StoreNickname::from_tree(t))
         }),
         ("channels_ec_sharer_change", |t| {
             Event::ChannelsEcSharerChange(StoreSharer::from_tree(t))

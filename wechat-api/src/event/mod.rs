@@ -86,7 +86,8 @@ pub use mini_program_event::{
 pub use offline_store_event::{Beacon, PoiCheck, ShakeAround, WifiConnected};
 pub use scan_product_event::{ProductScan, ProductVerify};
 pub use store_event::{
-    StoreBrand, StoreComplaint, StoreFunds, StoreQrcode, StoreSharer, StoreStatus, StoreWaybillPath,
+    StoreBrand, StoreComplaint, StoreFunds, StoreNickname, StoreQrcode, StoreSharer, StoreStatus,
+    StoreWaybillPath,
 };
 pub use virtual_payment_event::{XpayComplaint, XpayDeliver, XpayRefund};
 

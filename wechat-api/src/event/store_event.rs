@@ -1,6 +1,6 @@
 //! The WeChat Store (微信小店) events about the shop itself rather than its
 //! orders, products and coupons (those are in `account_event`): the shop's
-//! status, its sharers (分享员), brand qualifications, complaints, its
+//! status and name, its sharers (分享员), brand qualifications, complaints, its
 //! funds (settlement account, withdrawals and their QR codes) and the traces
 //! of its electronic waybills (电子面单); their typed
 //! detail, read from the push's element tree (the store sends JSON).
@@ -193,6 +193,28 @@ impl StoreWaybillPath {
             status: number(info, "status"),
             desc: text(info, "desc"),
             update_time: number(info, "update_time"),
+        }
+    }
+}
+
+/// `set_shop_nickname`: WeChat Store: the shop's name changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct StoreNickname {
+    /// `appid`: the shop.
+    pub appid: Option<String>,
+    /// `old_nickname`.
+    pub old_nickname: Option<String>,
+    /// `new_nickname`.
+    pub new_nickname: Option<String>,
+}
+
+impl StoreNickname {
+    pub(crate) fn from_tree(tree: &Node) -> Self {
+        Self {
+            appid: text(tree, "appid"),
+            old_nickname: text(tree, "old_nickname"),
+            new_nickname: text(tree, "new_nickname"),
         }
     }
 }

@@ -1029,6 +1029,15 @@ fn wechat_store_shop_events() {
         json!({"type": "channels_ec_close_store", "appid": "APPID", "timestamp": 1_662_480_000_i64,
                "old_status": null, "new_status": null})
     );
+    // the doc's sample, less its trailing comma (not JSON)
+    assert_eq!(
+        store(
+            "set_shop_nickname",
+            json!({"appid": "APPID", "old_nickname": "旧昵称", "new_nickname": "新昵称"})
+        ),
+        json!({"type": "set_shop_nickname", "appid": "APPID", "old_nickname": "旧昵称",
+               "new_nickname": "新昵称"})
+    );
     assert_eq!(
         store(
             "channels_ec_sharer_change",
@@ -1227,7 +1236,7 @@ fn third_party_platform_notify_pushes() {
 #[test]
 fn the_typed_list_and_what_stays_other() {
     let names: Vec<&str> = Event::typed_names().collect();
-    assert_eq!(names.len(), 107, "{names:?}");
+    assert_eq!(names.len(), 108, "{names:?}");
     let unknown = xml_event("some_future_event", "<Anything>1</Anything>");
     let Message::Event(event) = Message::from_xml(&unknown).expect("decodes") else {
         panic!("not an event");
