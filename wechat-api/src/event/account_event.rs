@@ -1,6 +1,7 @@
-//! The official account's menu, customer-service, verification and publish
-//! events, the mini program's platform events (media checks, order and
-//! shipping management, users' authorization changes, name reviews), and the
+//! The official account's menu, customer-service, shopping-guide,
+//! verification and publish events, the mini program's platform events
+//! (customer-service sessions, verification dispatch, media checks, order
+//! and shipping management, users' authorization changes, name reviews), and the
 //! WeChat Store (微信小店) events an authorizer receives: their typed detail, read from the push's element tree (XML, or
 //! JSON for mini programs configured for it).
 //!
@@ -519,6 +520,80 @@ impl NicknameAudit {
             ret: number(tree, "ret"),
             nickname: text(tree, "nickname"),
             reason: text(tree, "reason"),
+        }
+    }
+}
+
+/// `guide_qrcode_scan_event`: a user scanned a shopping guide's (顾问) QR
+/// code
+/// ([onGuideCreateQrCode](https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.onGuideCreateQrCode.html)).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct GuideQrcodeScan {
+    /// `GuideScanEvent/qrcode_guide_account`: the guide's WeChat account.
+    pub guide_account: Option<String>,
+    /// `…/qrcode_guide_openid`: the guide's openid.
+    pub guide_openid: Option<String>,
+    /// `…/openid`: the user who scanned.
+    pub openid: Option<String>,
+    /// `…/action`: 1 the user scanned and followed, 2 scanned while
+    /// already a follower…
+    pub action: Option<u32>,
+    /// `…/qrcode_info`: the extra information given when the code was made.
+    pub qrcode_info: Option<String>,
+}
+
+impl GuideQrcodeScan {
+    pub(crate) fn from_tree(tree: &Node) -> Self {
+        let info = tree.child("GuideScanEvent").unwrap_or(tree);
+        Self {
+            guide_account: text(info, "qrcode_guide_account"),
+            guide_openid: text(info, "qrcode_guide_openid"),
+            openid: text(info, "openid"),
+            action: number(info, "action"),
+            qrcode_info: text(info, "qrcode_info"),
+        }
+    }
+}
+
+/// `user_enter_tempsession`: a user entered a mini program's
+/// customer-service chat
+/// ([receive](https://developers.weixin.qq.com/miniprogram/dev/framework/open-ability/customer-message/receive.html)).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct TempSession {
+    /// `SessionFrom`: the `session-from` of the button the user came
+    /// through.
+    pub session_from: Option<String>,
+}
+
+impl TempSession {
+    pub(crate) fn from_tree(tree: &Node) -> Self {
+        Self {
+            session_from: text(tree, "SessionFrom"),
+        }
+    }
+}
+
+/// `wx_verify_dispatch`: a mini program's WeChat verification (认证) was
+/// assigned to a reviewing agency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct VerifyDispatch {
+    /// `provider`: the reviewing agency.
+    pub provider: Option<String>,
+    /// `contact`: the agency's contact.
+    pub contact: Option<String>,
+    /// `dispatch_time`: Unix seconds.
+    pub dispatch_time: Option<i64>,
+}
+
+impl VerifyDispatch {
+    pub(crate) fn from_tree(tree: &Node) -> Self {
+        Self {
+            provider: text(tree, "provider"),
+            contact: text(tree, "contact"),
+            dispatch_time: number(tree, "dispatch_time"),
         }
     }
 }

@@ -8,6 +8,13 @@
 //! | `updateauthorized` | [`ComponentEvent::UpdateAuthorized`] |
 //! | `unauthorized` | [`ComponentEvent::Unauthorized`] |
 //! | `notify_third_fasteregister` | [`ComponentEvent::FastRegister`] |
+//! | `notify_third_fastregisterbetaapp` | [`ComponentEvent::FastRegisterBetaApp`] |
+//! | `notify_third_fastverifybetaapp` | [`ComponentEvent::FastVerifyBetaApp`] |
+//! | `notify_icpfiling_verify_result` | [`ComponentEvent::IcpFilingVerify`] |
+//! | `notify_apply_icpfiling_result` | [`ComponentEvent::IcpFilingApply`] |
+//! | `notify_3rd_wxa_auth` | [`ComponentEvent::WxaAuth`] |
+//! | `notify_3rd_wxa_wxverify` | [`ComponentEvent::WxaVerifyExpiry`] |
+//! | `order_path_audit_result_notify` | [`ComponentEvent::OrderPathAudit`] |
 //! | anything else | [`ComponentEvent::Unknown`], with the raw XML |
 
 use std::collections::BTreeMap;
@@ -16,6 +23,9 @@ use std::fmt;
 use serde::Serialize;
 
 use super::Redacted;
+use super::component_notify::{
+    IcpFilingApply, IcpFilingVerify, OrderPathAudit, WxaAuth, WxaVerifyExpiry,
+};
 use super::raw::{Field, RawFields};
 use super::tree::Node;
 use crate::{Error, Result};
@@ -48,6 +58,30 @@ pub enum ComponentEvent {
     /// registration (`fastregisterweapp`, company or personal).
     #[serde(rename = "notify_third_fasteregister")]
     FastRegister(FastRegister),
+    /// `notify_third_fastregisterbetaapp`: the outcome of creating a beta
+    /// (试用) mini program; `info` holds `unique_id` and `name`.
+    #[serde(rename = "notify_third_fastregisterbetaapp")]
+    FastRegisterBetaApp(FastRegister),
+    /// `notify_third_fastverifybetaapp`: the outcome of verifying a beta
+    /// mini program into a regular one; `info` holds the company's details.
+    #[serde(rename = "notify_third_fastverifybetaapp")]
+    FastVerifyBetaApp(FastRegister),
+    /// `notify_icpfiling_verify_result`: an administrator finished the face
+    /// verification of an ICP filing.
+    #[serde(rename = "notify_icpfiling_verify_result")]
+    IcpFilingVerify(IcpFilingVerify),
+    /// `notify_apply_icpfiling_result`: an ICP filing was approved or rejected.
+    #[serde(rename = "notify_apply_icpfiling_result")]
+    IcpFilingApply(IcpFilingApply),
+    /// `notify_3rd_wxa_auth`: a mini program's verification task moved on.
+    #[serde(rename = "notify_3rd_wxa_auth")]
+    WxaAuth(Box<WxaAuth>),
+    /// `notify_3rd_wxa_wxverify`: a mini program's yearly verification expires.
+    #[serde(rename = "notify_3rd_wxa_wxverify")]
+    WxaVerifyExpiry(WxaVerifyExpiry),
+    /// `order_path_audit_result_notify`: the review of order-page paths.
+    #[serde(rename = "order_path_audit_result_notify")]
+    OrderPathAudit(OrderPathAudit),
     /// Any other `InfoType` (WeChat adds new ones: fast registration, name
     /// checks…). Never an error, so that new pushes are not lost.
     #[serde(rename = "unknown")]
@@ -135,7 +169,9 @@ pub struct Unauthorization {
     pub authorizer_appid: String,
 }
 
-/// The `notify_third_fasteregister` push.
+/// The `notify_third_fasteregister` push, and the beta-app pushes of the
+/// same shape (`notify_third_fastregisterbetaapp`,
+/// `notify_third_fastverifybetaapp`).
 #[derive(Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct FastRegister {
@@ -156,7 +192,8 @@ pub struct FastRegister {
     /// `info`: the registration request echoed back (`name`, `code`,
     /// `code_type`, `legal_persona_wechat`, `legal_persona_name`,
     /// `component_phone` for a company; `wxuser`, `idname`,
-    /// `component_phone` for a person), by element name.
+    /// `component_phone` for a person; `unique_id`, `name` for a beta
+    /// app), by element name.
     pub info: BTreeMap<String, String>,
 }
 
@@ -184,6 +221,13 @@ impl fmt::Debug for ComponentEvent {
             Self::UpdateAuthorized(e) => f.debug_tuple("UpdateAuthorized").field(e).finish(),
             Self::Unauthorized(e) => f.debug_tuple("Unauthorized").field(e).finish(),
             Self::FastRegister(e) => f.debug_tuple("FastRegister").field(e).finish(),
+            Self::FastRegisterBetaApp(e) => f.debug_tuple("FastRegisterBetaApp").field(e).finish(),
+            Self::FastVerifyBetaApp(e) => f.debug_tuple("FastVerifyBetaApp").field(e).finish(),
+            Self::IcpFilingVerify(e) => f.debug_tuple("IcpFilingVerify").field(e).finish(),
+            Self::IcpFilingApply(e) => f.debug_tuple("IcpFilingApply").field(e).finish(),
+            Self::WxaAuth(e) => f.debug_tuple("WxaAuth").field(e).finish(),
+            Self::WxaVerifyExpiry(e) => f.debug_tuple("WxaVerifyExpiry").field(e).finish(),
+            Self::OrderPathAudit(e) => f.debug_tuple("OrderPathAudit").field(e).finish(),
             Self::Unknown { info_type, raw } => f
                 .debug_struct("Unknown")
                 .field("info_type", info_type)
@@ -233,26 +277,34 @@ impl ComponentEvent {
                 create_time: raw.required_number(Field::CreateTime, "unauthorized")?,
                 authorizer_appid: raw.required(Field::AuthorizerAppid, "unauthorized")?,
             }),
-            "notify_third_fasteregister" => Self::FastRegister(FastRegister {
-                app_id: raw.required(Field::AppId, "notify_third_fasteregister")?,
-                create_time: raw
-                    .required_number(Field::CreateTime, "notify_third_fasteregister")?,
-                registered_appid: raw
-                    .optional(Field::RegisteredAppid)
-                    .filter(|a| !a.is_empty()),
-                status: raw.required_number(Field::RegisterStatus, "notify_third_fasteregister")?,
-                auth_code: raw.optional(Field::AuthCode).filter(|c| !c.is_empty()),
-                msg: raw.optional(Field::RegisterMsg).unwrap_or_default(),
-                info: Node::from_xml(xml)?
-                    .child("info")
-                    .map(|info| {
-                        info.children
-                            .iter()
-                            .map(|c| (c.name.clone(), c.text.clone()))
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-            }),
+            "notify_third_fasteregister" => Self::FastRegister(FastRegister::from_raw(
+                raw,
+                xml,
+                "notify_third_fasteregister",
+            )?),
+            "notify_third_fastregisterbetaapp" => Self::FastRegisterBetaApp(
+                FastRegister::from_raw(raw, xml, "notify_third_fastregisterbetaapp")?,
+            ),
+            "notify_third_fastverifybetaapp" => Self::FastVerifyBetaApp(FastRegister::from_raw(
+                raw,
+                xml,
+                "notify_third_fastverifybetaapp",
+            )?),
+            "notify_icpfiling_verify_result" => {
+                Self::IcpFilingVerify(IcpFilingVerify::from_raw(raw, &Node::from_xml(xml)?)?)
+            }
+            "notify_apply_icpfiling_result" => {
+                Self::IcpFilingApply(IcpFilingApply::from_raw(raw, &Node::from_xml(xml)?)?)
+            }
+            "notify_3rd_wxa_auth" => {
+                Self::WxaAuth(Box::new(WxaAuth::from_raw(raw, &Node::from_xml(xml)?)?))
+            }
+            "notify_3rd_wxa_wxverify" => {
+                Self::WxaVerifyExpiry(WxaVerifyExpiry::from_raw(raw, &Node::from_xml(xml)?)?)
+            }
+            "order_path_audit_result_notify" => {
+                Self::OrderPathAudit(OrderPathAudit::from_raw(raw, &Node::from_xml(xml)?)?)
+            }
             other => Self::Unknown {
                 info_type: other.to_owned(),
                 raw: xml.to_owned(),
@@ -269,6 +321,13 @@ impl ComponentEvent {
             Self::UpdateAuthorized(_) => "updateauthorized",
             Self::Unauthorized(_) => "unauthorized",
             Self::FastRegister(_) => "notify_third_fasteregister",
+            Self::FastRegisterBetaApp(_) => "notify_third_fastregisterbetaapp",
+            Self::FastVerifyBetaApp(_) => "notify_third_fastverifybetaapp",
+            Self::IcpFilingVerify(_) => "notify_icpfiling_verify_result",
+            Self::IcpFilingApply(_) => "notify_apply_icpfiling_result",
+            Self::WxaAuth(_) => "notify_3rd_wxa_auth",
+            Self::WxaVerifyExpiry(_) => "notify_3rd_wxa_wxverify",
+            Self::OrderPathAudit(_) => "order_path_audit_result_notify",
             Self::Unknown { info_type, .. } => info_type,
         }
     }
@@ -279,7 +338,14 @@ impl ComponentEvent {
             Self::VerifyTicket(e) => Some(&e.app_id),
             Self::Authorized(e) | Self::UpdateAuthorized(e) => Some(&e.app_id),
             Self::Unauthorized(e) => Some(&e.app_id),
-            Self::FastRegister(e) => Some(&e.app_id),
+            Self::FastRegister(e) | Self::FastRegisterBetaApp(e) | Self::FastVerifyBetaApp(e) => {
+                Some(&e.app_id)
+            }
+            Self::IcpFilingVerify(e) => Some(&e.app_id),
+            Self::IcpFilingApply(e) => Some(&e.app_id),
+            Self::WxaAuth(e) => Some(&e.app_id),
+            Self::WxaVerifyExpiry(e) => Some(&e.app_id),
+            Self::OrderPathAudit(e) => Some(&e.app_id),
             Self::Unknown { .. } => None,
         }
     }
@@ -295,6 +361,30 @@ impl Authorization {
             authorization_code_expired_time: raw
                 .required_number(Field::AuthorizationCodeExpiredTime, kind)?,
             pre_auth_code: raw.optional(Field::PreAuthCode),
+        })
+    }
+}
+
+impl FastRegister {
+    fn from_raw(raw: &RawFields<'_>, xml: &str, kind: &'static str) -> Result<Self> {
+        Ok(Self {
+            app_id: raw.required(Field::AppId, kind)?,
+            create_time: raw.required_number(Field::CreateTime, kind)?,
+            registered_appid: raw
+                .optional(Field::RegisteredAppid)
+                .filter(|a| !a.is_empty()),
+            status: raw.required_number(Field::RegisterStatus, kind)?,
+            auth_code: raw.optional(Field::AuthCode).filter(|c| !c.is_empty()),
+            msg: raw.optional(Field::RegisterMsg).unwrap_or_default(),
+            info: Node::from_xml(xml)?
+                .child("info")
+                .map(|info| {
+                    info.children
+                        .iter()
+                        .map(|c| (c.name.clone(), c.text.clone()))
+                        .collect()
+                })
+                .unwrap_or_default(),
         })
     }
 }

@@ -84,6 +84,33 @@
 //! | `channels_ec_user_coupon_expire` | [`Event::ChannelsEcUserCouponExpire`] |
 //! | `channels_ec_user_coupon_unuse` | [`Event::ChannelsEcUserCouponUnuse`] |
 //! | `channels_ec_user_coupon_use` | [`Event::ChannelsEcUserCouponUse`] |
+//! | `xpay_goods_deliver_notify` | [`Event::XpayGoodsDeliverNotify`] |
+//! | `xpay_coin_pay_notify` | [`Event::XpayCoinPayNotify`] |
+//! | `xpay_refund_notify` | [`Event::XpayRefundNotify`] |
+//! | `xpay_complaint_notify` | [`Event::XpayComplaintNotify`] |
+//! | `wxa_privacy_apply` | [`Event::WxaPrivacyApply`] |
+//! | `ShakearoundUserShake` | [`Event::ShakearoundUserShake`] |
+//! | `user_authorize_invoice` | [`Event::UserAuthorizeInvoice`] |
+//! | `update_invoice_status` | [`Event::UpdateInvoiceStatus`] |
+//! | `submit_invoice_title` | [`Event::SubmitInvoiceTitle`] |
+//! | `guide_qrcode_scan_event` | [`Event::GuideQrcodeScanEvent`] |
+//! | `channels_ec_order_wait_shipping` | [`Event::ChannelsEcOrderWaitShipping`] |
+//! | `channels_ec_change_status` | [`Event::ChannelsEcChangeStatus`] |
+//! | `channels_ec_close_store` | [`Event::ChannelsEcCloseStore`] |
+//! | `set_shop_nickname` | [`Event::SetShopNickname`] |
+//! | `channels_ec_sharer_change` | [`Event::ChannelsEcSharerChange`] |
+//! | `channels_ec_brand` | [`Event::ChannelsEcBrand`] |
+//! | `channels_ec_complaint_update` | [`Event::ChannelsEcComplaintUpdate`] |
+//! | `channels_ec_acct_notify` | [`Event::ChannelsEcAcctNotify`] |
+//! | `channels_ec_withdraw_notify` | [`Event::ChannelsEcWithdrawNotify`] |
+//! | `qrcode_status` | [`Event::QrcodeStatus`] |
+//! | `ewaybill_push_path` | [`Event::EwaybillPushPath`] |
+//! | `update_waybill_status` | [`Event::UpdateWaybillStatus`] |
+//! | `cloud_invoice_invoiceresult_event` | [`Event::CloudInvoiceInvoiceresultEvent`] |
+//! | `wxa_illegal_record` | [`Event::WxaIllegalRecord`] |
+//! | `wxa_appeal_record` | [`Event::WxaAppealRecord`] |
+//! | `user_enter_tempsession` | [`Event::UserEnterTempsession`] |
+//! | `wx_verify_dispatch` | [`Event::WxVerifyDispatch`] |
 //! | anything else | [`Event::Other`]: the name is in the header, the document in [`EventMessage::raw`] |
 //!
 //! Event names are compared case-insensitively (WeChat is not consistent
@@ -91,27 +118,42 @@
 //! authorization-event URL, not a message: see
 //! [`ComponentEvent::FastRegister`](super::ComponentEvent::FastRegister).
 
+use std::fmt;
+
 use serde::Serialize;
 
 use super::account_event::{
-    KfSession, KfSwitch, MediaCheck, MenuLocation, MenuMiniProgram, MenuPictures, MenuScan,
-    NicknameAudit, PublishJobFinish, StoreAftersale, StoreCategoryAudit, StoreCoupon, StoreOrder,
-    StoreProduct, TradeManage, UserAuthorizationChange, VerifyExpiry, VerifyFail,
+    GuideQrcodeScan, KfSession, KfSwitch, MediaCheck, MenuLocation, MenuMiniProgram, MenuPictures,
+    MenuScan, NicknameAudit, PublishJobFinish, StoreAftersale, StoreCategoryAudit, StoreCoupon,
+    StoreOrder, StoreProduct, TempSession, TradeManage, UserAuthorizationChange, VerifyDispatch,
+    VerifyExpiry, VerifyFail,
 };
 use super::card_event::{
     CardAudit, CardCode, CardConsume, CardGift, CardPayCell, CardPayOrder, CardReceive,
     CardSkuRemind, CardView, MemberCardUpdate,
 };
+use super::invoice_event::{InvoiceAuthorize, InvoiceResult, InvoiceStatus, InvoiceTitle};
 use super::message::{MessageHeader, Source};
-use super::mini_program_event::{CategoryAudit, ExpressPath};
-use super::offline_store_event::{PoiCheck, WifiConnected};
+use super::mini_program_event::{
+    AppealRecord, CategoryAudit, DeliveryStatus, ExpressPath, IllegalRecord, PrivacyApply,
+};
+use super::offline_store_event::{PoiCheck, ShakeAround, WifiConnected};
 use super::raw::{Field, RawFields};
 use super::scan_product_event::{ProductScan, ProductVerify};
+use super::store_event::{
+    StoreBrand, StoreComplaint, StoreFunds, StoreNickname, StoreQrcode, StoreSharer, StoreStatus,
+    StoreWaybillPath,
+};
 use super::tree::Node;
+use super::virtual_payment_event::{XpayComplaint, XpayDeliver, XpayRefund};
 use crate::{Error, Result};
 
 /// An event (`MsgType` `event`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+///
+/// `Debug` shows the typed fields and only the size of [`raw`](Self::raw):
+/// the document may carry what a typed event's `Debug` hides (an invoice
+/// title's phone and bank account…).
+#[derive(Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct EventMessage {
     /// The common fields; `header.event` holds the event name.
@@ -301,6 +343,60 @@ pub enum Event {
     ChannelsEcUserCouponUnuse(StoreCoupon),
     /// `channels_ec_user_coupon_use`: WeChat Store: a user's coupon was used.
     ChannelsEcUserCouponUse(StoreCoupon),
+    /// `xpay_goods_deliver_notify`: virtual payment: a user paid for an item; deliver it.
+    XpayGoodsDeliverNotify(Box<XpayDeliver>),
+    /// `xpay_coin_pay_notify`: virtual payment: a user paid for tokens; deliver them.
+    XpayCoinPayNotify(Box<XpayDeliver>),
+    /// `xpay_refund_notify`: virtual payment: the outcome of a refund.
+    XpayRefundNotify(Box<XpayRefund>),
+    /// `xpay_complaint_notify`: virtual payment: a user complained.
+    XpayComplaintNotify(Box<XpayComplaint>),
+    /// `wxa_privacy_apply`: the review of an application to use a privacy API.
+    WxaPrivacyApply(PrivacyApply),
+    /// `ShakearoundUserShake`: a user shook their phone near the account's iBeacons.
+    ShakearoundUserShake(ShakeAround),
+    /// `user_authorize_invoice`: a user authorized invoicing an order.
+    UserAuthorizeInvoice(InvoiceAuthorize),
+    /// `update_invoice_status`: an invoice's reimbursement status changed.
+    UpdateInvoiceStatus(InvoiceStatus),
+    /// `submit_invoice_title`: a user submitted an invoice title.
+    SubmitInvoiceTitle(Box<InvoiceTitle>),
+    /// `guide_qrcode_scan_event`: a user scanned a shopping guide's QR code.
+    GuideQrcodeScanEvent(GuideQrcodeScan),
+    /// `channels_ec_order_wait_shipping`: WeChat Store: an order waits to be shipped.
+    ChannelsEcOrderWaitShipping(StoreOrder),
+    /// `channels_ec_change_status`: WeChat Store: the shop's status changed.
+    ChannelsEcChangeStatus(StoreStatus),
+    /// `channels_ec_close_store`: WeChat Store: the shop was finally closed.
+    ChannelsEcCloseStore(StoreStatus),
+    /// `set_shop_nickname`: WeChat Store: the shop's name changed.
+    SetShopNickname(StoreNickname),
+    /// `channels_ec_sharer_change`: WeChat Store: a sharer was bound or unbound.
+    ChannelsEcSharerChange(StoreSharer),
+    /// `channels_ec_brand`: WeChat Store: a brand qualification changed.
+    ChannelsEcBrand(StoreBrand),
+    /// `channels_ec_complaint_update`: WeChat Store: a complaint about an after-sale order changed.
+    ChannelsEcComplaintUpdate(StoreComplaint),
+    /// `channels_ec_acct_notify`: WeChat Store: the settlement account changed.
+    ChannelsEcAcctNotify(StoreFunds),
+    /// `channels_ec_withdraw_notify`: WeChat Store: a withdrawal moved on.
+    ChannelsEcWithdrawNotify(StoreFunds),
+    /// `qrcode_status`: WeChat Store: a withdrawal QR code's status changed.
+    QrcodeStatus(StoreQrcode),
+    /// `ewaybill_push_path`: WeChat Store: an electronic waybill's trace changed.
+    EwaybillPushPath(StoreWaybillPath),
+    /// `update_waybill_status`: an instant-delivery order's status changed.
+    UpdateWaybillStatus(Box<DeliveryStatus>),
+    /// `cloud_invoice_invoiceresult_event`: the outcome of issuing an invoice through WeChat's invoicing platform.
+    CloudInvoiceInvoiceresultEvent(InvoiceResult),
+    /// `wxa_illegal_record`: the mini program was found in violation of a rule.
+    WxaIllegalRecord(IllegalRecord),
+    /// `wxa_appeal_record`: an appeal against a violation record moved on.
+    WxaAppealRecord(Box<AppealRecord>),
+    /// `user_enter_tempsession`: a user entered a mini program's customer-service chat.
+    UserEnterTempsession(TempSession),
+    /// `wx_verify_dispatch`: a mini program's verification was assigned to a reviewing agency.
+    WxVerifyDispatch(VerifyDispatch),
     /// Any other event, never an error: its name is
     /// [`EventMessage::event`], its document [`EventMessage::raw`].
     Other,
@@ -483,6 +579,17 @@ pub struct AuditDelay {
     pub reason: String,
     /// `DelayTime`: Unix seconds.
     pub delay_time: i64,
+}
+
+impl fmt::Debug for EventMessage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EventMessage")
+            .field("header", &self.header)
+            .field("event_key", &self.event_key)
+            .field("detail", &self.detail)
+            .field("raw", &format_args!("<{} bytes>", self.raw.len()))
+            .finish()
+    }
 }
 
 impl EventMessage {
@@ -790,6 +897,87 @@ impl Event {
         }),
         ("channels_ec_user_coupon_use", |t| {
             Event::ChannelsEcUserCouponUse(StoreCoupon::from_tree(t))
+        }),
+        ("xpay_goods_deliver_notify", |t| {
+            Event::XpayGoodsDeliverNotify(Box::new(XpayDeliver::from_tree(t)))
+        }),
+        ("xpay_coin_pay_notify", |t| {
+            Event::XpayCoinPayNotify(Box::new(XpayDeliver::from_tree(t)))
+        }),
+        ("xpay_refund_notify", |t| {
+            Event::XpayRefundNotify(Box::new(XpayRefund::from_tree(t)))
+        }),
+        ("xpay_complaint_notify", |t| {
+            Event::XpayComplaintNotify(Box::new(XpayComplaint::from_tree(t)))
+        }),
+        ("wxa_privacy_apply", |t| {
+            Event::WxaPrivacyApply(PrivacyApply::from_tree(t))
+        }),
+        ("ShakearoundUserShake", |t| {
+            Event::ShakearoundUserShake(ShakeAround::from_tree(t))
+        }),
+        ("user_authorize_invoice", |t| {
+            Event::UserAuthorizeInvoice(InvoiceAuthorize::from_tree(t))
+        }),
+        ("update_invoice_status", |t| {
+            Event::UpdateInvoiceStatus(InvoiceStatus::from_tree(t))
+        }),
+        ("submit_invoice_title", |t| {
+            Event::SubmitInvoiceTitle(Box::new(InvoiceTitle::from_tree(t)))
+        }),
+        ("guide_qrcode_scan_event", |t| {
+            Event::GuideQrcodeScanEvent(GuideQrcodeScan::from_tree(t))
+        }),
+        ("channels_ec_order_wait_shipping", |t| {
+            Event::ChannelsEcOrderWaitShipping(StoreOrder::from_tree(t))
+        }),
+        ("channels_ec_change_status", |t| {
+            Event::ChannelsEcChangeStatus(StoreStatus::from_tree(t))
+        }),
+        ("channels_ec_close_store", |t| {
+            Event::ChannelsEcCloseStore(StoreStatus::from_tree(t))
+        }),
+        ("set_shop_nickname", |t| {
+            Event::SetShopNickname(StoreNickname::from_tree(t))
+        }),
+        ("channels_ec_sharer_change", |t| {
+            Event::ChannelsEcSharerChange(StoreSharer::from_tree(t))
+        }),
+        ("channels_ec_brand", |t| {
+            Event::ChannelsEcBrand(StoreBrand::from_tree(t))
+        }),
+        ("channels_ec_complaint_update", |t| {
+            Event::ChannelsEcComplaintUpdate(StoreComplaint::from_tree(t))
+        }),
+        ("channels_ec_acct_notify", |t| {
+            Event::ChannelsEcAcctNotify(StoreFunds::from_tree(t))
+        }),
+        ("channels_ec_withdraw_notify", |t| {
+            Event::ChannelsEcWithdrawNotify(StoreFunds::from_tree(t))
+        }),
+        ("qrcode_status", |t| {
+            Event::QrcodeStatus(StoreQrcode::from_tree(t))
+        }),
+        ("ewaybill_push_path", |t| {
+            Event::EwaybillPushPath(StoreWaybillPath::from_tree(t))
+        }),
+        ("update_waybill_status", |t| {
+            Event::UpdateWaybillStatus(Box::new(DeliveryStatus::from_tree(t)))
+        }),
+        ("cloud_invoice_invoiceresult_event", |t| {
+            Event::CloudInvoiceInvoiceresultEvent(InvoiceResult::from_tree(t))
+        }),
+        ("wxa_illegal_record", |t| {
+            Event::WxaIllegalRecord(IllegalRecord::from_tree(t))
+        }),
+        ("wxa_appeal_record", |t| {
+            Event::WxaAppealRecord(Box::new(AppealRecord::from_tree(t)))
+        }),
+        ("user_enter_tempsession", |t| {
+            Event::UserEnterTempsession(TempSession::from_tree(t))
+        }),
+        ("wx_verify_dispatch", |t| {
+            Event::WxVerifyDispatch(VerifyDispatch::from_tree(t))
         }),
     ];
 

@@ -4,7 +4,8 @@
 //! the plaintext XML of a push; this module turns it into types:
 //!
 //! - [`ComponentEvent`]: pushes to a third-party platform, by `InfoType`
-//!   (component_verify_ticket, authorized, updateauthorized, unauthorized;
+//!   (component_verify_ticket, authorized, updateauthorized, unauthorized,
+//!   fast registration, beta apps, ICP filing, verification, order paths;
 //!   anything else is kept raw as [`ComponentEvent::Unknown`]);
 //! - [`Message`]: messages to an official account or a mini program, by
 //!   `MsgType` (every documented message type typed, events typed by
@@ -40,18 +41,23 @@ use crate::{Error, Result};
 pub mod account_event;
 pub mod card_event;
 pub mod component;
+pub mod component_notify;
+pub mod invoice_event;
 pub mod message;
 pub mod message_event;
 pub mod mini_program_event;
 pub mod offline_store_event;
 mod raw;
 pub mod scan_product_event;
+pub mod store_event;
 mod tree;
+pub mod virtual_payment_event;
 
 pub use account_event::{
-    KfSession, KfSwitch, MediaCheck, MenuLocation, MenuMiniProgram, MenuPictures, MenuScan,
-    NicknameAudit, PublishJobFinish, StoreAftersale, StoreCategoryAudit, StoreCoupon, StoreOrder,
-    StoreProduct, TradeManage, UserAuthorizationChange, VerifyExpiry, VerifyFail,
+    GuideQrcodeScan, KfSession, KfSwitch, MediaCheck, MenuLocation, MenuMiniProgram, MenuPictures,
+    MenuScan, NicknameAudit, PublishJobFinish, StoreAftersale, StoreCategoryAudit, StoreCoupon,
+    StoreOrder, StoreProduct, TempSession, TradeManage, UserAuthorizationChange, VerifyDispatch,
+    VerifyExpiry, VerifyFail,
 };
 pub use card_event::{
     CardAudit, CardCode, CardConsume, CardGift, CardPayCell, CardPayOrder, CardReceive,
@@ -60,6 +66,10 @@ pub use card_event::{
 pub use component::{
     Authorization, ComponentEvent, ComponentVerifyTicket, FastRegister, Unauthorization,
 };
+pub use component_notify::{
+    IcpFilingApply, IcpFilingVerify, OrderPathAudit, OrderPathResult, WxaAuth, WxaVerifyExpiry,
+};
+pub use invoice_event::{InvoiceAuthorize, InvoiceResult, InvoiceStatus, InvoiceTitle};
 pub use message::{
     FileMessage, ImageMessage, LinkMessage, LocationMessage, Message, MessageHeader,
     MiniProgramPageMessage, OtherMessage, TextMessage, VideoMessage, VoiceMessage,
@@ -69,9 +79,17 @@ pub use message_event::{
     MassSendJobFinish, MenuClick, MenuView, QrScan, Subscribe, SubscribeMsgChoice,
     SubscribeMsgChoices, SubscribeMsgSent, SubscribeMsgSentItem, TemplateSendJobFinish,
 };
-pub use mini_program_event::{CategoryAudit, ExpressAction, ExpressPath};
-pub use offline_store_event::{PoiCheck, WifiConnected};
+pub use mini_program_event::{
+    AppealMaterial, AppealRecord, CategoryAudit, DeliveryStatus, ExpressAction, ExpressPath,
+    IllegalRecord, PrivacyApply,
+};
+pub use offline_store_event::{Beacon, PoiCheck, ShakeAround, WifiConnected};
 pub use scan_product_event::{ProductScan, ProductVerify};
+pub use store_event::{
+    StoreBrand, StoreComplaint, StoreFunds, StoreNickname, StoreQrcode, StoreSharer, StoreStatus,
+    StoreWaybillPath,
+};
+pub use virtual_payment_event::{XpayComplaint, XpayDeliver, XpayRefund};
 
 /// Any decrypted push: a component push (it has an `InfoType`) or an
 /// official-account message (it has a `MsgType`).

@@ -1,6 +1,8 @@
 //! An official account's physical-store events: the review of a store
-//! (门店, `poi_check_notify`) and a customer connecting to a store's Wi-Fi
-//! (`WifiConnected`); their typed detail, read from the push's element tree.
+//! (门店, `poi_check_notify`), a customer connecting to a store's Wi-Fi
+//! (`WifiConnected`) and a user shaking their phone near the store's
+//! iBeacons (摇一摇周边, `ShakearoundUserShake`); their typed detail, read
+//! from the push's element tree.
 //!
 //! Anything a push lacks is `None`, so a known event never fails on a
 //! missing detail.
@@ -58,6 +60,51 @@ impl WifiConnected {
             vendor_id: text(tree, "VendorId"),
             shop_id: text(tree, "ShopId").or_else(|| text(tree, "PlaceId")),
             device_no: text(tree, "DeviceNo"),
+        }
+    }
+}
+
+/// `ShakearoundUserShake`: a user shook their phone near the account's
+/// iBeacons (摇一摇周边).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ShakeAround {
+    /// `ChosenBeacon`: the beacon the shake was matched to.
+    pub chosen_beacon: Option<Beacon>,
+    /// `AroundBeacons/AroundBeacon`: the other beacons in range.
+    pub around_beacons: Vec<Beacon>,
+}
+
+/// One iBeacon a shake saw.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct Beacon {
+    /// `Uuid`.
+    pub uuid: Option<String>,
+    /// `Major`.
+    pub major: Option<u32>,
+    /// `Minor`.
+    pub minor: Option<u32>,
+    /// `Distance`: metres from the phone.
+    pub distance: Option<f64>,
+}
+
+impl Beacon {
+    fn from_tree(tree: &Node) -> Self {
+        Self {
+            uuid: text(tree, "Uuid"),
+            major: number(tree, "Major"),
+            minor: number(tree, "Minor"),
+            distance: number(tree, "Distance"),
+        }
+    }
+}
+
+impl ShakeAround {
+    pub(crate) fn from_tree(tree: &Node) -> Self {
+        Self {
+            chosen_beacon: tree.child("ChosenBeacon").map(Beacon::from_tree),
+            around_beacons: tree.items("AroundBeacon").map(Beacon::from_tree).collect(),
         }
     }
 }

@@ -112,26 +112,26 @@ fn unauthorized() {
 #[test]
 fn unknown_info_type_is_kept_raw() {
     let xml = "<xml><AppId>wx3c1a2b3c4d5e6f70</AppId><CreateTime>1535442403</CreateTime>\
-               <InfoType>notify_third_fastverifybetaapp</InfoType><appid>wxa1b2</appid><status>0</status>\
+               <InfoType>notify_some_future_push</InfoType><appid>wxa1b2</appid><status>0</status>\
                <info><name><![CDATA[公司名称]]></name><code>1234</code></info></xml>";
     let event = ComponentEvent::from_xml(xml).expect("unknown is not an error");
-    assert_eq!(event.info_type(), "notify_third_fastverifybetaapp");
+    assert_eq!(event.info_type(), "notify_some_future_push");
     assert_eq!(event.app_id(), None);
     assert_eq!(
         event,
         ComponentEvent::Unknown {
-            info_type: "notify_third_fastverifybetaapp".to_owned(),
+            info_type: "notify_some_future_push".to_owned(),
             raw: xml.to_owned(),
         }
     );
     let json = serde_json::to_value(&event).expect("serializes");
     assert_eq!(json["kind"], "unknown");
-    assert_eq!(json["info_type"], "notify_third_fastverifybetaapp");
+    assert_eq!(json["info_type"], "notify_some_future_push");
     assert_eq!(json["raw"], xml);
     // Debug does not print the raw XML (it may carry codes)
     let debug = format!("{event:?}");
     assert!(
-        debug.contains("notify_third_fastverifybetaapp") && !debug.contains("1234"),
+        debug.contains("notify_some_future_push") && !debug.contains("1234"),
         "{debug}"
     );
 }
@@ -280,12 +280,12 @@ fn event_messages() {
     assert!(json.get("raw").is_none());
 
     // an event this version does not type stays Other, by name
-    let custom = location.replace("LOCATION", "ShakearoundUserShake");
+    let custom = location.replace("LOCATION", "SomeFutureEvent");
     let Message::Event(event) = Message::from_xml(&custom).expect("parses") else {
         panic!("not an event");
     };
     assert_eq!(event.detail, Event::Other);
-    assert_eq!(event.event(), "ShakearoundUserShake");
+    assert_eq!(event.event(), "SomeFutureEvent");
 }
 
 #[test]
