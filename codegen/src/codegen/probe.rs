@@ -29,7 +29,7 @@ pub fn module_probes(ctx: Ctx<'_>, m: &Module) -> TokenStream {
     let probes = m.endpoints.iter().map(|e| probe(inner, &m.name, e));
     quote! {
         /// What the spec-derived tests call and expect (feature `spec-tests`).
-        #[cfg(feature = "spec-tests")]
+        #[cfg(all(feature = "spec-tests", not(test)))]
         #[doc(hidden)]
         pub mod probes {
             #[allow(unused_imports)]
@@ -60,12 +60,12 @@ pub fn table(api: &Api, options: Options) -> TokenStream {
     let pay = of_family(Family::Pay);
     quote! {
         /// Every WeChat endpoint's probe (feature `spec-tests`).
-        #[cfg(feature = "spec-tests")]
+        #[cfg(all(feature = "spec-tests", not(test)))]
         #[doc(hidden)]
         pub static PROBES: &[&crate::__private::Probe] = &[#(#all),*];
 
         /// Every WeChat Pay endpoint's probe (features `spec-tests` and `pay`).
-        #[cfg(all(feature = "spec-tests", feature = "pay"))]
+        #[cfg(all(feature = "spec-tests", feature = "pay", not(test)))]
         #[doc(hidden)]
         pub static PAY_PROBES: &[&crate::__private::PayProbe] = &[#(#pay),*];
     }

@@ -100,7 +100,7 @@ mod oaep;
 mod params;
 mod partner_event;
 mod partner_params;
-#[cfg(feature = "spec-tests")]
+#[cfg(all(feature = "spec-tests", not(test)))]
 mod probe;
 mod rejection;
 mod sensitive;
@@ -137,7 +137,7 @@ pub use partner_event::{
     PartnerTransaction, PartnerTransactionAmount, ProfitSharingMovement, ProfitSharingNotice,
     ReceiverType, TransferBillNotice, TransferState,
 };
-#[cfg(feature = "spec-tests")]
+#[cfg(all(feature = "spec-tests", not(test)))]
 pub use probe::PayProbe;
 pub use rejection::PayRejection;
 pub use sensitive::{Ciphertext, Encryptor, Sensitive, seal};
