@@ -879,8 +879,9 @@ fn virtual_payment_and_privacy_events() {
 
 /// The official account's shake-around, invoice and shopping-guide events:
 /// `ShakearoundUserShake` is the doc's sample with its placeholders
-/// (`uuid`, `major`…) filled in; the invoice events follow the doc's
-/// samples; the guide event is built from its field table.
+/// (`uuid`, `major`…) filled in; the invoice events and the guide event
+/// are built from their field tables (the invoice field names checked
+/// against other SDKs' definitions, not against the doc's sample text).
 #[test]
 fn shake_invoice_and_guide_events() {
     let shake = xml_event(
