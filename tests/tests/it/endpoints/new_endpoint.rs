@@ -465,8 +465,7 @@ async fn main() -> wechat_api::Result<()> {
 "#;
 
 #[tokio::test(flavor = "multi_thread")]
-async fn the_packaged_crates_build_a_users_workspace_where_new_and_edited_spec_files_become_endpoints()
- {
+async fn packages_build_for_users_and_new_spec_files_become_endpoints() {
     use wechat_api::api::transactions::{JsapiRequest, OrderAmount, OrderPayer};
     use wechat_sandbox::pay::{KeyMode, PaySettings};
 
