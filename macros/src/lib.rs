@@ -32,19 +32,23 @@ pub fn generate(input: TokenStream) -> TokenStream {
         Err(e) => return e.to_compile_error().into(),
     };
     let dir = resolve(&args.path.value());
-    wechat_api_codegen::expand(
-        &dir,
-        wechat_api_codegen::Options {
-            internal: args.internal,
-        },
-    )
+    let options = wechat_api_codegen::Options {
+        internal: args.internal,
+    };
+    match &args.modules {
+        None => wechat_api_codegen::expand(&dir, options),
+        Some(modules) => wechat_api_codegen::expand_modules(&dir, options, modules),
+    }
     .into()
 }
 
-/// `"spec/dir"` or `"spec/dir", internal`.
+/// `"spec/dir"`, `"spec/dir", internal`, or (for wechat-api's unit tests)
+/// `"spec/dir", internal, modules(a, b)`: the endpoints of those modules
+/// only.
 struct Args {
     path: syn::LitStr,
     internal: bool,
+    modules: Option<Vec<String>>,
 }
 
 impl syn::parse::Parse for Args {
@@ -67,10 +71,30 @@ impl syn::parse::Parse for Args {
             internal = true;
             input.parse::<Option<syn::Token![,]>>()?;
         }
+        let mut modules = None;
+        if internal && input.peek(syn::Ident) {
+            let option: syn::Ident = input.parse()?;
+            if option != "modules" {
+                return Err(syn::Error::new(
+                    option.span(),
+                    "unknown option: after `internal`, only `modules(..)`",
+                ));
+            }
+            let list;
+            syn::parenthesized!(list in input);
+            let names =
+                list.parse_terminated(<syn::Ident as syn::parse::Parse>::parse, syn::Token![,])?;
+            modules = Some(names.iter().map(ToString::to_string).collect());
+            input.parse::<Option<syn::Token![,]>>()?;
+        }
         if !input.is_empty() {
             return Err(input.error("unexpected tokens after the spec directory"));
         }
-        Ok(Args { path, internal })
+        Ok(Args {
+            path,
+            internal,
+            modules,
+        })
     }
 }
 

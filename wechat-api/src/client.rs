@@ -426,19 +426,3 @@ pub(crate) fn tls_config() -> Result<rustls::ClientConfig> {
         .map(|builder| builder.with_no_client_auth())
         .map_err(|e| Error::Config(format!("TLS setup failed: {e}")))
 }
-
-#[cfg(test)]
-mod tests {
-    /// `base_url_for_all` covers every host of the spec: the hand-written
-    /// host list must grow with a spec endpoint on a new host.
-    #[test]
-    fn every_spec_host_is_a_known_host() {
-        for endpoint in crate::api::ENDPOINTS {
-            assert!(
-                crate::hosts::ALL.contains(&endpoint.host),
-                "{endpoint} is served on `{}`, missing from `hosts::ALL`",
-                endpoint.host
-            );
-        }
-    }
-}

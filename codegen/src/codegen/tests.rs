@@ -78,6 +78,23 @@ fn generated_code_is_deterministic() {
     assert_eq!(expand(SMALL_SPEC), expand(SMALL_SPEC));
 }
 
+/// `expand_modules` (wechat-api's unit-test build) keeps the named modules'
+/// endpoints and no other's; a name that is no module is a compile error.
+#[test]
+fn expand_modules_keeps_the_endpoints_of_the_named_modules_only() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
+    let keep = ["component".to_owned(), "message".to_owned()];
+    let tokens = crate::expand_modules(&dir, INTERNAL, &keep);
+    let file: syn::File = syn::parse2(tokens).expect("generated code parses");
+    let text = prettyplease::unparse(&file);
+    assert!(text.contains("pub async fn query_auth("), "component's");
+    assert!(text.contains("pub async fn custom_send("), "message's");
+    assert!(!text.contains("pub async fn get_ticket("), "official's");
+    assert!(!text.contains("compile_error"));
+    let typo = crate::expand_modules(&dir, INTERNAL, &["componnet".to_owned()]).to_string();
+    assert!(typo.contains("no spec module named `componnet`"), "{typo}");
+}
+
 /// The real spec expands to valid Rust; `--nocapture` prints its size (the
 /// figure README quotes).
 #[test]

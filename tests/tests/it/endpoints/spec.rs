@@ -390,3 +390,18 @@ fn every_json_endpoint_has_an_example_from_the_docs() {
         "endpoints without an example: {missing:?}"
     );
 }
+
+/// `base_url_for_all` covers every host of the spec: the hand-written host
+/// list must grow with a spec endpoint on a new host. (Here rather than in
+/// the library's unit tests, which are built with a few modules only.)
+#[test]
+fn every_spec_host_is_a_known_host() {
+    assert!(wechat_api::api::ENDPOINTS.len() > 500);
+    for endpoint in wechat_api::api::ENDPOINTS {
+        assert!(
+            wechat_api::hosts::ALL.contains(&endpoint.host),
+            "{endpoint} is served on `{}`, missing from `hosts::ALL`",
+            endpoint.host
+        );
+    }
+}
