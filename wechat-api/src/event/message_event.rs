@@ -111,6 +111,18 @@
 //! | `wxa_appeal_record` | [`Event::WxaAppealRecord`] |
 //! | `user_enter_tempsession` | [`Event::UserEnterTempsession`] |
 //! | `wx_verify_dispatch` | [`Event::WxVerifyDispatch`] |
+//! | `channels_ec_guarantee_update` | [`Event::ChannelsEcGuaranteeUpdate`] |
+//! | `channels_ec_stock_no_enough` | [`Event::ChannelsEcStockNoEnough`] |
+//! | `head_supplier_item_update` | [`Event::HeadSupplierItemUpdate`] |
+//! | `set_shop_headimg` | [`Event::SetShopHeadimg`] |
+//! | `api_diff` | [`Event::ApiDiff`] |
+//! | `channels_ec_vip_join` | [`Event::ChannelsEcVipJoin`] |
+//! | `channels_ec_vip_close` | [`Event::ChannelsEcVipClose`] |
+//! | `channels_ec_vip_grade_info_update` | [`Event::ChannelsEcVipGradeInfoUpdate`] |
+//! | `channels_ec_vip_score_update` | [`Event::ChannelsEcVipScoreUpdate`] |
+//! | `channels_ec_vip_score_exchange` | [`Event::ChannelsEcVipScoreExchange`] |
+//! | `channels_ec_vip_user_info_get` | [`Event::ChannelsEcVipUserInfoGet`] |
+//! | `channels_ec_vip_user_auto_add` | [`Event::ChannelsEcVipUserAutoAdd`] |
 //! | anything else | [`Event::Other`]: the name is in the header, the document in [`EventMessage::raw`] |
 //!
 //! Event names are compared case-insensitively (WeChat is not consistent
@@ -141,9 +153,11 @@ use super::offline_store_event::{PoiCheck, ShakeAround, WifiConnected};
 use super::raw::{Field, RawFields};
 use super::scan_product_event::{ProductScan, ProductVerify};
 use super::store_event::{
-    StoreBrand, StoreComplaint, StoreFunds, StoreNickname, StoreQrcode, StoreSharer, StoreStatus,
+    StoreApiDiff, StoreBrand, StoreComplaint, StoreFunds, StoreGuarantee, StoreHeadimg,
+    StoreNickname, StoreQrcode, StoreSharer, StoreStatus, StoreStock, StoreSupplierItem,
     StoreWaybillPath,
 };
+use super::store_member_event::{StoreVipExchange, StoreVipLink, StoreVipUser};
 use super::tree::Node;
 use super::virtual_payment_event::{XpayComplaint, XpayDeliver, XpayRefund};
 use crate::{Error, Result};
@@ -397,6 +411,30 @@ pub enum Event {
     UserEnterTempsession(TempSession),
     /// `wx_verify_dispatch`: a mini program's verification was assigned to a reviewing agency.
     WxVerifyDispatch(VerifyDispatch),
+    /// `channels_ec_guarantee_update`: WeChat Store: a guarantee order changed.
+    ChannelsEcGuaranteeUpdate(StoreGuarantee),
+    /// `channels_ec_stock_no_enough`: WeChat Store: a SKU is running out of stock.
+    ChannelsEcStockNoEnough(StoreStock),
+    /// `head_supplier_item_update`: WeChat Store: a product an agency promotes was added or changed.
+    HeadSupplierItemUpdate(StoreSupplierItem),
+    /// `set_shop_headimg`: WeChat Store: the shop's avatar changed.
+    SetShopHeadimg(StoreHeadimg),
+    /// `api_diff`: WeChat Store: the store's APIs changed.
+    ApiDiff(StoreApiDiff),
+    /// `channels_ec_vip_join`: WeChat Store: a user joined the shop's membership.
+    ChannelsEcVipJoin(StoreVipUser),
+    /// `channels_ec_vip_close`: WeChat Store: a member left the shop's membership.
+    ChannelsEcVipClose(StoreVipUser),
+    /// `channels_ec_vip_grade_info_update`: WeChat Store: a member's grade changed.
+    ChannelsEcVipGradeInfoUpdate(StoreVipUser),
+    /// `channels_ec_vip_score_update`: WeChat Store: a member's points changed.
+    ChannelsEcVipScoreUpdate(StoreVipUser),
+    /// `channels_ec_vip_score_exchange`: WeChat Store: a member spent points.
+    ChannelsEcVipScoreExchange(StoreVipExchange),
+    /// `channels_ec_vip_user_info_get`: WeChat Store: asks the mini program whether a user is its member.
+    ChannelsEcVipUserInfoGet(StoreVipLink),
+    /// `channels_ec_vip_user_auto_add`: WeChat Store: a user became the shop's member through the mini program, silently.
+    ChannelsEcVipUserAutoAdd(StoreVipLink),
     /// Any other event, never an error: its name is
     /// [`EventMessage::event`], its document [`EventMessage::raw`].
     Other,
@@ -978,6 +1016,40 @@ impl Event {
         }),
         ("wx_verify_dispatch", |t| {
             Event::WxVerifyDispatch(VerifyDispatch::from_tree(t))
+        }),
+        ("channels_ec_guarantee_update", |t| {
+            Event::ChannelsEcGuaranteeUpdate(StoreGuarantee::from_tree(t))
+        }),
+        ("channels_ec_stock_no_enough", |t| {
+            Event::ChannelsEcStockNoEnough(StoreStock::from_tree(t))
+        }),
+        ("head_supplier_item_update", |t| {
+            Event::HeadSupplierItemUpdate(StoreSupplierItem::from_tree(t))
+        }),
+        ("set_shop_headimg", |t| {
+            Event::SetShopHeadimg(StoreHeadimg::from_tree(t))
+        }),
+        ("api_diff", |t| Event::ApiDiff(StoreApiDiff::from_tree(t))),
+        ("channels_ec_vip_join", |t| {
+            Event::ChannelsEcVipJoin(StoreVipUser::from_tree(t))
+        }),
+        ("channels_ec_vip_close", |t| {
+            Event::ChannelsEcVipClose(StoreVipUser::from_tree(t))
+        }),
+        ("channels_ec_vip_grade_info_update", |t| {
+            Event::ChannelsEcVipGradeInfoUpdate(StoreVipUser::from_tree(t))
+        }),
+        ("channels_ec_vip_score_update", |t| {
+            Event::ChannelsEcVipScoreUpdate(StoreVipUser::from_tree(t))
+        }),
+        ("channels_ec_vip_score_exchange", |t| {
+            Event::ChannelsEcVipScoreExchange(StoreVipExchange::from_tree(t))
+        }),
+        ("channels_ec_vip_user_info_get", |t| {
+            Event::ChannelsEcVipUserInfoGet(StoreVipLink::from_tree(t))
+        }),
+        ("channels_ec_vip_user_auto_add", |t| {
+            Event::ChannelsEcVipUserAutoAdd(StoreVipLink::from_tree(t))
         }),
     ];
 

@@ -1,9 +1,11 @@
 //! The WeChat Store (微信小店) events about the shop itself rather than its
-//! orders, products and coupons (those are in `account_event`): the shop's
-//! status and name, its sharers (分享员), brand qualifications, complaints, its
-//! funds (settlement account, withdrawals and their QR codes) and the traces
-//! of its electronic waybills (电子面单); their typed
-//! detail, read from the push's element tree (the store sends JSON).
+//! orders, products and coupons (those are in `account_event`) or its
+//! members (`store_member_event`): the shop's status, name and avatar, its
+//! sharers (分享员), brand qualifications, complaints and guarantee orders
+//! (保障单), its funds (settlement account, withdrawals and their QR codes),
+//! the traces of its electronic waybills (电子面单), low stock, an agency's
+//! (机构) products and the store's API change log; their typed detail, read
+//! from the push's element tree (the store sends JSON).
 //!
 //! Anything a push lacks is `None`, so a known event never fails on a
 //! missing detail. The fields are those of the store's
@@ -215,6 +217,164 @@ impl StoreNickname {
             appid: text(tree, "appid"),
             old_nickname: text(tree, "old_nickname"),
             new_nickname: text(tree, "new_nickname"),
+        }
+    }
+}
+
+/// `set_shop_headimg`: WeChat Store: the shop's avatar changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct StoreHeadimg {
+    /// `appid`: the shop.
+    pub appid: Option<String>,
+    /// `old_head_img_url`: the avatar before.
+    pub old_head_img_url: Option<String>,
+    /// `new_head_img_url`: the avatar after.
+    pub new_head_img_url: Option<String>,
+}
+
+impl StoreHeadimg {
+    pub(crate) fn from_tree(tree: &Node) -> Self {
+        Self {
+            appid: text(tree, "appid"),
+            old_head_img_url: text(tree, "old_head_img_url"),
+            new_head_img_url: text(tree, "new_head_img_url"),
+        }
+    }
+}
+
+/// `channels_ec_guarantee_update`: WeChat Store: a guarantee order (保障单,
+/// e.g. "fake: pay four times") changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct StoreGuarantee {
+    /// `finder_shop_guarantee_status_update/guarantee_order_id`.
+    pub guarantee_order_id: Option<String>,
+    /// `…/order_id`: the store order.
+    pub order_id: Option<String>,
+    /// `…/status`: the new status, e.g. `STATUS_WAIT_MERCHANT_HANDLE`,
+    /// `STATUS_PAYING`, `STATUS_PAY_SUCC`.
+    pub status: Option<String>,
+}
+
+impl StoreGuarantee {
+    pub(crate) fn from_tree(tree: &Node) -> Self {
+        let info = tree
+            .child("finder_shop_guarantee_status_update")
+            .unwrap_or(tree);
+        Self {
+            guarantee_order_id: text(info, "guarantee_order_id"),
+            order_id: text(info, "order_id"),
+            status: text(info, "status"),
+        }
+    }
+}
+
+/// `channels_ec_stock_no_enough`: WeChat Store: a SKU's stock fell to 20 %,
+/// then to 10 %, of its last update.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct StoreStock {
+    /// `channels_ec_stock_no_enough/product_id`: the product (a uint64, kept
+    /// as text).
+    pub product_id: Option<String>,
+    /// `…/sku_id`: the SKU (a uint64, kept as text).
+    pub sku_id: Option<String>,
+    /// `…/remaining_stock_amount`: the stock now.
+    pub remaining_stock_amount: Option<u64>,
+    /// `…/remaining_code_amount`: pre-stored codes not yet issued (group-buy
+    /// offers with `code_source_type` 2; 0 otherwise).
+    pub remaining_code_amount: Option<u64>,
+}
+
+impl StoreStock {
+    pub(crate) fn from_tree(tree: &Node) -> Self {
+        let info = tree.child("channels_ec_stock_no_enough").unwrap_or(tree);
+        Self {
+            product_id: text(info, "product_id"),
+            sku_id: text(info, "sku_id"),
+            remaining_stock_amount: number(info, "remaining_stock_amount"),
+            remaining_code_amount: number(info, "remaining_code_amount"),
+        }
+    }
+}
+
+/// `head_supplier_item_update`: WeChat Store: a product an agency (机构)
+/// promotes was added or changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct StoreSupplierItem {
+    /// `item_info/event_type`: 1 added, 2 updated.
+    pub event_type: Option<u32>,
+    /// `…/appid`: the shop the product belongs to.
+    pub appid: Option<String>,
+    /// `…/product_id`.
+    pub product_id: Option<String>,
+    /// `…/version`: the product's version.
+    pub version: Option<String>,
+    /// `…/update_fields`: what changed, when updated (`commission_ratio`,
+    /// `service_ratio`, `status`, `active_time`).
+    pub update_fields: Vec<String>,
+}
+
+impl StoreSupplierItem {
+    pub(crate) fn from_tree(tree: &Node) -> Self {
+        let info = tree.child("item_info").unwrap_or(tree);
+        Self {
+            event_type: number(info, "event_type"),
+            appid: text(info, "appid"),
+            product_id: text(info, "product_id"),
+            version: text(info, "version"),
+            update_fields: info
+                .items("update_fields")
+                .map(|field| field.text.trim())
+                .filter(|field| !field.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        }
+    }
+}
+
+/// `api_diff`: WeChat Store: the store's APIs changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct StoreApiDiff {
+    /// `changelog_url`: the change log.
+    pub changelog_url: Option<String>,
+    /// `change_time`: Unix seconds.
+    pub change_time: Option<i64>,
+    /// `api_changes`: one entry per API changed.
+    pub api_changes: Vec<StoreApiChange>,
+}
+
+/// One API of an [`StoreApiDiff`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct StoreApiChange {
+    /// `chinese_name`: the API's name.
+    pub chinese_name: Option<String>,
+    /// `cgi_path`: its path, e.g. `/channels/ec/logistics/ewaybill/biz/order/create`.
+    pub cgi_path: Option<String>,
+    /// `doc_url`: its documentation.
+    pub doc_url: Option<String>,
+    /// `change_content`: what changed.
+    pub change_content: Option<String>,
+}
+
+impl StoreApiDiff {
+    pub(crate) fn from_tree(tree: &Node) -> Self {
+        Self {
+            changelog_url: text(tree, "changelog_url"),
+            change_time: number(tree, "change_time"),
+            api_changes: tree
+                .items("api_changes")
+                .map(|change| StoreApiChange {
+                    chinese_name: text(change, "chinese_name"),
+                    cgi_path: text(change, "cgi_path"),
+                    doc_url: text(change, "doc_url"),
+                    change_content: text(change, "change_content"),
+                })
+                .collect(),
         }
     }
 }

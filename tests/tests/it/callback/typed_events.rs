@@ -1097,6 +1097,203 @@ fn wechat_store_shop_events() {
     );
 }
 
+/// A WeChat Store push: the docs' header with `body`'s keys added.
+fn store_push(event: &str, body: Value) -> Value {
+    let mut push = json!({"ToUserName": "gh_*", "FromUserName": "OPENID",
+                          "CreateTime": 1662480000, "MsgType": "event", "Event": event});
+    push.as_object_mut()
+        .expect("object")
+        .extend(body.as_object().cloned().unwrap_or_default());
+    from_json(push)
+}
+
+/// The store docs' samples, except `channels_ec_stock_no_enough` (its doc
+/// has a field table and no sample: built from the table).
+#[test]
+fn wechat_store_guarantee_stock_agency_avatar_and_api_events() {
+    assert_eq!(
+        store_push(
+            "channels_ec_guarantee_update",
+            json!({"finder_shop_guarantee_status_update": {"status": "STATUS_PAY_SUCC",
+                   "guarantee_order_id": "1234567", "order_id": "12345"}})
+        ),
+        json!({"type": "channels_ec_guarantee_update", "guarantee_order_id": "1234567",
+               "order_id": "12345", "status": "STATUS_PAY_SUCC"})
+    );
+    assert_eq!(
+        store_push(
+            "channels_ec_stock_no_enough",
+            json!({"channels_ec_stock_no_enough": {"product_id": 10000186383677_u64,
+                   "sku_id": 42367433222_u64, "remaining_stock_amount": 20,
+                   "remaining_code_amount": 0}})
+        ),
+        json!({"type": "channels_ec_stock_no_enough", "product_id": "10000186383677",
+               "sku_id": "42367433222", "remaining_stock_amount": 20, "remaining_code_amount": 0})
+    );
+    assert_eq!(
+        store_push(
+            "head_supplier_item_update",
+            json!({"item_info": {"event_type": 2, "appid": "APPID", "product_id": "12345",
+                   "version": "1677488955",
+                   "update_fields": ["commission_ratio", "service_ratio", "status", "active_time"]}})
+        ),
+        json!({"type": "head_supplier_item_update", "event_type": 2, "appid": "APPID",
+               "product_id": "12345", "version": "1677488955",
+               "update_fields": ["commission_ratio", "service_ratio", "status", "active_time"]})
+    );
+    assert_eq!(
+        store_push(
+            "set_shop_headimg",
+            json!({"appid": "APPID", "old_head_img_url": "旧头像URL", "new_head_img_url": "新头像URL"})
+        ),
+        json!({"type": "set_shop_headimg", "appid": "APPID", "old_head_img_url": "旧头像URL",
+               "new_head_img_url": "新头像URL"})
+    );
+    // the doc's sample sends `change_time` as a string
+    assert_eq!(
+        store_push(
+            "api_diff",
+            json!({"changelog_url": "https://developers.weixin.qq.com/doc/store/shop/changelog.html",
+                   "api_changes": [{"chinese_name": "电子面单取号",
+                       "cgi_path": "/channels/ec/logistics/ewaybill/biz/order/create",
+                       "doc_url": "https://developers.weixin.qq.com/doc/store/shop/API/channels-shop-delivery/ewaybill/api_ewaybill_createorder",
+                       "change_content": "更新接口:调整「跨店打单」模式的使用条件。"}],
+                   "change_time": "1762492842"})
+        ),
+        json!({"type": "api_diff",
+               "changelog_url": "https://developers.weixin.qq.com/doc/store/shop/changelog.html",
+               "change_time": 1_762_492_842_i64,
+               "api_changes": [{"chinese_name": "电子面单取号",
+                   "cgi_path": "/channels/ec/logistics/ewaybill/biz/order/create",
+                   "doc_url": "https://developers.weixin.qq.com/doc/store/shop/API/channels-shop-delivery/ewaybill/api_ewaybill_createorder",
+                   "change_content": "更新接口:调整「跨店打单」模式的使用条件。"}]})
+    );
+    // the same agency push as XML: a list is repeated elements
+    let xml = xml_event(
+        "head_supplier_item_update",
+        "<item_info><event_type>2</event_type><appid><![CDATA[APPID]]></appid>\
+         <product_id>12345</product_id><update_fields><![CDATA[status]]></update_fields>\
+         <update_fields><![CDATA[active_time]]></update_fields></item_info>",
+    );
+    assert_eq!(
+        from_xml(&xml)["update_fields"],
+        json!(["status", "active_time"])
+    );
+}
+
+/// `channels_ec_vip_user_info_get` and `channels_ec_vip_user_auto_add` are
+/// their docs' samples. The member events' doc pages
+/// (`/doc/channels/API/vip/callback/member/user_join_vip.html`,
+/// `…/user_close_vip.html`, `…/usergrade_update.html`,
+/// `…/score/user_score_update.html`, `…/score/user_score_exchange.html`)
+/// are no longer published: these pushes are built from the field names
+/// the WxJava and SKIT SDKs took from them (`user_info`, `exchange_info`…),
+/// with values of our own.
+#[test]
+fn wechat_store_member_events() {
+    assert_eq!(
+        store_push(
+            "channels_ec_vip_user_info_get",
+            json!({"info": {"shop_appid": "shop_appid"}})
+        ),
+        json!({"type": "channels_ec_vip_user_info_get", "shop_appid": "shop_appid",
+               "identity": null, "outer_userid": null, "add_time": null})
+    );
+    assert_eq!(
+        store_push(
+            "channels_ec_vip_user_auto_add",
+            json!({"info": {"shop_appid": "xxxxxxxxx", "outer_userid": "xxxxxxxx",
+                   "identity": "V1", "add_time": 1666673734}})
+        ),
+        json!({"type": "channels_ec_vip_user_auto_add", "shop_appid": "xxxxxxxxx",
+               "identity": "V1", "outer_userid": "xxxxxxxx", "add_time": 1_666_673_734_i64})
+    );
+    let empty_user = json!({"join_time": null, "close_time": null, "phone_number": null,
+                            "grade": null, "experience_value": null, "score": null,
+                            "delta_score": null, "flow_type": null});
+    let user = |event: &str, fields: Value| {
+        let mut expected = empty_user.clone();
+        let object = expected.as_object_mut().expect("object");
+        object.extend(fields.as_object().cloned().unwrap_or_default());
+        object.insert("type".to_owned(), json!(event));
+        expected
+    };
+    let join = json!({"user_info": {"join_time": 1700000000, "phone_number": "13800138000"}});
+    assert_eq!(
+        store_push("channels_ec_vip_join", join.clone()),
+        user(
+            "channels_ec_vip_join",
+            json!({"join_time": 1_700_000_000_i64, "phone_number": "13800138000"})
+        )
+    );
+    let mut push = json!({"ToUserName": "gh_*", "FromUserName": "OPENID",
+                          "CreateTime": 1700000000, "MsgType": "event",
+                          "Event": "channels_ec_vip_join"});
+    push.as_object_mut()
+        .expect("object")
+        .extend(join.as_object().cloned().unwrap_or_default());
+    let debug = format!(
+        "{:?}",
+        Message::from_json(&push.to_string()).expect("decodes")
+    );
+    assert!(
+        debug.contains("1700000000") && !debug.contains("13800138000"),
+        "Debug hides the member's phone number: {debug}"
+    );
+    assert_eq!(
+        store_push(
+            "channels_ec_vip_close",
+            json!({"user_info": {"close_time": 1700000100}})
+        ),
+        user(
+            "channels_ec_vip_close",
+            json!({"close_time": 1_700_000_100_i64})
+        )
+    );
+    assert_eq!(
+        store_push(
+            "channels_ec_vip_grade_info_update",
+            json!({"user_info": {"grade": 3, "experience_value": 1200}})
+        ),
+        user(
+            "channels_ec_vip_grade_info_update",
+            json!({"grade": 3, "experience_value": 1200})
+        )
+    );
+    // the SDKs read `score` and `delta_score` from strings as well
+    assert_eq!(
+        store_push(
+            "channels_ec_vip_score_update",
+            json!({"user_info": {"grade": 3, "score": "150", "delta_score": "-50", "flow_type": 2}})
+        ),
+        user(
+            "channels_ec_vip_score_update",
+            json!({"grade": 3, "score": 150, "delta_score": -50, "flow_type": 2})
+        )
+    );
+    assert_eq!(
+        store_push(
+            "channels_ec_vip_score_exchange",
+            json!({"exchange_info": {"pay_score": 100, "score_item_type": 1,
+                   "coupon_info": {"related_coupon_id": 20000000001_u64}}})
+        ),
+        json!({"type": "channels_ec_vip_score_exchange", "pay_score": 100, "score_item_type": 1,
+               "related_coupon_id": "20000000001", "related_product_id": null})
+    );
+    // the store may be configured for XML
+    let xml = xml_event(
+        "channels_ec_vip_score_exchange",
+        "<exchange_info><pay_score>300</pay_score><score_item_type>2</score_item_type>\
+         <product_info><related_product_id>10000000000001</related_product_id></product_info>\
+         </exchange_info>",
+    );
+    assert_eq!(
+        from_xml(&xml),
+        json!({"type": "channels_ec_vip_score_exchange", "pay_score": 300, "score_item_type": 2,
+               "related_coupon_id": null, "related_product_id": "10000000000001"})
+    );
+}
+
 /// A component push, as JSON, checking its `InfoType` and component AppId.
 fn component(xml: &str, info_type: &str) -> Value {
     let event = ComponentEvent::from_xml(xml).expect("decodes");
@@ -1236,7 +1433,7 @@ fn third_party_platform_notify_pushes() {
 #[test]
 fn the_typed_list_and_what_stays_other() {
     let names: Vec<&str> = Event::typed_names().collect();
-    assert_eq!(names.len(), 108, "{names:?}");
+    assert_eq!(names.len(), 120, "{names:?}");
     let unknown = xml_event("some_future_event", "<Anything>1</Anything>");
     let Message::Event(event) = Message::from_xml(&unknown).expect("decodes") else {
         panic!("not an event");
