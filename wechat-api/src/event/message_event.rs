@@ -123,6 +123,10 @@
 //! | `channels_ec_vip_score_exchange` | [`Event::ChannelsEcVipScoreExchange`] |
 //! | `channels_ec_vip_user_info_get` | [`Event::ChannelsEcVipUserInfoGet`] |
 //! | `channels_ec_vip_user_auto_add` | [`Event::ChannelsEcVipUserAutoAdd`] |
+//! | `channels_ec_present_aftersale_update` | [`Event::ChannelsEcPresentAftersaleUpdate`] |
+//! | `channels_ec_gen_order_info_init` | [`Event::ChannelsEcGenOrderInfoInit`] |
+//! | `channels_ec_order_use_vip_discount` | [`Event::ChannelsEcOrderUseVipDiscount`] |
+//! | `channels_ec_order_unuse_vip_discount` | [`Event::ChannelsEcOrderUnuseVipDiscount`] |
 //! | anything else | [`Event::Other`]: the name is in the header, the document in [`EventMessage::raw`] |
 //!
 //! Event names are compared case-insensitively (WeChat is not consistent
@@ -157,7 +161,7 @@ use super::store_event::{
     StoreNickname, StoreQrcode, StoreSharer, StoreStatus, StoreStock, StoreSupplierItem,
     StoreWaybillPath,
 };
-use super::store_member_event::{StoreVipExchange, StoreVipLink, StoreVipUser};
+use super::store_member_event::{StoreVipExchange, StoreVipLink, StoreVipOrder, StoreVipUser};
 use super::tree::Node;
 use super::virtual_payment_event::{XpayComplaint, XpayDeliver, XpayRefund};
 use crate::{Error, Result};
@@ -435,6 +439,14 @@ pub enum Event {
     ChannelsEcVipUserInfoGet(StoreVipLink),
     /// `channels_ec_vip_user_auto_add`: WeChat Store: a user became the shop's member through the mini program, silently.
     ChannelsEcVipUserAutoAdd(StoreVipLink),
+    /// `channels_ec_present_aftersale_update`: WeChat Store: a group gift's automatic refund (an after-sale order) changed.
+    ChannelsEcPresentAftersaleUpdate(StoreAftersale),
+    /// `channels_ec_gen_order_info_init`: WeChat Store: asks the mini program for a member's default discount at checkout.
+    ChannelsEcGenOrderInfoInit(Box<StoreVipOrder>),
+    /// `channels_ec_order_use_vip_discount`: WeChat Store: a member discount is used in an order (reply whether to allow it).
+    ChannelsEcOrderUseVipDiscount(Box<StoreVipOrder>),
+    /// `channels_ec_order_unuse_vip_discount`: WeChat Store: a member discount was given back (the order failed).
+    ChannelsEcOrderUnuseVipDiscount(Box<StoreVipOrder>),
     /// Any other event, never an error: its name is
     /// [`EventMessage::event`], its document [`EventMessage::raw`].
     Other,
@@ -1050,6 +1062,18 @@ impl Event {
         }),
         ("channels_ec_vip_user_auto_add", |t| {
             Event::ChannelsEcVipUserAutoAdd(StoreVipLink::from_tree(t))
+        }),
+        ("channels_ec_present_aftersale_update", |t| {
+            Event::ChannelsEcPresentAftersaleUpdate(StoreAftersale::from_tree(t))
+        }),
+        ("channels_ec_gen_order_info_init", |t| {
+            Event::ChannelsEcGenOrderInfoInit(Box::new(StoreVipOrder::from_tree(t)))
+        }),
+        ("channels_ec_order_use_vip_discount", |t| {
+            Event::ChannelsEcOrderUseVipDiscount(Box::new(StoreVipOrder::from_tree(t)))
+        }),
+        ("channels_ec_order_unuse_vip_discount", |t| {
+            Event::ChannelsEcOrderUnuseVipDiscount(Box::new(StoreVipOrder::from_tree(t)))
         }),
     ];
 

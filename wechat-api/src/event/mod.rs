@@ -91,7 +91,9 @@ pub use store_event::{
     StoreHeadimg, StoreNickname, StoreQrcode, StoreSharer, StoreStatus, StoreStock,
     StoreSupplierItem, StoreWaybillPath,
 };
-pub use store_member_event::{StoreVipExchange, StoreVipLink, StoreVipUser};
+pub use store_member_event::{
+    StoreVipExchange, StoreVipLink, StoreVipOrder, StoreVipOrderProduct, StoreVipUser,
+};
 pub use virtual_payment_event::{XpayComplaint, XpayDeliver, XpayRefund};
 
 /// Any decrypted push: a component push (it has an `InfoType`) or an

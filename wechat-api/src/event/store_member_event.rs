@@ -1,8 +1,10 @@
 //! The WeChat Store (微信小店) events about the shop's members (会员): a user
 //! joined or left, their grade or points changed, they spent points, and
-//! the mini-program membership link (a member linked silently, or the store
-//! asking whether a user is already a member); their typed detail, read
-//! from the push's element tree (the store sends JSON, or XML).
+//! the mini-program membership service (小程序会员服务: a member linked
+//! silently, the store asking whether a user is already a member, member
+//! discounts asked for, used and given back at checkout); their typed
+//! detail, read from the push's element tree (the store sends JSON, or
+//! XML).
 //!
 //! Anything a push lacks is `None`, so a known event never fails on a
 //! missing detail. The fields are those of the store's member callback docs
@@ -133,6 +135,86 @@ impl StoreVipLink {
             identity: text(info, "identity"),
             outer_userid: text(info, "outer_userid"),
             add_time: number(info, "add_time"),
+        }
+    }
+}
+
+/// `channels_ec_gen_order_info_init`, `channels_ec_order_use_vip_discount`
+/// and `channels_ec_order_unuse_vip_discount`: at checkout, the store asks
+/// the mini program for a member's default discount, tells it a discount is
+/// used (reply whether to allow the order), or given back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct StoreVipOrder {
+    /// `gen_order_info/shop_appid` (or under `order_info`): the shop.
+    pub shop_appid: Option<String>,
+    /// `…/order_session_id`: the checkout page's session.
+    pub order_session_id: Option<String>,
+    /// `…/scene`: 1 bought for oneself, 2 a gift in a group, 3 a gift in a
+    /// chat.
+    pub scene: Option<u32>,
+    /// `…/unique_id`: this ordering attempt, the same on `…_use_…` and
+    /// `…_unuse_…`.
+    pub unique_id: Option<String>,
+    /// `…/price_info/product_price`: the products' price, in fen.
+    pub product_price: Option<i64>,
+    /// `…/price_info/shop_discounted_price`: the shop's discount, in fen.
+    pub shop_discounted_price: Option<i64>,
+    /// `…/price_info/product_price_before_vip_discount`: in fen.
+    pub product_price_before_vip_discount: Option<i64>,
+    /// `…/price_info/vip_discounted_price`: the member discount, in fen.
+    pub vip_discounted_price: Option<i64>,
+    /// `…/price_info/product_price_after_vip_discount`: in fen.
+    pub product_price_after_vip_discount: Option<i64>,
+    /// `…/product_infos`: the products (`…_gen_order_info_init`; each
+    /// product's coupon list stays in the raw document).
+    pub products: Vec<StoreVipOrderProduct>,
+}
+
+/// One product of a [`StoreVipOrder`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct StoreVipOrderProduct {
+    /// `product_id`.
+    pub product_id: Option<String>,
+    /// `sku_id`.
+    pub sku_id: Option<String>,
+    /// `sku_cnt`: how many.
+    pub sku_cnt: Option<u64>,
+    /// `sale_price`: in fen.
+    pub sale_price: Option<i64>,
+    /// `shop_discounted_price`: the shop's discount on it, in fen.
+    pub shop_discounted_price: Option<i64>,
+}
+
+impl StoreVipOrder {
+    pub(crate) fn from_tree(tree: &Node) -> Self {
+        let info = ["gen_order_info", "order_info"]
+            .iter()
+            .find_map(|name| tree.child(name))
+            .unwrap_or(tree);
+        let price = info.child("price_info");
+        let price_of = |name: &str| price.and_then(|p| number(p, name));
+        Self {
+            shop_appid: text(info, "shop_appid"),
+            order_session_id: text(info, "order_session_id"),
+            scene: number(info, "scene"),
+            unique_id: text(info, "unique_id"),
+            product_price: price_of("product_price"),
+            shop_discounted_price: price_of("shop_discounted_price"),
+            product_price_before_vip_discount: price_of("product_price_before_vip_discount"),
+            vip_discounted_price: price_of("vip_discounted_price"),
+            product_price_after_vip_discount: price_of("product_price_after_vip_discount"),
+            products: info
+                .items("product_infos")
+                .map(|product| StoreVipOrderProduct {
+                    product_id: text(product, "product_id"),
+                    sku_id: text(product, "sku_id"),
+                    sku_cnt: number(product, "sku_cnt"),
+                    sale_price: number(product, "sale_price"),
+                    shop_discounted_price: number(product, "shop_discounted_price"),
+                })
+                .collect(),
         }
     }
 }

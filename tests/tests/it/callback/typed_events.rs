@@ -260,7 +260,7 @@ fn wechat_store_events() {
     );
     assert_eq!(
         aftersale,
-        json!({"type": "channels_ec_aftersale_update", "after_sale_order_id": "1234567", "status": "USER_WAIT_RETURN", "order_id": "7890"})
+        json!({"type": "channels_ec_aftersale_update", "after_sale_order_id": "1234567", "status": "USER_WAIT_RETURN", "order_id": "7890", "wxa_vip_discounted_price": null})
     );
     let audit = store(
         "product_spu_audit",
@@ -1294,6 +1294,89 @@ fn wechat_store_member_events() {
     );
 }
 
+/// The docs' samples: the after-sale doc's current sample (with
+/// `wxa_vip_discounted_price` inside the wrapper), the group-gift refund's
+/// (its table names the wrapper `finder_shop_present_aftersale_status_update`,
+/// its sample the ordinary one: both read), and the mini-program
+/// membership service's checkout events.
+#[test]
+fn wechat_store_gift_refund_and_member_discount_events() {
+    assert_eq!(
+        store_push(
+            "channels_ec_aftersale_update",
+            json!({"finder_shop_aftersale_status_update": {"status": "USER_WAIT_RETURN",
+                   "after_sale_order_id": "1234567", "order_id": "12345",
+                   "wxa_vip_discounted_price": 100}})
+        ),
+        json!({"type": "channels_ec_aftersale_update", "after_sale_order_id": "1234567",
+               "status": "USER_WAIT_RETURN", "order_id": "12345", "wxa_vip_discounted_price": 100})
+    );
+    let refund = json!({"type": "channels_ec_present_aftersale_update",
+                        "after_sale_order_id": "1234567", "status": "PLATFORM_REFUNDING",
+                        "order_id": "12345", "wxa_vip_discounted_price": null});
+    for wrapper in [
+        "finder_shop_aftersale_status_update",
+        "finder_shop_present_aftersale_status_update",
+    ] {
+        assert_eq!(
+            store_push(
+                "channels_ec_present_aftersale_update",
+                json!({wrapper: {"status": "PLATFORM_REFUNDING", "after_sale_order_id": "1234567",
+                                 "order_id": "12345"}})
+            ),
+            refund,
+            "{wrapper}"
+        );
+    }
+    assert_eq!(
+        store_push(
+            "channels_ec_gen_order_info_init",
+            json!({"gen_order_info": {"shop_appid": "shop_appid",
+                   "order_session_id": "order_session_id", "scene": 1,
+                   "product_infos": [{"product_id": "1234567", "sku_id": "2345678", "sku_cnt": 1,
+                       "sale_price": 10000, "shop_discounted_price": 1000,
+                       "order_product_coupon_info_list": [{"user_coupon_id": "11111",
+                           "coupon_type": 1, "discounted_price": 1000}]}],
+                   "price_info": {"product_price_before_vip_discount": 9000,
+                       "product_price": 10000, "shop_discounted_price": 1000}}})
+        ),
+        json!({"type": "channels_ec_gen_order_info_init", "shop_appid": "shop_appid",
+               "order_session_id": "order_session_id", "scene": 1, "unique_id": null,
+               "product_price": 10000, "shop_discounted_price": 1000,
+               "product_price_before_vip_discount": 9000, "vip_discounted_price": null,
+               "product_price_after_vip_discount": null,
+               "products": [{"product_id": "1234567", "sku_id": "2345678", "sku_cnt": 1,
+                             "sale_price": 10000, "shop_discounted_price": 1000}]})
+    );
+    assert_eq!(
+        store_push(
+            "channels_ec_order_use_vip_discount",
+            json!({"order_info": {"shop_appid": "shop_appid",
+                   "order_session_id": "order_session_id", "scene": 1,
+                   "unique_id": "37xxxxxxxxxxx",
+                   "price_info": {"product_price_before_vip_discount": 10000,
+                       "vip_discounted_price": 1000, "product_price_after_vip_discount": 9000}}})
+        ),
+        json!({"type": "channels_ec_order_use_vip_discount", "shop_appid": "shop_appid",
+               "order_session_id": "order_session_id", "scene": 1, "unique_id": "37xxxxxxxxxxx",
+               "product_price": null, "shop_discounted_price": null,
+               "product_price_before_vip_discount": 10000, "vip_discounted_price": 1000,
+               "product_price_after_vip_discount": 9000, "products": []})
+    );
+    assert_eq!(
+        store_push(
+            "channels_ec_order_unuse_vip_discount",
+            json!({"order_info": {"shop_appid": "shop_appid",
+                   "order_session_id": "order_session_id", "unique_id": "37xxxxxxxxxxx"}})
+        ),
+        json!({"type": "channels_ec_order_unuse_vip_discount", "shop_appid": "shop_appid",
+               "order_session_id": "order_session_id", "scene": null, "unique_id": "37xxxxxxxxxxx",
+               "product_price": null, "shop_discounted_price": null,
+               "product_price_before_vip_discount": null, "vip_discounted_price": null,
+               "product_price_after_vip_discount": null, "products": []})
+    );
+}
+
 /// A component push, as JSON, checking its `InfoType` and component AppId.
 fn component(xml: &str, info_type: &str) -> Value {
     let event = ComponentEvent::from_xml(xml).expect("decodes");
@@ -1433,7 +1516,7 @@ fn third_party_platform_notify_pushes() {
 #[test]
 fn the_typed_list_and_what_stays_other() {
     let names: Vec<&str> = Event::typed_names().collect();
-    assert_eq!(names.len(), 120, "{names:?}");
+    assert_eq!(names.len(), 124, "{names:?}");
     let unknown = xml_event("some_future_event", "<Anything>1</Anything>");
     let Message::Event(event) = Message::from_xml(&unknown).expect("decodes") else {
         panic!("not an event");
