@@ -127,6 +127,7 @@
 //! | `channels_ec_gen_order_info_init` | [`Event::ChannelsEcGenOrderInfoInit`] |
 //! | `channels_ec_order_use_vip_discount` | [`Event::ChannelsEcOrderUseVipDiscount`] |
 //! | `channels_ec_order_unuse_vip_discount` | [`Event::ChannelsEcOrderUnuseVipDiscount`] |
+//! | `channels_ec_voucher_send_succ` | [`Event::ChannelsEcVoucherSendSucc`] |
 //! | anything else | [`Event::Other`]: the name is in the header, the document in [`EventMessage::raw`] |
 //!
 //! Event names are compared case-insensitively (WeChat is not consistent
@@ -159,7 +160,7 @@ use super::scan_product_event::{ProductScan, ProductVerify};
 use super::store_event::{
     StoreApiDiff, StoreBrand, StoreComplaint, StoreFunds, StoreGuarantee, StoreHeadimg,
     StoreNickname, StoreQrcode, StoreSharer, StoreStatus, StoreStock, StoreSupplierItem,
-    StoreWaybillPath,
+    StoreVoucherSend, StoreWaybillPath,
 };
 use super::store_member_event::{StoreVipExchange, StoreVipLink, StoreVipOrder, StoreVipUser};
 use super::tree::Node;
@@ -447,6 +448,8 @@ pub enum Event {
     ChannelsEcOrderUseVipDiscount(Box<StoreVipOrder>),
     /// `channels_ec_order_unuse_vip_discount`: WeChat Store: a member discount was given back (the order failed).
     ChannelsEcOrderUnuseVipDiscount(Box<StoreVipOrder>),
+    /// `channels_ec_voucher_send_succ`: WeChat Store: group-buy vouchers were issued to a user.
+    ChannelsEcVoucherSendSucc(StoreVoucherSend),
     /// Any other event, never an error: its name is
     /// [`EventMessage::event`], its document [`EventMessage::raw`].
     Other,
@@ -1074,6 +1077,9 @@ impl Event {
         }),
         ("channels_ec_order_unuse_vip_discount", |t| {
             Event::ChannelsEcOrderUnuseVipDiscount(Box::new(StoreVipOrder::from_tree(t)))
+        }),
+        ("channels_ec_voucher_send_succ", |t| {
+            Event::ChannelsEcVoucherSendSucc(StoreVoucherSend::from_tree(t))
         }),
     ];
 

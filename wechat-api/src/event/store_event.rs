@@ -4,12 +4,15 @@
 //! sharers (分享员), brand qualifications, complaints and guarantee orders
 //! (保障单), its funds (settlement account, withdrawals and their QR codes),
 //! the traces of its electronic waybills (电子面单), low stock, an agency's
-//! (机构) products and the store's API change log; their typed detail, read
-//! from the push's element tree (the store sends JSON).
+//! (机构) products, group-buy vouchers (团购优惠) issued, and the store's API
+//! change log; their typed detail, read from the push's element tree (the
+//! store sends JSON).
 //!
 //! Anything a push lacks is `None`, so a known event never fails on a
 //! missing detail. The fields are those of the store's
 //! [event docs](https://developers.weixin.qq.com/doc/store/shop/notify).
+
+use std::fmt;
 
 use serde::Serialize;
 
@@ -376,5 +379,116 @@ impl StoreApiDiff {
                 })
                 .collect(),
         }
+    }
+}
+
+/// `channels_ec_voucher_send_succ`: WeChat Store: group-buy vouchers (团购优惠
+/// codes) were issued to a user (shops with the custom redemption tool
+/// only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct StoreVoucherSend {
+    /// `voucher_list`: the vouchers issued.
+    pub vouchers: Vec<StoreVoucher>,
+}
+
+/// One voucher of a [`StoreVoucherSend`]. `Debug` hides its code (which
+/// redeems it) and the phone field.
+#[derive(Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct StoreVoucher {
+    /// `code`: the voucher code (not shown by `Debug`).
+    pub code: Option<String>,
+    /// `status`: 1 valid, 2 used, 3 refunded, 4 expired.
+    pub status: Option<u32>,
+    /// `send_time`: when issued, Unix seconds.
+    pub send_time: Option<i64>,
+    /// `update_time`: last change, Unix seconds.
+    pub update_time: Option<i64>,
+    /// `start_time`: redeemable from, Unix seconds.
+    pub start_time: Option<i64>,
+    /// `end_time`: redeemable until, Unix seconds.
+    pub end_time: Option<i64>,
+    /// `consume_time`: when redeemed, Unix seconds.
+    pub consume_time: Option<i64>,
+    /// `refund_time`: when refunded, Unix seconds.
+    pub refund_time: Option<i64>,
+    /// `product_id`.
+    pub product_id: Option<String>,
+    /// `sku_id`.
+    pub sku_id: Option<String>,
+    /// `order_id`: the order that bought it.
+    pub order_id: Option<String>,
+    /// `openid`: the user holding it.
+    pub openid: Option<String>,
+    /// `consume_store_name`: where it was redeemed.
+    pub consume_store_name: Option<String>,
+    /// `voucher_type`: the voucher's kind.
+    pub voucher_type: Option<u32>,
+    /// `voucher_buy_amount`: the amount paid for it, in fen.
+    pub voucher_buy_amount: Option<i64>,
+    /// `voucher_actual_amount`: its actual amount, in fen.
+    pub voucher_actual_amount: Option<i64>,
+    /// `code_type`: the code's kind.
+    pub code_type: Option<u32>,
+    /// `telphone_no` (sic): the user's phone field as sent, masked or
+    /// encrypted in the doc's sample (not shown by `Debug`).
+    pub telphone_no: Option<String>,
+}
+
+impl StoreVoucherSend {
+    pub(crate) fn from_tree(tree: &Node) -> Self {
+        Self {
+            vouchers: tree
+                .items("voucher_list")
+                .map(|v| StoreVoucher {
+                    code: text(v, "code"),
+                    status: number(v, "status"),
+                    send_time: number(v, "send_time"),
+                    update_time: number(v, "update_time"),
+                    start_time: number(v, "start_time"),
+                    end_time: number(v, "end_time"),
+                    consume_time: number(v, "consume_time"),
+                    refund_time: number(v, "refund_time"),
+                    product_id: text(v, "product_id"),
+                    sku_id: text(v, "sku_id"),
+                    order_id: text(v, "order_id"),
+                    openid: text(v, "openid"),
+                    consume_store_name: text(v, "consume_store_name"),
+                    voucher_type: number(v, "voucher_type"),
+                    voucher_buy_amount: number(v, "voucher_buy_amount"),
+                    voucher_actual_amount: number(v, "voucher_actual_amount"),
+                    code_type: number(v, "code_type"),
+                    telphone_no: text(v, "telphone_no"),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Shows whether the code and phone are present, never their value.
+impl fmt::Debug for StoreVoucher {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let hidden = |value: &Option<String>| value.as_ref().map(|_| "<redacted>");
+        f.debug_struct("StoreVoucher")
+            .field("code", &hidden(&self.code))
+            .field("status", &self.status)
+            .field("send_time", &self.send_time)
+            .field("update_time", &self.update_time)
+            .field("start_time", &self.start_time)
+            .field("end_time", &self.end_time)
+            .field("consume_time", &self.consume_time)
+            .field("refund_time", &self.refund_time)
+            .field("product_id", &self.product_id)
+            .field("sku_id", &self.sku_id)
+            .field("order_id", &self.order_id)
+            .field("openid", &self.openid)
+            .field("consume_store_name", &self.consume_store_name)
+            .field("voucher_type", &self.voucher_type)
+            .field("voucher_buy_amount", &self.voucher_buy_amount)
+            .field("voucher_actual_amount", &self.voucher_actual_amount)
+            .field("code_type", &self.code_type)
+            .field("telphone_no", &hidden(&self.telphone_no))
+            .finish()
     }
 }

@@ -1377,6 +1377,43 @@ fn wechat_store_gift_refund_and_member_discount_events() {
     );
 }
 
+/// `channels_ec_voucher_send_succ`: the doc's sample, whose two vouchers
+/// differ only in `code`.
+#[test]
+fn wechat_store_voucher_issued_event() {
+    let voucher = |code: &str| {
+        json!({"code": code, "status": 1, "send_time": 1699856182, "update_time": 1699856182,
+               "start_time": 1699856182, "end_time": 1699856182, "consume_time": 1699856182,
+               "refund_time": 1699856182, "product_id": "kbfff", "consume_store_name": "xxx旗舰店",
+               "voucher_type": 1, "voucher_buy_amount": 0, "voucher_actual_amount": 0,
+               "telphone_no": "fasdf343df34545", "openid": "xsdfs4534543534534", "code_type": 1,
+               "order_id": "23434sdfsdf34342", "sku_id": "fdsfdf"})
+    };
+    let push = json!({"voucher_list": [voucher("232323"), voucher("23232323")]});
+    let detail = store_push("channels_ec_voucher_send_succ", push.clone());
+    assert_eq!(detail["type"], json!("channels_ec_voucher_send_succ"));
+    let vouchers = detail["vouchers"].as_array().expect("a list");
+    assert_eq!(vouchers.len(), 2);
+    // every field of the sample comes back, under its own name
+    assert_eq!(vouchers[0], voucher("232323"));
+    assert_eq!(vouchers[1]["code"], json!("23232323"));
+    let mut message = json!({"ToUserName": "gh_*", "FromUserName": "OpenID",
+                             "CreateTime": 1662480000, "MsgType": "event",
+                             "Event": "channels_ec_voucher_send_succ"});
+    message
+        .as_object_mut()
+        .expect("object")
+        .extend(push.as_object().cloned().unwrap_or_default());
+    let debug = format!(
+        "{:?}",
+        Message::from_json(&message.to_string()).expect("decodes")
+    );
+    assert!(
+        debug.contains("kbfff") && !debug.contains("232323") && !debug.contains("fasdf343df34545"),
+        "Debug hides the voucher codes and the phone field: {debug}"
+    );
+}
+
 /// A component push, as JSON, checking its `InfoType` and component AppId.
 fn component(xml: &str, info_type: &str) -> Value {
     let event = ComponentEvent::from_xml(xml).expect("decodes");
@@ -1516,7 +1553,7 @@ fn third_party_platform_notify_pushes() {
 #[test]
 fn the_typed_list_and_what_stays_other() {
     let names: Vec<&str> = Event::typed_names().collect();
-    assert_eq!(names.len(), 124, "{names:?}");
+    assert_eq!(names.len(), 125, "{names:?}");
     let unknown = xml_event("some_future_event", "<Anything>1</Anything>");
     let Message::Event(event) = Message::from_xml(&unknown).expect("decodes") else {
         panic!("not an event");
