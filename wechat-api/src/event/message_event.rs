@@ -128,6 +128,7 @@
 //! | `channels_ec_order_use_vip_discount` | [`Event::ChannelsEcOrderUseVipDiscount`] |
 //! | `channels_ec_order_unuse_vip_discount` | [`Event::ChannelsEcOrderUnuseVipDiscount`] |
 //! | `channels_ec_voucher_send_succ` | [`Event::ChannelsEcVoucherSendSucc`] |
+//! | `channels_ec_phonenumber_push` | [`Event::ChannelsEcPhonenumberPush`] |
 //! | anything else | [`Event::Other`]: the name is in the header, the document in [`EventMessage::raw`] |
 //!
 //! Event names are compared case-insensitively (WeChat is not consistent
@@ -160,7 +161,7 @@ use super::scan_product_event::{ProductScan, ProductVerify};
 use super::store_event::{
     StoreApiDiff, StoreBrand, StoreComplaint, StoreFunds, StoreGuarantee, StoreHeadimg,
     StoreNickname, StoreQrcode, StoreSharer, StoreStatus, StoreStock, StoreSupplierItem,
-    StoreVoucherSend, StoreWaybillPath,
+    StoreVoucherSend, StoreWaybillNumber, StoreWaybillPath,
 };
 use super::store_member_event::{StoreVipExchange, StoreVipLink, StoreVipOrder, StoreVipUser};
 use super::tree::Node;
@@ -450,6 +451,8 @@ pub enum Event {
     ChannelsEcOrderUnuseVipDiscount(Box<StoreVipOrder>),
     /// `channels_ec_voucher_send_succ`: WeChat Store: group-buy vouchers were issued to a user.
     ChannelsEcVoucherSendSucc(StoreVoucherSend),
+    /// `channels_ec_phonenumber_push`: WeChat Store, to an express company: a waybill is the platform's.
+    ChannelsEcPhonenumberPush(StoreWaybillNumber),
     /// Any other event, never an error: its name is
     /// [`EventMessage::event`], its document [`EventMessage::raw`].
     Other,
@@ -1080,6 +1083,9 @@ impl Event {
         }),
         ("channels_ec_voucher_send_succ", |t| {
             Event::ChannelsEcVoucherSendSucc(StoreVoucherSend::from_tree(t))
+        }),
+        ("channels_ec_phonenumber_push", |t| {
+            Event::ChannelsEcPhonenumberPush(StoreWaybillNumber::from_tree(t))
         }),
     ];
 

@@ -89,7 +89,7 @@ pub use scan_product_event::{ProductScan, ProductVerify};
 pub use store_event::{
     StoreApiChange, StoreApiDiff, StoreBrand, StoreComplaint, StoreFunds, StoreGuarantee,
     StoreHeadimg, StoreNickname, StoreQrcode, StoreSharer, StoreStatus, StoreStock,
-    StoreSupplierItem, StoreVoucher, StoreVoucherSend, StoreWaybillPath,
+    StoreSupplierItem, StoreVoucher, StoreVoucherSend, StoreWaybillNumber, StoreWaybillPath,
 };
 pub use store_member_event::{
     StoreVipExchange, StoreVipLink, StoreVipOrder, StoreVipOrderProduct, StoreVipUser,

@@ -3,7 +3,8 @@
 //! members (`store_member_event`): the shop's status, name and avatar, its
 //! sharers (分享员), brand qualifications, complaints and guarantee orders
 //! (保障单), its funds (settlement account, withdrawals and their QR codes),
-//! the traces of its electronic waybills (电子面单), low stock, an agency's
+//! the traces of its electronic waybills (电子面单) and the waybills an
+//! express company is told are the platform's, low stock, an agency's
 //! (机构) products, group-buy vouchers (团购优惠) issued, and the store's API
 //! change log; their typed detail, read from the push's element tree (the
 //! store sends JSON).
@@ -490,5 +491,24 @@ impl fmt::Debug for StoreVoucher {
             .field("code_type", &self.code_type)
             .field("telphone_no", &hidden(&self.telphone_no))
             .finish()
+    }
+}
+
+/// `channels_ec_phonenumber_push`: WeChat Store, to an express company: a
+/// waybill belongs to the Channels platform (fetch its phone number as
+/// needed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct StoreWaybillNumber {
+    /// `waybill_info/waybill_id`: the waybill number.
+    pub waybill_id: Option<String>,
+}
+
+impl StoreWaybillNumber {
+    pub(crate) fn from_tree(tree: &Node) -> Self {
+        let info = tree.child("waybill_info").unwrap_or(tree);
+        Self {
+            waybill_id: text(info, "waybill_id"),
+        }
     }
 }

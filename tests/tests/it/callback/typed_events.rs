@@ -1110,7 +1110,7 @@ fn store_push(event: &str, body: Value) -> Value {
 /// The store docs' samples, except `channels_ec_stock_no_enough` (its doc
 /// has a field table and no sample: built from the table).
 #[test]
-fn wechat_store_guarantee_stock_agency_avatar_and_api_events() {
+fn wechat_store_guarantee_stock_agency_avatar_waybill_and_api_events() {
     assert_eq!(
         store_push(
             "channels_ec_guarantee_update",
@@ -1148,6 +1148,13 @@ fn wechat_store_guarantee_stock_agency_avatar_and_api_events() {
         ),
         json!({"type": "set_shop_headimg", "appid": "APPID", "old_head_img_url": "旧头像URL",
                "new_head_img_url": "新头像URL"})
+    );
+    assert_eq!(
+        store_push(
+            "channels_ec_phonenumber_push",
+            json!({"waybill_info": {"waybill_id": "xxxxx"}})
+        ),
+        json!({"type": "channels_ec_phonenumber_push", "waybill_id": "xxxxx"})
     );
     // the doc's sample sends `change_time` as a string
     assert_eq!(
@@ -1553,7 +1560,7 @@ fn third_party_platform_notify_pushes() {
 #[test]
 fn the_typed_list_and_what_stays_other() {
     let names: Vec<&str> = Event::typed_names().collect();
-    assert_eq!(names.len(), 125, "{names:?}");
+    assert_eq!(names.len(), 126, "{names:?}");
     let unknown = xml_event("some_future_event", "<Anything>1</Anything>");
     let Message::Event(event) = Message::from_xml(&unknown).expect("decodes") else {
         panic!("not an event");
