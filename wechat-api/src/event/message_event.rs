@@ -129,6 +129,10 @@
 //! | `channels_ec_order_unuse_vip_discount` | [`Event::ChannelsEcOrderUnuseVipDiscount`] |
 //! | `channels_ec_voucher_send_succ` | [`Event::ChannelsEcVoucherSendSucc`] |
 //! | `channels_ec_phonenumber_push` | [`Event::ChannelsEcPhonenumberPush`] |
+//! | `dropship_order_new` | [`Event::DropshipOrderNew`] |
+//! | `dropship_order_cancel` | [`Event::DropshipOrderCancel`] |
+//! | `dropship_order_update` | [`Event::DropshipOrderUpdate`] |
+//! | `ec_supplier_product_update` | [`Event::EcSupplierProductUpdate`] |
 //! | anything else | [`Event::Other`]: the name is in the header, the document in [`EventMessage::raw`] |
 //!
 //! Event names are compared case-insensitively (WeChat is not consistent
@@ -164,6 +168,7 @@ use super::store_event::{
     StoreVoucherSend, StoreWaybillNumber, StoreWaybillPath,
 };
 use super::store_member_event::{StoreVipExchange, StoreVipLink, StoreVipOrder, StoreVipUser};
+use super::store_supplier_event::{SupplierDropship, SupplierProduct};
 use super::tree::Node;
 use super::virtual_payment_event::{XpayComplaint, XpayDeliver, XpayRefund};
 use crate::{Error, Result};
@@ -453,6 +458,14 @@ pub enum Event {
     ChannelsEcVoucherSendSucc(StoreVoucherSend),
     /// `channels_ec_phonenumber_push`: WeChat Store, to an express company: a waybill is the platform's.
     ChannelsEcPhonenumberPush(StoreWaybillNumber),
+    /// `dropship_order_new`: WeChat Store, to a supplier: a drop-shipping order was assigned to it.
+    DropshipOrderNew(SupplierDropship),
+    /// `dropship_order_cancel`: WeChat Store, to a supplier: a drop-shipping order was cancelled.
+    DropshipOrderCancel(SupplierDropship),
+    /// `dropship_order_update`: WeChat Store, to a supplier: a drop-shipping order changed.
+    DropshipOrderUpdate(SupplierDropship),
+    /// `ec_supplier_product_update`: WeChat Store, to a supplier: its goods were added, changed or deleted.
+    EcSupplierProductUpdate(SupplierProduct),
     /// Any other event, never an error: its name is
     /// [`EventMessage::event`], its document [`EventMessage::raw`].
     Other,
@@ -1086,6 +1099,18 @@ impl Event {
         }),
         ("channels_ec_phonenumber_push", |t| {
             Event::ChannelsEcPhonenumberPush(StoreWaybillNumber::from_tree(t))
+        }),
+        ("dropship_order_new", |t| {
+            Event::DropshipOrderNew(SupplierDropship::from_tree(t))
+        }),
+        ("dropship_order_cancel", |t| {
+            Event::DropshipOrderCancel(SupplierDropship::from_tree(t))
+        }),
+        ("dropship_order_update", |t| {
+            Event::DropshipOrderUpdate(SupplierDropship::from_tree(t))
+        }),
+        ("ec_supplier_product_update", |t| {
+            Event::EcSupplierProductUpdate(SupplierProduct::from_tree(t))
         }),
     ];
 

@@ -51,6 +51,7 @@ mod raw;
 pub mod scan_product_event;
 pub mod store_event;
 pub mod store_member_event;
+pub mod store_supplier_event;
 mod tree;
 pub mod virtual_payment_event;
 
@@ -94,6 +95,7 @@ pub use store_event::{
 pub use store_member_event::{
     StoreVipExchange, StoreVipLink, StoreVipOrder, StoreVipOrderProduct, StoreVipUser,
 };
+pub use store_supplier_event::{SupplierDropship, SupplierProduct};
 pub use virtual_payment_event::{XpayComplaint, XpayDeliver, XpayRefund};
 
 /// Any decrypted push: a component push (it has an `InfoType`) or an

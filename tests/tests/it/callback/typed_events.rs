@@ -1421,6 +1421,37 @@ fn wechat_store_voucher_issued_event() {
     );
 }
 
+/// A supplier's pushes: `dropship_order_update` and
+/// `ec_supplier_product_update` are their docs' samples;
+/// `dropship_order_new` and `dropship_order_cancel` are built from the
+/// field the SKIT SDK takes from their doc pages
+/// (`/doc/store/supplier/notify/ds_order_notify/ds_order_add_notice.html`,
+/// `…/ds_order_cancel_notice.html`, not in the stored docs): `ds_order_id`.
+#[test]
+fn wechat_store_supplier_events() {
+    assert_eq!(
+        store_push(
+            "dropship_order_update",
+            json!({"ds_order_id": "4400123343235833535", "update_time": 1662480000})
+        ),
+        json!({"type": "dropship_order_update", "ds_order_id": "4400123343235833535",
+               "update_time": 1_662_480_000_i64})
+    );
+    for event in ["dropship_order_new", "dropship_order_cancel"] {
+        assert_eq!(
+            store_push(event, json!({"ds_order_id": "4400123343235833535"})),
+            json!({"type": event, "ds_order_id": "4400123343235833535", "update_time": null})
+        );
+    }
+    assert_eq!(
+        store_push(
+            "ec_supplier_product_update",
+            json!({"EcSupplierProductUpdate": {"product_id": "10000000000001", "status": 0}})
+        ),
+        json!({"type": "ec_supplier_product_update", "product_id": "10000000000001", "status": 0})
+    );
+}
+
 /// A component push, as JSON, checking its `InfoType` and component AppId.
 fn component(xml: &str, info_type: &str) -> Value {
     let event = ComponentEvent::from_xml(xml).expect("decodes");
@@ -1560,7 +1591,7 @@ fn third_party_platform_notify_pushes() {
 #[test]
 fn the_typed_list_and_what_stays_other() {
     let names: Vec<&str> = Event::typed_names().collect();
-    assert_eq!(names.len(), 126, "{names:?}");
+    assert_eq!(names.len(), 130, "{names:?}");
     let unknown = xml_event("some_future_event", "<Anything>1</Anything>");
     let Message::Event(event) = Message::from_xml(&unknown).expect("decodes") else {
         panic!("not an event");
