@@ -133,6 +133,8 @@
 //! | `dropship_order_cancel` | [`Event::DropshipOrderCancel`] |
 //! | `dropship_order_update` | [`Event::DropshipOrderUpdate`] |
 //! | `ec_supplier_product_update` | [`Event::EcSupplierProductUpdate`] |
+//! | `cooperation_shop_order` | [`Event::CooperationShopOrder`] |
+//! | `related_shop_order_submission` | [`Event::RelatedShopOrderSubmission`] |
 //! | anything else | [`Event::Other`]: the name is in the header, the document in [`EventMessage::raw`] |
 //!
 //! Event names are compared case-insensitively (WeChat is not consistent
@@ -164,8 +166,8 @@ use super::raw::{Field, RawFields};
 use super::scan_product_event::{ProductScan, ProductVerify};
 use super::store_event::{
     StoreApiDiff, StoreBrand, StoreComplaint, StoreFunds, StoreGuarantee, StoreHeadimg,
-    StoreNickname, StoreQrcode, StoreSharer, StoreStatus, StoreStock, StoreSupplierItem,
-    StoreVoucherSend, StoreWaybillNumber, StoreWaybillPath,
+    StoreLinkedOrder, StoreNickname, StoreQrcode, StoreSharer, StoreStatus, StoreStock,
+    StoreSupplierItem, StoreVoucherSend, StoreWaybillNumber, StoreWaybillPath,
 };
 use super::store_member_event::{StoreVipExchange, StoreVipLink, StoreVipOrder, StoreVipUser};
 use super::store_supplier_event::{SupplierDropship, SupplierProduct};
@@ -466,6 +468,10 @@ pub enum Event {
     DropshipOrderUpdate(SupplierDropship),
     /// `ec_supplier_product_update`: WeChat Store, to a supplier: its goods were added, changed or deleted.
     EcSupplierProductUpdate(SupplierProduct),
+    /// `cooperation_shop_order`: WeChat Store, to a cooperating mini program: an order was placed through it.
+    CooperationShopOrder(StoreLinkedOrder),
+    /// `related_shop_order_submission`: WeChat Store, to a linked mini program: an order was placed through it.
+    RelatedShopOrderSubmission(StoreLinkedOrder),
     /// Any other event, never an error: its name is
     /// [`EventMessage::event`], its document [`EventMessage::raw`].
     Other,
@@ -1111,6 +1117,12 @@ impl Event {
         }),
         ("ec_supplier_product_update", |t| {
             Event::EcSupplierProductUpdate(SupplierProduct::from_tree(t))
+        }),
+        ("cooperation_shop_order", |t| {
+            Event::CooperationShopOrder(StoreLinkedOrder::from_tree(t))
+        }),
+        ("related_shop_order_submission", |t| {
+            Event::RelatedShopOrderSubmission(StoreLinkedOrder::from_tree(t))
         }),
     ];
 

@@ -89,8 +89,9 @@ pub use offline_store_event::{Beacon, PoiCheck, ShakeAround, WifiConnected};
 pub use scan_product_event::{ProductScan, ProductVerify};
 pub use store_event::{
     StoreApiChange, StoreApiDiff, StoreBrand, StoreComplaint, StoreFunds, StoreGuarantee,
-    StoreHeadimg, StoreNickname, StoreQrcode, StoreSharer, StoreStatus, StoreStock,
-    StoreSupplierItem, StoreVoucher, StoreVoucherSend, StoreWaybillNumber, StoreWaybillPath,
+    StoreHeadimg, StoreLinkedOrder, StoreNickname, StoreQrcode, StoreSharer, StoreStatus,
+    StoreStock, StoreSupplierItem, StoreVoucher, StoreVoucherSend, StoreWaybillNumber,
+    StoreWaybillPath,
 };
 pub use store_member_event::{
     StoreVipExchange, StoreVipLink, StoreVipOrder, StoreVipOrderProduct, StoreVipUser,

@@ -5,7 +5,8 @@
 //! (保障单), its funds (settlement account, withdrawals and their QR codes),
 //! the traces of its electronic waybills (电子面单) and the waybills an
 //! express company is told are the platform's, low stock, an agency's
-//! (机构) products, group-buy vouchers (团购优惠) issued, and the store's API
+//! (机构) products, group-buy vouchers (团购优惠) issued, orders placed
+//! through a linked mini program, and the store's API
 //! change log; their typed detail, read from the push's element tree (the
 //! store sends JSON).
 //!
@@ -509,6 +510,29 @@ impl StoreWaybillNumber {
         let info = tree.child("waybill_info").unwrap_or(tree);
         Self {
             waybill_id: text(info, "waybill_id"),
+        }
+    }
+}
+
+/// `cooperation_shop_order` and `related_shop_order_submission`: WeChat
+/// Store, to a linked (合作 / 关联) mini program: a user who came through it
+/// placed an order in the shop.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct StoreLinkedOrder {
+    /// `Data/order_id`: for querying through the mini program; not the
+    /// shop's own order number.
+    pub order_id: Option<String>,
+    /// `Data/shop_appid`: the shop.
+    pub shop_appid: Option<String>,
+}
+
+impl StoreLinkedOrder {
+    pub(crate) fn from_tree(tree: &Node) -> Self {
+        let info = tree.child("Data").unwrap_or(tree);
+        Self {
+            order_id: text(info, "order_id"),
+            shop_appid: text(info, "shop_appid"),
         }
     }
 }

@@ -1452,6 +1452,24 @@ fn wechat_store_supplier_events() {
     );
 }
 
+/// The linked mini program's order push: the doc's sample
+/// (`cooperation_shop_order`); the doc names `related_shop_order_submission`
+/// as the same push for newly linked accounts.
+#[test]
+fn wechat_store_linked_mini_program_order() {
+    let data = json!({"Data": {
+        "order_id": "coiqBw3B************************************************************TdtdzIpQ",
+        "shop_appid": "店铺appid"}});
+    for event in ["cooperation_shop_order", "related_shop_order_submission"] {
+        assert_eq!(
+            mini_program(event, data.clone()),
+            json!({"type": event,
+                   "order_id": "coiqBw3B************************************************************TdtdzIpQ",
+                   "shop_appid": "店铺appid"})
+        );
+    }
+}
+
 /// A component push, as JSON, checking its `InfoType` and component AppId.
 fn component(xml: &str, info_type: &str) -> Value {
     let event = ComponentEvent::from_xml(xml).expect("decodes");
@@ -1591,7 +1609,7 @@ fn third_party_platform_notify_pushes() {
 #[test]
 fn the_typed_list_and_what_stays_other() {
     let names: Vec<&str> = Event::typed_names().collect();
-    assert_eq!(names.len(), 130, "{names:?}");
+    assert_eq!(names.len(), 132, "{names:?}");
     let unknown = xml_event("some_future_event", "<Anything>1</Anything>");
     let Message::Event(event) = Message::from_xml(&unknown).expect("decodes") else {
         panic!("not an event");
