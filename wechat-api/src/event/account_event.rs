@@ -322,25 +322,44 @@ impl StoreOrder {
     }
 }
 
-/// `channels_ec_aftersale_update`: an after-sale order changed.
+/// `channels_ec_aftersale_update` and
+/// `channels_ec_present_aftersale_update`: an after-sale order changed (the
+/// latter: a group gift's automatic refund on timeout).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct StoreAftersale {
-    /// `finder_shop_aftersale_status_update/after_sale_order_id`.
+    /// `finder_shop_aftersale_status_update/after_sale_order_id` (or the
+    /// same under `finder_shop_present_aftersale_status_update`).
     pub after_sale_order_id: Option<String>,
-    /// `…/status`: the new status (`USER_CANCELD`, `MERCHANT_PROCESSING`…).
+    /// `…/status`: the new status (`USER_CANCELD`, `MERCHANT_PROCESSING`,
+    /// `PLATFORM_REFUNDING`…).
     pub status: Option<String>,
     /// `…/order_id`: the order it is about.
     pub order_id: Option<String>,
+    /// `wxa_vip_discounted_price`: the mini-program member discount already
+    /// given, in fen (the doc's table puts it beside the wrapper, its sample
+    /// inside: both are read).
+    pub wxa_vip_discounted_price: Option<i64>,
 }
 
 impl StoreAftersale {
     pub(crate) fn from_tree(tree: &Node) -> Self {
-        let info = tree.child("finder_shop_aftersale_status_update");
+        // the present doc's table names the wrapper
+        // `finder_shop_present_aftersale_status_update`, its sample the
+        // ordinary one
+        let info = [
+            "finder_shop_aftersale_status_update",
+            "finder_shop_present_aftersale_status_update",
+        ]
+        .iter()
+        .find_map(|name| tree.child(name));
         Self {
             after_sale_order_id: info.and_then(|i| text(i, "after_sale_order_id")),
             status: info.and_then(|i| text(i, "status")),
             order_id: info.and_then(|i| text(i, "order_id")),
+            wxa_vip_discounted_price: info
+                .and_then(|i| number(i, "wxa_vip_discounted_price"))
+                .or_else(|| number(tree, "wxa_vip_discounted_price")),
         }
     }
 }

@@ -111,6 +111,30 @@
 //! | `wxa_appeal_record` | [`Event::WxaAppealRecord`] |
 //! | `user_enter_tempsession` | [`Event::UserEnterTempsession`] |
 //! | `wx_verify_dispatch` | [`Event::WxVerifyDispatch`] |
+//! | `channels_ec_guarantee_update` | [`Event::ChannelsEcGuaranteeUpdate`] |
+//! | `channels_ec_stock_no_enough` | [`Event::ChannelsEcStockNoEnough`] |
+//! | `head_supplier_item_update` | [`Event::HeadSupplierItemUpdate`] |
+//! | `set_shop_headimg` | [`Event::SetShopHeadimg`] |
+//! | `api_diff` | [`Event::ApiDiff`] |
+//! | `channels_ec_vip_join` | [`Event::ChannelsEcVipJoin`] |
+//! | `channels_ec_vip_close` | [`Event::ChannelsEcVipClose`] |
+//! | `channels_ec_vip_grade_info_update` | [`Event::ChannelsEcVipGradeInfoUpdate`] |
+//! | `channels_ec_vip_score_update` | [`Event::ChannelsEcVipScoreUpdate`] |
+//! | `channels_ec_vip_score_exchange` | [`Event::ChannelsEcVipScoreExchange`] |
+//! | `channels_ec_vip_user_info_get` | [`Event::ChannelsEcVipUserInfoGet`] |
+//! | `channels_ec_vip_user_auto_add` | [`Event::ChannelsEcVipUserAutoAdd`] |
+//! | `channels_ec_present_aftersale_update` | [`Event::ChannelsEcPresentAftersaleUpdate`] |
+//! | `channels_ec_gen_order_info_init` | [`Event::ChannelsEcGenOrderInfoInit`] |
+//! | `channels_ec_order_use_vip_discount` | [`Event::ChannelsEcOrderUseVipDiscount`] |
+//! | `channels_ec_order_unuse_vip_discount` | [`Event::ChannelsEcOrderUnuseVipDiscount`] |
+//! | `channels_ec_voucher_send_succ` | [`Event::ChannelsEcVoucherSendSucc`] |
+//! | `channels_ec_phonenumber_push` | [`Event::ChannelsEcPhonenumberPush`] |
+//! | `dropship_order_new` | [`Event::DropshipOrderNew`] |
+//! | `dropship_order_cancel` | [`Event::DropshipOrderCancel`] |
+//! | `dropship_order_update` | [`Event::DropshipOrderUpdate`] |
+//! | `ec_supplier_product_update` | [`Event::EcSupplierProductUpdate`] |
+//! | `cooperation_shop_order` | [`Event::CooperationShopOrder`] |
+//! | `related_shop_order_submission` | [`Event::RelatedShopOrderSubmission`] |
 //! | anything else | [`Event::Other`]: the name is in the header, the document in [`EventMessage::raw`] |
 //!
 //! Event names are compared case-insensitively (WeChat is not consistent
@@ -141,9 +165,12 @@ use super::offline_store_event::{PoiCheck, ShakeAround, WifiConnected};
 use super::raw::{Field, RawFields};
 use super::scan_product_event::{ProductScan, ProductVerify};
 use super::store_event::{
-    StoreBrand, StoreComplaint, StoreFunds, StoreNickname, StoreQrcode, StoreSharer, StoreStatus,
-    StoreWaybillPath,
+    StoreApiDiff, StoreBrand, StoreComplaint, StoreFunds, StoreGuarantee, StoreHeadimg,
+    StoreLinkedOrder, StoreNickname, StoreQrcode, StoreSharer, StoreStatus, StoreStock,
+    StoreSupplierItem, StoreVoucherSend, StoreWaybillNumber, StoreWaybillPath,
 };
+use super::store_member_event::{StoreVipExchange, StoreVipLink, StoreVipOrder, StoreVipUser};
+use super::store_supplier_event::{SupplierDropship, SupplierProduct};
 use super::tree::Node;
 use super::virtual_payment_event::{XpayComplaint, XpayDeliver, XpayRefund};
 use crate::{Error, Result};
@@ -397,6 +424,54 @@ pub enum Event {
     UserEnterTempsession(TempSession),
     /// `wx_verify_dispatch`: a mini program's verification was assigned to a reviewing agency.
     WxVerifyDispatch(VerifyDispatch),
+    /// `channels_ec_guarantee_update`: WeChat Store: a guarantee order changed.
+    ChannelsEcGuaranteeUpdate(StoreGuarantee),
+    /// `channels_ec_stock_no_enough`: WeChat Store: a SKU is running out of stock.
+    ChannelsEcStockNoEnough(StoreStock),
+    /// `head_supplier_item_update`: WeChat Store: a product an agency promotes was added or changed.
+    HeadSupplierItemUpdate(StoreSupplierItem),
+    /// `set_shop_headimg`: WeChat Store: the shop's avatar changed.
+    SetShopHeadimg(StoreHeadimg),
+    /// `api_diff`: WeChat Store: the store's APIs changed.
+    ApiDiff(StoreApiDiff),
+    /// `channels_ec_vip_join`: WeChat Store: a user joined the shop's membership.
+    ChannelsEcVipJoin(StoreVipUser),
+    /// `channels_ec_vip_close`: WeChat Store: a member left the shop's membership.
+    ChannelsEcVipClose(StoreVipUser),
+    /// `channels_ec_vip_grade_info_update`: WeChat Store: a member's grade changed.
+    ChannelsEcVipGradeInfoUpdate(StoreVipUser),
+    /// `channels_ec_vip_score_update`: WeChat Store: a member's points changed.
+    ChannelsEcVipScoreUpdate(StoreVipUser),
+    /// `channels_ec_vip_score_exchange`: WeChat Store: a member spent points.
+    ChannelsEcVipScoreExchange(StoreVipExchange),
+    /// `channels_ec_vip_user_info_get`: WeChat Store: asks the mini program whether a user is its member.
+    ChannelsEcVipUserInfoGet(StoreVipLink),
+    /// `channels_ec_vip_user_auto_add`: WeChat Store: a user became the shop's member through the mini program, silently.
+    ChannelsEcVipUserAutoAdd(StoreVipLink),
+    /// `channels_ec_present_aftersale_update`: WeChat Store: a group gift's automatic refund (an after-sale order) changed.
+    ChannelsEcPresentAftersaleUpdate(StoreAftersale),
+    /// `channels_ec_gen_order_info_init`: WeChat Store: asks the mini program for a member's default discount at checkout.
+    ChannelsEcGenOrderInfoInit(Box<StoreVipOrder>),
+    /// `channels_ec_order_use_vip_discount`: WeChat Store: a member discount is used in an order (reply whether to allow it).
+    ChannelsEcOrderUseVipDiscount(Box<StoreVipOrder>),
+    /// `channels_ec_order_unuse_vip_discount`: WeChat Store: a member discount was given back (the order failed).
+    ChannelsEcOrderUnuseVipDiscount(Box<StoreVipOrder>),
+    /// `channels_ec_voucher_send_succ`: WeChat Store: group-buy vouchers were issued to a user.
+    ChannelsEcVoucherSendSucc(StoreVoucherSend),
+    /// `channels_ec_phonenumber_push`: WeChat Store, to an express company: a waybill is the platform's.
+    ChannelsEcPhonenumberPush(StoreWaybillNumber),
+    /// `dropship_order_new`: WeChat Store, to a supplier: a drop-shipping order was assigned to it.
+    DropshipOrderNew(SupplierDropship),
+    /// `dropship_order_cancel`: WeChat Store, to a supplier: a drop-shipping order was cancelled.
+    DropshipOrderCancel(SupplierDropship),
+    /// `dropship_order_update`: WeChat Store, to a supplier: a drop-shipping order changed.
+    DropshipOrderUpdate(SupplierDropship),
+    /// `ec_supplier_product_update`: WeChat Store, to a supplier: its goods were added, changed or deleted.
+    EcSupplierProductUpdate(SupplierProduct),
+    /// `cooperation_shop_order`: WeChat Store, to a cooperating mini program: an order was placed through it.
+    CooperationShopOrder(StoreLinkedOrder),
+    /// `related_shop_order_submission`: WeChat Store, to a linked mini program: an order was placed through it.
+    RelatedShopOrderSubmission(StoreLinkedOrder),
     /// Any other event, never an error: its name is
     /// [`EventMessage::event`], its document [`EventMessage::raw`].
     Other,
@@ -978,6 +1053,76 @@ impl Event {
         }),
         ("wx_verify_dispatch", |t| {
             Event::WxVerifyDispatch(VerifyDispatch::from_tree(t))
+        }),
+        ("channels_ec_guarantee_update", |t| {
+            Event::ChannelsEcGuaranteeUpdate(StoreGuarantee::from_tree(t))
+        }),
+        ("channels_ec_stock_no_enough", |t| {
+            Event::ChannelsEcStockNoEnough(StoreStock::from_tree(t))
+        }),
+        ("head_supplier_item_update", |t| {
+            Event::HeadSupplierItemUpdate(StoreSupplierItem::from_tree(t))
+        }),
+        ("set_shop_headimg", |t| {
+            Event::SetShopHeadimg(StoreHeadimg::from_tree(t))
+        }),
+        ("api_diff", |t| Event::ApiDiff(StoreApiDiff::from_tree(t))),
+        ("channels_ec_vip_join", |t| {
+            Event::ChannelsEcVipJoin(StoreVipUser::from_tree(t))
+        }),
+        ("channels_ec_vip_close", |t| {
+            Event::ChannelsEcVipClose(StoreVipUser::from_tree(t))
+        }),
+        ("channels_ec_vip_grade_info_update", |t| {
+            Event::ChannelsEcVipGradeInfoUpdate(StoreVipUser::from_tree(t))
+        }),
+        ("channels_ec_vip_score_update", |t| {
+            Event::ChannelsEcVipScoreUpdate(StoreVipUser::from_tree(t))
+        }),
+        ("channels_ec_vip_score_exchange", |t| {
+            Event::ChannelsEcVipScoreExchange(StoreVipExchange::from_tree(t))
+        }),
+        ("channels_ec_vip_user_info_get", |t| {
+            Event::ChannelsEcVipUserInfoGet(StoreVipLink::from_tree(t))
+        }),
+        ("channels_ec_vip_user_auto_add", |t| {
+            Event::ChannelsEcVipUserAutoAdd(StoreVipLink::from_tree(t))
+        }),
+        ("channels_ec_present_aftersale_update", |t| {
+            Event::ChannelsEcPresentAftersaleUpdate(StoreAftersale::from_tree(t))
+        }),
+        ("channels_ec_gen_order_info_init", |t| {
+            Event::ChannelsEcGenOrderInfoInit(Box::new(StoreVipOrder::from_tree(t)))
+        }),
+        ("channels_ec_order_use_vip_discount", |t| {
+            Event::ChannelsEcOrderUseVipDiscount(Box::new(StoreVipOrder::from_tree(t)))
+        }),
+        ("channels_ec_order_unuse_vip_discount", |t| {
+            Event::ChannelsEcOrderUnuseVipDiscount(Box::new(StoreVipOrder::from_tree(t)))
+        }),
+        ("channels_ec_voucher_send_succ", |t| {
+            Event::ChannelsEcVoucherSendSucc(StoreVoucherSend::from_tree(t))
+        }),
+        ("channels_ec_phonenumber_push", |t| {
+            Event::ChannelsEcPhonenumberPush(StoreWaybillNumber::from_tree(t))
+        }),
+        ("dropship_order_new", |t| {
+            Event::DropshipOrderNew(SupplierDropship::from_tree(t))
+        }),
+        ("dropship_order_cancel", |t| {
+            Event::DropshipOrderCancel(SupplierDropship::from_tree(t))
+        }),
+        ("dropship_order_update", |t| {
+            Event::DropshipOrderUpdate(SupplierDropship::from_tree(t))
+        }),
+        ("ec_supplier_product_update", |t| {
+            Event::EcSupplierProductUpdate(SupplierProduct::from_tree(t))
+        }),
+        ("cooperation_shop_order", |t| {
+            Event::CooperationShopOrder(StoreLinkedOrder::from_tree(t))
+        }),
+        ("related_shop_order_submission", |t| {
+            Event::RelatedShopOrderSubmission(StoreLinkedOrder::from_tree(t))
         }),
     ];
 

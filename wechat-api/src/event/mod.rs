@@ -50,6 +50,8 @@ pub mod offline_store_event;
 mod raw;
 pub mod scan_product_event;
 pub mod store_event;
+pub mod store_member_event;
+pub mod store_supplier_event;
 mod tree;
 pub mod virtual_payment_event;
 
@@ -86,9 +88,15 @@ pub use mini_program_event::{
 pub use offline_store_event::{Beacon, PoiCheck, ShakeAround, WifiConnected};
 pub use scan_product_event::{ProductScan, ProductVerify};
 pub use store_event::{
-    StoreBrand, StoreComplaint, StoreFunds, StoreNickname, StoreQrcode, StoreSharer, StoreStatus,
+    StoreApiChange, StoreApiDiff, StoreBrand, StoreComplaint, StoreFunds, StoreGuarantee,
+    StoreHeadimg, StoreLinkedOrder, StoreNickname, StoreQrcode, StoreSharer, StoreStatus,
+    StoreStock, StoreSupplierItem, StoreVoucher, StoreVoucherSend, StoreWaybillNumber,
     StoreWaybillPath,
 };
+pub use store_member_event::{
+    StoreVipExchange, StoreVipLink, StoreVipOrder, StoreVipOrderProduct, StoreVipUser,
+};
+pub use store_supplier_event::{SupplierDropship, SupplierProduct};
 pub use virtual_payment_event::{XpayComplaint, XpayDeliver, XpayRefund};
 
 /// Any decrypted push: a component push (it has an `InfoType`) or an

@@ -1,13 +1,20 @@
 //! The WeChat Store (微信小店) events about the shop itself rather than its
-//! orders, products and coupons (those are in `account_event`): the shop's
-//! status and name, its sharers (分享员), brand qualifications, complaints, its
-//! funds (settlement account, withdrawals and their QR codes) and the traces
-//! of its electronic waybills (电子面单); their typed
-//! detail, read from the push's element tree (the store sends JSON).
+//! orders, products and coupons (those are in `account_event`) or its
+//! members (`store_member_event`): the shop's status, name and avatar, its
+//! sharers (分享员), brand qualifications, complaints and guarantee orders
+//! (保障单), its funds (settlement account, withdrawals and their QR codes),
+//! the traces of its electronic waybills (电子面单) and the waybills an
+//! express company is told are the platform's, low stock, an agency's
+//! (机构) products, group-buy vouchers (团购优惠) issued, orders placed
+//! through a linked mini program, and the store's API
+//! change log; their typed detail, read from the push's element tree (the
+//! store sends JSON).
 //!
 //! Anything a push lacks is `None`, so a known event never fails on a
 //! missing detail. The fields are those of the store's
 //! [event docs](https://developers.weixin.qq.com/doc/store/shop/notify).
+
+use std::fmt;
 
 use serde::Serialize;
 
@@ -215,6 +222,317 @@ impl StoreNickname {
             appid: text(tree, "appid"),
             old_nickname: text(tree, "old_nickname"),
             new_nickname: text(tree, "new_nickname"),
+        }
+    }
+}
+
+/// `set_shop_headimg`: WeChat Store: the shop's avatar changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct StoreHeadimg {
+    /// `appid`: the shop.
+    pub appid: Option<String>,
+    /// `old_head_img_url`: the avatar before.
+    pub old_head_img_url: Option<String>,
+    /// `new_head_img_url`: the avatar after.
+    pub new_head_img_url: Option<String>,
+}
+
+impl StoreHeadimg {
+    pub(crate) fn from_tree(tree: &Node) -> Self {
+        Self {
+            appid: text(tree, "appid"),
+            old_head_img_url: text(tree, "old_head_img_url"),
+            new_head_img_url: text(tree, "new_head_img_url"),
+        }
+    }
+}
+
+/// `channels_ec_guarantee_update`: WeChat Store: a guarantee order (保障单,
+/// e.g. "fake: pay four times") changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct StoreGuarantee {
+    /// `finder_shop_guarantee_status_update/guarantee_order_id`.
+    pub guarantee_order_id: Option<String>,
+    /// `…/order_id`: the store order.
+    pub order_id: Option<String>,
+    /// `…/status`: the new status, e.g. `STATUS_WAIT_MERCHANT_HANDLE`,
+    /// `STATUS_PAYING`, `STATUS_PAY_SUCC`.
+    pub status: Option<String>,
+}
+
+impl StoreGuarantee {
+    pub(crate) fn from_tree(tree: &Node) -> Self {
+        let info = tree
+            .child("finder_shop_guarantee_status_update")
+            .unwrap_or(tree);
+        Self {
+            guarantee_order_id: text(info, "guarantee_order_id"),
+            order_id: text(info, "order_id"),
+            status: text(info, "status"),
+        }
+    }
+}
+
+/// `channels_ec_stock_no_enough`: WeChat Store: a SKU's stock fell to 20 %,
+/// then to 10 %, of its last update.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct StoreStock {
+    /// `channels_ec_stock_no_enough/product_id`: the product (a uint64, kept
+    /// as text).
+    pub product_id: Option<String>,
+    /// `…/sku_id`: the SKU (a uint64, kept as text).
+    pub sku_id: Option<String>,
+    /// `…/remaining_stock_amount`: the stock now.
+    pub remaining_stock_amount: Option<u64>,
+    /// `…/remaining_code_amount`: pre-stored codes not yet issued (group-buy
+    /// offers with `code_source_type` 2; 0 otherwise).
+    pub remaining_code_amount: Option<u64>,
+}
+
+impl StoreStock {
+    pub(crate) fn from_tree(tree: &Node) -> Self {
+        let info = tree.child("channels_ec_stock_no_enough").unwrap_or(tree);
+        Self {
+            product_id: text(info, "product_id"),
+            sku_id: text(info, "sku_id"),
+            remaining_stock_amount: number(info, "remaining_stock_amount"),
+            remaining_code_amount: number(info, "remaining_code_amount"),
+        }
+    }
+}
+
+/// `head_supplier_item_update`: WeChat Store: a product an agency (机构)
+/// promotes was added or changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct StoreSupplierItem {
+    /// `item_info/event_type`: 1 added, 2 updated.
+    pub event_type: Option<u32>,
+    /// `…/appid`: the shop the product belongs to.
+    pub appid: Option<String>,
+    /// `…/product_id`.
+    pub product_id: Option<String>,
+    /// `…/version`: the product's version.
+    pub version: Option<String>,
+    /// `…/update_fields`: what changed, when updated (`commission_ratio`,
+    /// `service_ratio`, `status`, `active_time`).
+    pub update_fields: Vec<String>,
+}
+
+impl StoreSupplierItem {
+    pub(crate) fn from_tree(tree: &Node) -> Self {
+        let info = tree.child("item_info").unwrap_or(tree);
+        Self {
+            event_type: number(info, "event_type"),
+            appid: text(info, "appid"),
+            product_id: text(info, "product_id"),
+            version: text(info, "version"),
+            update_fields: info
+                .items("update_fields")
+                .map(|field| field.text.trim())
+                .filter(|field| !field.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        }
+    }
+}
+
+/// `api_diff`: WeChat Store: the store's APIs changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct StoreApiDiff {
+    /// `changelog_url`: the change log.
+    pub changelog_url: Option<String>,
+    /// `change_time`: Unix seconds.
+    pub change_time: Option<i64>,
+    /// `api_changes`: one entry per API changed.
+    pub api_changes: Vec<StoreApiChange>,
+}
+
+/// One API of an [`StoreApiDiff`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct StoreApiChange {
+    /// `chinese_name`: the API's name.
+    pub chinese_name: Option<String>,
+    /// `cgi_path`: its path, e.g. `/channels/ec/logistics/ewaybill/biz/order/create`.
+    pub cgi_path: Option<String>,
+    /// `doc_url`: its documentation.
+    pub doc_url: Option<String>,
+    /// `change_content`: what changed.
+    pub change_content: Option<String>,
+}
+
+impl StoreApiDiff {
+    pub(crate) fn from_tree(tree: &Node) -> Self {
+        Self {
+            changelog_url: text(tree, "changelog_url"),
+            change_time: number(tree, "change_time"),
+            api_changes: tree
+                .items("api_changes")
+                .map(|change| StoreApiChange {
+                    chinese_name: text(change, "chinese_name"),
+                    cgi_path: text(change, "cgi_path"),
+                    doc_url: text(change, "doc_url"),
+                    change_content: text(change, "change_content"),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// `channels_ec_voucher_send_succ`: WeChat Store: group-buy vouchers (团购优惠
+/// codes) were issued to a user (shops with the custom redemption tool
+/// only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct StoreVoucherSend {
+    /// `voucher_list`: the vouchers issued.
+    pub vouchers: Vec<StoreVoucher>,
+}
+
+/// One voucher of a [`StoreVoucherSend`]. `Debug` hides its code (which
+/// redeems it) and the phone field.
+#[derive(Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct StoreVoucher {
+    /// `code`: the voucher code (not shown by `Debug`).
+    pub code: Option<String>,
+    /// `status`: 1 valid, 2 used, 3 refunded, 4 expired.
+    pub status: Option<u32>,
+    /// `send_time`: when issued, Unix seconds.
+    pub send_time: Option<i64>,
+    /// `update_time`: last change, Unix seconds.
+    pub update_time: Option<i64>,
+    /// `start_time`: redeemable from, Unix seconds.
+    pub start_time: Option<i64>,
+    /// `end_time`: redeemable until, Unix seconds.
+    pub end_time: Option<i64>,
+    /// `consume_time`: when redeemed, Unix seconds.
+    pub consume_time: Option<i64>,
+    /// `refund_time`: when refunded, Unix seconds.
+    pub refund_time: Option<i64>,
+    /// `product_id`.
+    pub product_id: Option<String>,
+    /// `sku_id`.
+    pub sku_id: Option<String>,
+    /// `order_id`: the order that bought it.
+    pub order_id: Option<String>,
+    /// `openid`: the user holding it.
+    pub openid: Option<String>,
+    /// `consume_store_name`: where it was redeemed.
+    pub consume_store_name: Option<String>,
+    /// `voucher_type`: the voucher's kind.
+    pub voucher_type: Option<u32>,
+    /// `voucher_buy_amount`: the amount paid for it, in fen.
+    pub voucher_buy_amount: Option<i64>,
+    /// `voucher_actual_amount`: its actual amount, in fen.
+    pub voucher_actual_amount: Option<i64>,
+    /// `code_type`: the code's kind.
+    pub code_type: Option<u32>,
+    /// `telphone_no` (sic): the user's phone field as sent, masked or
+    /// encrypted in the doc's sample (not shown by `Debug`).
+    pub telphone_no: Option<String>,
+}
+
+impl StoreVoucherSend {
+    pub(crate) fn from_tree(tree: &Node) -> Self {
+        Self {
+            vouchers: tree
+                .items("voucher_list")
+                .map(|v| StoreVoucher {
+                    code: text(v, "code"),
+                    status: number(v, "status"),
+                    send_time: number(v, "send_time"),
+                    update_time: number(v, "update_time"),
+                    start_time: number(v, "start_time"),
+                    end_time: number(v, "end_time"),
+                    consume_time: number(v, "consume_time"),
+                    refund_time: number(v, "refund_time"),
+                    product_id: text(v, "product_id"),
+                    sku_id: text(v, "sku_id"),
+                    order_id: text(v, "order_id"),
+                    openid: text(v, "openid"),
+                    consume_store_name: text(v, "consume_store_name"),
+                    voucher_type: number(v, "voucher_type"),
+                    voucher_buy_amount: number(v, "voucher_buy_amount"),
+                    voucher_actual_amount: number(v, "voucher_actual_amount"),
+                    code_type: number(v, "code_type"),
+                    telphone_no: text(v, "telphone_no"),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Shows whether the code and phone are present, never their value.
+impl fmt::Debug for StoreVoucher {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let hidden = |value: &Option<String>| value.as_ref().map(|_| "<redacted>");
+        f.debug_struct("StoreVoucher")
+            .field("code", &hidden(&self.code))
+            .field("status", &self.status)
+            .field("send_time", &self.send_time)
+            .field("update_time", &self.update_time)
+            .field("start_time", &self.start_time)
+            .field("end_time", &self.end_time)
+            .field("consume_time", &self.consume_time)
+            .field("refund_time", &self.refund_time)
+            .field("product_id", &self.product_id)
+            .field("sku_id", &self.sku_id)
+            .field("order_id", &self.order_id)
+            .field("openid", &self.openid)
+            .field("consume_store_name", &self.consume_store_name)
+            .field("voucher_type", &self.voucher_type)
+            .field("voucher_buy_amount", &self.voucher_buy_amount)
+            .field("voucher_actual_amount", &self.voucher_actual_amount)
+            .field("code_type", &self.code_type)
+            .field("telphone_no", &hidden(&self.telphone_no))
+            .finish()
+    }
+}
+
+/// `channels_ec_phonenumber_push`: WeChat Store, to an express company: a
+/// waybill belongs to the Channels platform (fetch its phone number as
+/// needed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct StoreWaybillNumber {
+    /// `waybill_info/waybill_id`: the waybill number.
+    pub waybill_id: Option<String>,
+}
+
+impl StoreWaybillNumber {
+    pub(crate) fn from_tree(tree: &Node) -> Self {
+        let info = tree.child("waybill_info").unwrap_or(tree);
+        Self {
+            waybill_id: text(info, "waybill_id"),
+        }
+    }
+}
+
+/// `cooperation_shop_order` and `related_shop_order_submission`: WeChat
+/// Store, to a linked (合作 / 关联) mini program: a user who came through it
+/// placed an order in the shop.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct StoreLinkedOrder {
+    /// `Data/order_id`: for querying through the mini program; not the
+    /// shop's own order number.
+    pub order_id: Option<String>,
+    /// `Data/shop_appid`: the shop.
+    pub shop_appid: Option<String>,
+}
+
+impl StoreLinkedOrder {
+    pub(crate) fn from_tree(tree: &Node) -> Self {
+        let info = tree.child("Data").unwrap_or(tree);
+        Self {
+            order_id: text(info, "order_id"),
+            shop_appid: text(info, "shop_appid"),
         }
     }
 }

@@ -260,7 +260,7 @@ fn wechat_store_events() {
     );
     assert_eq!(
         aftersale,
-        json!({"type": "channels_ec_aftersale_update", "after_sale_order_id": "1234567", "status": "USER_WAIT_RETURN", "order_id": "7890"})
+        json!({"type": "channels_ec_aftersale_update", "after_sale_order_id": "1234567", "status": "USER_WAIT_RETURN", "order_id": "7890", "wxa_vip_discounted_price": null})
     );
     let audit = store(
         "product_spu_audit",
@@ -1098,6 +1098,379 @@ fn wechat_store_shop_events() {
     );
 }
 
+/// A WeChat Store push: the docs' header with `body`'s keys added.
+fn store_push(event: &str, body: Value) -> Value {
+    let mut push = json!({"ToUserName": "gh_*", "FromUserName": "OPENID",
+                          "CreateTime": 1662480000, "MsgType": "event", "Event": event});
+    push.as_object_mut()
+        .expect("object")
+        .extend(body.as_object().cloned().unwrap_or_default());
+    from_json(push)
+}
+
+/// The store docs' samples, except `channels_ec_stock_no_enough` (its doc
+/// has a field table and no sample: built from the table).
+#[test]
+fn wechat_store_guarantee_stock_agency_avatar_waybill_and_api_events() {
+    assert_eq!(
+        store_push(
+            "channels_ec_guarantee_update",
+            json!({"finder_shop_guarantee_status_update": {"status": "STATUS_PAY_SUCC",
+                   "guarantee_order_id": "1234567", "order_id": "12345"}})
+        ),
+        json!({"type": "channels_ec_guarantee_update", "guarantee_order_id": "1234567",
+               "order_id": "12345", "status": "STATUS_PAY_SUCC"})
+    );
+    assert_eq!(
+        store_push(
+            "channels_ec_stock_no_enough",
+            json!({"channels_ec_stock_no_enough": {"product_id": 10000186383677_u64,
+                   "sku_id": 42367433222_u64, "remaining_stock_amount": 20,
+                   "remaining_code_amount": 0}})
+        ),
+        json!({"type": "channels_ec_stock_no_enough", "product_id": "10000186383677",
+               "sku_id": "42367433222", "remaining_stock_amount": 20, "remaining_code_amount": 0})
+    );
+    assert_eq!(
+        store_push(
+            "head_supplier_item_update",
+            json!({"item_info": {"event_type": 2, "appid": "APPID", "product_id": "12345",
+                   "version": "1677488955",
+                   "update_fields": ["commission_ratio", "service_ratio", "status", "active_time"]}})
+        ),
+        json!({"type": "head_supplier_item_update", "event_type": 2, "appid": "APPID",
+               "product_id": "12345", "version": "1677488955",
+               "update_fields": ["commission_ratio", "service_ratio", "status", "active_time"]})
+    );
+    assert_eq!(
+        store_push(
+            "set_shop_headimg",
+            json!({"appid": "APPID", "old_head_img_url": "旧头像URL", "new_head_img_url": "新头像URL"})
+        ),
+        json!({"type": "set_shop_headimg", "appid": "APPID", "old_head_img_url": "旧头像URL",
+               "new_head_img_url": "新头像URL"})
+    );
+    assert_eq!(
+        store_push(
+            "channels_ec_phonenumber_push",
+            json!({"waybill_info": {"waybill_id": "xxxxx"}})
+        ),
+        json!({"type": "channels_ec_phonenumber_push", "waybill_id": "xxxxx"})
+    );
+    // the doc's sample sends `change_time` as a string
+    assert_eq!(
+        store_push(
+            "api_diff",
+            json!({"changelog_url": "https://developers.weixin.qq.com/doc/store/shop/changelog.html",
+                   "api_changes": [{"chinese_name": "电子面单取号",
+                       "cgi_path": "/channels/ec/logistics/ewaybill/biz/order/create",
+                       "doc_url": "https://developers.weixin.qq.com/doc/store/shop/API/channels-shop-delivery/ewaybill/api_ewaybill_createorder",
+                       "change_content": "更新接口:调整「跨店打单」模式的使用条件。"}],
+                   "change_time": "1762492842"})
+        ),
+        json!({"type": "api_diff",
+               "changelog_url": "https://developers.weixin.qq.com/doc/store/shop/changelog.html",
+               "change_time": 1_762_492_842_i64,
+               "api_changes": [{"chinese_name": "电子面单取号",
+                   "cgi_path": "/channels/ec/logistics/ewaybill/biz/order/create",
+                   "doc_url": "https://developers.weixin.qq.com/doc/store/shop/API/channels-shop-delivery/ewaybill/api_ewaybill_createorder",
+                   "change_content": "更新接口:调整「跨店打单」模式的使用条件。"}]})
+    );
+    // the same agency push as XML: a list is repeated elements
+    let xml = xml_event(
+        "head_supplier_item_update",
+        "<item_info><event_type>2</event_type><appid><![CDATA[APPID]]></appid>\
+         <product_id>12345</product_id><update_fields><![CDATA[status]]></update_fields>\
+         <update_fields><![CDATA[active_time]]></update_fields></item_info>",
+    );
+    assert_eq!(
+        from_xml(&xml)["update_fields"],
+        json!(["status", "active_time"])
+    );
+}
+
+/// `channels_ec_vip_user_info_get` and `channels_ec_vip_user_auto_add` are
+/// their docs' samples. The member events' doc pages
+/// (`/doc/channels/API/vip/callback/member/user_join_vip.html`,
+/// `…/user_close_vip.html`, `…/usergrade_update.html`,
+/// `…/score/user_score_update.html`, `…/score/user_score_exchange.html`)
+/// are no longer published: these pushes are built from the field names
+/// the WxJava and SKIT SDKs took from them (`user_info`, `exchange_info`…),
+/// with values of our own.
+#[test]
+fn wechat_store_member_events() {
+    assert_eq!(
+        store_push(
+            "channels_ec_vip_user_info_get",
+            json!({"info": {"shop_appid": "shop_appid"}})
+        ),
+        json!({"type": "channels_ec_vip_user_info_get", "shop_appid": "shop_appid",
+               "identity": null, "outer_userid": null, "add_time": null})
+    );
+    assert_eq!(
+        store_push(
+            "channels_ec_vip_user_auto_add",
+            json!({"info": {"shop_appid": "xxxxxxxxx", "outer_userid": "xxxxxxxx",
+                   "identity": "V1", "add_time": 1666673734}})
+        ),
+        json!({"type": "channels_ec_vip_user_auto_add", "shop_appid": "xxxxxxxxx",
+               "identity": "V1", "outer_userid": "xxxxxxxx", "add_time": 1_666_673_734_i64})
+    );
+    let empty_user = json!({"join_time": null, "close_time": null, "phone_number": null,
+                            "grade": null, "experience_value": null, "score": null,
+                            "delta_score": null, "flow_type": null});
+    let user = |event: &str, fields: Value| {
+        let mut expected = empty_user.clone();
+        let object = expected.as_object_mut().expect("object");
+        object.extend(fields.as_object().cloned().unwrap_or_default());
+        object.insert("type".to_owned(), json!(event));
+        expected
+    };
+    let join = json!({"user_info": {"join_time": 1700000000, "phone_number": "13800138000"}});
+    assert_eq!(
+        store_push("channels_ec_vip_join", join.clone()),
+        user(
+            "channels_ec_vip_join",
+            json!({"join_time": 1_700_000_000_i64, "phone_number": "13800138000"})
+        )
+    );
+    let mut push = json!({"ToUserName": "gh_*", "FromUserName": "OPENID",
+                          "CreateTime": 1700000000, "MsgType": "event",
+                          "Event": "channels_ec_vip_join"});
+    push.as_object_mut()
+        .expect("object")
+        .extend(join.as_object().cloned().unwrap_or_default());
+    let debug = format!(
+        "{:?}",
+        Message::from_json(&push.to_string()).expect("decodes")
+    );
+    assert!(
+        debug.contains("1700000000") && !debug.contains("13800138000"),
+        "Debug hides the member's phone number: {debug}"
+    );
+    assert_eq!(
+        store_push(
+            "channels_ec_vip_close",
+            json!({"user_info": {"close_time": 1700000100}})
+        ),
+        user(
+            "channels_ec_vip_close",
+            json!({"close_time": 1_700_000_100_i64})
+        )
+    );
+    assert_eq!(
+        store_push(
+            "channels_ec_vip_grade_info_update",
+            json!({"user_info": {"grade": 3, "experience_value": 1200}})
+        ),
+        user(
+            "channels_ec_vip_grade_info_update",
+            json!({"grade": 3, "experience_value": 1200})
+        )
+    );
+    // the SDKs read `score` and `delta_score` from strings as well
+    assert_eq!(
+        store_push(
+            "channels_ec_vip_score_update",
+            json!({"user_info": {"grade": 3, "score": "150", "delta_score": "-50", "flow_type": 2}})
+        ),
+        user(
+            "channels_ec_vip_score_update",
+            json!({"grade": 3, "score": 150, "delta_score": -50, "flow_type": 2})
+        )
+    );
+    assert_eq!(
+        store_push(
+            "channels_ec_vip_score_exchange",
+            json!({"exchange_info": {"pay_score": 100, "score_item_type": 1,
+                   "coupon_info": {"related_coupon_id": 20000000001_u64}}})
+        ),
+        json!({"type": "channels_ec_vip_score_exchange", "pay_score": 100, "score_item_type": 1,
+               "related_coupon_id": "20000000001", "related_product_id": null})
+    );
+    // the store may be configured for XML
+    let xml = xml_event(
+        "channels_ec_vip_score_exchange",
+        "<exchange_info><pay_score>300</pay_score><score_item_type>2</score_item_type>\
+         <product_info><related_product_id>10000000000001</related_product_id></product_info>\
+         </exchange_info>",
+    );
+    assert_eq!(
+        from_xml(&xml),
+        json!({"type": "channels_ec_vip_score_exchange", "pay_score": 300, "score_item_type": 2,
+               "related_coupon_id": null, "related_product_id": "10000000000001"})
+    );
+}
+
+/// The docs' samples: the after-sale doc's current sample (with
+/// `wxa_vip_discounted_price` inside the wrapper), the group-gift refund's
+/// (its table names the wrapper `finder_shop_present_aftersale_status_update`,
+/// its sample the ordinary one: both read), and the mini-program
+/// membership service's checkout events.
+#[test]
+fn wechat_store_gift_refund_and_member_discount_events() {
+    assert_eq!(
+        store_push(
+            "channels_ec_aftersale_update",
+            json!({"finder_shop_aftersale_status_update": {"status": "USER_WAIT_RETURN",
+                   "after_sale_order_id": "1234567", "order_id": "12345",
+                   "wxa_vip_discounted_price": 100}})
+        ),
+        json!({"type": "channels_ec_aftersale_update", "after_sale_order_id": "1234567",
+               "status": "USER_WAIT_RETURN", "order_id": "12345", "wxa_vip_discounted_price": 100})
+    );
+    let refund = json!({"type": "channels_ec_present_aftersale_update",
+                        "after_sale_order_id": "1234567", "status": "PLATFORM_REFUNDING",
+                        "order_id": "12345", "wxa_vip_discounted_price": null});
+    for wrapper in [
+        "finder_shop_aftersale_status_update",
+        "finder_shop_present_aftersale_status_update",
+    ] {
+        assert_eq!(
+            store_push(
+                "channels_ec_present_aftersale_update",
+                json!({wrapper: {"status": "PLATFORM_REFUNDING", "after_sale_order_id": "1234567",
+                                 "order_id": "12345"}})
+            ),
+            refund,
+            "{wrapper}"
+        );
+    }
+    assert_eq!(
+        store_push(
+            "channels_ec_gen_order_info_init",
+            json!({"gen_order_info": {"shop_appid": "shop_appid",
+                   "order_session_id": "order_session_id", "scene": 1,
+                   "product_infos": [{"product_id": "1234567", "sku_id": "2345678", "sku_cnt": 1,
+                       "sale_price": 10000, "shop_discounted_price": 1000,
+                       "order_product_coupon_info_list": [{"user_coupon_id": "11111",
+                           "coupon_type": 1, "discounted_price": 1000}]}],
+                   "price_info": {"product_price_before_vip_discount": 9000,
+                       "product_price": 10000, "shop_discounted_price": 1000}}})
+        ),
+        json!({"type": "channels_ec_gen_order_info_init", "shop_appid": "shop_appid",
+               "order_session_id": "order_session_id", "scene": 1, "unique_id": null,
+               "product_price": 10000, "shop_discounted_price": 1000,
+               "product_price_before_vip_discount": 9000, "vip_discounted_price": null,
+               "product_price_after_vip_discount": null,
+               "products": [{"product_id": "1234567", "sku_id": "2345678", "sku_cnt": 1,
+                             "sale_price": 10000, "shop_discounted_price": 1000}]})
+    );
+    assert_eq!(
+        store_push(
+            "channels_ec_order_use_vip_discount",
+            json!({"order_info": {"shop_appid": "shop_appid",
+                   "order_session_id": "order_session_id", "scene": 1,
+                   "unique_id": "37xxxxxxxxxxx",
+                   "price_info": {"product_price_before_vip_discount": 10000,
+                       "vip_discounted_price": 1000, "product_price_after_vip_discount": 9000}}})
+        ),
+        json!({"type": "channels_ec_order_use_vip_discount", "shop_appid": "shop_appid",
+               "order_session_id": "order_session_id", "scene": 1, "unique_id": "37xxxxxxxxxxx",
+               "product_price": null, "shop_discounted_price": null,
+               "product_price_before_vip_discount": 10000, "vip_discounted_price": 1000,
+               "product_price_after_vip_discount": 9000, "products": []})
+    );
+    assert_eq!(
+        store_push(
+            "channels_ec_order_unuse_vip_discount",
+            json!({"order_info": {"shop_appid": "shop_appid",
+                   "order_session_id": "order_session_id", "unique_id": "37xxxxxxxxxxx"}})
+        ),
+        json!({"type": "channels_ec_order_unuse_vip_discount", "shop_appid": "shop_appid",
+               "order_session_id": "order_session_id", "scene": null, "unique_id": "37xxxxxxxxxxx",
+               "product_price": null, "shop_discounted_price": null,
+               "product_price_before_vip_discount": null, "vip_discounted_price": null,
+               "product_price_after_vip_discount": null, "products": []})
+    );
+}
+
+/// `channels_ec_voucher_send_succ`: the doc's sample, whose two vouchers
+/// differ only in `code`.
+#[test]
+fn wechat_store_voucher_issued_event() {
+    let voucher = |code: &str| {
+        json!({"code": code, "status": 1, "send_time": 1699856182, "update_time": 1699856182,
+               "start_time": 1699856182, "end_time": 1699856182, "consume_time": 1699856182,
+               "refund_time": 1699856182, "product_id": "kbfff", "consume_store_name": "xxx旗舰店",
+               "voucher_type": 1, "voucher_buy_amount": 0, "voucher_actual_amount": 0,
+               "telphone_no": "fasdf343df34545", "openid": "xsdfs4534543534534", "code_type": 1,
+               "order_id": "23434sdfsdf34342", "sku_id": "fdsfdf"})
+    };
+    let push = json!({"voucher_list": [voucher("232323"), voucher("23232323")]});
+    let detail = store_push("channels_ec_voucher_send_succ", push.clone());
+    assert_eq!(detail["type"], json!("channels_ec_voucher_send_succ"));
+    let vouchers = detail["vouchers"].as_array().expect("a list");
+    assert_eq!(vouchers.len(), 2);
+    // every field of the sample comes back, under its own name
+    assert_eq!(vouchers[0], voucher("232323"));
+    assert_eq!(vouchers[1]["code"], json!("23232323"));
+    let mut message = json!({"ToUserName": "gh_*", "FromUserName": "OpenID",
+                             "CreateTime": 1662480000, "MsgType": "event",
+                             "Event": "channels_ec_voucher_send_succ"});
+    message
+        .as_object_mut()
+        .expect("object")
+        .extend(push.as_object().cloned().unwrap_or_default());
+    let debug = format!(
+        "{:?}",
+        Message::from_json(&message.to_string()).expect("decodes")
+    );
+    assert!(
+        debug.contains("kbfff") && !debug.contains("232323") && !debug.contains("fasdf343df34545"),
+        "Debug hides the voucher codes and the phone field: {debug}"
+    );
+}
+
+/// A supplier's pushes: `dropship_order_update` and
+/// `ec_supplier_product_update` are their docs' samples;
+/// `dropship_order_new` and `dropship_order_cancel` are built from the
+/// field the SKIT SDK takes from their doc pages
+/// (`/doc/store/supplier/notify/ds_order_notify/ds_order_add_notice.html`,
+/// `…/ds_order_cancel_notice.html`, not in the stored docs): `ds_order_id`.
+#[test]
+fn wechat_store_supplier_events() {
+    assert_eq!(
+        store_push(
+            "dropship_order_update",
+            json!({"ds_order_id": "4400123343235833535", "update_time": 1662480000})
+        ),
+        json!({"type": "dropship_order_update", "ds_order_id": "4400123343235833535",
+               "update_time": 1_662_480_000_i64})
+    );
+    for event in ["dropship_order_new", "dropship_order_cancel"] {
+        assert_eq!(
+            store_push(event, json!({"ds_order_id": "4400123343235833535"})),
+            json!({"type": event, "ds_order_id": "4400123343235833535", "update_time": null})
+        );
+    }
+    assert_eq!(
+        store_push(
+            "ec_supplier_product_update",
+            json!({"EcSupplierProductUpdate": {"product_id": "10000000000001", "status": 0}})
+        ),
+        json!({"type": "ec_supplier_product_update", "product_id": "10000000000001", "status": 0})
+    );
+}
+
+/// The linked mini program's order push: the doc's sample
+/// (`cooperation_shop_order`); the doc names `related_shop_order_submission`
+/// as the same push for newly linked accounts.
+#[test]
+fn wechat_store_linked_mini_program_order() {
+    let data = json!({"Data": {
+        "order_id": "coiqBw3B************************************************************TdtdzIpQ",
+        "shop_appid": "店铺appid"}});
+    for event in ["cooperation_shop_order", "related_shop_order_submission"] {
+        assert_eq!(
+            mini_program(event, data.clone()),
+            json!({"type": event,
+                   "order_id": "coiqBw3B************************************************************TdtdzIpQ",
+                   "shop_appid": "店铺appid"})
+        );
+    }
+}
+
 /// A component push, as JSON, checking its `InfoType` and component AppId.
 fn component(xml: &str, info_type: &str) -> Value {
     let event = ComponentEvent::from_xml(xml).expect("decodes");
@@ -1237,7 +1610,7 @@ fn third_party_platform_notify_pushes() {
 #[test]
 fn the_typed_list_and_what_stays_other() {
     let names: Vec<&str> = Event::typed_names().collect();
-    assert_eq!(names.len(), 108, "{names:?}");
+    assert_eq!(names.len(), 132, "{names:?}");
     let unknown = xml_event("some_future_event", "<Anything>1</Anything>");
     let Message::Event(event) = Message::from_xml(&unknown).expect("decodes") else {
         panic!("not an event");
