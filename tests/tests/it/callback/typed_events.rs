@@ -700,14 +700,26 @@ fn wechat_store_coupon_events() {
     }
 }
 
-/// A mini program's JSON push with `body`'s keys added to the header.
-fn mini_program(event: &str, body: Value) -> Value {
-    let mut push = json!({"ToUserName": "gh_1234567890ab", "FromUserName": "o_wechat_official",
-                          "CreateTime": 1700000000, "MsgType": "event", "Event": event});
+/// The JSON push of `event` from `from` to `to`, decoded: `body`'s keys
+/// added to the header.
+fn json_push(to: &str, from: &str, create_time: i64, event: &str, body: Value) -> Value {
+    let mut push = json!({"ToUserName": to, "FromUserName": from,
+                          "CreateTime": create_time, "MsgType": "event", "Event": event});
     push.as_object_mut()
         .expect("object")
         .extend(body.as_object().cloned().unwrap_or_default());
     from_json(push)
+}
+
+/// A mini program's JSON push with `body`'s keys added to the header.
+fn mini_program(event: &str, body: Value) -> Value {
+    json_push(
+        "gh_1234567890ab",
+        "o_wechat_official",
+        1_700_000_000,
+        event,
+        body,
+    )
 }
 
 /// `user_enter_tempsession` is the doc's sample (XML and JSON);
@@ -1100,12 +1112,7 @@ fn wechat_store_shop_events() {
 
 /// A WeChat Store push: the docs' header with `body`'s keys added.
 fn store_push(event: &str, body: Value) -> Value {
-    let mut push = json!({"ToUserName": "gh_*", "FromUserName": "OPENID",
-                          "CreateTime": 1662480000, "MsgType": "event", "Event": event});
-    push.as_object_mut()
-        .expect("object")
-        .extend(body.as_object().cloned().unwrap_or_default());
-    from_json(push)
+    json_push("gh_*", "OPENID", 1_662_480_000, event, body)
 }
 
 /// The store docs' samples, except `channels_ec_stock_no_enough` (its doc
