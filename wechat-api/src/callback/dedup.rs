@@ -9,7 +9,10 @@
 //! A claim can be given back ([`Claim::release`]) when the processing failed
 //! before doing anything, so that WeChat's retry is processed.
 
+use std::fmt::Write as _;
 use std::time::Duration;
+
+use sha1::{Digest as _, Sha1};
 
 use crate::Result;
 use crate::event::Message;
@@ -57,9 +60,12 @@ impl Claim {
 /// The marker id of a message, made of what the signed message itself
 /// says, never of the request's path: `ToUserName:MsgId`, or for pushes
 /// without a `MsgId` (events)
-/// `ToUserName:FromUserName:CreateTime:Event:EventKey` (the event name and
-/// key keep two different events of the same second apart, e.g.
-/// `subscribe` and `LOCATION` on a follow).
+/// `ToUserName:FromUserName:CreateTime:Event:EventKey:` and the SHA-1 of
+/// the whole decrypted `document`. WeChat's retry repeats the document
+/// byte for byte, so it finds the marker; two different events of the same
+/// second from the same sender do not (a WeChat Store's orders all come
+/// from one system account, many in one second), and neither do
+/// `subscribe` and `LOCATION` on a follow.
 ///
 /// The authorizer appid in the message URL's path is not covered by the
 /// signature (every authorizer's pushes are signed with the platform's
@@ -67,18 +73,25 @@ impl Claim {
 /// `/{another appid}/callback` be processed again, as another authorizer.
 /// `ToUserName` (the authorizer's original id) is inside the signed
 /// ciphertext.
-pub(crate) fn message_id(message: &Message) -> String {
+pub(crate) fn message_id(message: &Message, document: &str) -> String {
     let header = message.header();
     match message.msg_id() {
         Some(msg_id) => format!("{}:{msg_id}", header.to_user_name),
-        None => format!(
-            "{}:{}:{}:{}:{}",
-            header.to_user_name,
-            header.from_user_name,
-            header.create_time,
-            message.event().unwrap_or(&header.msg_type),
-            message.event_key().unwrap_or_default(),
-        ),
+        None => {
+            let digest = Sha1::digest(document.as_bytes());
+            let mut id = format!(
+                "{}:{}:{}:{}:{}:",
+                header.to_user_name,
+                header.from_user_name,
+                header.create_time,
+                message.event().unwrap_or(&header.msg_type),
+                message.event_key().unwrap_or_default(),
+            );
+            for byte in digest {
+                let _ = write!(id, "{byte:02x}");
+            }
+            id
+        }
     }
 }
 
@@ -90,15 +103,25 @@ mod tests {
     const CLICK: &str = "<xml><ToUserName><![CDATA[gh_a]]></ToUserName><FromUserName><![CDATA[oUser]]></FromUserName><CreateTime>1700000000</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[CLICK]]></Event><EventKey><![CDATA[K]]></EventKey></xml>";
 
     fn id(xml: &str) -> String {
-        message_id(&Message::from_xml(xml).unwrap())
+        message_id(&Message::from_xml(xml).unwrap(), xml)
     }
 
     #[test]
     fn markers_are_made_of_the_signed_message() {
         assert_eq!(id(TEXT), "gh_a:42");
-        assert_eq!(id(CLICK), "gh_a:oUser:1700000000:CLICK:K");
+        let click = id(CLICK);
+        assert!(
+            click.starts_with("gh_a:oUser:1700000000:CLICK:K:"),
+            "{click}"
+        );
+        assert_eq!(click.len(), "gh_a:oUser:1700000000:CLICK:K:".len() + 40);
+        // A retry is the same document: the same marker.
+        assert_eq!(id(CLICK), click);
         // The same MsgId sent to another account is another message.
         assert_ne!(id(TEXT), id(&TEXT.replace("gh_a", "gh_b")));
         assert_ne!(id(CLICK), id(&CLICK.replace("gh_a", "gh_b")));
+        // Another event of the same second and sender is another event.
+        let other = CLICK.replace("</xml>", "<MenuId>2</MenuId></xml>");
+        assert_ne!(id(&other), click);
     }
 }

@@ -347,7 +347,7 @@ impl MessageCallback {
         };
         // Of the signed message, not of the path's appid: a push replayed to
         // another authorizer's URL is a repeat too.
-        let marker = dedup::message_id(&message);
+        let marker = dedup::message_id(&message, &inbound.document);
         match Claim::take(self.client.tokens(), "message", marker, self.dedup_window).await {
             Ok(Some(_kept)) => {}
             Ok(None) => {

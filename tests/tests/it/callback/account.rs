@@ -513,6 +513,40 @@ async fn replays_are_refused_by_timestamp_and_by_message() {
     assert_eq!(account.runs.load(Ordering::SeqCst), 4);
 }
 
+/// Two different events of the same second from the same sender (a store's
+/// orders come from one system account) are two events: both reach the
+/// handler. WeChat's retry of either is still answered without processing.
+#[tokio::test]
+async fn two_events_of_the_same_second_are_both_processed() {
+    let account = account();
+    let wechat = wechat();
+    let time = now();
+    let order = |order_id: u64| {
+        format!(
+            "<xml><ToUserName><![CDATA[{ORIGINAL_ID}]]></ToUserName><FromUserName><![CDATA[oSystem]]></FromUserName>\
+             <CreateTime>{time}</CreateTime><MsgType><![CDATA[event]]></MsgType>\
+             <Event><![CDATA[channels_ec_order_new]]></Event>\
+             <order_info><order_id>{order_id}</order_id></order_info></xml>"
+        )
+    };
+    for order_id in [3705115058471208928, 3705115058471208929] {
+        let answer = account
+            .callback
+            .handle_account(wechat.safe_push(&order(order_id)))
+            .await;
+        assert!(
+            answer.body.contains("<Encrypt>"),
+            "order {order_id} processed: {answer:?}"
+        );
+    }
+    let retry = account
+        .callback
+        .handle_account(wechat.safe_push(&order(3705115058471208929)))
+        .await;
+    assert_eq!(retry.body, "success", "a retry is not processed again");
+    assert_eq!(account.runs.load(Ordering::SeqCst), 2);
+}
+
 /// A mini program's push: JSON or XML, plain or encrypted; its
 /// customer-service messages (`miniprogrampage`, `user_enter_tempsession`)
 /// reach the handlers typed, and a JSON push is answered JSON.
