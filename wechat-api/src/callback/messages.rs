@@ -346,21 +346,25 @@ impl MessageCallback {
             Format::Json => Message::from_json(&inbound.document)?,
         };
         // Of the signed message, not of the path's appid: a push replayed to
-        // another authorizer's URL is a repeat too.
-        let marker = dedup::message_id(&message, &inbound.document);
-        match Claim::take(self.client.tokens(), "message", marker, self.dedup_window).await {
-            Ok(Some(_kept)) => {}
-            Ok(None) => {
-                tracing::info!(
-                    authorizer = %loggable(appid),
-                    msg_type = %loggable(message.msg_type()),
-                    "repeated message answered without processing"
-                );
-                return Ok(self.no_reply.response());
-            }
-            Err(error) => {
-                // Better twice than never: process it anyway.
-                tracing::warn!(%error, "duplicate detection unavailable; processing the message");
+        // another authorizer's URL is a repeat too. A request event is not
+        // checked: each delivery waits for its answer (and its doc asks for
+        // the same answer to a repeat).
+        if !message.expects_reply() {
+            let marker = dedup::message_id(&message, &inbound.document);
+            match Claim::take(self.client.tokens(), "message", marker, self.dedup_window).await {
+                Ok(Some(_kept)) => {}
+                Ok(None) => {
+                    tracing::info!(
+                        authorizer = %loggable(appid),
+                        msg_type = %loggable(message.msg_type()),
+                        "repeated message answered without processing"
+                    );
+                    return Ok(self.no_reply.response());
+                }
+                Err(error) => {
+                    // Better twice than never: process it anyway.
+                    tracing::warn!(%error, "duplicate detection unavailable; processing the message");
+                }
             }
         }
         let to = message.header().from_user_name.clone();

@@ -61,6 +61,7 @@ mod account;
 mod component;
 pub(crate) mod deadline;
 pub(crate) mod dedup;
+mod event_reply;
 mod http;
 mod inbound;
 pub(crate) mod loggable;
@@ -73,6 +74,7 @@ mod state;
 
 pub use component::{ComponentCallback, DEFAULT_REPLAY_WINDOW, HookResult};
 pub use deadline::DEFAULT_REPLY_DEADLINE;
+pub use event_reply::{EventReply, FieldValue, Fields};
 pub use http::{APPLICATION_JSON, CallbackRequest, CallbackResponse, Method, TEXT_PLAIN, TEXT_XML};
 pub use messages::{DEFAULT_DEDUP_WINDOW, MessageCallback, NoReply};
 pub use rejection::{Rejection, error_class, status_of};

@@ -2,7 +2,8 @@
 //! response itself.
 //!
 //! [`Reply`] covers the documented types (text, image, voice, video, music,
-//! news, `transfer_customer_service`). [`Reply::to_xml`] writes the XML
+//! news, `transfer_customer_service`) and the answers to request events
+//! ([`EventReply`]). [`Reply::to_xml`] writes the XML
 //! WeChat expects, every text in a CDATA section that user content cannot
 //! close (a `]]>` inside is split across two sections) and without the
 //! characters XML 1.0 forbids (replaced by U+FFFD); [`Reply::to_json`]
@@ -10,6 +11,8 @@
 //! The callback encrypts the result when the push was encrypted.
 
 use serde_json::{Map, Value, json};
+
+use super::event_reply::EventReply;
 
 /// A passive reply.
 ///
@@ -41,6 +44,15 @@ pub enum Reply {
     /// `transfer_customer_service`: hand the conversation to the customer
     /// service agents, or to one agent (`kf_account`) when given.
     TransferCustomerService(Option<String>),
+    /// `event`: the answer to a request event (an express company's
+    /// `add_waybill`, a delivery company's `transport_add_order`…).
+    Event(EventReply),
+}
+
+impl From<EventReply> for Reply {
+    fn from(reply: EventReply) -> Self {
+        Reply::Event(reply)
+    }
 }
 
 /// A `video` reply.
@@ -236,6 +248,7 @@ impl Reply {
             Reply::Music(_) => "music",
             Reply::News(_) => "news",
             Reply::TransferCustomerService(_) => "transfer_customer_service",
+            Reply::Event(_) => "event",
         }
     }
 
@@ -287,6 +300,7 @@ impl Reply {
                     xml.wrapped("TransInfo", |x| x.cdata("KfAccount", account));
                 }
             }
+            Reply::Event(reply) => reply.write_xml(&mut xml.0),
         }
         xml.raw("</xml>");
         xml.0
@@ -357,6 +371,7 @@ impl Reply {
                     object.insert("TransInfo".into(), json!({ "KfAccount": account }));
                 }
             }
+            Reply::Event(reply) => reply.insert_json(&mut object),
         }
         Value::Object(object).to_string()
     }
@@ -372,13 +387,7 @@ impl Xml {
 
     /// `<name><![CDATA[text]]></name>`, safe for any text.
     fn cdata(&mut self, name: &str, text: &str) {
-        self.raw("<");
-        self.raw(name);
-        self.raw("><![CDATA[");
-        push_cdata_content(&mut self.0, text);
-        self.raw("]]></");
-        self.raw(name);
-        self.raw(">");
+        push_cdata_element(&mut self.0, name, text);
     }
 
     fn optional(&mut self, name: &str, text: Option<&str>) {
@@ -396,6 +405,17 @@ impl Xml {
         self.raw(name);
         self.raw(">");
     }
+}
+
+/// Appends `<name><![CDATA[text]]></name>`, safe for any text.
+pub(super) fn push_cdata_element(out: &mut String, name: &str, text: &str) {
+    out.push('<');
+    out.push_str(name);
+    out.push_str("><![CDATA[");
+    push_cdata_content(out, text);
+    out.push_str("]]></");
+    out.push_str(name);
+    out.push('>');
 }
 
 /// Whether XML 1.0 allows `c` in a document.

@@ -461,6 +461,12 @@ impl Message {
         }
     }
 
+    /// Whether the message is a request event, which waits for an answer
+    /// in the HTTP response ([`Event::expects_reply`]).
+    pub fn expects_reply(&self) -> bool {
+        matches!(self, Self::Event(m) if m.detail.expects_reply())
+    }
+
     /// The event name (`Event`) of an event, `None` for other messages.
     pub fn event(&self) -> Option<&str> {
         match self {

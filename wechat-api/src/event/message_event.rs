@@ -135,6 +135,7 @@
 //! | `ec_supplier_product_update` | [`Event::EcSupplierProductUpdate`] |
 //! | `cooperation_shop_order` | [`Event::CooperationShopOrder`] |
 //! | `related_shop_order_submission` | [`Event::RelatedShopOrderSubmission`] |
+//! | `get_quota` (a request: [`Event::expects_reply`]) | [`Event::GetQuota`] |
 //! | anything else | [`Event::Other`]: the name is in the header, the document in [`EventMessage::raw`] |
 //!
 //! Event names are compared case-insensitively (WeChat is not consistent
@@ -156,6 +157,7 @@ use super::card_event::{
     CardAudit, CardCode, CardConsume, CardGift, CardPayCell, CardPayOrder, CardReceive,
     CardSkuRemind, CardView, MemberCardUpdate,
 };
+use super::express_company_request::QuotaQuery;
 use super::invoice_event::{InvoiceAuthorize, InvoiceResult, InvoiceStatus, InvoiceTitle};
 use super::message::{MessageHeader, Source};
 use super::mini_program_event::{
@@ -472,6 +474,9 @@ pub enum Event {
     CooperationShopOrder(StoreLinkedOrder),
     /// `related_shop_order_submission`: WeChat Store, to a linked mini program: an order was placed through it.
     RelatedShopOrderSubmission(StoreLinkedOrder),
+    /// `get_quota`: logistics helper, to an express company: a merchant's
+    /// balance, answered with [`QuotaQuery::reply`].
+    GetQuota(QuotaQuery),
     /// Any other event, never an error: its name is
     /// [`EventMessage::event`], its document [`EventMessage::raw`].
     Other,
@@ -1124,7 +1129,17 @@ impl Event {
         ("related_shop_order_submission", |t| {
             Event::RelatedShopOrderSubmission(StoreLinkedOrder::from_tree(t))
         }),
+        ("get_quota", |t| Event::GetQuota(QuotaQuery::from_tree(t))),
     ];
+
+    /// Whether this event is a request that waits for an answer in the
+    /// HTTP response (an [`EventReply`](crate::callback::EventReply), built
+    /// by the request's `reply`), rather than for `success`. The callback
+    /// processes every delivery of a request, WeChat's retries included,
+    /// since each one waits for its answer.
+    pub fn expects_reply(&self) -> bool {
+        matches!(self, Event::GetQuota(_))
+    }
 
     /// An event of [`Self::FROM_TREE`], or [`Event::Other`].
     fn from_tree_event(event: &str, source: Source<'_>) -> Result<Self> {

@@ -10,7 +10,8 @@
 //! - [`Message`]: messages to an official account or a mini program, by
 //!   `MsgType` (every documented message type typed, events typed by
 //!   [`Event`], anything else kept raw); from XML or, for mini programs
-//!   configured for it, JSON;
+//!   configured for it, JSON; request events ([`Event::expects_reply`]) build
+//!   their answers;
 //! - [`Push`]: either, when one endpoint receives both.
 //!
 //! Field names are snake_case; CDATA and plain text are both accepted. The
@@ -42,6 +43,7 @@ pub mod account_event;
 pub mod card_event;
 pub mod component;
 pub mod component_notify;
+pub mod express_company_request;
 pub mod invoice_event;
 pub mod message;
 pub mod message_event;
@@ -71,6 +73,7 @@ pub use component::{
 pub use component_notify::{
     IcpFilingApply, IcpFilingVerify, OrderPathAudit, OrderPathResult, WxaAuth, WxaVerifyExpiry,
 };
+pub use express_company_request::QuotaQuery;
 pub use invoice_event::{InvoiceAuthorize, InvoiceResult, InvoiceStatus, InvoiceTitle};
 pub use message::{
     FileMessage, ImageMessage, LinkMessage, LocationMessage, Message, MessageHeader,

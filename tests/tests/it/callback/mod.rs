@@ -6,6 +6,7 @@ mod component;
 mod messages;
 mod redis;
 mod release_test;
+mod request_events;
 mod routes;
 mod ticket_durable;
 mod typed_events;

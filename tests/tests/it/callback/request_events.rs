@@ -1,0 +1,142 @@
+//! Request events: pushes that wait for an answer in the HTTP response
+//! (the logistics helper's requests to an express company, the
+//! instant-delivery platform's to a delivery company). Each decodes from
+//! its doc's sample, builds the answer of the doc's answer sample, and is
+//! answered on every delivery, WeChat's retries included.
+
+use wechat_api_test_support::callback as support;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use support::{Wechat, leaves, now};
+use wechat_api::callback::{MessageCallback, Reply, Router};
+use wechat_api::event::{Event, Message};
+use wechat_api::{Client, Config};
+
+const APPID: &str = "wx5823bf96d3bd56c7";
+const TOKEN: &str = "expresstoken";
+const AES_KEY: &str = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
+
+/// The typed request of a push.
+fn request(document: &str) -> Event {
+    let message = if document.starts_with('{') {
+        Message::from_json(document)
+    } else {
+        Message::from_xml(document)
+    }
+    .expect("decodes");
+    assert!(message.expects_reply(), "{message:?} is a request");
+    let Message::Event(event) = message else {
+        panic!("not an event");
+    };
+    event.detail
+}
+
+/// The answer's leaves, without the header the callback writes
+/// (`ToUserName`, `FromUserName`, `CreateTime`), as the doc's answer
+/// sample has them.
+fn answer_leaves(reply: impl Into<Reply>) -> Vec<(String, String)> {
+    let xml = reply.into().to_xml("oABCD", "gh_abcdefg", 1_533_042_556);
+    leaves(&xml)
+        .into_iter()
+        .filter(|(path, _)| !matches!(path.as_str(), "ToUserName" | "FromUserName" | "CreateTime"))
+        .collect()
+}
+
+fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
+    expected
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+const GET_QUOTA: &str = "<xml><ToUserName><![CDATA[gh_abcdefg]]></ToUserName>\
+    <FromUserName><![CDATA[oABCD]]></FromUserName><CreateTime>1533042556</CreateTime>\
+    <MsgType><![CDATA[event]]></MsgType><Event><![CDATA[get_quota]]></Event>\
+    <BizID><![CDATA[xyz]]></BizID><BizPwd><![CDATA[xyz123]]></BizPwd>\
+    <ShopAppID><![CDATA[wxABCD]]></ShopAppID></xml>";
+
+/// `get_quota`, from the sample of
+/// <https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/express/express-by-provider/onGetQuota.html>.
+#[test]
+fn get_quota() {
+    let Event::GetQuota(query) = request(GET_QUOTA) else {
+        panic!("get_quota");
+    };
+    assert_eq!(query.biz_id.as_deref(), Some("xyz"));
+    assert_eq!(query.biz_pwd.as_deref(), Some("xyz123"));
+    assert_eq!(query.shop_app_id.as_deref(), Some("wxABCD"));
+    let debug = format!("{query:?}");
+    assert!(!debug.contains("xyz123"), "{debug}");
+    assert_eq!(
+        answer_leaves(query.reply(0, "success", 0)),
+        pairs(&[
+            ("MsgType", "event"),
+            ("Event", "get_quota"),
+            ("BizID", "xyz"),
+            ("ResultCode", "0"),
+            ("ResultMsg", "success"),
+            ("Quota", "0"),
+        ])
+    );
+}
+
+/// An express company's message URL: WeChat's requests all come from one
+/// fixed sender, and a retry is the same document; each is answered, with
+/// the typed answer, XML or JSON as it came, encrypted as it came.
+#[tokio::test]
+async fn every_delivery_of_a_request_is_answered() {
+    let config = Config::builder()
+        .appid(APPID)
+        .secret("express-secret")
+        .token(TOKEN)
+        .encoding_aes_key(AES_KEY)
+        .build()
+        .expect("valid configuration");
+    let runs = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&runs);
+    let router = Router::new().event("get_quota", move |message: Message, _client| {
+        counted.fetch_add(1, Ordering::SeqCst);
+        async move {
+            let Message::Event(event) = message else {
+                return Ok(None);
+            };
+            let Event::GetQuota(query) = event.detail else {
+                return Ok(None);
+            };
+            Ok(Some(query.reply(0, "success", 42).into()))
+        }
+    });
+    let callback = MessageCallback::account(Client::new(config).expect("client"), router)
+        .expect("an account's callback");
+    let wechat = Wechat::new(TOKEN, AES_KEY, APPID);
+    let push = GET_QUOTA.replace("1533042556", &now().to_string());
+    for delivery in 1..=2 {
+        let answer = callback.handle_account(wechat.safe_push(&push)).await;
+        let reply = wechat.open_reply(&answer);
+        assert_eq!(
+            support::leaf(&reply, "Quota").as_deref(),
+            Some("42"),
+            "delivery {delivery}: {reply}"
+        );
+        assert_eq!(support::leaf(&reply, "Event").as_deref(), Some("get_quota"));
+        assert_eq!(
+            support::leaf(&reply, "ToUserName").as_deref(),
+            Some("oABCD")
+        );
+    }
+    let json = serde_json::json!({
+        "ToUserName": "gh_abcdefg", "FromUserName": "oABCD", "CreateTime": now(),
+        "MsgType": "event", "Event": "get_quota", "BizID": "xyz", "BizPwd": "xyz123",
+        "ShopAppID": "wxABCD",
+    })
+    .to_string();
+    let answer = callback.handle_account(wechat.plain_push(&json)).await;
+    let reply: serde_json::Value = serde_json::from_str(&answer.body).expect("a JSON answer");
+    assert_eq!(
+        (reply["Quota"].as_i64(), reply["BizID"].as_str()),
+        (Some(42), Some("xyz"))
+    );
+    assert_eq!(runs.load(Ordering::SeqCst), 3);
+}
