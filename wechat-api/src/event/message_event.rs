@@ -477,6 +477,8 @@ pub enum Event {
     /// `get_quota`: logistics helper, to an express company: a merchant's
     /// balance, answered with [`QuotaQuery::reply`].
     GetQuota(QuotaQuery),
+    // (above: the logistics helper's requests to an express company;
+    // below: instant delivery's requests to a delivery company)
     /// Any other event, never an error: its name is
     /// [`EventMessage::event`], its document [`EventMessage::raw`].
     Other,
@@ -1130,6 +1132,8 @@ impl Event {
             Event::RelatedShopOrderSubmission(StoreLinkedOrder::from_tree(t))
         }),
         ("get_quota", |t| Event::GetQuota(QuotaQuery::from_tree(t))),
+        // (above: the logistics helper's requests to an express company;
+        // below: instant delivery's requests to a delivery company)
     ];
 
     /// Whether this event is a request that waits for an answer in the
@@ -1137,8 +1141,17 @@ impl Event {
     /// by the request's `reply`), rather than for `success`. The callback
     /// processes every delivery of a request, WeChat's retries included,
     /// since each one waits for its answer.
+    #[allow(
+        clippy::match_like_matches_macro,
+        reason = "one arm per family of requests, each commented"
+    )]
     pub fn expects_reply(&self) -> bool {
-        matches!(self, Event::GetQuota(_))
+        match self {
+            // the logistics helper's, to an express company
+            Event::GetQuota(_) => true,
+            // instant delivery's, to a delivery company
+            _ => false,
+        }
     }
 
     /// An event of [`Self::FROM_TREE`], or [`Event::Other`].

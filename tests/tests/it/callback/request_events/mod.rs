@@ -4,6 +4,8 @@
 //! its doc's sample, builds the answer of the doc's answer sample, and is
 //! answered on every delivery, WeChat's retries included.
 
+mod express;
+
 use wechat_api_test_support::callback as support;
 
 use std::sync::Arc;
@@ -19,7 +21,7 @@ const TOKEN: &str = "expresstoken";
 const AES_KEY: &str = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
 
 /// The typed request of a push.
-fn request(document: &str) -> Event {
+pub(super) fn request(document: &str) -> Event {
     let message = if document.starts_with('{') {
         Message::from_json(document)
     } else {
@@ -36,7 +38,7 @@ fn request(document: &str) -> Event {
 /// The answer's leaves, without the header the callback writes
 /// (`ToUserName`, `FromUserName`, `CreateTime`), as the doc's answer
 /// sample has them.
-fn answer_leaves(reply: impl Into<Reply>) -> Vec<(String, String)> {
+pub(super) fn answer_leaves(reply: impl Into<Reply>) -> Vec<(String, String)> {
     let xml = reply.into().to_xml("oABCD", "gh_abcdefg", 1_533_042_556);
     leaves(&xml)
         .into_iter()
@@ -44,42 +46,11 @@ fn answer_leaves(reply: impl Into<Reply>) -> Vec<(String, String)> {
         .collect()
 }
 
-fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
+pub(super) fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
     expected
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
         .collect()
-}
-
-const GET_QUOTA: &str = "<xml><ToUserName><![CDATA[gh_abcdefg]]></ToUserName>\
-    <FromUserName><![CDATA[oABCD]]></FromUserName><CreateTime>1533042556</CreateTime>\
-    <MsgType><![CDATA[event]]></MsgType><Event><![CDATA[get_quota]]></Event>\
-    <BizID><![CDATA[xyz]]></BizID><BizPwd><![CDATA[xyz123]]></BizPwd>\
-    <ShopAppID><![CDATA[wxABCD]]></ShopAppID></xml>";
-
-/// `get_quota`, from the sample of
-/// <https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/express/express-by-provider/onGetQuota.html>.
-#[test]
-fn get_quota() {
-    let Event::GetQuota(query) = request(GET_QUOTA) else {
-        panic!("get_quota");
-    };
-    assert_eq!(query.biz_id.as_deref(), Some("xyz"));
-    assert_eq!(query.biz_pwd.as_deref(), Some("xyz123"));
-    assert_eq!(query.shop_app_id.as_deref(), Some("wxABCD"));
-    let debug = format!("{query:?}");
-    assert!(!debug.contains("xyz123"), "{debug}");
-    assert_eq!(
-        answer_leaves(query.reply(0, "success", 0)),
-        pairs(&[
-            ("MsgType", "event"),
-            ("Event", "get_quota"),
-            ("BizID", "xyz"),
-            ("ResultCode", "0"),
-            ("ResultMsg", "success"),
-            ("Quota", "0"),
-        ])
-    );
 }
 
 /// An express company's message URL: WeChat's requests all come from one
@@ -111,7 +82,7 @@ async fn every_delivery_of_a_request_is_answered() {
     let callback = MessageCallback::account(Client::new(config).expect("client"), router)
         .expect("an account's callback");
     let wechat = Wechat::new(TOKEN, AES_KEY, APPID);
-    let push = GET_QUOTA.replace("1533042556", &now().to_string());
+    let push = express::GET_QUOTA.replace("1533042556", &now().to_string());
     for delivery in 1..=2 {
         let answer = callback.handle_account(wechat.safe_push(&push)).await;
         let reply = wechat.open_reply(&answer);
