@@ -136,6 +136,10 @@
 //! | `cooperation_shop_order` | [`Event::CooperationShopOrder`] |
 //! | `related_shop_order_submission` | [`Event::RelatedShopOrderSubmission`] |
 //! | `get_quota` (a request: [`Event::expects_reply`]) | [`Event::GetQuota`] |
+//! | (instant delivery's requests to a delivery company) | |
+//! | (the mini-program trade component's events) | |
+//! | (cards, gift cards, comments, media and other notifications) | |
+//! | (the WeChat Store league and supplier events) | |
 //! | anything else | [`Event::Other`]: the name is in the header, the document in [`EventMessage::raw`] |
 //!
 //! Event names are compared case-insensitively (WeChat is not consistent
@@ -479,6 +483,12 @@ pub enum Event {
     GetQuota(QuotaQuery),
     // (above: the logistics helper's requests to an express company;
     // below: instant delivery's requests to a delivery company)
+
+    // (below: the mini-program trade component's events)
+
+    // (below: cards, gift cards, comments, media and other notifications)
+
+    // (below: the WeChat Store league and supplier events)
     /// Any other event, never an error: its name is
     /// [`EventMessage::event`], its document [`EventMessage::raw`].
     Other,
@@ -1134,6 +1144,12 @@ impl Event {
         ("get_quota", |t| Event::GetQuota(QuotaQuery::from_tree(t))),
         // (above: the logistics helper's requests to an express company;
         // below: instant delivery's requests to a delivery company)
+
+        // (below: the mini-program trade component's events)
+
+        // (below: cards, gift cards, comments, media and other notifications)
+
+        // (below: the WeChat Store league and supplier events)
     ];
 
     /// Whether this event is a request that waits for an answer in the
