@@ -139,7 +139,13 @@
 //! | (instant delivery's requests to a delivery company) | |
 //! | (the mini-program trade component's events) | |
 //! | (cards, gift cards, comments, media and other notifications) | |
-//! | (the WeChat Store league and supplier events) | |
+//! | `head_supplier_subscribe_product_baseinfo_update` | [`Event::HeadSupplierSubscribeProductBaseinfoUpdate`] |
+//! | `head_supplier_subscribe_product_planinfo_update` | [`Event::HeadSupplierSubscribeProductPlaninfoUpdate`] |
+//! | `supply_order_new` | [`Event::SupplyOrderNew`] |
+//! | `supply_order_update` | [`Event::SupplyOrderUpdate`] |
+//! | `supply_order_cancel` | [`Event::SupplyOrderCancel`] |
+//! | `supply_order_complete` | [`Event::SupplyOrderComplete`] |
+//! | `ec_supplier_invite_relation` | [`Event::EcSupplierInviteRelation`] |
 //! | anything else | [`Event::Other`]: the name is in the header, the document in [`EventMessage::raw`] |
 //!
 //! Event names are compared case-insensitively (WeChat is not consistent
@@ -175,8 +181,9 @@ use super::store_event::{
     StoreLinkedOrder, StoreNickname, StoreQrcode, StoreSharer, StoreStatus, StoreStock,
     StoreSupplierItem, StoreVoucherSend, StoreWaybillNumber, StoreWaybillPath,
 };
+use super::store_league_event::{LeaguePlan, LeagueProductInfo};
 use super::store_member_event::{StoreVipExchange, StoreVipLink, StoreVipOrder, StoreVipUser};
-use super::store_supplier_event::{SupplierDropship, SupplierProduct};
+use super::store_supplier_event::{SupplierDropship, SupplierInvite, SupplierProduct, SupplyOrder};
 use super::tree::Node;
 use super::virtual_payment_event::{XpayComplaint, XpayDeliver, XpayRefund};
 use crate::{Error, Result};
@@ -489,6 +496,21 @@ pub enum Event {
     // (below: cards, gift cards, comments, media and other notifications)
 
     // (below: the WeChat Store league and supplier events)
+    /// `head_supplier_subscribe_product_baseinfo_update`: WeChat Store, to a league institution: a subscribed product's base information changed.
+    HeadSupplierSubscribeProductBaseinfoUpdate(LeagueProductInfo),
+    /// `head_supplier_subscribe_product_planinfo_update`: WeChat Store, to a league institution: a subscribed product's promotion plan changed.
+    HeadSupplierSubscribeProductPlaninfoUpdate(LeaguePlan),
+    /// `supply_order_new`: WeChat Store, to a supplier: a supply order was assigned to it.
+    SupplyOrderNew(SupplyOrder),
+    /// `supply_order_update`: WeChat Store, to a supplier: a supply order changed.
+    SupplyOrderUpdate(SupplyOrder),
+    /// `supply_order_cancel`: WeChat Store, to a supplier: a supply order was cancelled.
+    SupplyOrderCancel(SupplyOrder),
+    /// `supply_order_complete`: WeChat Store, to a supplier: a supply order was completed.
+    SupplyOrderComplete(SupplyOrder),
+    /// `ec_supplier_invite_relation`: WeChat Store, to a supplier: a shop invited it to work together.
+    EcSupplierInviteRelation(SupplierInvite),
+
     /// Any other event, never an error: its name is
     /// [`EventMessage::event`], its document [`EventMessage::raw`].
     Other,
@@ -1150,6 +1172,27 @@ impl Event {
         // (below: cards, gift cards, comments, media and other notifications)
 
         // (below: the WeChat Store league and supplier events)
+        ("head_supplier_subscribe_product_baseinfo_update", |t| {
+            Event::HeadSupplierSubscribeProductBaseinfoUpdate(LeagueProductInfo::from_tree(t))
+        }),
+        ("head_supplier_subscribe_product_planinfo_update", |t| {
+            Event::HeadSupplierSubscribeProductPlaninfoUpdate(LeaguePlan::from_tree(t))
+        }),
+        ("supply_order_new", |t| {
+            Event::SupplyOrderNew(SupplyOrder::from_tree(t, "SupplyOrderNew"))
+        }),
+        ("supply_order_update", |t| {
+            Event::SupplyOrderUpdate(SupplyOrder::from_tree(t, "SupplyOrderUpdate"))
+        }),
+        ("supply_order_cancel", |t| {
+            Event::SupplyOrderCancel(SupplyOrder::from_tree(t, "SupplyOrderCancel"))
+        }),
+        ("supply_order_complete", |t| {
+            Event::SupplyOrderComplete(SupplyOrder::from_tree(t, "SupplyOrderComplete"))
+        }),
+        ("ec_supplier_invite_relation", |t| {
+            Event::EcSupplierInviteRelation(SupplierInvite::from_tree(t))
+        }),
     ];
 
     /// Whether this event is a request that waits for an answer in the
