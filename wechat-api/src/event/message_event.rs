@@ -497,9 +497,9 @@ pub enum Event {
 
     // (below: the WeChat Store league and supplier events)
     /// `head_supplier_subscribe_product_baseinfo_update`: WeChat Store, to a league institution: a subscribed product's base information changed.
-    HeadSupplierSubscribeProductBaseinfoUpdate(LeagueProductInfo),
+    HeadSupplierSubscribeProductBaseinfoUpdate(Box<LeagueProductInfo>),
     /// `head_supplier_subscribe_product_planinfo_update`: WeChat Store, to a league institution: a subscribed product's promotion plan changed.
-    HeadSupplierSubscribeProductPlaninfoUpdate(LeaguePlan),
+    HeadSupplierSubscribeProductPlaninfoUpdate(Box<LeaguePlan>),
     /// `supply_order_new`: WeChat Store, to a supplier: a supply order was assigned to it.
     SupplyOrderNew(SupplyOrder),
     /// `supply_order_update`: WeChat Store, to a supplier: a supply order changed.
@@ -1173,10 +1173,12 @@ impl Event {
 
         // (below: the WeChat Store league and supplier events)
         ("head_supplier_subscribe_product_baseinfo_update", |t| {
-            Event::HeadSupplierSubscribeProductBaseinfoUpdate(LeagueProductInfo::from_tree(t))
+            Event::HeadSupplierSubscribeProductBaseinfoUpdate(Box::new(
+                LeagueProductInfo::from_tree(t),
+            ))
         }),
         ("head_supplier_subscribe_product_planinfo_update", |t| {
-            Event::HeadSupplierSubscribeProductPlaninfoUpdate(LeaguePlan::from_tree(t))
+            Event::HeadSupplierSubscribeProductPlaninfoUpdate(Box::new(LeaguePlan::from_tree(t)))
         }),
         ("supply_order_new", |t| {
             Event::SupplyOrderNew(SupplyOrder::from_tree(t, "SupplyOrderNew"))
