@@ -141,6 +141,7 @@
 //! | (cards, gift cards, comments, media and other notifications) | |
 //! | `head_supplier_subscribe_product_baseinfo_update` | [`Event::HeadSupplierSubscribeProductBaseinfoUpdate`] |
 //! | `head_supplier_subscribe_product_planinfo_update` | [`Event::HeadSupplierSubscribeProductPlaninfoUpdate`] |
+//! | `talent_commission_order_update` | [`Event::TalentCommissionOrderUpdate`] |
 //! | `supply_order_new` | [`Event::SupplyOrderNew`] |
 //! | `supply_order_update` | [`Event::SupplyOrderUpdate`] |
 //! | `supply_order_cancel` | [`Event::SupplyOrderCancel`] |
@@ -181,7 +182,7 @@ use super::store_event::{
     StoreLinkedOrder, StoreNickname, StoreQrcode, StoreSharer, StoreStatus, StoreStock,
     StoreSupplierItem, StoreVoucherSend, StoreWaybillNumber, StoreWaybillPath,
 };
-use super::store_league_event::{LeaguePlan, LeagueProductInfo};
+use super::store_league_event::{LeaguePlan, LeagueProductInfo, TalentCommissionOrder};
 use super::store_member_event::{StoreVipExchange, StoreVipLink, StoreVipOrder, StoreVipUser};
 use super::store_supplier_event::{SupplierDropship, SupplierInvite, SupplierProduct, SupplyOrder};
 use super::tree::Node;
@@ -500,6 +501,8 @@ pub enum Event {
     HeadSupplierSubscribeProductBaseinfoUpdate(Box<LeagueProductInfo>),
     /// `head_supplier_subscribe_product_planinfo_update`: WeChat Store, to a league institution: a subscribed product's promotion plan changed.
     HeadSupplierSubscribeProductPlaninfoUpdate(Box<LeaguePlan>),
+    /// `talent_commission_order_update`: WeChat Store, to a talent: a commission order changed.
+    TalentCommissionOrderUpdate(TalentCommissionOrder),
     /// `supply_order_new`: WeChat Store, to a supplier: a supply order was assigned to it.
     SupplyOrderNew(SupplyOrder),
     /// `supply_order_update`: WeChat Store, to a supplier: a supply order changed.
@@ -1179,6 +1182,9 @@ impl Event {
         }),
         ("head_supplier_subscribe_product_planinfo_update", |t| {
             Event::HeadSupplierSubscribeProductPlaninfoUpdate(Box::new(LeaguePlan::from_tree(t)))
+        }),
+        ("talent_commission_order_update", |t| {
+            Event::TalentCommissionOrderUpdate(TalentCommissionOrder::from_tree(t))
         }),
         ("supply_order_new", |t| {
             Event::SupplyOrderNew(SupplyOrder::from_tree(t, "SupplyOrderNew"))

@@ -97,7 +97,7 @@ pub use store_event::{
     StoreStock, StoreSupplierItem, StoreVoucher, StoreVoucherSend, StoreWaybillNumber,
     StoreWaybillPath,
 };
-pub use store_league_event::{LeaguePlan, LeagueProductInfo, LeagueSku};
+pub use store_league_event::{LeaguePlan, LeagueProductInfo, LeagueSku, TalentCommissionOrder};
 pub use store_member_event::{
     StoreVipExchange, StoreVipLink, StoreVipOrder, StoreVipOrderProduct, StoreVipUser,
 };

@@ -1,9 +1,10 @@
-//! The WeChat Store league's (联盟) events an institution (带货机构, a
-//! "head supplier") receives for the products it subscribed to: their base
-//! information changed (`head_supplier_subscribe_product_baseinfo_update`)
-//! or their promotion plan changed
-//! (`head_supplier_subscribe_product_planinfo_update`); their typed detail,
-//! read from the push's element tree (the store sends JSON).
+//! The WeChat Store league's (联盟带货) events: an institution (带货机构, a
+//! "head supplier") hears of the products it subscribed to (their base
+//! information, `head_supplier_subscribe_product_baseinfo_update`; their
+//! promotion plan, `head_supplier_subscribe_product_planinfo_update`), a
+//! talent (带货达人, through the promoter assistant) of its commission
+//! orders (`talent_commission_order_update`); their typed detail, read from
+//! the push's element tree (the store sends JSON).
 //!
 //! Anything a push lacks is `None` (or empty), so a known event never fails
 //! on a missing detail. The fields are those of the league's
@@ -143,4 +144,38 @@ fn texts(node: &Node, name: &str) -> Vec<String> {
         .filter(|t| !t.is_empty())
         .map(str::to_owned)
         .collect()
+}
+
+/// `talent_commission_order_update`: a talent's (带货达人) commission order
+/// changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct TalentCommissionOrder {
+    /// `order_info/order_id`: the order.
+    pub order_id: Option<String>,
+    /// `…/sku_id`: the SKU the commission is for.
+    pub sku_id: Option<String>,
+    /// `…/commission_order_status`: the order's progress (10 awaiting
+    /// payment, 12 awaiting a gift's acceptance, 17 awaiting use, 20
+    /// awaiting shipping, 21 partly shipped, 30 awaiting receipt, 100
+    /// completed, 200 cancelled after after-sales, 250 cancelled unpaid).
+    pub commission_order_status: Option<u32>,
+    /// `…/order_status`: the commission's settlement (20 unsettled, 100
+    /// settled, 200 settlement cancelled).
+    pub order_status: Option<u32>,
+    /// `…/version`: the commission order's version, to drop stale pushes.
+    pub version: Option<String>,
+}
+
+impl TalentCommissionOrder {
+    pub(crate) fn from_tree(tree: &Node) -> Self {
+        let info = tree.child("order_info").unwrap_or(tree);
+        Self {
+            order_id: text(info, "order_id"),
+            sku_id: text(info, "sku_id"),
+            commission_order_status: number(info, "commission_order_status"),
+            order_status: number(info, "order_status"),
+            version: text(info, "version"),
+        }
+    }
 }

@@ -1,5 +1,5 @@
-//! The WeChat Store's events to a league institution (subscribed products)
-//! and to a supplier (supply orders, a shop's invitation), each from its
+//! The WeChat Store's events to a league institution (subscribed products),
+//! a talent (commission orders) and to a supplier (supply orders, a shop's invitation), each from its
 //! doc's sample (JSON, as the store sends them).
 
 use serde_json::json;
@@ -105,6 +105,30 @@ fn league_subscribed_product_events() {
         (plan["start_time"].as_i64(), plan["end_time"].as_i64()),
         (Some(1_747_293_120), Some(1_748_620_800))
     );
+}
+
+/// <https://developers.weixin.qq.com/doc/store/talent/notify/talent_commission_order_update.html>
+/// (its sample, less a trailing comma that makes it invalid JSON).
+#[test]
+fn talent_commission_order_event() {
+    let order = store(
+        "talent_commission_order_update",
+        json!({"order_info": {"order_id": "123", "sku_id": "12345",
+               "commission_order_status": 20, "order_status": 20, "version": "4"}}),
+    );
+    assert_eq!(order["type"], "talent_commission_order_update");
+    assert_eq!(
+        (order["order_id"].as_str(), order["sku_id"].as_str()),
+        (Some("123"), Some("12345"))
+    );
+    assert_eq!(
+        (
+            order["commission_order_status"].as_u64(),
+            order["order_status"].as_u64()
+        ),
+        (Some(20), Some(20))
+    );
+    assert_eq!(order["version"], "4");
 }
 
 /// The supply-order events, under
