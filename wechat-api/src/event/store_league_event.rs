@@ -12,7 +12,7 @@
 
 use serde::Serialize;
 
-use super::tree::{Node, number, text};
+use super::tree::{Node, number, text, texts};
 
 /// `head_supplier_subscribe_product_baseinfo_update`: a subscribed
 /// product's base information (title, images, SKUs, status) changed.
@@ -135,15 +135,6 @@ impl LeaguePlan {
             end_time: number(info, "end_time"),
         }
     }
-}
-
-/// The non-empty texts of the list `name` under `node`.
-fn texts(node: &Node, name: &str) -> Vec<String> {
-    node.items(name)
-        .map(|item| item.text.trim())
-        .filter(|t| !t.is_empty())
-        .map(str::to_owned)
-        .collect()
 }
 
 /// `talent_commission_order_update`: a talent's (带货达人) commission order
