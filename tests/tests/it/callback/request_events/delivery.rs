@@ -6,8 +6,14 @@
 //! The docs: <https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/immediate-delivery/by-provider/>
 //! (`immediateDelivery.on*` pages).
 
-use super::{answer_leaves, pairs, request};
-use wechat_api::event::{AgentPosition, Event, OrderAnswer};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::{AES_KEY, APPID, TOKEN, answer_leaves, pairs, request};
+use wechat_api::callback::{MessageCallback, Router};
+use wechat_api::event::{AgentPosition, Event, Message, OrderAnswer};
+use wechat_api::{Client, Config};
+use wechat_api_test_support::callback::{self as support, Wechat, now};
 
 /// The header WeChat puts on every request to a delivery company.
 fn push(event: &str, body: &str) -> String {
@@ -585,4 +591,80 @@ fn cancel_auth_account() {
             ("resultmsg", "ok"),
         ])
     );
+}
+
+/// A delivery company's message URL: an order is answered with its typed
+/// answer on every delivery (WeChat's retry included), encrypted XML as it
+/// came, and JSON with the lowercase `resultcode` when it came as JSON.
+#[tokio::test]
+async fn every_delivery_of_an_order_is_answered() {
+    let config = Config::builder()
+        .appid(APPID)
+        .secret("delivery-secret")
+        .token(TOKEN)
+        .encoding_aes_key(AES_KEY)
+        .build()
+        .expect("valid configuration");
+    let runs = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&runs);
+    let router = Router::new().event("transport_add_order", move |message: Message, _client| {
+        counted.fetch_add(1, Ordering::SeqCst);
+        async move {
+            let Message::Event(event) = message else {
+                return Ok(None);
+            };
+            let Event::TransportAddOrder(order) = event.detail else {
+                return Ok(None);
+            };
+            let waybill = format!("wb_{}", order.shop_order_id.as_deref().unwrap_or("none"));
+            let answer = OrderAnswer {
+                result_msg: "ok".into(),
+                fee: 9.5,
+                waybill_id: Some(waybill),
+                order_status: Some(101),
+                ..OrderAnswer::default()
+            };
+            Ok(Some(order.reply(&answer).into()))
+        }
+    });
+    let callback = MessageCallback::account(Client::new(config).expect("client"), router)
+        .expect("an account's callback");
+    let wechat = Wechat::new(TOKEN, AES_KEY, APPID);
+    let body = format!("<wx_token><![CDATA[wx_token_secret]]></wx_token>{ORDER_BODY}");
+    let push = push("transport_add_order", &body).replace("1586000000", &now().to_string());
+    for delivery in 1..=2 {
+        let answer = callback.handle_account(wechat.safe_push(&push)).await;
+        let reply = wechat.open_reply(&answer);
+        assert_eq!(
+            support::leaf(&reply, "waybill_id").as_deref(),
+            Some("wb_order_20200404"),
+            "delivery {delivery}: {reply}"
+        );
+        assert_eq!(
+            support::leaf(&reply, "Event").as_deref(),
+            Some("transport_add_order")
+        );
+        assert_eq!(support::leaf(&reply, "resultcode").as_deref(), Some("0"));
+        assert_eq!(
+            support::leaf(&reply, "ToUserName").as_deref(),
+            Some("oWeChatTeam")
+        );
+    }
+    let json = serde_json::json!({
+        "ToUserName": "gh_delivery", "FromUserName": "oWeChatTeam", "CreateTime": now(),
+        "MsgType": "event", "Event": "transport_add_order", "wx_token": "wx_token_secret",
+        "shopid": "shop_appkey_1", "shop_order_id": "json_order", "delivery_sign": "sign_secret_0a1b",
+    })
+    .to_string();
+    let answer = callback.handle_account(wechat.plain_push(&json)).await;
+    let reply: serde_json::Value = serde_json::from_str(&answer.body).expect("a JSON answer");
+    assert_eq!(
+        (
+            reply["resultcode"].as_i64(),
+            reply["waybill_id"].as_str(),
+            reply["fee"].as_f64()
+        ),
+        (Some(0), Some("wb_json_order"), Some(9.5))
+    );
+    assert_eq!(runs.load(Ordering::SeqCst), 3);
 }
