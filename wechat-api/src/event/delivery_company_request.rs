@@ -19,8 +19,10 @@
 //! `shop_order_id`).
 //!
 //! Anything a push lacks is `None`, so a known request never fails on a
-//! missing detail. The fields are those of the instant-delivery
-//! [provider docs](https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/immediate-delivery/by-provider/).
+//! missing detail. The fields are those of the instant-delivery provider
+//! docs, the `immediateDelivery.on*` pages (e.g.
+//! [onOrderAdd](https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/immediate-delivery/by-provider/immediateDelivery.onOrderAdd.html)),
+//! which give field tables and no samples.
 //! `Debug` never shows `delivery_sign` (signed with the company's
 //! appSecret), tokens or authorization codes, nor the personal data of an
 //! order (names, phones, addresses, coordinates).

@@ -3,8 +3,11 @@
 //! docs give tables, no samples), with the answer of the doc's answer
 //! table, field by field and in its order.
 //!
-//! The docs: <https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/immediate-delivery/by-provider/>
-//! (`immediateDelivery.on*` pages).
+//! The docs: the `immediateDelivery.on*` pages of the provider side
+//! (运力方使用), e.g.
+//! <https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/immediate-delivery/by-provider/immediateDelivery.onOrderAdd.html>
+//! (now also under
+//! <https://developers.weixin.qq.com/miniprogram/dev/server/event_push/deliver/deliver_by_provider/>).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -75,7 +78,7 @@ fn assert_hidden(debug: &str, hidden: &[&str]) {
 }
 
 /// `transport_precreate_order`
-/// (<https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/immediate-delivery/by-provider/immediateDelivery.onOrderPreAdd.html>):
+/// (<https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/immediate-delivery/by-provider/immediateDelivery.onOrderPreAdd.html>):
 /// the push built from the field table, the quote's answer in the answer
 /// table's order.
 #[test]
@@ -153,7 +156,7 @@ fn transport_precreate_order() {
 }
 
 /// `transport_add_order`
-/// (<https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/immediate-delivery/by-provider/immediateDelivery.onOrderAdd.html>),
+/// (<https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/immediate-delivery/by-provider/immediateDelivery.onOrderAdd.html>),
 /// as JSON (a mini program configured for JSON pushes): the order's answer
 /// in the answer table's order.
 #[test]
@@ -258,7 +261,7 @@ fn transport_add_order() {
 }
 
 /// `transport_readd_order`
-/// (<https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/immediate-delivery/by-provider/immediateDelivery.onOrderReAdd.html>):
+/// (<https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/immediate-delivery/by-provider/immediateDelivery.onOrderReAdd.html>):
 /// the same order as `transport_add_order`, answered under its own name; a
 /// failed order leaves the optional fields out.
 #[test]
@@ -298,7 +301,7 @@ fn transport_readd_order() {
 }
 
 /// `transport_add_tips`
-/// (<https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/immediate-delivery/by-provider/immediateDelivery.onOrderAddTips.html>).
+/// (<https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/immediate-delivery/by-provider/immediateDelivery.onOrderAddTips.html>).
 #[test]
 fn transport_add_tips() {
     let body = "<shopid><![CDATA[shop_appkey_1]]></shopid><shop_order_id><![CDATA[order_20200404]]></shop_order_id>\
@@ -330,9 +333,9 @@ const CANCEL_BODY: &str = "<shopid><![CDATA[shop_appkey_1]]></shopid>\
     <cancel_reason_id>6</cancel_reason_id><cancel_reason><![CDATA[买错了]]></cancel_reason>";
 
 /// `transport_precancel_order`
-/// (<https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/immediate-delivery/by-provider/immediateDelivery.onOrderPreCancel.html>)
+/// (<https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/immediate-delivery/by-provider/immediateDelivery.onOrderPreCancel.html>)
 /// and `transport_cancel_order`
-/// (<https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/immediate-delivery/by-provider/immediateDelivery.onOrderCancel.html>).
+/// (<https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/immediate-delivery/by-provider/immediateDelivery.onOrderCancel.html>).
 #[test]
 fn transport_precancel_and_cancel_order() {
     let Event::TransportPrecancelOrder(precancel) =
@@ -379,7 +382,7 @@ const ORDER_REF_BODY: &str = "<shopid><![CDATA[shop_appkey_1]]></shopid>\
     <waybill_id><![CDATA[waybill_88]]></waybill_id><delivery_sign><![CDATA[sign_secret_0a1b]]></delivery_sign>";
 
 /// `transport_query_order_status`
-/// (<https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/immediate-delivery/by-provider/immediateDelivery.onOrderQuery.html>).
+/// (<https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/immediate-delivery/by-provider/immediateDelivery.onOrderQuery.html>).
 #[test]
 fn transport_query_order_status() {
     let Event::TransportQueryOrderStatus(query) =
@@ -405,7 +408,7 @@ fn transport_query_order_status() {
 }
 
 /// `transport_confirm_return_to_biz`
-/// (<https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/immediate-delivery/by-provider/immediateDelivery.onOrderConfirmReturn.html>).
+/// (<https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/immediate-delivery/by-provider/immediateDelivery.onOrderConfirmReturn.html>).
 #[test]
 fn transport_confirm_return_to_biz() {
     let Event::TransportConfirmReturnToBiz(confirmation) =
@@ -431,7 +434,7 @@ fn transport_confirm_return_to_biz() {
 }
 
 /// `transport_get_agent_pos`
-/// (<https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/immediate-delivery/by-provider/immediateDelivery.onAgentPosQuery.html>).
+/// (<https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/immediate-delivery/by-provider/immediateDelivery.onAgentPosQuery.html>).
 #[test]
 fn transport_get_agent_pos() {
     let body = "<shopid><![CDATA[shop_appkey_1]]></shopid>\
@@ -465,7 +468,7 @@ fn transport_get_agent_pos() {
 }
 
 /// `transport_set_rider_score`
-/// (<https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/immediate-delivery/by-provider/immediateDelivery.onRiderScoreSet.html>).
+/// (<https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/immediate-delivery/by-provider/immediateDelivery.onRiderScoreSet.html>).
 #[test]
 fn transport_set_rider_score() {
     let body = "<shopid><![CDATA[shop_appkey_1]]></shopid>\
@@ -497,7 +500,7 @@ fn transport_set_rider_score() {
 }
 
 /// `mock_update_order_status`
-/// (<https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/immediate-delivery/by-provider/immediateDelivery.onMockUpdateOrder.html>).
+/// (<https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/immediate-delivery/by-provider/immediateDelivery.onMockUpdateOrder.html>).
 #[test]
 fn mock_update_order_status() {
     let body = format!(
@@ -525,7 +528,7 @@ fn mock_update_order_status() {
 }
 
 /// `get_pre_auth_code`
-/// (<https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/immediate-delivery/by-provider/immediateDelivery.onPreAuthCodeGet.html>).
+/// (<https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/immediate-delivery/by-provider/immediateDelivery.onPreAuthCodeGet.html>).
 #[test]
 fn get_pre_auth_code() {
     let body = "<wx_appid><![CDATA[wxmerchant0001]]></wx_appid>";
@@ -546,7 +549,7 @@ fn get_pre_auth_code() {
 }
 
 /// `get_auth_info`
-/// (<https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/immediate-delivery/by-provider/immediateDelivery.onAuthInfoGet.html>).
+/// (<https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/immediate-delivery/by-provider/immediateDelivery.onAuthInfoGet.html>).
 #[test]
 fn get_auth_info() {
     let body =
@@ -572,7 +575,7 @@ fn get_auth_info() {
 }
 
 /// `cancel_auth_account`
-/// (<https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/immediate-delivery/by-provider/immediateDelivery.onCancelAuth.html>).
+/// (<https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/immediate-delivery/by-provider/immediateDelivery.onCancelAuth.html>).
 #[test]
 fn cancel_auth_account() {
     let body =
