@@ -136,7 +136,20 @@
 //! | `cooperation_shop_order` | [`Event::CooperationShopOrder`] |
 //! | `related_shop_order_submission` | [`Event::RelatedShopOrderSubmission`] |
 //! | `get_quota` (a request: [`Event::expects_reply`]) | [`Event::GetQuota`] |
-//! | (instant delivery's requests to a delivery company) | |
+//! | `transport_precreate_order` (a request) | [`Event::TransportPrecreateOrder`] |
+//! | `transport_add_order` (a request) | [`Event::TransportAddOrder`] |
+//! | `transport_readd_order` (a request) | [`Event::TransportReaddOrder`] |
+//! | `transport_add_tips` (a request) | [`Event::TransportAddTips`] |
+//! | `transport_precancel_order` (a request) | [`Event::TransportPrecancelOrder`] |
+//! | `transport_cancel_order` (a request) | [`Event::TransportCancelOrder`] |
+//! | `transport_query_order_status` (a request) | [`Event::TransportQueryOrderStatus`] |
+//! | `transport_confirm_return_to_biz` (a request) | [`Event::TransportConfirmReturnToBiz`] |
+//! | `transport_get_agent_pos` (a request) | [`Event::TransportGetAgentPos`] |
+//! | `transport_set_rider_score` (a request) | [`Event::TransportSetRiderScore`] |
+//! | `mock_update_order_status` (a request) | [`Event::MockUpdateOrderStatus`] |
+//! | `get_pre_auth_code` (a request) | [`Event::GetPreAuthCode`] |
+//! | `get_auth_info` (a request) | [`Event::GetAuthInfo`] |
+//! | `cancel_auth_account` (a request) | [`Event::CancelAuthAccount`] |
 //! | (the mini-program trade component's events) | |
 //! | (cards, gift cards, comments, media and other notifications) | |
 //! | `head_supplier_subscribe_product_baseinfo_update` | [`Event::HeadSupplierSubscribeProductBaseinfoUpdate`] |
@@ -167,6 +180,10 @@ use super::account_event::{
 use super::card_event::{
     CardAudit, CardCode, CardConsume, CardGift, CardPayCell, CardPayOrder, CardReceive,
     CardSkuRemind, CardView, MemberCardUpdate,
+};
+use super::delivery_company_request::{
+    AgentPositionQuery, AuthCancellation, AuthInfoQuery, DeliveryOrder, MockStatusUpdate,
+    OrderCancellation, OrderRef, PreAuthCodeQuery, RiderScore, TipsAddition,
 };
 use super::express_company_request::QuotaQuery;
 use super::invoice_event::{InvoiceAuthorize, InvoiceResult, InvoiceStatus, InvoiceTitle};
@@ -491,6 +508,34 @@ pub enum Event {
     GetQuota(QuotaQuery),
     // (above: the logistics helper's requests to an express company;
     // below: instant delivery's requests to a delivery company)
+    /// `transport_precreate_order`: instant delivery, to a delivery company: a quote for an order, answered with [`DeliveryOrder::reply`].
+    TransportPrecreateOrder(Box<DeliveryOrder>),
+    /// `transport_add_order`: instant delivery, to a delivery company: place an order, answered with [`DeliveryOrder::reply`].
+    TransportAddOrder(Box<DeliveryOrder>),
+    /// `transport_readd_order`: instant delivery, to a delivery company: place a cancelled or failed order again, answered with [`DeliveryOrder::reply`].
+    TransportReaddOrder(Box<DeliveryOrder>),
+    /// `transport_add_tips`: instant delivery, to a delivery company: add a tip to an order, answered with [`TipsAddition::reply`].
+    TransportAddTips(Box<TipsAddition>),
+    /// `transport_precancel_order`: instant delivery, to a delivery company: may an order be cancelled and at what penalty, answered with [`OrderCancellation::reply`].
+    TransportPrecancelOrder(Box<OrderCancellation>),
+    /// `transport_cancel_order`: instant delivery, to a delivery company: cancel an order, answered with [`OrderCancellation::reply`].
+    TransportCancelOrder(Box<OrderCancellation>),
+    /// `transport_query_order_status`: instant delivery, to a delivery company: an order's status, answered with [`OrderRef::status_reply`].
+    TransportQueryOrderStatus(OrderRef),
+    /// `transport_confirm_return_to_biz`: instant delivery, to a delivery company: the merchant got back an undeliverable parcel, answered with [`OrderRef::reply`].
+    TransportConfirmReturnToBiz(OrderRef),
+    /// `transport_get_agent_pos`: instant delivery, to a delivery company: where an order's rider is, answered with [`AgentPositionQuery::reply`].
+    TransportGetAgentPos(AgentPositionQuery),
+    /// `transport_set_rider_score`: instant delivery, to a delivery company: the merchant scores a rider, answered with [`RiderScore::reply`].
+    TransportSetRiderScore(Box<RiderScore>),
+    /// `mock_update_order_status`: instant delivery, to a delivery company: the test tool moves a test order to a status, answered with [`MockStatusUpdate::reply`].
+    MockUpdateOrderStatus(Box<MockStatusUpdate>),
+    /// `get_pre_auth_code`: instant delivery, to a delivery company: a merchant starts binding its account, answered with [`PreAuthCodeQuery::reply`].
+    GetPreAuthCode(PreAuthCodeQuery),
+    /// `get_auth_info`: instant delivery, to a delivery company: the account a merchant bound, answered with [`AuthInfoQuery::reply`].
+    GetAuthInfo(AuthInfoQuery),
+    /// `cancel_auth_account`: instant delivery, to a delivery company: a merchant unbinds its account, answered with [`AuthCancellation::reply`].
+    CancelAuthAccount(AuthCancellation),
 
     // (below: the mini-program trade component's events)
 
@@ -1169,7 +1214,63 @@ impl Event {
         ("get_quota", |t| Event::GetQuota(QuotaQuery::from_tree(t))),
         // (above: the logistics helper's requests to an express company;
         // below: instant delivery's requests to a delivery company)
-
+        ("transport_precreate_order", |t| {
+            Event::TransportPrecreateOrder(Box::new(DeliveryOrder::from_tree(
+                t,
+                "transport_precreate_order",
+            )))
+        }),
+        ("transport_add_order", |t| {
+            Event::TransportAddOrder(Box::new(DeliveryOrder::from_tree(t, "transport_add_order")))
+        }),
+        ("transport_readd_order", |t| {
+            Event::TransportReaddOrder(Box::new(DeliveryOrder::from_tree(
+                t,
+                "transport_readd_order",
+            )))
+        }),
+        ("transport_add_tips", |t| {
+            Event::TransportAddTips(Box::new(TipsAddition::from_tree(t)))
+        }),
+        ("transport_precancel_order", |t| {
+            Event::TransportPrecancelOrder(Box::new(OrderCancellation::from_tree(
+                t,
+                "transport_precancel_order",
+            )))
+        }),
+        ("transport_cancel_order", |t| {
+            Event::TransportCancelOrder(Box::new(OrderCancellation::from_tree(
+                t,
+                "transport_cancel_order",
+            )))
+        }),
+        ("transport_query_order_status", |t| {
+            Event::TransportQueryOrderStatus(OrderRef::from_tree(t, "transport_query_order_status"))
+        }),
+        ("transport_confirm_return_to_biz", |t| {
+            Event::TransportConfirmReturnToBiz(OrderRef::from_tree(
+                t,
+                "transport_confirm_return_to_biz",
+            ))
+        }),
+        ("transport_get_agent_pos", |t| {
+            Event::TransportGetAgentPos(AgentPositionQuery::from_tree(t))
+        }),
+        ("transport_set_rider_score", |t| {
+            Event::TransportSetRiderScore(Box::new(RiderScore::from_tree(t)))
+        }),
+        ("mock_update_order_status", |t| {
+            Event::MockUpdateOrderStatus(Box::new(MockStatusUpdate::from_tree(t)))
+        }),
+        ("get_pre_auth_code", |t| {
+            Event::GetPreAuthCode(PreAuthCodeQuery::from_tree(t))
+        }),
+        ("get_auth_info", |t| {
+            Event::GetAuthInfo(AuthInfoQuery::from_tree(t))
+        }),
+        ("cancel_auth_account", |t| {
+            Event::CancelAuthAccount(AuthCancellation::from_tree(t))
+        }),
         // (below: the mini-program trade component's events)
 
         // (below: cards, gift cards, comments, media and other notifications)
@@ -1217,6 +1318,20 @@ impl Event {
             // the logistics helper's, to an express company
             Event::GetQuota(_) => true,
             // instant delivery's, to a delivery company
+            Event::TransportPrecreateOrder(_)
+            | Event::TransportAddOrder(_)
+            | Event::TransportReaddOrder(_)
+            | Event::TransportAddTips(_)
+            | Event::TransportPrecancelOrder(_)
+            | Event::TransportCancelOrder(_)
+            | Event::TransportQueryOrderStatus(_)
+            | Event::TransportConfirmReturnToBiz(_)
+            | Event::TransportGetAgentPos(_)
+            | Event::TransportSetRiderScore(_)
+            | Event::MockUpdateOrderStatus(_)
+            | Event::GetPreAuthCode(_)
+            | Event::GetAuthInfo(_)
+            | Event::CancelAuthAccount(_) => true,
             _ => false,
         }
     }

@@ -43,6 +43,7 @@ pub mod account_event;
 pub mod card_event;
 pub mod component;
 pub mod component_notify;
+pub mod delivery_company_request;
 pub mod express_company_request;
 pub mod invoice_event;
 pub mod message;
@@ -73,6 +74,11 @@ pub use component::{
 };
 pub use component_notify::{
     IcpFilingApply, IcpFilingVerify, OrderPathAudit, OrderPathResult, WxaAuth, WxaVerifyExpiry,
+};
+pub use delivery_company_request::{
+    AgentPosition, AgentPositionQuery, AuthCancellation, AuthInfoQuery, DeliveryAddress,
+    DeliveryCargo, DeliveryGoods, DeliveryOrder, DeliveryOrderInfo, MockStatusUpdate, OrderAnswer,
+    OrderCancellation, OrderRef, PreAuthCodeQuery, RiderScore, TipsAddition,
 };
 pub use express_company_request::QuotaQuery;
 pub use invoice_event::{InvoiceAuthorize, InvoiceResult, InvoiceStatus, InvoiceTitle};

@@ -4,6 +4,7 @@
 //! its doc's sample, builds the answer of the doc's answer sample, and is
 //! answered on every delivery, WeChat's retries included.
 
+mod delivery;
 mod express;
 
 use wechat_api_test_support::callback as support;
