@@ -136,6 +136,20 @@
 //! | `cooperation_shop_order` | [`Event::CooperationShopOrder`] |
 //! | `related_shop_order_submission` | [`Event::RelatedShopOrderSubmission`] |
 //! | `get_quota` (a request: [`Event::expects_reply`]) | [`Event::GetQuota`] |
+//! | `check_biz` (a request) | [`Event::CheckBiz`] |
+//! | `add_waybill` (a request) | [`Event::AddWaybill`] |
+//! | `cancel_waybill` (a request) | [`Event::CancelWaybill`] |
+//! | `waybill_notify_query` (a request) | [`Event::WaybillNotifyQuery`] |
+//! | `query_single_waybill_fee` (a request) | [`Event::QuerySingleWaybillFee`] |
+//! | `add_single_waybill` (a request) | [`Event::AddSingleWaybill`] |
+//! | `cancel_single_waybill` (a request) | [`Event::CancelSingleWaybill`] |
+//! | `query_single_waybill` (a request) | [`Event::QuerySingleWaybill`] |
+//! | `notify_single_waybill_pay` (a request) | [`Event::NotifySingleWaybillPay`] |
+//! | `remind_waybill` (a request) | [`Event::RemindWaybill`] |
+//! | `waybill_complaint` (a request) | [`Event::WaybillComplaint`] |
+//! | `waybill_evaluate_agent` (a request) | [`Event::WaybillEvaluateAgent`] |
+//! | `waybill_query_expect_time_range` (a request) | [`Event::WaybillQueryExpectTimeRange`] |
+//! | `update_business_bind_result` | [`Event::UpdateBusinessBindResult`] |
 //! | anything else | [`Event::Other`]: the name is in the header, the document in [`EventMessage::raw`] |
 //!
 //! Event names are compared case-insensitively (WeChat is not consistent
@@ -157,11 +171,19 @@ use super::card_event::{
     CardAudit, CardCode, CardConsume, CardGift, CardPayCell, CardPayOrder, CardReceive,
     CardSkuRemind, CardView, MemberCardUpdate,
 };
-use super::express_company_request::QuotaQuery;
+use super::express_company_request::{
+    BusinessCheck, QuotaQuery, WaybillCancel, WaybillOrder, WaybillStateQuery,
+};
+use super::express_single_waybill_request::{
+    CourierRating, PickupTimeQuery, SingleWaybillCancel, SingleWaybillFeeQuery,
+    SingleWaybillOrder, SingleWaybillPayment, SingleWaybillQuery, WaybillComplaint,
+    WaybillReminder,
+};
 use super::invoice_event::{InvoiceAuthorize, InvoiceResult, InvoiceStatus, InvoiceTitle};
 use super::message::{MessageHeader, Source};
 use super::mini_program_event::{
-    AppealRecord, CategoryAudit, DeliveryStatus, ExpressPath, IllegalRecord, PrivacyApply,
+    AppealRecord, CategoryAudit, DeliveryStatus, ExpressBindResult, ExpressPath, IllegalRecord,
+    PrivacyApply,
 };
 use super::offline_store_event::{PoiCheck, ShakeAround, WifiConnected};
 use super::raw::{Field, RawFields};
@@ -477,6 +499,49 @@ pub enum Event {
     /// `get_quota`: logistics helper, to an express company: a merchant's
     /// balance, answered with [`QuotaQuery::reply`].
     GetQuota(QuotaQuery),
+    /// `check_biz`: logistics helper, to an express company: approve a
+    /// merchant's account, answered with [`BusinessCheck::reply`].
+    CheckBiz(BusinessCheck),
+    /// `add_waybill`: logistics helper, to an express company: a merchant
+    /// orders a waybill, answered with [`WaybillOrder::reply`].
+    AddWaybill(Box<WaybillOrder>),
+    /// `cancel_waybill`: logistics helper, to an express company: a merchant
+    /// cancels a waybill, answered with [`WaybillCancel::reply`].
+    CancelWaybill(WaybillCancel),
+    /// `waybill_notify_query`: logistics helper, to an express company: a
+    /// waybill's state before a status is relayed, answered with
+    /// [`WaybillStateQuery::reply`].
+    WaybillNotifyQuery(WaybillStateQuery),
+    /// `query_single_waybill_fee`: logistics helper, to an express company:
+    /// a single waybill's price, answered with [`SingleWaybillFeeQuery::reply`].
+    QuerySingleWaybillFee(Box<SingleWaybillFeeQuery>),
+    /// `add_single_waybill`: logistics helper, to an express company: a user
+    /// orders a single waybill, answered with [`SingleWaybillOrder::reply`].
+    AddSingleWaybill(Box<SingleWaybillOrder>),
+    /// `cancel_single_waybill`: logistics helper, to an express company: a
+    /// user cancels, answered with [`SingleWaybillCancel::reply`].
+    CancelSingleWaybill(SingleWaybillCancel),
+    /// `query_single_waybill`: logistics helper, to an express company: a
+    /// single waybill's details, answered with [`SingleWaybillQuery::reply`].
+    QuerySingleWaybill(SingleWaybillQuery),
+    /// `notify_single_waybill_pay`: logistics helper, to an express company:
+    /// a user paid, answered with [`SingleWaybillPayment::reply`].
+    NotifySingleWaybillPay(SingleWaybillPayment),
+    /// `remind_waybill`: logistics helper, to an express company: a user
+    /// asks to hurry, answered with [`WaybillReminder::reply`].
+    RemindWaybill(WaybillReminder),
+    /// `waybill_complaint`: logistics helper, to an express company: a user
+    /// complains, answered with [`WaybillComplaint::reply`].
+    WaybillComplaint(WaybillComplaint),
+    /// `waybill_evaluate_agent`: logistics helper, to an express company: a
+    /// user rates the courier, answered with [`CourierRating::reply`].
+    WaybillEvaluateAgent(CourierRating),
+    /// `waybill_query_expect_time_range`: logistics helper, to an express
+    /// company: a city's pickup slots, answered with [`PickupTimeQuery::reply`].
+    WaybillQueryExpectTimeRange(Box<PickupTimeQuery>),
+    /// `update_business_bind_result`: logistics helper, to a merchant: an
+    /// express company reviewed the account it asked to bind.
+    UpdateBusinessBindResult(ExpressBindResult),
     // (above: the logistics helper's requests to an express company;
     // below: instant delivery's requests to a delivery company)
     /// Any other event, never an error: its name is
@@ -1132,6 +1197,46 @@ impl Event {
             Event::RelatedShopOrderSubmission(StoreLinkedOrder::from_tree(t))
         }),
         ("get_quota", |t| Event::GetQuota(QuotaQuery::from_tree(t))),
+        ("check_biz", |t| Event::CheckBiz(BusinessCheck::from_tree(t))),
+        ("add_waybill", |t| {
+            Event::AddWaybill(Box::new(WaybillOrder::from_tree(t)))
+        }),
+        ("cancel_waybill", |t| {
+            Event::CancelWaybill(WaybillCancel::from_tree(t))
+        }),
+        ("waybill_notify_query", |t| {
+            Event::WaybillNotifyQuery(WaybillStateQuery::from_tree(t))
+        }),
+        ("query_single_waybill_fee", |t| {
+            Event::QuerySingleWaybillFee(Box::new(SingleWaybillFeeQuery::from_tree(t)))
+        }),
+        ("add_single_waybill", |t| {
+            Event::AddSingleWaybill(Box::new(SingleWaybillOrder::from_tree(t)))
+        }),
+        ("cancel_single_waybill", |t| {
+            Event::CancelSingleWaybill(SingleWaybillCancel::from_tree(t))
+        }),
+        ("query_single_waybill", |t| {
+            Event::QuerySingleWaybill(SingleWaybillQuery::from_tree(t))
+        }),
+        ("notify_single_waybill_pay", |t| {
+            Event::NotifySingleWaybillPay(SingleWaybillPayment::from_tree(t))
+        }),
+        ("remind_waybill", |t| {
+            Event::RemindWaybill(WaybillReminder::from_tree(t))
+        }),
+        ("waybill_complaint", |t| {
+            Event::WaybillComplaint(WaybillComplaint::from_tree(t))
+        }),
+        ("waybill_evaluate_agent", |t| {
+            Event::WaybillEvaluateAgent(CourierRating::from_tree(t))
+        }),
+        ("waybill_query_expect_time_range", |t| {
+            Event::WaybillQueryExpectTimeRange(Box::new(PickupTimeQuery::from_tree(t)))
+        }),
+        ("update_business_bind_result", |t| {
+            Event::UpdateBusinessBindResult(ExpressBindResult::from_tree(t))
+        }),
         // (above: the logistics helper's requests to an express company;
         // below: instant delivery's requests to a delivery company)
     ];
@@ -1148,7 +1253,20 @@ impl Event {
     pub fn expects_reply(&self) -> bool {
         match self {
             // the logistics helper's, to an express company
-            Event::GetQuota(_) => true,
+            Event::GetQuota(_)
+            | Event::CheckBiz(_)
+            | Event::AddWaybill(_)
+            | Event::CancelWaybill(_)
+            | Event::WaybillNotifyQuery(_)
+            | Event::QuerySingleWaybillFee(_)
+            | Event::AddSingleWaybill(_)
+            | Event::CancelSingleWaybill(_)
+            | Event::QuerySingleWaybill(_)
+            | Event::NotifySingleWaybillPay(_)
+            | Event::RemindWaybill(_)
+            | Event::WaybillComplaint(_)
+            | Event::WaybillEvaluateAgent(_)
+            | Event::WaybillQueryExpectTimeRange(_) => true,
             // instant delivery's, to a delivery company
             _ => false,
         }

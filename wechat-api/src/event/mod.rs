@@ -44,6 +44,7 @@ pub mod card_event;
 pub mod component;
 pub mod component_notify;
 pub mod express_company_request;
+pub mod express_single_waybill_request;
 pub mod invoice_event;
 pub mod message;
 pub mod message_event;
@@ -73,7 +74,15 @@ pub use component::{
 pub use component_notify::{
     IcpFilingApply, IcpFilingVerify, OrderPathAudit, OrderPathResult, WxaAuth, WxaVerifyExpiry,
 };
-pub use express_company_request::QuotaQuery;
+pub use express_company_request::{
+    BusinessCheck, CargoItem, PathStep, QuotaQuery, WaybillCancel, WaybillCargo, WaybillContact,
+    WaybillInsurance, WaybillOrder, WaybillService, WaybillStateQuery,
+};
+pub use express_single_waybill_request::{
+    CourierRating, PickupTimeQuery, PickupTimeRange, SingleWaybillCancel, SingleWaybillFeeQuery,
+    SingleWaybillGoods, SingleWaybillIds, SingleWaybillOrder, SingleWaybillPayment,
+    SingleWaybillQuery, WaybillComplaint, WaybillReminder,
+};
 pub use invoice_event::{InvoiceAuthorize, InvoiceResult, InvoiceStatus, InvoiceTitle};
 pub use message::{
     FileMessage, ImageMessage, LinkMessage, LocationMessage, Message, MessageHeader,
@@ -85,7 +94,8 @@ pub use message_event::{
     SubscribeMsgChoices, SubscribeMsgSent, SubscribeMsgSentItem, TemplateSendJobFinish,
 };
 pub use mini_program_event::{
-    AppealMaterial, AppealRecord, CategoryAudit, DeliveryStatus, ExpressAction, ExpressPath,
+    AppealMaterial, AppealRecord, CategoryAudit, DeliveryStatus, ExpressAction, ExpressBindResult,
+    ExpressPath,
     IllegalRecord, PrivacyApply,
 };
 pub use offline_store_event::{Beacon, PoiCheck, ShakeAround, WifiConnected};
