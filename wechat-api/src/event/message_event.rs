@@ -175,9 +175,8 @@ use super::express_company_request::{
     BusinessCheck, QuotaQuery, WaybillCancel, WaybillOrder, WaybillStateQuery,
 };
 use super::express_single_waybill_request::{
-    CourierRating, PickupTimeQuery, SingleWaybillCancel, SingleWaybillFeeQuery,
-    SingleWaybillOrder, SingleWaybillPayment, SingleWaybillQuery, WaybillComplaint,
-    WaybillReminder,
+    CourierRating, PickupTimeQuery, SingleWaybillCancel, SingleWaybillFeeQuery, SingleWaybillOrder,
+    SingleWaybillPayment, SingleWaybillQuery, WaybillComplaint, WaybillReminder,
 };
 use super::invoice_event::{InvoiceAuthorize, InvoiceResult, InvoiceStatus, InvoiceTitle};
 use super::message::{MessageHeader, Source};
@@ -1197,7 +1196,9 @@ impl Event {
             Event::RelatedShopOrderSubmission(StoreLinkedOrder::from_tree(t))
         }),
         ("get_quota", |t| Event::GetQuota(QuotaQuery::from_tree(t))),
-        ("check_biz", |t| Event::CheckBiz(BusinessCheck::from_tree(t))),
+        ("check_biz", |t| {
+            Event::CheckBiz(BusinessCheck::from_tree(t))
+        }),
         ("add_waybill", |t| {
             Event::AddWaybill(Box::new(WaybillOrder::from_tree(t)))
         }),

@@ -95,8 +95,7 @@ pub use message_event::{
 };
 pub use mini_program_event::{
     AppealMaterial, AppealRecord, CategoryAudit, DeliveryStatus, ExpressAction, ExpressBindResult,
-    ExpressPath,
-    IllegalRecord, PrivacyApply,
+    ExpressPath, IllegalRecord, PrivacyApply,
 };
 pub use offline_store_event::{Beacon, PoiCheck, ShakeAround, WifiConnected};
 pub use scan_product_event::{ProductScan, ProductVerify};
