@@ -500,13 +500,13 @@ pub enum Event {
     GetQuota(QuotaQuery),
     /// `check_biz`: logistics helper, to an express company: approve a
     /// merchant's account, answered with [`BusinessCheck::reply`].
-    CheckBiz(BusinessCheck),
+    CheckBiz(Box<BusinessCheck>),
     /// `add_waybill`: logistics helper, to an express company: a merchant
     /// orders a waybill, answered with [`WaybillOrder::reply`].
     AddWaybill(Box<WaybillOrder>),
     /// `cancel_waybill`: logistics helper, to an express company: a merchant
     /// cancels a waybill, answered with [`WaybillCancel::reply`].
-    CancelWaybill(WaybillCancel),
+    CancelWaybill(Box<WaybillCancel>),
     /// `waybill_notify_query`: logistics helper, to an express company: a
     /// waybill's state before a status is relayed, answered with
     /// [`WaybillStateQuery::reply`].
@@ -519,22 +519,22 @@ pub enum Event {
     AddSingleWaybill(Box<SingleWaybillOrder>),
     /// `cancel_single_waybill`: logistics helper, to an express company: a
     /// user cancels, answered with [`SingleWaybillCancel::reply`].
-    CancelSingleWaybill(SingleWaybillCancel),
+    CancelSingleWaybill(Box<SingleWaybillCancel>),
     /// `query_single_waybill`: logistics helper, to an express company: a
     /// single waybill's details, answered with [`SingleWaybillQuery::reply`].
     QuerySingleWaybill(SingleWaybillQuery),
     /// `notify_single_waybill_pay`: logistics helper, to an express company:
     /// a user paid, answered with [`SingleWaybillPayment::reply`].
-    NotifySingleWaybillPay(SingleWaybillPayment),
+    NotifySingleWaybillPay(Box<SingleWaybillPayment>),
     /// `remind_waybill`: logistics helper, to an express company: a user
     /// asks to hurry, answered with [`WaybillReminder::reply`].
     RemindWaybill(WaybillReminder),
     /// `waybill_complaint`: logistics helper, to an express company: a user
     /// complains, answered with [`WaybillComplaint::reply`].
-    WaybillComplaint(WaybillComplaint),
+    WaybillComplaint(Box<WaybillComplaint>),
     /// `waybill_evaluate_agent`: logistics helper, to an express company: a
     /// user rates the courier, answered with [`CourierRating::reply`].
-    WaybillEvaluateAgent(CourierRating),
+    WaybillEvaluateAgent(Box<CourierRating>),
     /// `waybill_query_expect_time_range`: logistics helper, to an express
     /// company: a city's pickup slots, answered with [`PickupTimeQuery::reply`].
     WaybillQueryExpectTimeRange(Box<PickupTimeQuery>),
@@ -1197,13 +1197,13 @@ impl Event {
         }),
         ("get_quota", |t| Event::GetQuota(QuotaQuery::from_tree(t))),
         ("check_biz", |t| {
-            Event::CheckBiz(BusinessCheck::from_tree(t))
+            Event::CheckBiz(Box::new(BusinessCheck::from_tree(t)))
         }),
         ("add_waybill", |t| {
             Event::AddWaybill(Box::new(WaybillOrder::from_tree(t)))
         }),
         ("cancel_waybill", |t| {
-            Event::CancelWaybill(WaybillCancel::from_tree(t))
+            Event::CancelWaybill(Box::new(WaybillCancel::from_tree(t)))
         }),
         ("waybill_notify_query", |t| {
             Event::WaybillNotifyQuery(WaybillStateQuery::from_tree(t))
@@ -1215,22 +1215,22 @@ impl Event {
             Event::AddSingleWaybill(Box::new(SingleWaybillOrder::from_tree(t)))
         }),
         ("cancel_single_waybill", |t| {
-            Event::CancelSingleWaybill(SingleWaybillCancel::from_tree(t))
+            Event::CancelSingleWaybill(Box::new(SingleWaybillCancel::from_tree(t)))
         }),
         ("query_single_waybill", |t| {
             Event::QuerySingleWaybill(SingleWaybillQuery::from_tree(t))
         }),
         ("notify_single_waybill_pay", |t| {
-            Event::NotifySingleWaybillPay(SingleWaybillPayment::from_tree(t))
+            Event::NotifySingleWaybillPay(Box::new(SingleWaybillPayment::from_tree(t)))
         }),
         ("remind_waybill", |t| {
             Event::RemindWaybill(WaybillReminder::from_tree(t))
         }),
         ("waybill_complaint", |t| {
-            Event::WaybillComplaint(WaybillComplaint::from_tree(t))
+            Event::WaybillComplaint(Box::new(WaybillComplaint::from_tree(t)))
         }),
         ("waybill_evaluate_agent", |t| {
-            Event::WaybillEvaluateAgent(CourierRating::from_tree(t))
+            Event::WaybillEvaluateAgent(Box::new(CourierRating::from_tree(t)))
         }),
         ("waybill_query_expect_time_range", |t| {
             Event::WaybillQueryExpectTimeRange(Box::new(PickupTimeQuery::from_tree(t)))
