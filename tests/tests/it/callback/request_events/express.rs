@@ -878,3 +878,61 @@ fn waybill_query_expect_time_range() {
         )
     );
 }
+
+/// An express company's message URL answers the doc's `add_waybill`
+/// sample, encrypted as it came, with the typed answer: the echoed ids and
+/// the company's waybill.
+#[tokio::test]
+async fn the_callback_answers_add_waybill() {
+    use super::{AES_KEY, APPID, TOKEN};
+    use wechat_api::callback::{MessageCallback, Router};
+    use wechat_api::{Client, Config};
+    use wechat_api_test_support::callback::{Wechat, leaf, now};
+
+    let config = Config::builder()
+        .appid(APPID)
+        .secret("express-secret")
+        .token(TOKEN)
+        .encoding_aes_key(AES_KEY)
+        .build()
+        .expect("valid configuration");
+    let router = Router::new().event("add_waybill", |message: Message, _client| async move {
+        let Message::Event(event) = message else {
+            return Ok(None);
+        };
+        let Event::AddWaybill(order) = event.detail else {
+            return Ok(None);
+        };
+        let waybill = match order.way_bill_id.as_deref() {
+            Some("0") | None => "SF0000001".to_owned(),
+            Some(allotted) => allotted.to_owned(),
+        };
+        Ok(Some(
+            order
+                .reply(waybill, 0, "success", "##SF_mark##755##")
+                .into(),
+        ))
+    });
+    let callback = MessageCallback::account(Client::new(config).expect("client"), router)
+        .expect("an account's callback");
+    let wechat = Wechat::new(TOKEN, AES_KEY, APPID);
+    let push = ADD_WAYBILL.replace("1533042556", &now().to_string());
+    let answer = callback.handle_account(wechat.safe_push(&push)).await;
+    let reply = wechat.open_reply(&answer);
+    for (name, value) in [
+        ("Event", "add_waybill"),
+        ("Token", "1234ABC234523451"),
+        ("OrderID", "012345678901234567890123456789"),
+        ("BizID", "xyz"),
+        ("WayBillID", "123456789"),
+        ("ResultCode", "0"),
+        ("WaybillData", "##SF_mark##755##"),
+    ] {
+        assert_eq!(
+            leaf(&reply, name).as_deref(),
+            Some(value),
+            "{name}: {reply}"
+        );
+    }
+    assert!(!reply.contains("xyz123"), "the password is not echoed");
+}
