@@ -150,6 +150,17 @@
 //! | `waybill_evaluate_agent` (a request) | [`Event::WaybillEvaluateAgent`] |
 //! | `waybill_query_expect_time_range` (a request) | [`Event::WaybillQueryExpectTimeRange`] |
 //! | `update_business_bind_result` | [`Event::UpdateBusinessBindResult`] |
+//! | (instant delivery's requests to a delivery company) | |
+//! | (the mini-program trade component's events) | |
+//! | (cards, gift cards, comments, media and other notifications) | |
+//! | `head_supplier_subscribe_product_baseinfo_update` | [`Event::HeadSupplierSubscribeProductBaseinfoUpdate`] |
+//! | `head_supplier_subscribe_product_planinfo_update` | [`Event::HeadSupplierSubscribeProductPlaninfoUpdate`] |
+//! | `talent_commission_order_update` | [`Event::TalentCommissionOrderUpdate`] |
+//! | `supply_order_new` | [`Event::SupplyOrderNew`] |
+//! | `supply_order_update` | [`Event::SupplyOrderUpdate`] |
+//! | `supply_order_cancel` | [`Event::SupplyOrderCancel`] |
+//! | `supply_order_complete` | [`Event::SupplyOrderComplete`] |
+//! | `ec_supplier_invite_relation` | [`Event::EcSupplierInviteRelation`] |
 //! | anything else | [`Event::Other`]: the name is in the header, the document in [`EventMessage::raw`] |
 //!
 //! Event names are compared case-insensitively (WeChat is not consistent
@@ -192,8 +203,9 @@ use super::store_event::{
     StoreLinkedOrder, StoreNickname, StoreQrcode, StoreSharer, StoreStatus, StoreStock,
     StoreSupplierItem, StoreVoucherSend, StoreWaybillNumber, StoreWaybillPath,
 };
+use super::store_league_event::{LeaguePlan, LeagueProductInfo, TalentCommissionOrder};
 use super::store_member_event::{StoreVipExchange, StoreVipLink, StoreVipOrder, StoreVipUser};
-use super::store_supplier_event::{SupplierDropship, SupplierProduct};
+use super::store_supplier_event::{SupplierDropship, SupplierInvite, SupplierProduct, SupplyOrder};
 use super::tree::Node;
 use super::virtual_payment_event::{XpayComplaint, XpayDeliver, XpayRefund};
 use crate::{Error, Result};
@@ -543,6 +555,29 @@ pub enum Event {
     UpdateBusinessBindResult(ExpressBindResult),
     // (above: the logistics helper's requests to an express company;
     // below: instant delivery's requests to a delivery company)
+
+    // (below: the mini-program trade component's events)
+
+    // (below: cards, gift cards, comments, media and other notifications)
+
+    // (below: the WeChat Store league and supplier events)
+    /// `head_supplier_subscribe_product_baseinfo_update`: WeChat Store, to a league institution: a subscribed product's base information changed.
+    HeadSupplierSubscribeProductBaseinfoUpdate(Box<LeagueProductInfo>),
+    /// `head_supplier_subscribe_product_planinfo_update`: WeChat Store, to a league institution: a subscribed product's promotion plan changed.
+    HeadSupplierSubscribeProductPlaninfoUpdate(Box<LeaguePlan>),
+    /// `talent_commission_order_update`: WeChat Store, to a talent: a commission order changed.
+    TalentCommissionOrderUpdate(TalentCommissionOrder),
+    /// `supply_order_new`: WeChat Store, to a supplier: a supply order was assigned to it.
+    SupplyOrderNew(SupplyOrder),
+    /// `supply_order_update`: WeChat Store, to a supplier: a supply order changed.
+    SupplyOrderUpdate(SupplyOrder),
+    /// `supply_order_cancel`: WeChat Store, to a supplier: a supply order was cancelled.
+    SupplyOrderCancel(SupplyOrder),
+    /// `supply_order_complete`: WeChat Store, to a supplier: a supply order was completed.
+    SupplyOrderComplete(SupplyOrder),
+    /// `ec_supplier_invite_relation`: WeChat Store, to a supplier: a shop invited it to work together.
+    EcSupplierInviteRelation(SupplierInvite),
+
     /// Any other event, never an error: its name is
     /// [`EventMessage::event`], its document [`EventMessage::raw`].
     Other,
@@ -1240,6 +1275,38 @@ impl Event {
         }),
         // (above: the logistics helper's requests to an express company;
         // below: instant delivery's requests to a delivery company)
+
+        // (below: the mini-program trade component's events)
+
+        // (below: cards, gift cards, comments, media and other notifications)
+
+        // (below: the WeChat Store league and supplier events)
+        ("head_supplier_subscribe_product_baseinfo_update", |t| {
+            Event::HeadSupplierSubscribeProductBaseinfoUpdate(Box::new(
+                LeagueProductInfo::from_tree(t),
+            ))
+        }),
+        ("head_supplier_subscribe_product_planinfo_update", |t| {
+            Event::HeadSupplierSubscribeProductPlaninfoUpdate(Box::new(LeaguePlan::from_tree(t)))
+        }),
+        ("talent_commission_order_update", |t| {
+            Event::TalentCommissionOrderUpdate(TalentCommissionOrder::from_tree(t))
+        }),
+        ("supply_order_new", |t| {
+            Event::SupplyOrderNew(SupplyOrder::from_tree(t, "SupplyOrderNew"))
+        }),
+        ("supply_order_update", |t| {
+            Event::SupplyOrderUpdate(SupplyOrder::from_tree(t, "SupplyOrderUpdate"))
+        }),
+        ("supply_order_cancel", |t| {
+            Event::SupplyOrderCancel(SupplyOrder::from_tree(t, "SupplyOrderCancel"))
+        }),
+        ("supply_order_complete", |t| {
+            Event::SupplyOrderComplete(SupplyOrder::from_tree(t, "SupplyOrderComplete"))
+        }),
+        ("ec_supplier_invite_relation", |t| {
+            Event::EcSupplierInviteRelation(SupplierInvite::from_tree(t))
+        }),
     ];
 
     /// Whether this event is a request that waits for an answer in the

@@ -16,7 +16,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::tree::{Node, number, text};
+use super::tree::{Node, number, text, texts};
 
 /// `add_express_path`: a waybill's trace changed
 /// ([logistics.onPathUpdate](https://developers.weixin.qq.com/miniprogram/dev/server/event_push/express/provider/logistics.onPathUpdate.html)).
@@ -330,12 +330,9 @@ impl AppealRecord {
                         appeal_reason: appeal.and_then(|a| text(a, "reason")),
                         proof_material_ids: appeal
                             .map(|a| {
-                                a.items("proof_material_ids")
-                                    .chain(a.items("proof_material_id"))
-                                    .map(|id| id.text.trim())
-                                    .filter(|id| !id.is_empty())
-                                    .map(str::to_owned)
-                                    .collect()
+                                let mut ids = texts(a, "proof_material_ids");
+                                ids.extend(texts(a, "proof_material_id"));
+                                ids
                             })
                             .unwrap_or_default(),
                     }

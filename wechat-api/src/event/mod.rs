@@ -53,6 +53,7 @@ pub mod offline_store_event;
 mod raw;
 pub mod scan_product_event;
 pub mod store_event;
+pub mod store_league_event;
 pub mod store_member_event;
 pub mod store_supplier_event;
 mod tree;
@@ -105,10 +106,11 @@ pub use store_event::{
     StoreStock, StoreSupplierItem, StoreVoucher, StoreVoucherSend, StoreWaybillNumber,
     StoreWaybillPath,
 };
+pub use store_league_event::{LeaguePlan, LeagueProductInfo, LeagueSku, TalentCommissionOrder};
 pub use store_member_event::{
     StoreVipExchange, StoreVipLink, StoreVipOrder, StoreVipOrderProduct, StoreVipUser,
 };
-pub use store_supplier_event::{SupplierDropship, SupplierProduct};
+pub use store_supplier_event::{SupplierDropship, SupplierInvite, SupplierProduct, SupplyOrder};
 pub use virtual_payment_event::{XpayComplaint, XpayDeliver, XpayRefund};
 
 /// Any decrypted push: a component push (it has an `InfoType`) or an

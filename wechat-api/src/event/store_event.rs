@@ -18,7 +18,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::tree::{Node, number, text};
+use super::tree::{Node, number, text, texts};
 
 /// `channels_ec_change_status` and `channels_ec_close_store`: the shop's
 /// status changed (`open_finished` ⇄ `closing`), or it was finally closed.
@@ -330,12 +330,7 @@ impl StoreSupplierItem {
             appid: text(info, "appid"),
             product_id: text(info, "product_id"),
             version: text(info, "version"),
-            update_fields: info
-                .items("update_fields")
-                .map(|field| field.text.trim())
-                .filter(|field| !field.is_empty())
-                .map(str::to_owned)
-                .collect(),
+            update_fields: texts(info, "update_fields"),
         }
     }
 }

@@ -1,7 +1,8 @@
 //! The WeChat Store (微信小店) events a supplier (供货商) receives: its
-//! drop-shipping orders (代发单) created, cancelled or changed, and its
-//! goods (货品) changed; their typed detail, read from the push's element
-//! tree (the store sends JSON).
+//! drop-shipping orders (代发单) and supply orders (供货单) created,
+//! changed, cancelled or completed, its goods (货品) changed, a shop's
+//! invitation; their typed detail, read from the push's element tree (the
+//! store sends JSON).
 //!
 //! Anything a push lacks is `None`, so a known event never fails on a
 //! missing detail. The fields are those of the supplier's
@@ -50,6 +51,51 @@ impl SupplierProduct {
         Self {
             product_id: text(info, "product_id"),
             status: number(info, "status"),
+        }
+    }
+}
+
+/// `supply_order_new`, `supply_order_update`, `supply_order_cancel` and
+/// `supply_order_complete`: a supply order (供货单) was assigned to the
+/// supplier, changed, cancelled or completed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct SupplyOrder {
+    /// `SupplyOrder…/supply_order_id`: the supply order.
+    pub supply_order_id: Option<String>,
+    /// `SupplyOrderUpdate/update_time`: when it last changed, Unix seconds
+    /// (`supply_order_update` only).
+    pub update_time: Option<i64>,
+}
+
+impl SupplyOrder {
+    /// The detail in the event's body element `body` (`SupplyOrderNew`,
+    /// `SupplyOrderUpdate`…), or at the root when a push has none.
+    pub(crate) fn from_tree(tree: &Node, body: &str) -> Self {
+        let info = tree.child(body).unwrap_or(tree);
+        Self {
+            supply_order_id: text(info, "supply_order_id"),
+            update_time: number(info, "update_time"),
+        }
+    }
+}
+
+/// `ec_supplier_invite_relation`: a shop invited the supplier to work with
+/// it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct SupplierInvite {
+    /// `appid`: the inviting shop.
+    pub appid: Option<String>,
+    /// `invite_time`: Unix seconds.
+    pub invite_time: Option<i64>,
+}
+
+impl SupplierInvite {
+    pub(crate) fn from_tree(tree: &Node) -> Self {
+        Self {
+            appid: text(tree, "appid"),
+            invite_time: number(tree, "invite_time"),
         }
     }
 }

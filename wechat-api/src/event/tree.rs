@@ -162,6 +162,16 @@ pub(crate) fn text(node: &Node, name: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// The trimmed, non-empty texts of the list `name` under `node` (see
+/// [`Node::items`]): the typed events' lists of ids and URLs.
+pub(crate) fn texts(node: &Node, name: &str) -> Vec<String> {
+    node.items(name)
+        .map(|item| item.text.trim())
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
 /// The number in `node`'s child `name`, if it holds one (the typed events'
 /// optional number fields).
 pub(crate) fn number<T: std::str::FromStr>(node: &Node, name: &str) -> Option<T> {

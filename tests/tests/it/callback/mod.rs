@@ -8,6 +8,7 @@ mod redis;
 mod release_test;
 mod request_events;
 mod routes;
+mod store_league_and_supply_events;
 mod ticket_durable;
 mod typed_events;
 mod vectors;

@@ -6,7 +6,7 @@
 use serde_json::{Value, json};
 use wechat_api::event::{ComponentEvent, Event, Message};
 
-fn xml_event(name: &str, body: &str) -> String {
+pub(super) fn xml_event(name: &str, body: &str) -> String {
     format!(
         "<xml><ToUserName><![CDATA[gh_e136c6e50636]]></ToUserName>\
          <FromUserName><![CDATA[oMgHVjngRipVsoxg6TuX3vz6glDg]]></FromUserName>\
@@ -16,7 +16,7 @@ fn xml_event(name: &str, body: &str) -> String {
 }
 
 /// The typed detail of an event push, as JSON (its `type` tag included).
-fn detail(message: Message) -> Value {
+pub(super) fn detail(message: Message) -> Value {
     let Message::Event(event) = message else {
         panic!("not an event: {message:?}");
     };
@@ -24,11 +24,11 @@ fn detail(message: Message) -> Value {
     serde_json::to_value(&event.detail).expect("serializes")
 }
 
-fn from_xml(xml: &str) -> Value {
+pub(super) fn from_xml(xml: &str) -> Value {
     detail(Message::from_xml(xml).expect("decodes"))
 }
 
-fn from_json(value: Value) -> Value {
+pub(super) fn from_json(value: Value) -> Value {
     detail(Message::from_json(&value.to_string()).expect("decodes"))
 }
 
@@ -702,7 +702,7 @@ fn wechat_store_coupon_events() {
 
 /// The JSON push of `event` from `from` to `to`, decoded: `body`'s keys
 /// added to the header.
-fn json_push(to: &str, from: &str, create_time: i64, event: &str, body: Value) -> Value {
+pub(super) fn json_push(to: &str, from: &str, create_time: i64, event: &str, body: Value) -> Value {
     let mut push = json!({"ToUserName": to, "FromUserName": from,
                           "CreateTime": create_time, "MsgType": "event", "Event": event});
     push.as_object_mut()
@@ -712,7 +712,7 @@ fn json_push(to: &str, from: &str, create_time: i64, event: &str, body: Value) -
 }
 
 /// A mini program's JSON push with `body`'s keys added to the header.
-fn mini_program(event: &str, body: Value) -> Value {
+pub(super) fn mini_program(event: &str, body: Value) -> Value {
     json_push(
         "gh_1234567890ab",
         "o_wechat_official",
@@ -1617,7 +1617,7 @@ fn third_party_platform_notify_pushes() {
 #[test]
 fn the_typed_list_and_what_stays_other() {
     let names: Vec<&str> = Event::typed_names().collect();
-    assert_eq!(names.len(), 147, "{names:?}");
+    assert_eq!(names.len(), 155, "{names:?}");
     let unknown = xml_event("some_future_event", "<Anything>1</Anything>");
     let Message::Event(event) = Message::from_xml(&unknown).expect("decodes") else {
         panic!("not an event");
