@@ -136,6 +136,20 @@
 //! | `cooperation_shop_order` | [`Event::CooperationShopOrder`] |
 //! | `related_shop_order_submission` | [`Event::RelatedShopOrderSubmission`] |
 //! | `get_quota` (a request: [`Event::expects_reply`]) | [`Event::GetQuota`] |
+//! | `check_biz` (a request) | [`Event::CheckBiz`] |
+//! | `add_waybill` (a request) | [`Event::AddWaybill`] |
+//! | `cancel_waybill` (a request) | [`Event::CancelWaybill`] |
+//! | `waybill_notify_query` (a request) | [`Event::WaybillNotifyQuery`] |
+//! | `query_single_waybill_fee` (a request) | [`Event::QuerySingleWaybillFee`] |
+//! | `add_single_waybill` (a request) | [`Event::AddSingleWaybill`] |
+//! | `cancel_single_waybill` (a request) | [`Event::CancelSingleWaybill`] |
+//! | `query_single_waybill` (a request) | [`Event::QuerySingleWaybill`] |
+//! | `notify_single_waybill_pay` (a request) | [`Event::NotifySingleWaybillPay`] |
+//! | `remind_waybill` (a request) | [`Event::RemindWaybill`] |
+//! | `waybill_complaint` (a request) | [`Event::WaybillComplaint`] |
+//! | `waybill_evaluate_agent` (a request) | [`Event::WaybillEvaluateAgent`] |
+//! | `waybill_query_expect_time_range` (a request) | [`Event::WaybillQueryExpectTimeRange`] |
+//! | `update_business_bind_result` | [`Event::UpdateBusinessBindResult`] |
 //! | `transport_precreate_order` (a request) | [`Event::TransportPrecreateOrder`] |
 //! | `transport_add_order` (a request) | [`Event::TransportAddOrder`] |
 //! | `transport_readd_order` (a request) | [`Event::TransportReaddOrder`] |
@@ -185,11 +199,18 @@ use super::delivery_company_request::{
     AgentPositionQuery, AuthCancellation, AuthInfoQuery, DeliveryOrder, MockStatusUpdate,
     OrderCancellation, OrderRef, PreAuthCodeQuery, RiderScore, TipsAddition,
 };
-use super::express_company_request::QuotaQuery;
+use super::express_company_request::{
+    BusinessCheck, QuotaQuery, WaybillCancel, WaybillOrder, WaybillStateQuery,
+};
+use super::express_single_waybill_request::{
+    CourierRating, PickupTimeQuery, SingleWaybillCancel, SingleWaybillFeeQuery, SingleWaybillOrder,
+    SingleWaybillPayment, SingleWaybillQuery, WaybillComplaint, WaybillReminder,
+};
 use super::invoice_event::{InvoiceAuthorize, InvoiceResult, InvoiceStatus, InvoiceTitle};
 use super::message::{MessageHeader, Source};
 use super::mini_program_event::{
-    AppealRecord, CategoryAudit, DeliveryStatus, ExpressPath, IllegalRecord, PrivacyApply,
+    AppealRecord, CategoryAudit, DeliveryStatus, ExpressBindResult, ExpressPath, IllegalRecord,
+    PrivacyApply,
 };
 use super::offline_store_event::{PoiCheck, ShakeAround, WifiConnected};
 use super::raw::{Field, RawFields};
@@ -506,6 +527,49 @@ pub enum Event {
     /// `get_quota`: logistics helper, to an express company: a merchant's
     /// balance, answered with [`QuotaQuery::reply`].
     GetQuota(QuotaQuery),
+    /// `check_biz`: logistics helper, to an express company: approve a
+    /// merchant's account, answered with [`BusinessCheck::reply`].
+    CheckBiz(Box<BusinessCheck>),
+    /// `add_waybill`: logistics helper, to an express company: a merchant
+    /// orders a waybill, answered with [`WaybillOrder::reply`].
+    AddWaybill(Box<WaybillOrder>),
+    /// `cancel_waybill`: logistics helper, to an express company: a merchant
+    /// cancels a waybill, answered with [`WaybillCancel::reply`].
+    CancelWaybill(Box<WaybillCancel>),
+    /// `waybill_notify_query`: logistics helper, to an express company: a
+    /// waybill's state before a status is relayed, answered with
+    /// [`WaybillStateQuery::reply`].
+    WaybillNotifyQuery(WaybillStateQuery),
+    /// `query_single_waybill_fee`: logistics helper, to an express company:
+    /// a single waybill's price, answered with [`SingleWaybillFeeQuery::reply`].
+    QuerySingleWaybillFee(Box<SingleWaybillFeeQuery>),
+    /// `add_single_waybill`: logistics helper, to an express company: a user
+    /// orders a single waybill, answered with [`SingleWaybillOrder::reply`].
+    AddSingleWaybill(Box<SingleWaybillOrder>),
+    /// `cancel_single_waybill`: logistics helper, to an express company: a
+    /// user cancels, answered with [`SingleWaybillCancel::reply`].
+    CancelSingleWaybill(Box<SingleWaybillCancel>),
+    /// `query_single_waybill`: logistics helper, to an express company: a
+    /// single waybill's details, answered with [`SingleWaybillQuery::reply`].
+    QuerySingleWaybill(SingleWaybillQuery),
+    /// `notify_single_waybill_pay`: logistics helper, to an express company:
+    /// a user paid, answered with [`SingleWaybillPayment::reply`].
+    NotifySingleWaybillPay(Box<SingleWaybillPayment>),
+    /// `remind_waybill`: logistics helper, to an express company: a user
+    /// asks to hurry, answered with [`WaybillReminder::reply`].
+    RemindWaybill(WaybillReminder),
+    /// `waybill_complaint`: logistics helper, to an express company: a user
+    /// complains, answered with [`WaybillComplaint::reply`].
+    WaybillComplaint(Box<WaybillComplaint>),
+    /// `waybill_evaluate_agent`: logistics helper, to an express company: a
+    /// user rates the courier, answered with [`CourierRating::reply`].
+    WaybillEvaluateAgent(Box<CourierRating>),
+    /// `waybill_query_expect_time_range`: logistics helper, to an express
+    /// company: a city's pickup slots, answered with [`PickupTimeQuery::reply`].
+    WaybillQueryExpectTimeRange(Box<PickupTimeQuery>),
+    /// `update_business_bind_result`: logistics helper, to a merchant: an
+    /// express company reviewed the account it asked to bind.
+    UpdateBusinessBindResult(ExpressBindResult),
     // (above: the logistics helper's requests to an express company;
     // below: instant delivery's requests to a delivery company)
     /// `transport_precreate_order`: instant delivery, to a delivery company: a quote for an order, answered with [`DeliveryOrder::reply`].
@@ -1212,6 +1276,48 @@ impl Event {
             Event::RelatedShopOrderSubmission(StoreLinkedOrder::from_tree(t))
         }),
         ("get_quota", |t| Event::GetQuota(QuotaQuery::from_tree(t))),
+        ("check_biz", |t| {
+            Event::CheckBiz(Box::new(BusinessCheck::from_tree(t)))
+        }),
+        ("add_waybill", |t| {
+            Event::AddWaybill(Box::new(WaybillOrder::from_tree(t)))
+        }),
+        ("cancel_waybill", |t| {
+            Event::CancelWaybill(Box::new(WaybillCancel::from_tree(t)))
+        }),
+        ("waybill_notify_query", |t| {
+            Event::WaybillNotifyQuery(WaybillStateQuery::from_tree(t))
+        }),
+        ("query_single_waybill_fee", |t| {
+            Event::QuerySingleWaybillFee(Box::new(SingleWaybillFeeQuery::from_tree(t)))
+        }),
+        ("add_single_waybill", |t| {
+            Event::AddSingleWaybill(Box::new(SingleWaybillOrder::from_tree(t)))
+        }),
+        ("cancel_single_waybill", |t| {
+            Event::CancelSingleWaybill(Box::new(SingleWaybillCancel::from_tree(t)))
+        }),
+        ("query_single_waybill", |t| {
+            Event::QuerySingleWaybill(SingleWaybillQuery::from_tree(t))
+        }),
+        ("notify_single_waybill_pay", |t| {
+            Event::NotifySingleWaybillPay(Box::new(SingleWaybillPayment::from_tree(t)))
+        }),
+        ("remind_waybill", |t| {
+            Event::RemindWaybill(WaybillReminder::from_tree(t))
+        }),
+        ("waybill_complaint", |t| {
+            Event::WaybillComplaint(Box::new(WaybillComplaint::from_tree(t)))
+        }),
+        ("waybill_evaluate_agent", |t| {
+            Event::WaybillEvaluateAgent(Box::new(CourierRating::from_tree(t)))
+        }),
+        ("waybill_query_expect_time_range", |t| {
+            Event::WaybillQueryExpectTimeRange(Box::new(PickupTimeQuery::from_tree(t)))
+        }),
+        ("update_business_bind_result", |t| {
+            Event::UpdateBusinessBindResult(ExpressBindResult::from_tree(t))
+        }),
         // (above: the logistics helper's requests to an express company;
         // below: instant delivery's requests to a delivery company)
         ("transport_precreate_order", |t| {
@@ -1316,7 +1422,20 @@ impl Event {
     pub fn expects_reply(&self) -> bool {
         match self {
             // the logistics helper's, to an express company
-            Event::GetQuota(_) => true,
+            Event::GetQuota(_)
+            | Event::CheckBiz(_)
+            | Event::AddWaybill(_)
+            | Event::CancelWaybill(_)
+            | Event::WaybillNotifyQuery(_)
+            | Event::QuerySingleWaybillFee(_)
+            | Event::AddSingleWaybill(_)
+            | Event::CancelSingleWaybill(_)
+            | Event::QuerySingleWaybill(_)
+            | Event::NotifySingleWaybillPay(_)
+            | Event::RemindWaybill(_)
+            | Event::WaybillComplaint(_)
+            | Event::WaybillEvaluateAgent(_)
+            | Event::WaybillQueryExpectTimeRange(_) => true,
             // instant delivery's, to a delivery company
             Event::TransportPrecreateOrder(_)
             | Event::TransportAddOrder(_)

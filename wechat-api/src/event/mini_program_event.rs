@@ -1,5 +1,7 @@
 //! A mini program's logistics and review events: the waybill traces of the
-//! logistics assistant (物流助手, `add_express_path`), the status of an
+//! logistics assistant (物流助手, `add_express_path`) and the outcome of
+//! binding a merchant account with an express company
+//! (`update_business_bind_result`), the status of an
 //! instant delivery (即时配送, `update_waybill_status`), the outcome of a
 //! category review (`wxa_category_audit`) and of a privacy-API application
 //! (`wxa_privacy_apply`), a violation record (`wxa_illegal_record`) and the
@@ -33,6 +35,34 @@ pub struct ExpressPath {
     pub count: Option<u32>,
     /// `Actions`: the trace nodes, oldest first.
     pub actions: Vec<ExpressAction>,
+}
+
+/// `update_business_bind_result`: the express company reviewed the
+/// account a merchant asked to bind (logistics helper, to the merchant;
+/// answered `success`)
+/// ([logistics.onBindResultUpdate](https://developers.weixin.qq.com/miniprogram/dev/server/event_push/express/business/Bind_merchant_review_result_update_event.html)).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct ExpressBindResult {
+    /// `errcode`: 0 when the account was bound.
+    pub errcode: Option<i64>,
+    /// `errmsg`: the outcome's text.
+    pub errmsg: Option<String>,
+    /// `delivery_id`: the express company (`EMS`…).
+    pub delivery_id: Option<String>,
+    /// `biz_id`: the merchant's account with it.
+    pub biz_id: Option<String>,
+}
+
+impl ExpressBindResult {
+    pub(crate) fn from_tree(tree: &Node) -> Self {
+        Self {
+            errcode: number(tree, "errcode"),
+            errmsg: text(tree, "errmsg"),
+            delivery_id: text(tree, "delivery_id"),
+            biz_id: text(tree, "biz_id"),
+        }
+    }
 }
 
 /// One node of a waybill's trace.

@@ -45,6 +45,7 @@ pub mod component;
 pub mod component_notify;
 pub mod delivery_company_request;
 pub mod express_company_request;
+pub mod express_single_waybill_request;
 pub mod invoice_event;
 pub mod message;
 pub mod message_event;
@@ -80,7 +81,15 @@ pub use delivery_company_request::{
     DeliveryCargo, DeliveryGoods, DeliveryOrder, DeliveryOrderInfo, MockStatusUpdate, OrderAnswer,
     OrderCancellation, OrderRef, PreAuthCodeQuery, RiderScore, TipsAddition,
 };
-pub use express_company_request::QuotaQuery;
+pub use express_company_request::{
+    BusinessCheck, CargoItem, PathStep, QuotaQuery, WaybillCancel, WaybillCargo, WaybillContact,
+    WaybillInsurance, WaybillOrder, WaybillService, WaybillStateQuery,
+};
+pub use express_single_waybill_request::{
+    CourierRating, PickupTimeQuery, PickupTimeRange, SingleWaybillCancel, SingleWaybillFeeQuery,
+    SingleWaybillGoods, SingleWaybillIds, SingleWaybillOrder, SingleWaybillPayment,
+    SingleWaybillQuery, WaybillComplaint, WaybillReminder,
+};
 pub use invoice_event::{InvoiceAuthorize, InvoiceResult, InvoiceStatus, InvoiceTitle};
 pub use message::{
     FileMessage, ImageMessage, LinkMessage, LocationMessage, Message, MessageHeader,
@@ -92,8 +101,8 @@ pub use message_event::{
     SubscribeMsgChoices, SubscribeMsgSent, SubscribeMsgSentItem, TemplateSendJobFinish,
 };
 pub use mini_program_event::{
-    AppealMaterial, AppealRecord, CategoryAudit, DeliveryStatus, ExpressAction, ExpressPath,
-    IllegalRecord, PrivacyApply,
+    AppealMaterial, AppealRecord, CategoryAudit, DeliveryStatus, ExpressAction, ExpressBindResult,
+    ExpressPath, IllegalRecord, PrivacyApply,
 };
 pub use offline_store_event::{Beacon, PoiCheck, ShakeAround, WifiConnected};
 pub use scan_product_event::{ProductScan, ProductVerify};
