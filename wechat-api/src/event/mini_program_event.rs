@@ -174,8 +174,11 @@ pub struct DeliveryStatus {
     pub shop_no: Option<String>,
     /// `waybill_id`: the delivery order.
     pub waybill_id: Option<String>,
-    /// `order_status`: 101 rider assigned, 102 rider at the store, 201
-    /// picked up, 202 delivering, 301 delivered, 302 cancelled…
+    /// `order_status`: 101 waiting for a rider, 102 rider assigned, 103
+    /// cancelled by the merchant; 201 rider at the store, 202 picked up,
+    /// 203–205 pickup failed (cancelled); 301 delivering, 302 delivered,
+    /// 303–305 on the way back to the merchant; 401 returned; 501
+    /// cancelled by the delivery company's system.
     pub order_status: Option<u32>,
     /// `action_time`: Unix seconds.
     pub action_time: Option<i64>,
