@@ -149,6 +149,7 @@
 //! | `secvod_upload_event` | [`Event::SecvodUploadEvent`] |
 //! | `secvod_audit_event` | [`Event::SecvodAuditEvent`] |
 //! | `secbook_audit_event` | [`Event::SecbookAuditEvent`] |
+//! | `minigame_coin_deliver_completed` | [`Event::MinigameCoinDeliverCompleted`] |
 //! | (the WeChat Store league and supplier events) | |
 //! | anything else | [`Event::Other`]: the name is in the header, the document in [`EventMessage::raw`] |
 //!
@@ -178,6 +179,7 @@ use super::invoice_event::{InvoiceAuthorize, InvoiceResult, InvoiceStatus, Invoi
 use super::media_audit_event::{BookAudit, DramaAudit, MediaUpload};
 use super::merchant_order_event::MerchantOrder;
 use super::message::{MessageHeader, Source};
+use super::mini_game_payment_event::MiniGameCoinDeliver;
 use super::mini_program_event::{
     AppealRecord, CategoryAudit, DeliveryStatus, ExpressPath, IllegalRecord, PrivacyApply,
 };
@@ -534,6 +536,9 @@ pub enum Event {
     /// `secbook_audit_event`: novels, to the mini program: a novel's review
     /// finished.
     SecbookAuditEvent(BookAudit),
+    /// `minigame_coin_deliver_completed`: mini-game virtual payment, to the
+    /// mini game: a player's game coins were delivered.
+    MinigameCoinDeliverCompleted(Box<MiniGameCoinDeliver>),
 
     // (below: the WeChat Store league and supplier events)
     /// Any other event, never an error: its name is
@@ -1227,6 +1232,9 @@ impl Event {
         }),
         ("secbook_audit_event", |t| {
             Event::SecbookAuditEvent(BookAudit::from_tree(t))
+        }),
+        ("minigame_coin_deliver_completed", |t| {
+            Event::MinigameCoinDeliverCompleted(Box::new(MiniGameCoinDeliver::from_tree(t)))
         }),
         // (below: the WeChat Store league and supplier events)
     ];

@@ -51,6 +51,7 @@ pub mod media_audit_event;
 pub mod merchant_order_event;
 pub mod message;
 pub mod message_event;
+pub mod mini_game_payment_event;
 pub mod mini_program_event;
 pub mod offline_store_event;
 mod raw;
@@ -92,6 +93,7 @@ pub use message_event::{
     MassSendJobFinish, MenuClick, MenuView, QrScan, Subscribe, SubscribeMsgChoice,
     SubscribeMsgChoices, SubscribeMsgSent, SubscribeMsgSentItem, TemplateSendJobFinish,
 };
+pub use mini_game_payment_event::MiniGameCoinDeliver;
 pub use mini_program_event::{
     AppealMaterial, AppealRecord, CategoryAudit, DeliveryStatus, ExpressAction, ExpressPath,
     IllegalRecord, PrivacyApply,

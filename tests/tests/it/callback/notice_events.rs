@@ -331,3 +331,51 @@ fn media_upload_and_review_events() {
                "errcode": 10005, "errmsg": "bad file"})
     );
 }
+
+/// `minigame_coin_deliver_completed`, the game-coin delivery of
+/// <https://developers.weixin.qq.com/minigame/dev/guide/open-ability/virtual-payment/event.html>:
+/// the doc's XML and JSON samples (the JSON one without `IsMock`), with the
+/// `ToUserName` and `FromUserName` every push has added (the samples leave
+/// them out; the mini game's goods-delivery push documents them); the signed
+/// payload is kept exactly, its fields read from it; a payload that is not
+/// JSON leaves them `None`.
+#[test]
+fn mini_game_coin_delivery() {
+    let payload = r#"{"OpenId":"to_user_openid","OutTradeNo":"xxxxxxx","WeChatPayInfo":{"MchOrderNo":"xxxxxxx","TransactionId":"xxxxxxx"},"Env":0,"CoinInfo":{"ZoneId":"1","TotalPrice":100,"BuyQuantity":1,"OrigPrice":100}}"#;
+    let sig = "f749f67b751fa80f27ddc0b7c8d2821aeda162ea22b323cd64a2c8056c2736f0";
+    let expected = |mock: serde_json::Value| {
+        json!({"type": "minigame_coin_deliver_completed", "payload": payload,
+               "pay_event_sig": sig, "is_mock": mock, "openid": "to_user_openid",
+               "out_trade_no": "xxxxxxx", "env": 0, "mch_order_no": "xxxxxxx",
+               "transaction_id": "xxxxxxx", "zone_id": "1", "actual_price": null,
+               "total_price": 100, "buy_quantity": 1, "orig_price": 100})
+    };
+    let xml = format!(
+        "<xml>\n    <ToUserName><![CDATA[gh_1234567890ab]]></ToUserName>\n    \
+         <FromUserName><![CDATA[o_wechat_official]]></FromUserName>\n    \
+         <CreateTime>1583202606</CreateTime>\n    <MsgType><![CDATA[event]]></MsgType>\n    \
+         <Event><![CDATA[minigame_coin_deliver_completed]]></Event>\n    <MiniGame>\n        \
+         <Payload>{payload}</Payload>\n        <PayEventSig>{sig}</PayEventSig>\n        \
+         <IsMock>true</IsMock>\n    </MiniGame>\n</xml>"
+    );
+    assert_eq!(from_xml(&xml), expected(json!(true)));
+    let push = json!({"ToUserName": "gh_1234567890ab", "FromUserName": "o_wechat_official",
+                      "CreateTime": 1583202606, "MsgType": "event",
+                      "Event": "minigame_coin_deliver_completed",
+                      "MiniGame": {"Payload": payload, "PayEventSig": sig}});
+    assert_eq!(from_json(push), expected(json!(null)));
+
+    let broken = mini_program(
+        "minigame_coin_deliver_completed",
+        json!({"MiniGame": {"Payload": "not json", "PayEventSig": sig, "IsMock": false}}),
+    );
+    assert_eq!(
+        (
+            broken["payload"].clone(),
+            broken["is_mock"].clone(),
+            broken["openid"].clone(),
+            broken["buy_quantity"].clone()
+        ),
+        (json!("not json"), json!(false), json!(null), json!(null))
+    );
+}
