@@ -1,9 +1,9 @@
 //! An official account's physical-store events: the review of a store
 //! (门店, `poi_check_notify`) and of a store created in Tencent Maps for the
-//! store mini program (`create_map_poi_audit_info`), a customer connecting to a store's Wi-Fi
-//! (`WifiConnected`) and a user shaking their phone near the store's
-//! iBeacons (摇一摇周边, `ShakearoundUserShake`); their typed detail, read
-//! from the push's element tree.
+//! store mini program (`create_map_poi_audit_info`), a customer connecting
+//! to a store's Wi-Fi (`WifiConnected`) and a user shaking their phone near
+//! the store's iBeacons (摇一摇周边, `ShakearoundUserShake`); their typed
+//! detail, read from the push's element tree.
 //!
 //! Anything a push lacks is `None`, so a known event never fails on a
 //! missing detail.
