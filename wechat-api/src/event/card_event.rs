@@ -306,3 +306,27 @@ impl CardPayOrder {
         }
     }
 }
+
+/// `card_merchant_check_result`: the review of a sub-merchant (子商户) a
+/// third party makes cards for
+/// ([third-party developer mode](https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Third-party_developer_mode.html)).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct CardMerchantCheck {
+    /// `MerchantId`: the sub-merchant.
+    pub merchant_id: Option<String>,
+    /// `IsPass`: 1 when approved, 0 when rejected.
+    pub is_pass: Option<u32>,
+    /// `Reason`: why it was rejected.
+    pub reason: Option<String>,
+}
+
+impl CardMerchantCheck {
+    pub(crate) fn from_tree(tree: &Node) -> Self {
+        Self {
+            merchant_id: text(tree, "MerchantId"),
+            is_pass: number(tree, "IsPass"),
+            reason: text(tree, "Reason"),
+        }
+    }
+}

@@ -165,7 +165,18 @@
 //! | `get_auth_info` (a request) | [`Event::GetAuthInfo`] |
 //! | `cancel_auth_account` (a request) | [`Event::CancelAuthAccount`] |
 //! | (the mini-program trade component's events) | |
-//! | (cards, gift cards, comments, media and other notifications) | |
+//! | `giftcard_pay_done` | [`Event::GiftcardPayDone`] |
+//! | `giftcard_send_to_friend` | [`Event::GiftcardSendToFriend`] |
+//! | `giftcard_user_accept` | [`Event::GiftcardUserAccept`] |
+//! | `card_merchant_check_result` | [`Event::CardMerchantCheckResult`] |
+//! | `create_map_poi_audit_info` | [`Event::CreateMapPoiAuditInfo`] |
+//! | `merchant_order` | [`Event::MerchantOrder`] |
+//! | `complaint_callback` | [`Event::ComplaintCallback`] |
+//! | `wxa_comment_bad_score` | [`Event::WxaCommentBadScore`] |
+//! | `secvod_upload_event` | [`Event::SecvodUploadEvent`] |
+//! | `secvod_audit_event` | [`Event::SecvodAuditEvent`] |
+//! | `secbook_audit_event` | [`Event::SecbookAuditEvent`] |
+//! | `minigame_coin_deliver_completed` | [`Event::MinigameCoinDeliverCompleted`] |
 //! | `head_supplier_subscribe_product_baseinfo_update` | [`Event::HeadSupplierSubscribeProductBaseinfoUpdate`] |
 //! | `head_supplier_subscribe_product_planinfo_update` | [`Event::HeadSupplierSubscribeProductPlaninfoUpdate`] |
 //! | `talent_commission_order_update` | [`Event::TalentCommissionOrderUpdate`] |
@@ -192,8 +203,8 @@ use super::account_event::{
     VerifyExpiry, VerifyFail,
 };
 use super::card_event::{
-    CardAudit, CardCode, CardConsume, CardGift, CardPayCell, CardPayOrder, CardReceive,
-    CardSkuRemind, CardView, MemberCardUpdate,
+    CardAudit, CardCode, CardConsume, CardGift, CardMerchantCheck, CardPayCell, CardPayOrder,
+    CardReceive, CardSkuRemind, CardView, MemberCardUpdate,
 };
 use super::delivery_company_request::{
     AgentPositionQuery, AuthCancellation, AuthInfoQuery, DeliveryOrder, MockStatusUpdate,
@@ -206,13 +217,18 @@ use super::express_single_waybill_request::{
     CourierRating, PickupTimeQuery, SingleWaybillCancel, SingleWaybillFeeQuery, SingleWaybillOrder,
     SingleWaybillPayment, SingleWaybillQuery, WaybillComplaint, WaybillReminder,
 };
+use super::gift_card_event::GiftCardOrder;
+use super::guarantee_event::{BadComment, TradeComplaint};
 use super::invoice_event::{InvoiceAuthorize, InvoiceResult, InvoiceStatus, InvoiceTitle};
+use super::media_audit_event::{BookAudit, DramaAudit, MediaUpload};
+use super::merchant_order_event::MerchantOrder;
 use super::message::{MessageHeader, Source};
+use super::mini_game_payment_event::MiniGameCoinDeliver;
 use super::mini_program_event::{
     AppealRecord, CategoryAudit, DeliveryStatus, ExpressBindResult, ExpressPath, IllegalRecord,
     PrivacyApply,
 };
-use super::offline_store_event::{PoiCheck, ShakeAround, WifiConnected};
+use super::offline_store_event::{MapPoiAudit, PoiCheck, ShakeAround, WifiConnected};
 use super::raw::{Field, RawFields};
 use super::scan_product_event::{ProductScan, ProductVerify};
 use super::store_event::{
@@ -604,6 +620,42 @@ pub enum Event {
     // (below: the mini-program trade component's events)
 
     // (below: cards, gift cards, comments, media and other notifications)
+    /// `giftcard_pay_done`: gift cards, to the account: a user paid for a
+    /// gift-card order.
+    GiftcardPayDone(GiftCardOrder),
+    /// `giftcard_send_to_friend`: gift cards, to the account: a user gave a
+    /// paid order's cards to a friend.
+    GiftcardSendToFriend(GiftCardOrder),
+    /// `giftcard_user_accept`: gift cards, to the account: a friend accepted
+    /// the cards.
+    GiftcardUserAccept(GiftCardOrder),
+    /// `card_merchant_check_result`: cards, to a third party making cards for
+    /// sub-merchants: a sub-merchant's review finished.
+    CardMerchantCheckResult(CardMerchantCheck),
+    /// `create_map_poi_audit_info`: physical stores, to the account: the
+    /// review of a store created in Tencent Maps finished.
+    CreateMapPoiAuditInfo(Box<MapPoiAudit>),
+    /// `merchant_order`: the old WeChat Store, to the account: a user paid for
+    /// an order.
+    MerchantOrder(MerchantOrder),
+    /// `complaint_callback`: trade guarantee, to the mini program: a trade
+    /// complaint was filed or moved on.
+    ComplaintCallback(Box<TradeComplaint>),
+    /// `wxa_comment_bad_score`: trade guarantee, to the mini program: a user
+    /// left a bad review.
+    WxaCommentBadScore(BadComment),
+    /// `secvod_upload_event`: mini dramas, to the mini program: a video
+    /// finished uploading.
+    SecvodUploadEvent(MediaUpload),
+    /// `secvod_audit_event`: mini dramas, to the mini program: a drama's
+    /// review finished.
+    SecvodAuditEvent(DramaAudit),
+    /// `secbook_audit_event`: novels, to the mini program: a novel's review
+    /// finished.
+    SecbookAuditEvent(BookAudit),
+    /// `minigame_coin_deliver_completed`: mini-game virtual payment, to the
+    /// mini game: a player's game coins were delivered.
+    MinigameCoinDeliverCompleted(Box<MiniGameCoinDeliver>),
 
     // (below: the WeChat Store league and supplier events)
     /// `head_supplier_subscribe_product_baseinfo_update`: WeChat Store, to a league institution: a subscribed product's base information changed.
@@ -1380,7 +1432,42 @@ impl Event {
         // (below: the mini-program trade component's events)
 
         // (below: cards, gift cards, comments, media and other notifications)
-
+        ("giftcard_pay_done", |t| {
+            Event::GiftcardPayDone(GiftCardOrder::from_tree(t))
+        }),
+        ("giftcard_send_to_friend", |t| {
+            Event::GiftcardSendToFriend(GiftCardOrder::from_tree(t))
+        }),
+        ("giftcard_user_accept", |t| {
+            Event::GiftcardUserAccept(GiftCardOrder::from_tree(t))
+        }),
+        ("card_merchant_check_result", |t| {
+            Event::CardMerchantCheckResult(CardMerchantCheck::from_tree(t))
+        }),
+        ("create_map_poi_audit_info", |t| {
+            Event::CreateMapPoiAuditInfo(Box::new(MapPoiAudit::from_tree(t)))
+        }),
+        ("merchant_order", |t| {
+            Event::MerchantOrder(MerchantOrder::from_tree(t))
+        }),
+        ("complaint_callback", |t| {
+            Event::ComplaintCallback(Box::new(TradeComplaint::from_tree(t)))
+        }),
+        ("wxa_comment_bad_score", |t| {
+            Event::WxaCommentBadScore(BadComment::from_tree(t))
+        }),
+        ("secvod_upload_event", |t| {
+            Event::SecvodUploadEvent(MediaUpload::from_tree(t))
+        }),
+        ("secvod_audit_event", |t| {
+            Event::SecvodAuditEvent(DramaAudit::from_tree(t))
+        }),
+        ("secbook_audit_event", |t| {
+            Event::SecbookAuditEvent(BookAudit::from_tree(t))
+        }),
+        ("minigame_coin_deliver_completed", |t| {
+            Event::MinigameCoinDeliverCompleted(Box::new(MiniGameCoinDeliver::from_tree(t)))
+        }),
         // (below: the WeChat Store league and supplier events)
         ("head_supplier_subscribe_product_baseinfo_update", |t| {
             Event::HeadSupplierSubscribeProductBaseinfoUpdate(Box::new(

@@ -46,9 +46,14 @@ pub mod component_notify;
 pub mod delivery_company_request;
 pub mod express_company_request;
 pub mod express_single_waybill_request;
+pub mod gift_card_event;
+pub mod guarantee_event;
 pub mod invoice_event;
+pub mod media_audit_event;
+pub mod merchant_order_event;
 pub mod message;
 pub mod message_event;
+pub mod mini_game_payment_event;
 pub mod mini_program_event;
 pub mod offline_store_event;
 mod raw;
@@ -67,8 +72,8 @@ pub use account_event::{
     VerifyExpiry, VerifyFail,
 };
 pub use card_event::{
-    CardAudit, CardCode, CardConsume, CardGift, CardPayCell, CardPayOrder, CardReceive,
-    CardSkuRemind, CardView, MemberCardUpdate,
+    CardAudit, CardCode, CardConsume, CardGift, CardMerchantCheck, CardPayCell, CardPayOrder,
+    CardReceive, CardSkuRemind, CardView, MemberCardUpdate,
 };
 pub use component::{
     Authorization, ComponentEvent, ComponentVerifyTicket, FastRegister, Unauthorization,
@@ -90,7 +95,11 @@ pub use express_single_waybill_request::{
     SingleWaybillGoods, SingleWaybillIds, SingleWaybillOrder, SingleWaybillPayment,
     SingleWaybillQuery, WaybillComplaint, WaybillReminder,
 };
+pub use gift_card_event::GiftCardOrder;
+pub use guarantee_event::{BadComment, ComplaintStep, TradeComplaint};
 pub use invoice_event::{InvoiceAuthorize, InvoiceResult, InvoiceStatus, InvoiceTitle};
+pub use media_audit_event::{BookAudit, DramaAudit, MediaUpload};
+pub use merchant_order_event::MerchantOrder;
 pub use message::{
     FileMessage, ImageMessage, LinkMessage, LocationMessage, Message, MessageHeader,
     MiniProgramPageMessage, OtherMessage, TextMessage, VideoMessage, VoiceMessage,
@@ -100,11 +109,12 @@ pub use message_event::{
     MassSendJobFinish, MenuClick, MenuView, QrScan, Subscribe, SubscribeMsgChoice,
     SubscribeMsgChoices, SubscribeMsgSent, SubscribeMsgSentItem, TemplateSendJobFinish,
 };
+pub use mini_game_payment_event::MiniGameCoinDeliver;
 pub use mini_program_event::{
     AppealMaterial, AppealRecord, CategoryAudit, DeliveryStatus, ExpressAction, ExpressBindResult,
     ExpressPath, IllegalRecord, PrivacyApply,
 };
-pub use offline_store_event::{Beacon, PoiCheck, ShakeAround, WifiConnected};
+pub use offline_store_event::{Beacon, MapPoiAudit, PoiCheck, ShakeAround, WifiConnected};
 pub use scan_product_event::{ProductScan, ProductVerify};
 pub use store_event::{
     StoreApiChange, StoreApiDiff, StoreBrand, StoreComplaint, StoreFunds, StoreGuarantee,

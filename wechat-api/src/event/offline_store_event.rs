@@ -1,8 +1,9 @@
 //! An official account's physical-store events: the review of a store
-//! (门店, `poi_check_notify`), a customer connecting to a store's Wi-Fi
-//! (`WifiConnected`) and a user shaking their phone near the store's
-//! iBeacons (摇一摇周边, `ShakearoundUserShake`); their typed detail, read
-//! from the push's element tree.
+//! (门店, `poi_check_notify`) and of a store created in Tencent Maps for the
+//! store mini program (`create_map_poi_audit_info`), a customer connecting
+//! to a store's Wi-Fi (`WifiConnected`) and a user shaking their phone near
+//! the store's iBeacons (摇一摇周边, `ShakearoundUserShake`); their typed
+//! detail, read from the push's element tree.
 //!
 //! Anything a push lacks is `None`, so a known event never fails on a
 //! missing detail.
@@ -32,6 +33,45 @@ impl PoiCheck {
             poi_id: text(tree, "PoiId"),
             result: text(tree, "Result"),
             msg: text(tree, "msg"),
+        }
+    }
+}
+
+/// `create_map_poi_audit_info`: the review of a store the account created
+/// in Tencent Maps for its store mini program
+/// ([store mini program](https://developers.weixin.qq.com/doc/offiaccount/WeChat_Stores/WeChat_Shop_Miniprogram_Interface.html)).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct MapPoiAudit {
+    /// `audit_id`: the review, as returned when the store was created.
+    pub audit_id: Option<String>,
+    /// `status`: the review's status code.
+    pub status: Option<u32>,
+    /// `map_poi_id`: the store's place in Tencent Maps.
+    pub map_poi_id: Option<String>,
+    /// `name`: the store's name.
+    pub name: Option<String>,
+    /// `address`: the store's address.
+    pub address: Option<String>,
+    /// `longitude`: as sent (a decimal string).
+    pub longitude: Option<String>,
+    /// `latitude`: as sent (a decimal string).
+    pub latitude: Option<String>,
+    /// `sh_remark`: the reviewer's remark.
+    pub sh_remark: Option<String>,
+}
+
+impl MapPoiAudit {
+    pub(crate) fn from_tree(tree: &Node) -> Self {
+        Self {
+            audit_id: text(tree, "audit_id"),
+            status: number(tree, "status"),
+            map_poi_id: text(tree, "map_poi_id"),
+            name: text(tree, "name"),
+            address: text(tree, "address"),
+            longitude: text(tree, "longitude"),
+            latitude: text(tree, "latitude"),
+            sh_remark: text(tree, "sh_remark"),
         }
     }
 }

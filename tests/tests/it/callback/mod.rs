@@ -4,6 +4,7 @@ mod account_vectors;
 mod authorizer;
 mod component;
 mod messages;
+mod notice_events;
 mod redis;
 mod release_test;
 mod request_events;
