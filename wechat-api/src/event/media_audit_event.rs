@@ -1,15 +1,14 @@
-//! A mini program's media events from its content industries: a mini-drama
-//! (短剧) video finished uploading (`secvod_upload_event`), a drama's review
-//! finished (`secvod_audit_event`), a novel's (小说) review finished
-//! (`secbook_audit_event`); their typed detail, read from the push's element
-//! tree.
+//! A mini program's mini-drama (短剧) media events: a video finished
+//! uploading (`secvod_upload_event`), a drama's review finished
+//! (`secvod_audit_event`); their typed detail, read from the push's element
+//! tree. (The novels' `secbook_audit_event` stays
+//! [`Event::Other`](super::Event::Other): no official page for it could be
+//! read.)
 //!
 //! Anything a push lacks is `None`, so a known event never fails on a
 //! missing detail. The fields are those of the
 //! [mini-drama media events](https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/mini-drama/mini_drama.html)
-//! (§7) and of the
-//! [novel API](https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/novel-api.html)'s
-//! review event. Numeric ids are kept as text, every digit.
+//! (§7). Numeric ids are kept as text, every digit.
 
 use serde::Serialize;
 
@@ -67,33 +66,6 @@ impl DramaAudit {
             drama_id: text(event, "drama_id"),
             status: number(detail, "status"),
             audit_type: number(detail, "audit_type"),
-            create_time: number(detail, "create_time"),
-            audit_time: number(detail, "audit_time"),
-        }
-    }
-}
-
-/// `secbook_audit_event`: a novel's review finished.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[non_exhaustive]
-pub struct BookAudit {
-    /// `audit_event/book_id`: the novel.
-    pub book_id: Option<String>,
-    /// `…/audit_detail/status`: the review's status code.
-    pub status: Option<u32>,
-    /// `…/audit_detail/create_time`: when it was submitted, Unix seconds.
-    pub create_time: Option<i64>,
-    /// `…/audit_detail/audit_time`: when it was reviewed, Unix seconds.
-    pub audit_time: Option<i64>,
-}
-
-impl BookAudit {
-    pub(crate) fn from_tree(tree: &Node) -> Self {
-        let event = tree.child("audit_event").unwrap_or(tree);
-        let detail = event.child("audit_detail").unwrap_or(event);
-        Self {
-            book_id: text(event, "book_id"),
-            status: number(detail, "status"),
             create_time: number(detail, "create_time"),
             audit_time: number(detail, "audit_time"),
         }

@@ -175,7 +175,6 @@
 //! | `wxa_comment_bad_score` | [`Event::WxaCommentBadScore`] |
 //! | `secvod_upload_event` | [`Event::SecvodUploadEvent`] |
 //! | `secvod_audit_event` | [`Event::SecvodAuditEvent`] |
-//! | `secbook_audit_event` | [`Event::SecbookAuditEvent`] |
 //! | `minigame_coin_deliver_completed` | [`Event::MinigameCoinDeliverCompleted`] |
 //! | `head_supplier_subscribe_product_baseinfo_update` | [`Event::HeadSupplierSubscribeProductBaseinfoUpdate`] |
 //! | `head_supplier_subscribe_product_planinfo_update` | [`Event::HeadSupplierSubscribeProductPlaninfoUpdate`] |
@@ -220,7 +219,7 @@ use super::express_single_waybill_request::{
 use super::gift_card_event::GiftCardOrder;
 use super::guarantee_event::{BadComment, TradeComplaint};
 use super::invoice_event::{InvoiceAuthorize, InvoiceResult, InvoiceStatus, InvoiceTitle};
-use super::media_audit_event::{BookAudit, DramaAudit, MediaUpload};
+use super::media_audit_event::{DramaAudit, MediaUpload};
 use super::merchant_order_event::MerchantOrder;
 use super::message::{MessageHeader, Source};
 use super::mini_game_payment_event::MiniGameCoinDeliver;
@@ -650,9 +649,6 @@ pub enum Event {
     /// `secvod_audit_event`: mini dramas, to the mini program: a drama's
     /// review finished.
     SecvodAuditEvent(DramaAudit),
-    /// `secbook_audit_event`: novels, to the mini program: a novel's review
-    /// finished.
-    SecbookAuditEvent(BookAudit),
     /// `minigame_coin_deliver_completed`: mini-game virtual payment, to the
     /// mini game: a player's game coins were delivered.
     MinigameCoinDeliverCompleted(Box<MiniGameCoinDeliver>),
@@ -1461,9 +1457,6 @@ impl Event {
         }),
         ("secvod_audit_event", |t| {
             Event::SecvodAuditEvent(DramaAudit::from_tree(t))
-        }),
-        ("secbook_audit_event", |t| {
-            Event::SecbookAuditEvent(BookAudit::from_tree(t))
         }),
         ("minigame_coin_deliver_completed", |t| {
             Event::MinigameCoinDeliverCompleted(Box::new(MiniGameCoinDeliver::from_tree(t)))

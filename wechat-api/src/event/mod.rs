@@ -98,7 +98,7 @@ pub use express_single_waybill_request::{
 pub use gift_card_event::GiftCardOrder;
 pub use guarantee_event::{BadComment, ComplaintStep, TradeComplaint};
 pub use invoice_event::{InvoiceAuthorize, InvoiceResult, InvoiceStatus, InvoiceTitle};
-pub use media_audit_event::{BookAudit, DramaAudit, MediaUpload};
+pub use media_audit_event::{DramaAudit, MediaUpload};
 pub use merchant_order_event::MerchantOrder;
 pub use message::{
     FileMessage, ImageMessage, LinkMessage, LocationMessage, Message, MessageHeader,

@@ -278,11 +278,7 @@ fn bad_review() {
 
 /// The mini-drama media events of
 /// <https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/mini-drama/mini_drama.html>
-/// §7 (7.1 upload finished, 7.2 review finished): the doc's samples; and the
-/// novel review event of
-/// <https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/novel-api.html>,
-/// built from its fields (`audit_event/book_id`, `audit_event/audit_detail`),
-/// which are those of the drama review with a book in place of the drama.
+/// §7 (7.1 upload finished, 7.2 review finished): the doc's samples.
 #[test]
 fn media_upload_and_review_events() {
     let push = |event: &str, body: &str| {
@@ -310,16 +306,6 @@ fn media_upload_and_review_events() {
         )),
         json!({"type": "secvod_audit_event", "drama_id": "20001", "status": 3,
                "audit_type": 0, "create_time": 168_625_255, "audit_time": 168_626_255})
-    );
-    assert_eq!(
-        from_xml(&push(
-            "secbook_audit_event",
-            "<audit_event><book_id>A1b2C3d4</book_id><audit_detail><status>3</status>\
-             <create_time>168625255</create_time><audit_time>168626255</audit_time>\
-             </audit_detail></audit_event>"
-        )),
-        json!({"type": "secbook_audit_event", "book_id": "A1b2C3d4", "status": 3,
-               "create_time": 168_625_255, "audit_time": 168_626_255})
     );
     // a failed upload, as JSON
     assert_eq!(
