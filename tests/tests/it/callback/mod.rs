@@ -9,5 +9,6 @@ mod release_test;
 mod request_events;
 mod routes;
 mod ticket_durable;
+mod trade_component_events;
 mod typed_events;
 mod vectors;
