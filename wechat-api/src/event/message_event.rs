@@ -164,7 +164,37 @@
 //! | `get_pre_auth_code` (a request) | [`Event::GetPreAuthCode`] |
 //! | `get_auth_info` (a request) | [`Event::GetAuthInfo`] |
 //! | `cancel_auth_account` (a request) | [`Event::CancelAuthAccount`] |
-//! | (the mini-program trade component's events) | |
+//! | `open_product_account_register` | [`Event::OpenProductAccountRegister`] |
+//! | `open_product_brand_audit` | [`Event::OpenProductBrandAudit`] |
+//! | `open_product_category_audit` | [`Event::OpenProductCategoryAudit`] |
+//! | `open_product_scene_group_audit` | [`Event::OpenProductSceneGroupAudit`] |
+//! | `open_product_spu_audit` | [`Event::OpenProductSpuAudit`] |
+//! | `open_product_spu_status_update` | [`Event::OpenProductSpuStatusUpdate`] |
+//! | `open_product_order_pay` | [`Event::OpenProductOrderPay`] |
+//! | `open_product_order_cancel` | [`Event::OpenProductOrderCancel`] |
+//! | `open_product_order_confirm` | [`Event::OpenProductOrderConfirm`] |
+//! | `open_product_order_settle` | [`Event::OpenProductOrderSettle`] |
+//! | `open_product_order_refund` | [`Event::OpenProductOrderRefund`] |
+//! | `open_product_order_analyze` | [`Event::OpenProductOrderAnalyze`] |
+//! | `open_product_receive_coupon` (a request: [`Event::expects_reply`]) | [`Event::OpenProductReceiveCoupon`] |
+//! | `aftersale_new_order` | [`Event::AftersaleNewOrder`] |
+//! | `aftersale_user_cancel` | [`Event::AftersaleUserCancel`] |
+//! | `aftersale_refund_success` | [`Event::AftersaleRefundSuccess`] |
+//! | `aftersale_update_order` | [`Event::AftersaleUpdateOrder`] |
+//! | `aftersale_user_modify_return_info` | [`Event::AftersaleUserModifyReturnInfo`] |
+//! | `aftersale_user_confirm_refund_certificate` | [`Event::AftersaleUserConfirmRefundCertificate`] |
+//! | `aftersale_wait_merchant_confirm_receipt` | [`Event::AftersaleWaitMerchantConfirmReceipt`] |
+//! | `aftersale_wait_merchant_offline_refund` | [`Event::AftersaleWaitMerchantOfflineRefund`] |
+//! | `aftersale_merchant_confirm_receipt_overdue` | [`Event::AftersaleMerchantConfirmReceiptOverdue`] |
+//! | `aftersale_merchant_handle_refund_overdue` | [`Event::AftersaleMerchantHandleRefundOverdue`] |
+//! | `aftersale_merchant_handle_return_overdue` | [`Event::AftersaleMerchantHandleReturnOverdue`] |
+//! | `aftersale_user_apply_platform_judge_overdue` | [`Event::AftersaleUserApplyPlatformJudgeOverdue`] |
+//! | `aftersale_user_upload_return_info_overdue` | [`Event::AftersaleUserUploadReturnInfoOverdue`] |
+//! | `funds_order_pay` | [`Event::FundsOrderPay`] |
+//! | `funds_order_refund` | [`Event::FundsOrderRefund`] |
+//! | `funds_order_profitsharing` | [`Event::FundsOrderProfitsharing`] |
+//! | `miniprogram_sharer_bind_status_change` | [`Event::MiniprogramSharerBindStatusChange`] |
+//! | `miniprogram_sharer_action` | [`Event::MiniprogramSharerAction`] |
 //! | `giftcard_pay_done` | [`Event::GiftcardPayDone`] |
 //! | `giftcard_send_to_friend` | [`Event::GiftcardSendToFriend`] |
 //! | `giftcard_user_accept` | [`Event::GiftcardUserAccept`] |
@@ -238,6 +268,11 @@ use super::store_event::{
 use super::store_league_event::{LeaguePlan, LeagueProductInfo, TalentCommissionOrder};
 use super::store_member_event::{StoreVipExchange, StoreVipLink, StoreVipOrder, StoreVipUser};
 use super::store_supplier_event::{SupplierDropship, SupplierInvite, SupplierProduct, SupplyOrder};
+use super::trade_component_event::{
+    TradeAccountRegister, TradeAftersale, TradeCouponRequest, TradeFundsPay,
+    TradeFundsProfitSharing, TradeFundsRefund, TradeOrder, TradeProductAudit,
+    TradeQualificationAudit, TradeSceneGroupAudit, TradeSharerAction, TradeSharerBind,
+};
 use super::tree::Node;
 use super::virtual_payment_event::{XpayComplaint, XpayDeliver, XpayRefund};
 use crate::{Error, Result};
@@ -617,6 +652,68 @@ pub enum Event {
     CancelAuthAccount(AuthCancellation),
 
     // (below: the mini-program trade component's events)
+    /// `open_product_account_register`: trade component, to the mini program: the component was opened, or its access cancelled.
+    OpenProductAccountRegister(TradeAccountRegister),
+    /// `open_product_brand_audit`: trade component, to the mini program: a brand's review outcome.
+    OpenProductBrandAudit(TradeQualificationAudit),
+    /// `open_product_category_audit`: trade component, to the mini program: a category's review outcome.
+    OpenProductCategoryAudit(TradeQualificationAudit),
+    /// `open_product_scene_group_audit`: trade component, to the mini program: a scene's review outcome.
+    OpenProductSceneGroupAudit(TradeSceneGroupAudit),
+    /// `open_product_spu_audit`: trade component, to the mini program: a product's review outcome.
+    OpenProductSpuAudit(TradeProductAudit),
+    /// `open_product_spu_status_update`: trade component, to the mini program: the platform took a product off the shelves, or put it back.
+    OpenProductSpuStatusUpdate(TradeProductAudit),
+    /// `open_product_order_pay`: trade component, to the mini program: an order was paid.
+    OpenProductOrderPay(Box<TradeOrder>),
+    /// `open_product_order_cancel`: trade component, to the mini program: an order was cancelled.
+    OpenProductOrderCancel(Box<TradeOrder>),
+    /// `open_product_order_confirm`: trade component, to the mini program: the user confirmed receiving an order.
+    OpenProductOrderConfirm(Box<TradeOrder>),
+    /// `open_product_order_settle`: trade component, to the mini program: an order was settled.
+    OpenProductOrderSettle(Box<TradeOrder>),
+    /// `open_product_order_refund`: trade component, to the mini program: an order was fully refunded.
+    OpenProductOrderRefund(Box<TradeOrder>),
+    /// `open_product_order_analyze`: trade component, to the mini program: an order was attributed to a sharer.
+    OpenProductOrderAnalyze(Box<TradeOrder>),
+    /// `open_product_receive_coupon`: trade component, to the mini program: a user asks for a coupon, answered with [`TradeCouponRequest::reply`].
+    OpenProductReceiveCoupon(TradeCouponRequest),
+    /// `aftersale_new_order`: trade component, to the mini program: a user opened an after-sale order.
+    AftersaleNewOrder(TradeAftersale),
+    /// `aftersale_user_cancel`: trade component, to the mini program: the user cancelled an after-sale order.
+    AftersaleUserCancel(TradeAftersale),
+    /// `aftersale_refund_success`: trade component, to the mini program: an after-sale refund succeeded.
+    AftersaleRefundSuccess(TradeAftersale),
+    /// `aftersale_update_order`: trade component, to the mini program: the user changed an after-sale request.
+    AftersaleUpdateOrder(TradeAftersale),
+    /// `aftersale_user_modify_return_info`: trade component, to the mini program: the user changed the return's shipping details.
+    AftersaleUserModifyReturnInfo(TradeAftersale),
+    /// `aftersale_user_confirm_refund_certificate`: trade component, to the mini program: the user confirmed the merchant's offline-refund proof.
+    AftersaleUserConfirmRefundCertificate(TradeAftersale),
+    /// `aftersale_wait_merchant_confirm_receipt`: trade component, to the mini program: a return waits for the merchant to confirm receipt.
+    AftersaleWaitMerchantConfirmReceipt(TradeAftersale),
+    /// `aftersale_wait_merchant_offline_refund`: trade component, to the mini program: the platform's refund failed, the merchant must refund offline.
+    AftersaleWaitMerchantOfflineRefund(TradeAftersale),
+    /// `aftersale_merchant_confirm_receipt_overdue`: trade component, to the mini program: the merchant did not confirm a return's receipt in time.
+    AftersaleMerchantConfirmReceiptOverdue(TradeAftersale),
+    /// `aftersale_merchant_handle_refund_overdue`: trade component, to the mini program: the merchant did not handle a refund request in time.
+    AftersaleMerchantHandleRefundOverdue(TradeAftersale),
+    /// `aftersale_merchant_handle_return_overdue`: trade component, to the mini program: the merchant did not handle a return request in time.
+    AftersaleMerchantHandleReturnOverdue(TradeAftersale),
+    /// `aftersale_user_apply_platform_judge_overdue`: trade component, to the mini program: the user did not ask the platform to judge in time.
+    AftersaleUserApplyPlatformJudgeOverdue(TradeAftersale),
+    /// `aftersale_user_upload_return_info_overdue`: trade component, to the mini program: the user did not send the return's shipping details in time.
+    AftersaleUserUploadReturnInfoOverdue(TradeAftersale),
+    /// `funds_order_pay`: payment management, to the mini program: an order was paid.
+    FundsOrderPay(TradeFundsPay),
+    /// `funds_order_refund`: payment management, to the mini program: a refund's outcome.
+    FundsOrderRefund(TradeFundsRefund),
+    /// `funds_order_profitsharing`: payment management, to the mini program: a profit sharing's outcome.
+    FundsOrderProfitsharing(TradeFundsProfitSharing),
+    /// `miniprogram_sharer_bind_status_change`: trade component, to the mini program: a user became, or stopped being, a sharer.
+    MiniprogramSharerBindStatusChange(TradeSharerBind),
+    /// `miniprogram_sharer_action`: trade component, to the mini program: a sharer shared a WeChat Channels card.
+    MiniprogramSharerAction(TradeSharerAction),
 
     // (below: cards, gift cards, comments, media and other notifications)
     /// `giftcard_pay_done`: gift cards, to the account: a user paid for a
@@ -1426,7 +1523,99 @@ impl Event {
             Event::CancelAuthAccount(AuthCancellation::from_tree(t))
         }),
         // (below: the mini-program trade component's events)
-
+        ("open_product_account_register", |t| {
+            Event::OpenProductAccountRegister(TradeAccountRegister::from_tree(t))
+        }),
+        ("open_product_brand_audit", |t| {
+            Event::OpenProductBrandAudit(TradeQualificationAudit::from_tree(t))
+        }),
+        ("open_product_category_audit", |t| {
+            Event::OpenProductCategoryAudit(TradeQualificationAudit::from_tree(t))
+        }),
+        ("open_product_scene_group_audit", |t| {
+            Event::OpenProductSceneGroupAudit(TradeSceneGroupAudit::from_tree(t))
+        }),
+        ("open_product_spu_audit", |t| {
+            Event::OpenProductSpuAudit(TradeProductAudit::from_tree(t))
+        }),
+        ("open_product_spu_status_update", |t| {
+            Event::OpenProductSpuStatusUpdate(TradeProductAudit::from_tree(t))
+        }),
+        ("open_product_order_pay", |t| {
+            Event::OpenProductOrderPay(Box::new(TradeOrder::from_tree(t)))
+        }),
+        ("open_product_order_cancel", |t| {
+            Event::OpenProductOrderCancel(Box::new(TradeOrder::from_tree(t)))
+        }),
+        ("open_product_order_confirm", |t| {
+            Event::OpenProductOrderConfirm(Box::new(TradeOrder::from_tree(t)))
+        }),
+        ("open_product_order_settle", |t| {
+            Event::OpenProductOrderSettle(Box::new(TradeOrder::from_tree(t)))
+        }),
+        ("open_product_order_refund", |t| {
+            Event::OpenProductOrderRefund(Box::new(TradeOrder::from_tree(t)))
+        }),
+        ("open_product_order_analyze", |t| {
+            Event::OpenProductOrderAnalyze(Box::new(TradeOrder::from_tree(t)))
+        }),
+        ("open_product_receive_coupon", |t| {
+            Event::OpenProductReceiveCoupon(TradeCouponRequest::from_tree(t))
+        }),
+        ("aftersale_new_order", |t| {
+            Event::AftersaleNewOrder(TradeAftersale::from_tree(t))
+        }),
+        ("aftersale_user_cancel", |t| {
+            Event::AftersaleUserCancel(TradeAftersale::from_tree(t))
+        }),
+        ("aftersale_refund_success", |t| {
+            Event::AftersaleRefundSuccess(TradeAftersale::from_tree(t))
+        }),
+        ("aftersale_update_order", |t| {
+            Event::AftersaleUpdateOrder(TradeAftersale::from_tree(t))
+        }),
+        ("aftersale_user_modify_return_info", |t| {
+            Event::AftersaleUserModifyReturnInfo(TradeAftersale::from_tree(t))
+        }),
+        ("aftersale_user_confirm_refund_certificate", |t| {
+            Event::AftersaleUserConfirmRefundCertificate(TradeAftersale::from_tree(t))
+        }),
+        ("aftersale_wait_merchant_confirm_receipt", |t| {
+            Event::AftersaleWaitMerchantConfirmReceipt(TradeAftersale::from_tree(t))
+        }),
+        ("aftersale_wait_merchant_offline_refund", |t| {
+            Event::AftersaleWaitMerchantOfflineRefund(TradeAftersale::from_tree(t))
+        }),
+        ("aftersale_merchant_confirm_receipt_overdue", |t| {
+            Event::AftersaleMerchantConfirmReceiptOverdue(TradeAftersale::from_tree(t))
+        }),
+        ("aftersale_merchant_handle_refund_overdue", |t| {
+            Event::AftersaleMerchantHandleRefundOverdue(TradeAftersale::from_tree(t))
+        }),
+        ("aftersale_merchant_handle_return_overdue", |t| {
+            Event::AftersaleMerchantHandleReturnOverdue(TradeAftersale::from_tree(t))
+        }),
+        ("aftersale_user_apply_platform_judge_overdue", |t| {
+            Event::AftersaleUserApplyPlatformJudgeOverdue(TradeAftersale::from_tree(t))
+        }),
+        ("aftersale_user_upload_return_info_overdue", |t| {
+            Event::AftersaleUserUploadReturnInfoOverdue(TradeAftersale::from_tree(t))
+        }),
+        ("funds_order_pay", |t| {
+            Event::FundsOrderPay(TradeFundsPay::from_tree(t))
+        }),
+        ("funds_order_refund", |t| {
+            Event::FundsOrderRefund(TradeFundsRefund::from_tree(t))
+        }),
+        ("funds_order_profitsharing", |t| {
+            Event::FundsOrderProfitsharing(TradeFundsProfitSharing::from_tree(t))
+        }),
+        ("miniprogram_sharer_bind_status_change", |t| {
+            Event::MiniprogramSharerBindStatusChange(TradeSharerBind::from_tree(t))
+        }),
+        ("miniprogram_sharer_action", |t| {
+            Event::MiniprogramSharerAction(TradeSharerAction::from_tree(t))
+        }),
         // (below: cards, gift cards, comments, media and other notifications)
         ("giftcard_pay_done", |t| {
             Event::GiftcardPayDone(GiftCardOrder::from_tree(t))
@@ -1531,6 +1720,8 @@ impl Event {
             | Event::GetPreAuthCode(_)
             | Event::GetAuthInfo(_)
             | Event::CancelAuthAccount(_) => true,
+            // the trade component's, to the mini program
+            Event::OpenProductReceiveCoupon(_) => true,
             _ => false,
         }
     }

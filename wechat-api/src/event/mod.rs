@@ -62,6 +62,7 @@ pub mod store_event;
 pub mod store_league_event;
 pub mod store_member_event;
 pub mod store_supplier_event;
+pub mod trade_component_event;
 mod tree;
 pub mod virtual_payment_event;
 
@@ -127,6 +128,12 @@ pub use store_member_event::{
     StoreVipExchange, StoreVipLink, StoreVipOrder, StoreVipOrderProduct, StoreVipUser,
 };
 pub use store_supplier_event::{SupplierDropship, SupplierInvite, SupplierProduct, SupplyOrder};
+pub use trade_component_event::{
+    TradeAccountRegister, TradeAftersale, TradeCouponRequest, TradeFundsPay,
+    TradeFundsProfitSharing, TradeFundsRefund, TradeOrder, TradeProductAudit, TradePromotion,
+    TradeQualificationAudit, TradeSceneGroupAudit, TradeSceneGroupItem, TradeSharerAction,
+    TradeSharerBind,
+};
 pub use virtual_payment_event::{XpayComplaint, XpayDeliver, XpayRefund};
 
 /// Any decrypted push: a component push (it has an `InfoType`) or an

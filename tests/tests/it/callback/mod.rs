@@ -11,5 +11,6 @@ mod request_events;
 mod routes;
 mod store_league_and_supply_events;
 mod ticket_durable;
+mod trade_component_events;
 mod typed_events;
 mod vectors;
