@@ -198,8 +198,7 @@ pub enum ConfigKey {
     ComponentAppId,
     /// The third-party platform's AppSecret.
     ComponentSecret,
-    /// The WeChat Pay merchant id (`mchid`) of the
-    /// [`WechatPay`](crate::pay::WechatPay) a pay endpoint is called through
-    /// (pay endpoints only).
+    /// The WeChat Pay merchant id (`mchid`) of the `WechatPay` client (feature
+    /// `pay`) a pay endpoint is called through (pay endpoints only).
     MchId,
 }
