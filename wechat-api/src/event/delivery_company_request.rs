@@ -439,11 +439,12 @@ impl fmt::Debug for OrderAnswer {
     }
 }
 
-/// `transport_add_tips`: the merchant adds a tip to an order no rider has
-/// taken yet.
-#[derive(Clone, PartialEq, Serialize)]
+/// An order as the merchant and the company name it, with the request's
+/// signature: the first fields of every request about an order already
+/// placed. `Debug` never shows `delivery_sign`.
+#[derive(Clone, Default, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
-pub struct TipsAddition {
+pub struct OrderKey {
     /// `shopid`: the merchant's id at the company.
     pub shopid: Option<String>,
     /// `shop_order_id`: the merchant's order.
@@ -454,6 +455,41 @@ pub struct TipsAddition {
     pub waybill_id: Option<String>,
     /// `delivery_sign` (never in `Debug`).
     pub delivery_sign: Option<String>,
+}
+
+impl OrderKey {
+    pub(crate) fn from_tree(tree: &Node) -> Self {
+        Self {
+            shopid: text(tree, "shopid"),
+            shop_order_id: text(tree, "shop_order_id"),
+            shop_no: text(tree, "shop_no"),
+            waybill_id: text(tree, "waybill_id"),
+            delivery_sign: text(tree, "delivery_sign"),
+        }
+    }
+}
+
+impl fmt::Debug for OrderKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OrderKey")
+            .field("shopid", &self.shopid)
+            .field("shop_order_id", &self.shop_order_id)
+            .field("shop_no", &self.shop_no)
+            .field("waybill_id", &self.waybill_id)
+            .field("delivery_sign", &hidden(&self.delivery_sign))
+            .finish()
+    }
+}
+
+/// `transport_add_tips`: the merchant adds a tip to an order no rider has
+/// taken yet.
+#[derive(Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct TipsAddition {
+    /// The order (`shopid`, `shop_order_id`, `shop_no`, `waybill_id`,
+    /// `delivery_sign`).
+    #[serde(flatten)]
+    pub order: OrderKey,
     /// `tips`: yuan.
     pub tips: Option<f64>,
     /// `remark`.
@@ -463,11 +499,7 @@ pub struct TipsAddition {
 impl TipsAddition {
     pub(crate) fn from_tree(tree: &Node) -> Self {
         Self {
-            shopid: text(tree, "shopid"),
-            shop_order_id: text(tree, "shop_order_id"),
-            shop_no: text(tree, "shop_no"),
-            waybill_id: text(tree, "waybill_id"),
-            delivery_sign: text(tree, "delivery_sign"),
+            order: OrderKey::from_tree(tree),
             tips: number(tree, "tips"),
             remark: text(tree, "remark"),
         }
@@ -482,11 +514,7 @@ impl TipsAddition {
 impl fmt::Debug for TipsAddition {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TipsAddition")
-            .field("shopid", &self.shopid)
-            .field("shop_order_id", &self.shop_order_id)
-            .field("shop_no", &self.shop_no)
-            .field("waybill_id", &self.waybill_id)
-            .field("delivery_sign", &hidden(&self.delivery_sign))
+            .field("order", &self.order)
             .field("tips", &self.tips)
             .field("remark", &self.remark)
             .finish()
@@ -502,16 +530,10 @@ pub struct OrderCancellation {
     /// The request, which the answer repeats.
     #[serde(skip)]
     event: &'static str,
-    /// `shopid`: the merchant's id at the company.
-    pub shopid: Option<String>,
-    /// `shop_order_id`: the merchant's order.
-    pub shop_order_id: Option<String>,
-    /// `shop_no`: the merchant's store.
-    pub shop_no: Option<String>,
-    /// `waybill_id`: the delivery order.
-    pub waybill_id: Option<String>,
-    /// `delivery_sign` (never in `Debug`).
-    pub delivery_sign: Option<String>,
+    /// The order (`shopid`, `shop_order_id`, `shop_no`, `waybill_id`,
+    /// `delivery_sign`).
+    #[serde(flatten)]
+    pub order: OrderKey,
     /// `cancel_reason_id`: 1 not needed now, 2 price, 3 wrong order, 4 late
     /// pickup, 5 late delivery, 6 other (then `cancel_reason`).
     pub cancel_reason_id: Option<i64>,
@@ -523,11 +545,7 @@ impl OrderCancellation {
     pub(crate) fn from_tree(tree: &Node, event: &'static str) -> Self {
         Self {
             event,
-            shopid: text(tree, "shopid"),
-            shop_order_id: text(tree, "shop_order_id"),
-            shop_no: text(tree, "shop_no"),
-            waybill_id: text(tree, "waybill_id"),
-            delivery_sign: text(tree, "delivery_sign"),
+            order: OrderKey::from_tree(tree),
             cancel_reason_id: number(tree, "cancel_reason_id"),
             cancel_reason: text(tree, "cancel_reason"),
         }
@@ -557,11 +575,7 @@ impl fmt::Debug for OrderCancellation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("OrderCancellation")
             .field("event", &self.event)
-            .field("shopid", &self.shopid)
-            .field("shop_order_id", &self.shop_order_id)
-            .field("shop_no", &self.shop_no)
-            .field("waybill_id", &self.waybill_id)
-            .field("delivery_sign", &hidden(&self.delivery_sign))
+            .field("order", &self.order)
             .field("cancel_reason_id", &self.cancel_reason_id)
             .field("cancel_reason", &self.cancel_reason)
             .finish()
@@ -569,36 +583,26 @@ impl fmt::Debug for OrderCancellation {
 }
 
 /// An order named by the merchant and the company: the request of
-/// `transport_query_order_status` ([`OrderRef::status_reply`]) and of
+/// `transport_query_order_status` ([`OrderRequest::status_reply`]) and of
 /// `transport_confirm_return_to_biz` (the merchant confirms a parcel that
-/// could not be delivered came back: [`OrderRef::reply`]).
+/// could not be delivered came back: [`OrderRequest::reply`]).
 #[derive(Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
-pub struct OrderRef {
+pub struct OrderRequest {
     /// The request, which the answer repeats.
     #[serde(skip)]
     event: &'static str,
-    /// `shopid`: the merchant's id at the company.
-    pub shopid: Option<String>,
-    /// `shop_order_id`: the merchant's order.
-    pub shop_order_id: Option<String>,
-    /// `shop_no`: the merchant's store.
-    pub shop_no: Option<String>,
-    /// `waybill_id`: the delivery order.
-    pub waybill_id: Option<String>,
-    /// `delivery_sign` (never in `Debug`).
-    pub delivery_sign: Option<String>,
+    /// The order (`shopid`, `shop_order_id`, `shop_no`, `waybill_id`,
+    /// `delivery_sign`).
+    #[serde(flatten)]
+    pub order: OrderKey,
 }
 
-impl OrderRef {
+impl OrderRequest {
     pub(crate) fn from_tree(tree: &Node, event: &'static str) -> Self {
         Self {
             event,
-            shopid: text(tree, "shopid"),
-            shop_order_id: text(tree, "shop_order_id"),
-            shop_no: text(tree, "shop_no"),
-            waybill_id: text(tree, "waybill_id"),
-            delivery_sign: text(tree, "delivery_sign"),
+            order: OrderKey::from_tree(tree),
         }
     }
 
@@ -631,15 +635,11 @@ impl OrderRef {
     }
 }
 
-impl fmt::Debug for OrderRef {
+impl fmt::Debug for OrderRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("OrderRef")
+        f.debug_struct("OrderRequest")
             .field("event", &self.event)
-            .field("shopid", &self.shopid)
-            .field("shop_order_id", &self.shop_order_id)
-            .field("shop_no", &self.shop_no)
-            .field("waybill_id", &self.waybill_id)
-            .field("delivery_sign", &hidden(&self.delivery_sign))
+            .field("order", &self.order)
             .finish()
     }
 }
@@ -648,23 +648,16 @@ impl fmt::Debug for OrderRef {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct AgentPositionQuery {
-    /// `shopid`: the merchant's id at the company.
-    pub shopid: Option<String>,
-    /// `shop_order_id`: the merchant's order.
-    pub shop_order_id: Option<String>,
-    /// `shop_no`: the merchant's store.
-    pub shop_no: Option<String>,
-    /// `waybill_id`: the delivery order.
-    pub waybill_id: Option<String>,
+    /// The order (`shopid`, `shop_order_id`, `shop_no`, `waybill_id`,
+    /// `delivery_sign`).
+    #[serde(flatten)]
+    pub order: OrderKey,
 }
 
 impl AgentPositionQuery {
     pub(crate) fn from_tree(tree: &Node) -> Self {
         Self {
-            shopid: text(tree, "shopid"),
-            shop_order_id: text(tree, "shop_order_id"),
-            shop_no: text(tree, "shop_no"),
-            waybill_id: text(tree, "waybill_id"),
+            order: OrderKey::from_tree(tree),
         }
     }
 
@@ -718,14 +711,10 @@ impl fmt::Debug for AgentPosition {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct RiderScore {
-    /// `shopid`: the merchant's id at the company.
-    pub shopid: Option<String>,
-    /// `shop_order_id`: the merchant's order.
-    pub shop_order_id: Option<String>,
-    /// `shop_no`: the merchant's store.
-    pub shop_no: Option<String>,
-    /// `waybill_id`: the delivery order.
-    pub waybill_id: Option<String>,
+    /// The order (`shopid`, `shop_order_id`, `shop_no`, `waybill_id`,
+    /// `delivery_sign`).
+    #[serde(flatten)]
+    pub order: OrderKey,
     /// `delivery_ontime_score`: punctuality.
     pub delivery_ontime_score: Option<i64>,
     /// `cargo_intact_score`: the goods arrived intact.
@@ -737,10 +726,7 @@ pub struct RiderScore {
 impl RiderScore {
     pub(crate) fn from_tree(tree: &Node) -> Self {
         Self {
-            shopid: text(tree, "shopid"),
-            shop_order_id: text(tree, "shop_order_id"),
-            shop_no: text(tree, "shop_no"),
-            waybill_id: text(tree, "waybill_id"),
+            order: OrderKey::from_tree(tree),
             delivery_ontime_score: number(tree, "delivery_ontime_score"),
             cargo_intact_score: number(tree, "cargo_intact_score"),
             attitude_score: number(tree, "attitude_score"),
@@ -759,16 +745,10 @@ impl RiderScore {
 #[derive(Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct MockStatusUpdate {
-    /// `shopid`: the merchant's id at the company.
-    pub shopid: Option<String>,
-    /// `shop_order_id`: the merchant's order.
-    pub shop_order_id: Option<String>,
-    /// `shop_no`: the merchant's store.
-    pub shop_no: Option<String>,
-    /// `waybill_id`: the delivery order.
-    pub waybill_id: Option<String>,
-    /// `delivery_sign` (never in `Debug`).
-    pub delivery_sign: Option<String>,
+    /// The order (`shopid`, `shop_order_id`, `shop_no`, `waybill_id`,
+    /// `delivery_sign`).
+    #[serde(flatten)]
+    pub order: OrderKey,
     /// `order_status`: the status to move to (101, 102, 201…).
     pub order_status: Option<i64>,
     /// `action_time`: Unix seconds of the change.
@@ -780,11 +760,7 @@ pub struct MockStatusUpdate {
 impl MockStatusUpdate {
     pub(crate) fn from_tree(tree: &Node) -> Self {
         Self {
-            shopid: text(tree, "shopid"),
-            shop_order_id: text(tree, "shop_order_id"),
-            shop_no: text(tree, "shop_no"),
-            waybill_id: text(tree, "waybill_id"),
-            delivery_sign: text(tree, "delivery_sign"),
+            order: OrderKey::from_tree(tree),
             order_status: number(tree, "order_status"),
             action_time: number(tree, "action_time"),
             action_msg: text(tree, "action_msg"),
@@ -800,11 +776,7 @@ impl MockStatusUpdate {
 impl fmt::Debug for MockStatusUpdate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("MockStatusUpdate")
-            .field("shopid", &self.shopid)
-            .field("shop_order_id", &self.shop_order_id)
-            .field("shop_no", &self.shop_no)
-            .field("waybill_id", &self.waybill_id)
-            .field("delivery_sign", &hidden(&self.delivery_sign))
+            .field("order", &self.order)
             .field("order_status", &self.order_status)
             .field("action_time", &self.action_time)
             .field("action_msg", &self.action_msg)

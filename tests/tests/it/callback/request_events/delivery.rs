@@ -311,10 +311,13 @@ fn transport_add_tips() {
     let Event::TransportAddTips(tips) = request(&push("transport_add_tips", body)) else {
         panic!("transport_add_tips");
     };
-    assert_eq!(tips.waybill_id.as_deref(), Some("waybill_88"));
+    assert_eq!(tips.order.waybill_id.as_deref(), Some("waybill_88"));
     assert_eq!(tips.tips, Some(5.5));
     assert_eq!(tips.remark.as_deref(), Some("gogogo"));
-    assert_eq!(tips.delivery_sign.as_deref(), Some("sign_secret_0a1b"));
+    assert_eq!(
+        tips.order.delivery_sign.as_deref(),
+        Some("sign_secret_0a1b")
+    );
     assert_hidden(&format!("{tips:?}"), &["sign_secret_0a1b"]);
     assert_eq!(
         answer_leaves(tips.reply(0, "ok")),
@@ -345,7 +348,7 @@ fn transport_precancel_and_cancel_order() {
     };
     assert_eq!(precancel.cancel_reason_id, Some(6));
     assert_eq!(precancel.cancel_reason.as_deref(), Some("买错了"));
-    assert_eq!(precancel.waybill_id.as_deref(), Some("waybill_88"));
+    assert_eq!(precancel.order.waybill_id.as_deref(), Some("waybill_88"));
     assert_hidden(&format!("{precancel:?}"), &["sign_secret_0a1b"]);
     assert_eq!(
         answer_leaves(precancel.reply(0, "ok", Some(2.0), "rider already assigned")),
@@ -363,7 +366,10 @@ fn transport_precancel_and_cancel_order() {
     else {
         panic!("transport_cancel_order");
     };
-    assert_eq!(cancel.shop_order_id.as_deref(), Some("order_20200404"));
+    assert_eq!(
+        cancel.order.shop_order_id.as_deref(),
+        Some("order_20200404")
+    );
     assert_eq!(
         answer_leaves(cancel.reply(0, "ok", None, "free")),
         pairs(&[
@@ -390,8 +396,8 @@ fn transport_query_order_status() {
     else {
         panic!("transport_query_order_status");
     };
-    assert_eq!(query.shopid.as_deref(), Some("shop_appkey_1"));
-    assert_eq!(query.waybill_id.as_deref(), Some("waybill_88"));
+    assert_eq!(query.order.shopid.as_deref(), Some("shop_appkey_1"));
+    assert_eq!(query.order.waybill_id.as_deref(), Some("waybill_88"));
     assert_hidden(&format!("{query:?}"), &["sign_secret_0a1b"]);
     assert_eq!(
         answer_leaves(query.status_reply(0, "ok", 301, Some("on the way".into()), "waybill_88")),
@@ -416,9 +422,9 @@ fn transport_confirm_return_to_biz() {
     else {
         panic!("transport_confirm_return_to_biz");
     };
-    assert_eq!(confirmation.shop_no.as_deref(), Some("store_7"));
+    assert_eq!(confirmation.order.shop_no.as_deref(), Some("store_7"));
     assert_eq!(
-        confirmation.delivery_sign.as_deref(),
+        confirmation.order.delivery_sign.as_deref(),
         Some("sign_secret_0a1b")
     );
     assert_hidden(&format!("{confirmation:?}"), &["sign_secret_0a1b"]);
@@ -443,8 +449,8 @@ fn transport_get_agent_pos() {
     let Event::TransportGetAgentPos(query) = request(&push("transport_get_agent_pos", body)) else {
         panic!("transport_get_agent_pos");
     };
-    assert_eq!(query.shop_order_id.as_deref(), Some("order_20200404"));
-    assert_eq!(query.waybill_id.as_deref(), Some("waybill_88"));
+    assert_eq!(query.order.shop_order_id.as_deref(), Some("order_20200404"));
+    assert_eq!(query.order.waybill_id.as_deref(), Some("waybill_88"));
     let position = AgentPosition {
         lng: 113.324_52,
         lat: 23.099_994,
@@ -487,7 +493,7 @@ fn transport_set_rider_score() {
         ),
         (Some(5), Some(4), Some(3))
     );
-    assert_eq!(score.waybill_id.as_deref(), Some("waybill_88"));
+    assert_eq!(score.order.waybill_id.as_deref(), Some("waybill_88"));
     assert_eq!(
         answer_leaves(score.reply(0, "ok")),
         pairs(&[
@@ -514,7 +520,7 @@ fn mock_update_order_status() {
     assert_eq!(mock.order_status, Some(302));
     assert_eq!(mock.action_time, Some(1_586_003_600));
     assert_eq!(mock.action_msg.as_deref(), Some("delivered"));
-    assert_eq!(mock.shop_order_id.as_deref(), Some("order_20200404"));
+    assert_eq!(mock.order.shop_order_id.as_deref(), Some("order_20200404"));
     assert_hidden(&format!("{mock:?}"), &["sign_secret_0a1b"]);
     assert_eq!(
         answer_leaves(mock.reply(0, "ok")),
