@@ -1,6 +1,7 @@
 //! The mini-program trade component's (自定义版交易组件) events: the
 //! component opened or closed, brand, category, scene and product reviews,
 //! an order paid, cancelled, received, settled, refunded or attributed, an
+//! order or after-sale order updated (for third-party platforms), an
 //! after-sale order's steps, the payment-management (小程序支付管理,
 //! `wxafunds`) pushes, and the sharers' (分享员) events; their typed detail,
 //! read from the push's element tree (the component sends XML, or JSON when
@@ -13,6 +14,7 @@
 //! Anything a push lacks is `None`, so a known event never fails on a
 //! missing detail. The fields are those of the component's
 //! [callback docs](https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/ministore/minishopopencomponent2/callback/Introduction.html)
+//! (the order update: [its page](https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/ministore/minishopopencomponent2/callback/order_update.html))
 //! and of the payment management's
 //! [callback docs](https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/ministore/wxafunds/callback/create_order.html).
 //! Ids are kept as text (WeChat sends some as numbers, beyond what every
@@ -153,6 +155,36 @@ impl TradeProductAudit {
             status: number(info, "status"),
             spu_status: number(info, "spu_status"),
             reason: text(info, "reject_reason").or_else(|| text(info, "reason")),
+        }
+    }
+}
+
+/// `open_product_order_update`: an order or its after-sale order changed
+/// (for third-party platforms watching their mini programs' orders; the
+/// mini program may ignore it): fetch the order (`update_type` 1) or the
+/// after-sale order (2) to see what changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct TradeOrderUpdate {
+    /// `OrderUpdateNotification/update_type`: 1 the order, 2 its after-sale
+    /// order.
+    pub update_type: Option<u32>,
+    /// `…/ext_order_id`: the order's obfuscated id.
+    pub ext_order_id: Option<String>,
+    /// `…/out_order_id`: the mini program's order id (older pushes).
+    pub out_order_id: Option<String>,
+    /// `…/openid`: the order's user (older pushes).
+    pub openid: Option<String>,
+}
+
+impl TradeOrderUpdate {
+    pub(crate) fn from_tree(tree: &Node) -> Self {
+        let info = tree.child("OrderUpdateNotification").unwrap_or(tree);
+        Self {
+            update_type: number(info, "update_type"),
+            ext_order_id: text(info, "ext_order_id"),
+            out_order_id: text(info, "out_order_id"),
+            openid: text(info, "openid"),
         }
     }
 }
