@@ -211,6 +211,7 @@
 //! | `minigame_h5_goods_deliver_notify` | [`Event::MinigameH5GoodsDeliverNotify`] |
 //! | `minigame_game_pay_goods_deliver_notify` | [`Event::MinigameGamePayGoodsDeliverNotify`] |
 //! | `open_product_order_update` | [`Event::OpenProductOrderUpdate`] |
+//! | `complaint_notify` | [`Event::ComplaintNotify`] |
 //! | `head_supplier_subscribe_product_baseinfo_update` | [`Event::HeadSupplierSubscribeProductBaseinfoUpdate`] |
 //! | `head_supplier_subscribe_product_planinfo_update` | [`Event::HeadSupplierSubscribeProductPlaninfoUpdate`] |
 //! | `talent_commission_order_update` | [`Event::TalentCommissionOrderUpdate`] |
@@ -274,7 +275,7 @@ use super::store_league_event::{LeaguePlan, LeagueProductInfo, TalentCommissionO
 use super::store_member_event::{StoreVipExchange, StoreVipLink, StoreVipOrder, StoreVipUser};
 use super::store_supplier_event::{SupplierDropship, SupplierInvite, SupplierProduct, SupplyOrder};
 use super::trade_component_event::{
-    TradeAccountRegister, TradeAftersale, TradeCouponRequest, TradeFundsPay,
+    TradeAccountRegister, TradeAftersale, TradeComplaintNotify, TradeCouponRequest, TradeFundsPay,
     TradeFundsProfitSharing, TradeFundsRefund, TradeOrder, TradeOrderUpdate, TradeProductAudit,
     TradeQualificationAudit, TradeSceneGroupAudit, TradeSharerAction, TradeSharerBind,
 };
@@ -770,6 +771,9 @@ pub enum Event {
     /// `open_product_order_update`: trade component, to a third-party
     /// platform: an order or its after-sale order changed.
     OpenProductOrderUpdate(TradeOrderUpdate),
+    /// `complaint_notify`: trade component, to the mini program: a dispute
+    /// over an after-sale order moved on.
+    ComplaintNotify(TradeComplaintNotify),
 
     // (below: the WeChat Store league and supplier events)
     /// `head_supplier_subscribe_product_baseinfo_update`: WeChat Store, to a league institution: a subscribed product's base information changed.
@@ -1687,6 +1691,9 @@ impl Event {
         }),
         ("open_product_order_update", |t| {
             Event::OpenProductOrderUpdate(TradeOrderUpdate::from_tree(t))
+        }),
+        ("complaint_notify", |t| {
+            Event::ComplaintNotify(TradeComplaintNotify::from_tree(t))
         }),
         // (below: the WeChat Store league and supplier events)
         ("head_supplier_subscribe_product_baseinfo_update", |t| {

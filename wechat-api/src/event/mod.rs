@@ -129,7 +129,7 @@ pub use store_member_event::{
 };
 pub use store_supplier_event::{SupplierDropship, SupplierInvite, SupplierProduct, SupplyOrder};
 pub use trade_component_event::{
-    TradeAccountRegister, TradeAftersale, TradeCouponRequest, TradeFundsPay,
+    TradeAccountRegister, TradeAftersale, TradeComplaintNotify, TradeCouponRequest, TradeFundsPay,
     TradeFundsProfitSharing, TradeFundsRefund, TradeOrder, TradeOrderUpdate, TradeProductAudit,
     TradePromotion, TradeQualificationAudit, TradeSceneGroupAudit, TradeSceneGroupItem,
     TradeSharerAction, TradeSharerBind,

@@ -2,7 +2,7 @@
 //! component opened or closed, brand, category, scene and product reviews,
 //! an order paid, cancelled, received, settled, refunded or attributed, an
 //! order or after-sale order updated (for third-party platforms), an
-//! after-sale order's steps, the payment-management (小程序支付管理,
+//! after-sale order's steps, a dispute's steps, the payment-management (小程序支付管理,
 //! `wxafunds`) pushes, and the sharers' (分享员) events; their typed detail,
 //! read from the push's element tree (the component sends XML, or JSON when
 //! the mini program is configured for it).
@@ -185,6 +185,37 @@ impl TradeOrderUpdate {
             ext_order_id: text(info, "ext_order_id"),
             out_order_id: text(info, "out_order_id"),
             openid: text(info, "openid"),
+        }
+    }
+}
+
+/// `complaint_notify`: a dispute (纠纷单) over an after-sale order moved
+/// on: fetch it (`/shop/complaint/get`) for its details.
+///
+/// No official page for this push could be found; its fields are those two
+/// independent sources agree on (another SDK's model of the push and
+/// another project's copy of its sample), and the state and event codes
+/// are those of the official dispute query's answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct TradeComplaintNotify {
+    /// `complaint_info/complaint_order_id`: the dispute.
+    pub complaint_order_id: Option<String>,
+    /// `…/state`: the dispute's state (e.g. 230000 the merchant is handling
+    /// the after-sale order).
+    pub state: Option<u32>,
+    /// `…/event`: what happened (e.g. 240001 the user complained, 240031
+    /// the after-sale refund succeeded).
+    pub event: Option<u32>,
+}
+
+impl TradeComplaintNotify {
+    pub(crate) fn from_tree(tree: &Node) -> Self {
+        let info = tree.child("complaint_info").unwrap_or(tree);
+        Self {
+            complaint_order_id: text(info, "complaint_order_id"),
+            state: number(info, "state"),
+            event: number(info, "event"),
         }
     }
 }

@@ -1,7 +1,9 @@
 //! The mini game's virtual-payment pushes beyond the coin delivery (the
 //! recharge centre's coin delivery, the refund, the direct item purchase's
 //! deliveries) and the trade component's order update decode to their typed
-//! variants from the official docs' samples, with their fields; a payload
+//! variants from the official docs' samples, with their fields (the trade
+//! component's dispute push, which has no official page found, from the
+//! sample two independent sources agree on); a payload
 //! that is not JSON leaves its fields `None` without failing the push.
 
 use serde_json::json;
@@ -195,4 +197,35 @@ fn trade_component_order_update() {
     );
     assert_eq!(json_push["ext_order_id"], "earwearwefwae1231");
     assert_eq!(json_push["update_type"], 1);
+}
+
+/// `complaint_notify`, the trade component's dispute push: no official page
+/// was found; the sample is the one another project keeps (mall4cloud's
+/// `ComplaintNotifyEvent`), whose `complaint_info` fields another SDK
+/// (SKIT's `ComplaintNotifyEvent`) names alike; its placeholder codes
+/// (`1234567`) are replaced by real ones of
+/// the official dispute query
+/// (<https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/ministore/minishopopencomponent2/API/complaint/complaint_get.html>).
+#[test]
+fn trade_component_dispute() {
+    let push = "<xml>\n<ToUserName>gh_abcdefg</ToUserName>\n<FromUserName>oABCD</FromUserName>\n\
+                <CreateTime>12344555555</CreateTime>\n<MsgType>event</MsgType>\n\
+                <Event>complaint_notify</Event>\n<complaint_info>\n\
+                <complaint_order_id>123456</complaint_order_id>\n<state>230000</state>\n\
+                <event>240001</event>\n</complaint_info>\n</xml>";
+    assert_eq!(
+        from_xml(push),
+        json!({"type": "complaint_notify", "complaint_order_id": "123456",
+               "state": 230000, "event": 240001})
+    );
+    let json_push = mini_program(
+        "complaint_notify",
+        json!({"complaint_info": {"complaint_order_id": 987654321012_u64, "state": 230001,
+                                  "event": 240031}}),
+    );
+    assert_eq!(
+        json_push,
+        json!({"type": "complaint_notify", "complaint_order_id": "987654321012",
+               "state": 230001, "event": 240031})
+    );
 }
