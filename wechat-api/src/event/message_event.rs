@@ -206,6 +206,12 @@
 //! | `secvod_upload_event` | [`Event::SecvodUploadEvent`] |
 //! | `secvod_audit_event` | [`Event::SecvodAuditEvent`] |
 //! | `minigame_coin_deliver_completed` | [`Event::MinigameCoinDeliverCompleted`] |
+//! | `minigame_recharge_center_coin_deliver_completed` | [`Event::MinigameRechargeCenterCoinDeliverCompleted`] |
+//! | `minigame_pay_refund_succ_notify` | [`Event::MinigamePayRefundSuccNotify`] |
+//! | `minigame_h5_goods_deliver_notify` | [`Event::MinigameH5GoodsDeliverNotify`] |
+//! | `minigame_game_pay_goods_deliver_notify` | [`Event::MinigameGamePayGoodsDeliverNotify`] |
+//! | `open_product_order_update` | [`Event::OpenProductOrderUpdate`] |
+//! | `complaint_notify` | [`Event::ComplaintNotify`] |
 //! | `head_supplier_subscribe_product_baseinfo_update` | [`Event::HeadSupplierSubscribeProductBaseinfoUpdate`] |
 //! | `head_supplier_subscribe_product_planinfo_update` | [`Event::HeadSupplierSubscribeProductPlaninfoUpdate`] |
 //! | `talent_commission_order_update` | [`Event::TalentCommissionOrderUpdate`] |
@@ -252,7 +258,7 @@ use super::invoice_event::{InvoiceAuthorize, InvoiceResult, InvoiceStatus, Invoi
 use super::media_audit_event::{DramaAudit, MediaUpload};
 use super::merchant_order_event::MerchantOrder;
 use super::message::{MessageHeader, Source};
-use super::mini_game_payment_event::MiniGameCoinDeliver;
+use super::mini_game_payment_event::{MiniGameCoinDeliver, MiniGameGoodsDeliver, MiniGameRefund};
 use super::mini_program_event::{
     AppealRecord, CategoryAudit, DeliveryStatus, ExpressBindResult, ExpressPath, IllegalRecord,
     PrivacyApply,
@@ -269,8 +275,8 @@ use super::store_league_event::{LeaguePlan, LeagueProductInfo, TalentCommissionO
 use super::store_member_event::{StoreVipExchange, StoreVipLink, StoreVipOrder, StoreVipUser};
 use super::store_supplier_event::{SupplierDropship, SupplierInvite, SupplierProduct, SupplyOrder};
 use super::trade_component_event::{
-    TradeAccountRegister, TradeAftersale, TradeCouponRequest, TradeFundsPay,
-    TradeFundsProfitSharing, TradeFundsRefund, TradeOrder, TradeProductAudit,
+    TradeAccountRegister, TradeAftersale, TradeComplaintNotify, TradeCouponRequest, TradeFundsPay,
+    TradeFundsProfitSharing, TradeFundsRefund, TradeOrder, TradeOrderUpdate, TradeProductAudit,
     TradeQualificationAudit, TradeSceneGroupAudit, TradeSharerAction, TradeSharerBind,
 };
 use super::tree::Node;
@@ -749,6 +755,25 @@ pub enum Event {
     /// `minigame_coin_deliver_completed`: mini-game virtual payment, to the
     /// mini game: a player's game coins were delivered.
     MinigameCoinDeliverCompleted(Box<MiniGameCoinDeliver>),
+    /// `minigame_recharge_center_coin_deliver_completed`: mini-game virtual
+    /// payment, to the mini game: game coins bought in the recharge centre
+    /// were delivered.
+    MinigameRechargeCenterCoinDeliverCompleted(Box<MiniGameCoinDeliver>),
+    /// `minigame_pay_refund_succ_notify`: mini-game virtual payment, to the
+    /// mini game: a payment was refunded.
+    MinigamePayRefundSuccNotify(Box<MiniGameRefund>),
+    /// `minigame_h5_goods_deliver_notify`: mini-game virtual payment, to the
+    /// mini game: an item bought in the store is to be delivered.
+    MinigameH5GoodsDeliverNotify(Box<MiniGameGoodsDeliver>),
+    /// `minigame_game_pay_goods_deliver_notify`: mini-game virtual payment,
+    /// to the mini game: an item bought in the game is to be delivered.
+    MinigameGamePayGoodsDeliverNotify(Box<MiniGameGoodsDeliver>),
+    /// `open_product_order_update`: trade component, to a third-party
+    /// platform: an order or its after-sale order changed.
+    OpenProductOrderUpdate(TradeOrderUpdate),
+    /// `complaint_notify`: trade component, to the mini program: a dispute
+    /// over an after-sale order moved on.
+    ComplaintNotify(TradeComplaintNotify),
 
     // (below: the WeChat Store league and supplier events)
     /// `head_supplier_subscribe_product_baseinfo_update`: WeChat Store, to a league institution: a subscribed product's base information changed.
@@ -1652,6 +1677,26 @@ impl Event {
         }),
         ("minigame_coin_deliver_completed", |t| {
             Event::MinigameCoinDeliverCompleted(Box::new(MiniGameCoinDeliver::from_tree(t)))
+        }),
+        ("minigame_recharge_center_coin_deliver_completed", |t| {
+            Event::MinigameRechargeCenterCoinDeliverCompleted(Box::new(
+                MiniGameCoinDeliver::from_tree(t),
+            ))
+        }),
+        ("minigame_pay_refund_succ_notify", |t| {
+            Event::MinigamePayRefundSuccNotify(Box::new(MiniGameRefund::from_tree(t)))
+        }),
+        ("minigame_h5_goods_deliver_notify", |t| {
+            Event::MinigameH5GoodsDeliverNotify(Box::new(MiniGameGoodsDeliver::from_tree(t)))
+        }),
+        ("minigame_game_pay_goods_deliver_notify", |t| {
+            Event::MinigameGamePayGoodsDeliverNotify(Box::new(MiniGameGoodsDeliver::from_tree(t)))
+        }),
+        ("open_product_order_update", |t| {
+            Event::OpenProductOrderUpdate(TradeOrderUpdate::from_tree(t))
+        }),
+        ("complaint_notify", |t| {
+            Event::ComplaintNotify(TradeComplaintNotify::from_tree(t))
         }),
         // (below: the WeChat Store league and supplier events)
         ("head_supplier_subscribe_product_baseinfo_update", |t| {

@@ -110,7 +110,7 @@ pub use message_event::{
     MassSendJobFinish, MenuClick, MenuView, QrScan, Subscribe, SubscribeMsgChoice,
     SubscribeMsgChoices, SubscribeMsgSent, SubscribeMsgSentItem, TemplateSendJobFinish,
 };
-pub use mini_game_payment_event::MiniGameCoinDeliver;
+pub use mini_game_payment_event::{MiniGameCoinDeliver, MiniGameGoodsDeliver, MiniGameRefund};
 pub use mini_program_event::{
     AppealMaterial, AppealRecord, CategoryAudit, DeliveryStatus, ExpressAction, ExpressBindResult,
     ExpressPath, IllegalRecord, PrivacyApply,
@@ -129,10 +129,10 @@ pub use store_member_event::{
 };
 pub use store_supplier_event::{SupplierDropship, SupplierInvite, SupplierProduct, SupplyOrder};
 pub use trade_component_event::{
-    TradeAccountRegister, TradeAftersale, TradeCouponRequest, TradeFundsPay,
-    TradeFundsProfitSharing, TradeFundsRefund, TradeOrder, TradeProductAudit, TradePromotion,
-    TradeQualificationAudit, TradeSceneGroupAudit, TradeSceneGroupItem, TradeSharerAction,
-    TradeSharerBind,
+    TradeAccountRegister, TradeAftersale, TradeComplaintNotify, TradeCouponRequest, TradeFundsPay,
+    TradeFundsProfitSharing, TradeFundsRefund, TradeOrder, TradeOrderUpdate, TradeProductAudit,
+    TradePromotion, TradeQualificationAudit, TradeSceneGroupAudit, TradeSceneGroupItem,
+    TradeSharerAction, TradeSharerBind,
 };
 pub use virtual_payment_event::{XpayComplaint, XpayDeliver, XpayRefund};
 

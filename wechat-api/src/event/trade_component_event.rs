@@ -1,7 +1,8 @@
 //! The mini-program trade component's (自定义版交易组件) events: the
 //! component opened or closed, brand, category, scene and product reviews,
 //! an order paid, cancelled, received, settled, refunded or attributed, an
-//! after-sale order's steps, the payment-management (小程序支付管理,
+//! order or after-sale order updated (for third-party platforms), an
+//! after-sale order's steps, a dispute's steps, the payment-management (小程序支付管理,
 //! `wxafunds`) pushes, and the sharers' (分享员) events; their typed detail,
 //! read from the push's element tree (the component sends XML, or JSON when
 //! the mini program is configured for it).
@@ -13,6 +14,7 @@
 //! Anything a push lacks is `None`, so a known event never fails on a
 //! missing detail. The fields are those of the component's
 //! [callback docs](https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/ministore/minishopopencomponent2/callback/Introduction.html)
+//! (the order update: [its page](https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/ministore/minishopopencomponent2/callback/order_update.html))
 //! and of the payment management's
 //! [callback docs](https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/ministore/wxafunds/callback/create_order.html).
 //! Ids are kept as text (WeChat sends some as numbers, beyond what every
@@ -153,6 +155,67 @@ impl TradeProductAudit {
             status: number(info, "status"),
             spu_status: number(info, "spu_status"),
             reason: text(info, "reject_reason").or_else(|| text(info, "reason")),
+        }
+    }
+}
+
+/// `open_product_order_update`: an order or its after-sale order changed
+/// (for third-party platforms watching their mini programs' orders; the
+/// mini program may ignore it): fetch the order (`update_type` 1) or the
+/// after-sale order (2) to see what changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct TradeOrderUpdate {
+    /// `OrderUpdateNotification/update_type`: 1 the order, 2 its after-sale
+    /// order.
+    pub update_type: Option<u32>,
+    /// `…/ext_order_id`: the order's obfuscated id.
+    pub ext_order_id: Option<String>,
+    /// `…/out_order_id`: the mini program's order id (older pushes).
+    pub out_order_id: Option<String>,
+    /// `…/openid`: the order's user (older pushes).
+    pub openid: Option<String>,
+}
+
+impl TradeOrderUpdate {
+    pub(crate) fn from_tree(tree: &Node) -> Self {
+        let info = tree.child("OrderUpdateNotification").unwrap_or(tree);
+        Self {
+            update_type: number(info, "update_type"),
+            ext_order_id: text(info, "ext_order_id"),
+            out_order_id: text(info, "out_order_id"),
+            openid: text(info, "openid"),
+        }
+    }
+}
+
+/// `complaint_notify`: a dispute (纠纷单) over an after-sale order moved
+/// on: fetch it (`/shop/complaint/get`) for its details.
+///
+/// No official page for this push could be found; its fields are those two
+/// independent sources agree on (another SDK's model of the push and
+/// another project's copy of its sample), and the state and event codes
+/// are those of the official dispute query's answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct TradeComplaintNotify {
+    /// `complaint_info/complaint_order_id`: the dispute.
+    pub complaint_order_id: Option<String>,
+    /// `…/state`: the dispute's state (e.g. 230000 the merchant is handling
+    /// the after-sale order).
+    pub state: Option<u32>,
+    /// `…/event`: what happened (e.g. 240001 the user complained, 240031
+    /// the after-sale refund succeeded).
+    pub event: Option<u32>,
+}
+
+impl TradeComplaintNotify {
+    pub(crate) fn from_tree(tree: &Node) -> Self {
+        let info = tree.child("complaint_info").unwrap_or(tree);
+        Self {
+            complaint_order_id: text(info, "complaint_order_id"),
+            state: number(info, "state"),
+            event: number(info, "event"),
         }
     }
 }

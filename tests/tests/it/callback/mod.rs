@@ -4,6 +4,7 @@ mod account_vectors;
 mod authorizer;
 mod component;
 mod messages;
+mod mini_game_and_trade_events;
 mod notice_events;
 mod redis;
 mod release_test;
