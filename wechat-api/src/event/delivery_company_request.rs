@@ -583,12 +583,12 @@ impl fmt::Debug for OrderCancellation {
 }
 
 /// An order named by the merchant and the company: the request of
-/// `transport_query_order_status` ([`OrderRequest::status_reply`]) and of
+/// `transport_query_order_status` ([`OrderQuery::status_reply`]) and of
 /// `transport_confirm_return_to_biz` (the merchant confirms a parcel that
-/// could not be delivered came back: [`OrderRequest::reply`]).
+/// could not be delivered came back: [`OrderQuery::reply`]).
 #[derive(Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
-pub struct OrderRequest {
+pub struct OrderQuery {
     /// The request, which the answer repeats.
     #[serde(skip)]
     event: &'static str,
@@ -598,7 +598,7 @@ pub struct OrderRequest {
     pub order: OrderKey,
 }
 
-impl OrderRequest {
+impl OrderQuery {
     pub(crate) fn from_tree(tree: &Node, event: &'static str) -> Self {
         Self {
             event,
@@ -635,9 +635,9 @@ impl OrderRequest {
     }
 }
 
-impl fmt::Debug for OrderRequest {
+impl fmt::Debug for OrderQuery {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("OrderRequest")
+        f.debug_struct("OrderQuery")
             .field("event", &self.event)
             .field("order", &self.order)
             .finish()

@@ -174,7 +174,7 @@
 //! | `open_product_order_cancel` | [`Event::OpenProductOrderCancel`] |
 //! | `open_product_order_confirm` | [`Event::OpenProductOrderConfirm`] |
 //! | `open_product_order_settle` | [`Event::OpenProductOrderSettle`] |
-//! | `open_product_order_refund` | [`Event::OpenProductOrderRequestund`] |
+//! | `open_product_order_refund` | [`Event::OpenProductOrderRefund`] |
 //! | `open_product_order_analyze` | [`Event::OpenProductOrderAnalyze`] |
 //! | `open_product_receive_coupon` (a request: [`Event::expects_reply`]) | [`Event::OpenProductReceiveCoupon`] |
 //! | `aftersale_new_order` | [`Event::AftersaleNewOrder`] |
@@ -191,7 +191,7 @@
 //! | `aftersale_user_apply_platform_judge_overdue` | [`Event::AftersaleUserApplyPlatformJudgeOverdue`] |
 //! | `aftersale_user_upload_return_info_overdue` | [`Event::AftersaleUserUploadReturnInfoOverdue`] |
 //! | `funds_order_pay` | [`Event::FundsOrderPay`] |
-//! | `funds_order_refund` | [`Event::FundsOrderRequestund`] |
+//! | `funds_order_refund` | [`Event::FundsOrderRefund`] |
 //! | `funds_order_profitsharing` | [`Event::FundsOrderProfitsharing`] |
 //! | `miniprogram_sharer_bind_status_change` | [`Event::MiniprogramSharerBindStatusChange`] |
 //! | `miniprogram_sharer_action` | [`Event::MiniprogramSharerAction`] |
@@ -243,7 +243,7 @@ use super::card_event::{
 };
 use super::delivery_company_request::{
     AgentPositionQuery, AuthCancellation, AuthInfoQuery, DeliveryOrder, MockStatusUpdate,
-    OrderCancellation, OrderRequest, PreAuthCodeQuery, RiderScore, TipsAddition,
+    OrderCancellation, OrderQuery, PreAuthCodeQuery, RiderScore, TipsAddition,
 };
 use super::express_company_request::{
     BusinessCheck, QuotaQuery, WaybillCancel, WaybillOrder, WaybillStateQuery,
@@ -640,10 +640,10 @@ pub enum Event {
     TransportPrecancelOrder(Box<OrderCancellation>),
     /// `transport_cancel_order`: instant delivery, to a delivery company: cancel an order, answered with [`OrderCancellation::reply`].
     TransportCancelOrder(Box<OrderCancellation>),
-    /// `transport_query_order_status`: instant delivery, to a delivery company: an order's status, answered with [`OrderRequest::status_reply`].
-    TransportQueryOrderStatus(OrderRequest),
-    /// `transport_confirm_return_to_biz`: instant delivery, to a delivery company: the merchant got back an undeliverable parcel, answered with [`OrderRequest::reply`].
-    TransportConfirmReturnToBiz(OrderRequest),
+    /// `transport_query_order_status`: instant delivery, to a delivery company: an order's status, answered with [`OrderQuery::status_reply`].
+    TransportQueryOrderStatus(OrderQuery),
+    /// `transport_confirm_return_to_biz`: instant delivery, to a delivery company: the merchant got back an undeliverable parcel, answered with [`OrderQuery::reply`].
+    TransportConfirmReturnToBiz(OrderQuery),
     /// `transport_get_agent_pos`: instant delivery, to a delivery company: where an order's rider is, answered with [`AgentPositionQuery::reply`].
     TransportGetAgentPos(AgentPositionQuery),
     /// `transport_set_rider_score`: instant delivery, to a delivery company: the merchant scores a rider, answered with [`RiderScore::reply`].
@@ -679,7 +679,7 @@ pub enum Event {
     /// `open_product_order_settle`: trade component, to the mini program: an order was settled.
     OpenProductOrderSettle(Box<TradeOrder>),
     /// `open_product_order_refund`: trade component, to the mini program: an order was fully refunded.
-    OpenProductOrderRequestund(Box<TradeOrder>),
+    OpenProductOrderRefund(Box<TradeOrder>),
     /// `open_product_order_analyze`: trade component, to the mini program: an order was attributed to a sharer.
     OpenProductOrderAnalyze(Box<TradeOrder>),
     /// `open_product_receive_coupon`: trade component, to the mini program: a user asks for a coupon, answered with [`TradeCouponRequest::reply`].
@@ -713,7 +713,7 @@ pub enum Event {
     /// `funds_order_pay`: payment management, to the mini program: an order was paid.
     FundsOrderPay(TradeFundsPay),
     /// `funds_order_refund`: payment management, to the mini program: a refund's outcome.
-    FundsOrderRequestund(TradeFundsRefund),
+    FundsOrderRefund(TradeFundsRefund),
     /// `funds_order_profitsharing`: payment management, to the mini program: a profit sharing's outcome.
     FundsOrderProfitsharing(TradeFundsProfitSharing),
     /// `miniprogram_sharer_bind_status_change`: trade component, to the mini program: a user became, or stopped being, a sharer.
@@ -1521,13 +1521,13 @@ impl Event {
             )))
         }),
         ("transport_query_order_status", |t| {
-            Event::TransportQueryOrderStatus(OrderRequest::from_tree(
+            Event::TransportQueryOrderStatus(OrderQuery::from_tree(
                 t,
                 "transport_query_order_status",
             ))
         }),
         ("transport_confirm_return_to_biz", |t| {
-            Event::TransportConfirmReturnToBiz(OrderRequest::from_tree(
+            Event::TransportConfirmReturnToBiz(OrderQuery::from_tree(
                 t,
                 "transport_confirm_return_to_biz",
             ))
@@ -1582,7 +1582,7 @@ impl Event {
             Event::OpenProductOrderSettle(Box::new(TradeOrder::from_tree(t)))
         }),
         ("open_product_order_refund", |t| {
-            Event::OpenProductOrderRequestund(Box::new(TradeOrder::from_tree(t)))
+            Event::OpenProductOrderRefund(Box::new(TradeOrder::from_tree(t)))
         }),
         ("open_product_order_analyze", |t| {
             Event::OpenProductOrderAnalyze(Box::new(TradeOrder::from_tree(t)))
@@ -1633,7 +1633,7 @@ impl Event {
             Event::FundsOrderPay(TradeFundsPay::from_tree(t))
         }),
         ("funds_order_refund", |t| {
-            Event::FundsOrderRequestund(TradeFundsRefund::from_tree(t))
+            Event::FundsOrderRefund(TradeFundsRefund::from_tree(t))
         }),
         ("funds_order_profitsharing", |t| {
             Event::FundsOrderProfitsharing(TradeFundsProfitSharing::from_tree(t))

@@ -85,7 +85,7 @@ pub use component_notify::{
 pub use delivery_company_request::{
     AgentPosition, AgentPositionQuery, AuthCancellation, AuthInfoQuery, DeliveryAddress,
     DeliveryCargo, DeliveryGoods, DeliveryOrder, DeliveryOrderInfo, MockStatusUpdate, OrderAnswer,
-    OrderCancellation, OrderKey, OrderRequest, PreAuthCodeQuery, RiderScore, TipsAddition,
+    OrderCancellation, OrderKey, OrderQuery, PreAuthCodeQuery, RiderScore, TipsAddition,
 };
 pub use express_company_request::{
     BusinessCheck, CargoItem, PathStep, QuotaQuery, WaybillCancel, WaybillCargo, WaybillContact,
