@@ -418,7 +418,7 @@ impl MessageCallback {
     }
 
     /// The passive reply's answer: XML or JSON like the request, encrypted
-    /// when the request was.
+    /// when the request was (an [`Reply::Ack`] never is).
     fn render(
         &self,
         reply: &Reply,
@@ -427,6 +427,14 @@ impl MessageCallback {
         from: &str,
     ) -> Result<CallbackResponse> {
         let now = crate::clock::unix_seconds();
+        if let Reply::Ack { .. } = reply {
+            // Read plain, whatever the request's mode (the virtual-payment
+            // docs: the answer is not encrypted).
+            return Ok(match inbound.format {
+                Format::Xml => CallbackResponse::xml(reply.to_xml(to, from, now)),
+                Format::Json => CallbackResponse::json(reply.to_json(to, from, now)),
+            });
+        }
         match (inbound.format, inbound.mode) {
             (Format::Xml, Mode::Plain) => Ok(CallbackResponse::xml(reply.to_xml(to, from, now))),
             (Format::Xml, Mode::Safe) => {

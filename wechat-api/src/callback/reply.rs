@@ -2,8 +2,9 @@
 //! response itself.
 //!
 //! [`Reply`] covers the documented types (text, image, voice, video, music,
-//! news, `transfer_customer_service`) and the answers to request events
-//! ([`EventReply`]). [`Reply::to_xml`] writes the XML
+//! news, `transfer_customer_service`), the answers to request events
+//! ([`EventReply`]) and the `{"ErrCode":0,"ErrMsg":"success"}` that
+//! virtual-payment pushes wait for ([`Reply::ack`]). [`Reply::to_xml`] writes the XML
 //! WeChat expects, every text in a CDATA section that user content cannot
 //! close (a `]]>` inside is split across two sections) and without the
 //! characters XML 1.0 forbids (replaced by U+FFFD); [`Reply::to_json`]
@@ -47,6 +48,16 @@ pub enum Reply {
     /// `event`: the answer to a request event (an express company's
     /// `add_waybill`, a delivery company's `transport_add_order`…).
     Event(EventReply),
+    /// `{"ErrCode":…,"ErrMsg":…}` and nothing else: the answer a
+    /// virtual-payment push waits for (`xpay_goods_deliver_notify`, a mini
+    /// game's `minigame_coin_deliver_completed`…; WeChat repeats the push
+    /// until it reads `ErrCode` 0). Never encrypted, as those docs ask.
+    Ack {
+        /// `ErrCode`: 0 when the push was handled (the goods delivered…).
+        err_code: i64,
+        /// `ErrMsg`.
+        err_msg: String,
+    },
 }
 
 impl From<EventReply> for Reply {
@@ -227,6 +238,16 @@ impl Reply {
         Reply::News(articles)
     }
 
+    /// `{"ErrCode":err_code,"ErrMsg":err_msg}`, the answer of a
+    /// virtual-payment push ([`Reply::Ack`]): `Reply::ack(0, "success")`
+    /// once the goods are delivered.
+    pub fn ack(err_code: i64, err_msg: impl Into<String>) -> Self {
+        Reply::Ack {
+            err_code,
+            err_msg: err_msg.into(),
+        }
+    }
+
     /// Hands the conversation to the customer service agents.
     pub fn transfer_customer_service() -> Self {
         Reply::TransferCustomerService(None)
@@ -238,7 +259,7 @@ impl Reply {
         Reply::TransferCustomerService(Some(kf_account.into()))
     }
 
-    /// The reply's `MsgType`.
+    /// The reply's `MsgType` (empty for [`Reply::Ack`], which has none).
     pub fn msg_type(&self) -> &'static str {
         match self {
             Reply::Text(_) => "text",
@@ -249,6 +270,7 @@ impl Reply {
             Reply::News(_) => "news",
             Reply::TransferCustomerService(_) => "transfer_customer_service",
             Reply::Event(_) => "event",
+            Reply::Ack { .. } => "",
         }
     }
 
@@ -257,6 +279,14 @@ impl Reply {
     /// `create_time` (Unix seconds).
     pub fn to_xml(&self, to: &str, from: &str, create_time: i64) -> String {
         let mut xml = Xml(String::with_capacity(256));
+        if let Reply::Ack { err_code, err_msg } = self {
+            xml.raw("<xml><ErrCode>");
+            xml.raw(&err_code.to_string());
+            xml.raw("</ErrCode>");
+            xml.cdata("ErrMsg", err_msg);
+            xml.raw("</xml>");
+            return xml.0;
+        }
         xml.raw("<xml>");
         xml.cdata("ToUserName", to);
         xml.cdata("FromUserName", from);
@@ -301,6 +331,7 @@ impl Reply {
                 }
             }
             Reply::Event(reply) => reply.write_xml(&mut xml.0),
+            Reply::Ack { .. } => {} // written above
         }
         xml.raw("</xml>");
         xml.0
@@ -310,6 +341,9 @@ impl Reply {
     /// programs configured for JSON (which accept only
     /// `transfer_customer_service` as a passive reply).
     pub fn to_json(&self, to: &str, from: &str, create_time: i64) -> String {
+        if let Reply::Ack { err_code, err_msg } = self {
+            return json!({ "ErrCode": err_code, "ErrMsg": err_msg }).to_string();
+        }
         let mut object = Map::new();
         object.insert("ToUserName".into(), json!(to));
         object.insert("FromUserName".into(), json!(from));
@@ -372,6 +406,7 @@ impl Reply {
                 }
             }
             Reply::Event(reply) => reply.insert_json(&mut object),
+            Reply::Ack { .. } => {} // written above
         }
         Value::Object(object).to_string()
     }
@@ -456,5 +491,19 @@ mod tests {
         let mut out = String::new();
         push_cdata_content(&mut out, "a]]>b]]]>c\u{0}d");
         assert_eq!(out, "a]]]]><![CDATA[>b]]]]]><![CDATA[>c\u{FFFD}d");
+    }
+
+    #[test]
+    fn an_ack_is_err_code_and_err_msg_alone() {
+        let ack = Reply::ack(0, "success");
+        assert_eq!(
+            ack.to_json("oTo", "gh_from", 7),
+            r#"{"ErrCode":0,"ErrMsg":"success"}"#
+        );
+        assert_eq!(
+            ack.to_xml("oTo", "gh_from", 7),
+            "<xml><ErrCode>0</ErrCode><ErrMsg><![CDATA[success]]></ErrMsg></xml>"
+        );
+        assert_eq!(ack.msg_type(), "");
     }
 }

@@ -1729,7 +1729,9 @@ impl Event {
 
     /// Whether this event is a request that waits for an answer in the
     /// HTTP response (an [`EventReply`](crate::callback::EventReply), built
-    /// by the request's `reply`), rather than for `success`. The callback
+    /// by the request's `reply`; for the virtual-payment pushes a
+    /// [`Reply::ack`](crate::callback::Reply::ack)), rather than for
+    /// `success`. The callback
     /// processes every delivery of a request, WeChat's retries included,
     /// since each one waits for its answer.
     #[allow(
@@ -1768,6 +1770,15 @@ impl Event {
             | Event::GetPreAuthCode(_)
             | Event::GetAuthInfo(_)
             | Event::CancelAuthAccount(_) => true,
+            // virtual payment's, which wait for `Reply::ack` on every
+            // delivery (a retry too) before they stop
+            Event::XpayGoodsDeliverNotify(_)
+            | Event::XpayCoinPayNotify(_)
+            | Event::MinigameCoinDeliverCompleted(_)
+            | Event::MinigameRechargeCenterCoinDeliverCompleted(_)
+            | Event::MinigamePayRefundSuccNotify(_)
+            | Event::MinigameH5GoodsDeliverNotify(_)
+            | Event::MinigameGamePayGoodsDeliverNotify(_) => true,
             // the trade component's, to the mini program
             Event::OpenProductReceiveCoupon(_) => true,
             _ => false,

@@ -17,8 +17,12 @@
 //! [event subscription doc](https://developers.weixin.qq.com/minigame/dev/guide/open-ability/virtual-payment/event.html)
 //! and of the
 //! [direct item purchase doc](https://developers.weixin.qq.com/minigame/dev/guide/open-ability/virtual-payment/goods.html).
-//! WeChat expects `{"ErrCode":0,"ErrMsg":"Success"}` (or its XML form) in
-//! answer, and repeats the push until it gets it.
+//! WeChat expects `{"ErrCode":0,"ErrMsg":"Success"}` in answer
+//! ([`Reply::ack`](crate::callback::Reply::ack), not encrypted) and repeats
+//! the push until it gets it; these are request events
+//! ([`Event::expects_reply`](super::Event::expects_reply)), so every
+//! delivery, a retry too, reaches the handler: deliver once per order, and
+//! answer each delivery.
 
 use serde::Serialize;
 

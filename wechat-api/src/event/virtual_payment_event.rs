@@ -8,6 +8,12 @@
 //! missing detail. The fields are those of the
 //! [virtual-payment doc](https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/virtual-payment.html)'s
 //! push tables.
+//! The two delivery pushes wait for `{"ErrCode":0,"ErrMsg":"success"}`
+//! ([`Reply::ack`](crate::callback::Reply::ack), not encrypted) and are
+//! repeated until they get it: they are request events
+//! ([`Event::expects_reply`](super::Event::expects_reply)), so every
+//! delivery, a retry too, reaches the handler: deliver once per
+//! `out_trade_no`, and answer each delivery.
 
 use serde::Serialize;
 

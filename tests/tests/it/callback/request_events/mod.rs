@@ -112,3 +112,55 @@ async fn every_delivery_of_a_request_is_answered() {
     );
     assert_eq!(runs.load(Ordering::SeqCst), 3);
 }
+
+/// A virtual-payment push (`xpay_goods_deliver_notify`, safe-mode JSON as a
+/// mini program gets it) is answered `{"ErrCode":0,"ErrMsg":"success"}`,
+/// plain, on every delivery: WeChat repeats it until it reads that, so a
+/// retry answered `success` (as a repeated event is) would never stop.
+#[tokio::test]
+async fn virtual_payment_pushes_are_acknowledged_on_every_delivery() {
+    let config = Config::builder()
+        .appid(APPID)
+        .secret("mini-program-secret")
+        .token(TOKEN)
+        .encoding_aes_key(AES_KEY)
+        .build()
+        .expect("valid configuration");
+    let runs = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&runs);
+    let router = Router::new().event(
+        "xpay_goods_deliver_notify",
+        move |message: Message, _client| {
+            counted.fetch_add(1, Ordering::SeqCst);
+            async move {
+                assert!(message.expects_reply());
+                Ok(Some(Reply::ack(0, "success")))
+            }
+        },
+    );
+    let callback = MessageCallback::account(Client::new(config).expect("client"), router)
+        .expect("an account's callback");
+    let wechat = Wechat::new(TOKEN, AES_KEY, APPID);
+    let push = serde_json::json!({
+        "ToUserName": "gh_1234567890ab", "FromUserName": "o_wechat_official", "CreateTime": now(),
+        "MsgType": "event", "Event": "xpay_goods_deliver_notify",
+        "OpenId": "oUrsf0RkSvPgh2t8YI7w6i0nD2nE", "OutTradeNo": "xpay_20231130_0001", "Env": 0,
+        "GoodsInfo": {"ProductId": "sword_01", "Quantity": 2, "OrigPrice": 600, "ActualPrice": 500},
+    })
+    .to_string();
+    for delivery in 1..=3 {
+        let answer = callback.handle_account(wechat.safe_json_push(&push)).await;
+        assert_eq!(answer.status, 200, "delivery {delivery}: {answer:?}");
+        assert!(
+            answer.content_type.starts_with("application/json"),
+            "{answer:?}"
+        );
+        let body: serde_json::Value = serde_json::from_str(&answer.body).expect("JSON");
+        assert_eq!(
+            body,
+            serde_json::json!({"ErrCode": 0, "ErrMsg": "success"}),
+            "delivery {delivery}"
+        );
+    }
+    assert_eq!(runs.load(Ordering::SeqCst), 3);
+}
