@@ -12,11 +12,10 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use super::{AES_KEY, APPID, TOKEN, answer_leaves, pairs, request};
-use wechat_api::callback::{MessageCallback, Router};
+use super::{answer_leaves, pairs, provider_url, request};
+use wechat_api::callback::Router;
 use wechat_api::event::{AgentPosition, Event, Message, OrderAnswer};
-use wechat_api::{Client, Config};
-use wechat_api_test_support::callback::{self as support, Wechat, now};
+use wechat_api_test_support::callback::{self as support, now};
 
 /// The header WeChat puts on every request to a delivery company.
 fn push(event: &str, body: &str) -> String {
@@ -607,13 +606,6 @@ fn cancel_auth_account() {
 /// came, and JSON with the lowercase `resultcode` when it came as JSON.
 #[tokio::test]
 async fn every_delivery_of_an_order_is_answered() {
-    let config = Config::builder()
-        .appid(APPID)
-        .secret("delivery-secret")
-        .token(TOKEN)
-        .encoding_aes_key(AES_KEY)
-        .build()
-        .expect("valid configuration");
     let runs = Arc::new(AtomicUsize::new(0));
     let counted = Arc::clone(&runs);
     let router = Router::new().event("transport_add_order", move |message: Message, _client| {
@@ -636,9 +628,7 @@ async fn every_delivery_of_an_order_is_answered() {
             Ok(Some(order.reply(&answer).into()))
         }
     });
-    let callback = MessageCallback::account(Client::new(config).expect("client"), router)
-        .expect("an account's callback");
-    let wechat = Wechat::new(TOKEN, AES_KEY, APPID);
+    let (callback, wechat) = provider_url(router);
     let body = format!("<wx_token><![CDATA[wx_token_secret]]></wx_token>{ORDER_BODY}");
     let push = push("transport_add_order", &body).replace("1586000000", &now().to_string());
     for delivery in 1..=2 {

@@ -884,18 +884,10 @@ fn waybill_query_expect_time_range() {
 /// the company's waybill.
 #[tokio::test]
 async fn the_callback_answers_add_waybill() {
-    use super::{AES_KEY, APPID, TOKEN};
-    use wechat_api::callback::{MessageCallback, Router};
-    use wechat_api::{Client, Config};
-    use wechat_api_test_support::callback::{Wechat, leaf, now};
+    use super::provider_url;
+    use wechat_api::callback::Router;
+    use wechat_api_test_support::callback::{leaf, now};
 
-    let config = Config::builder()
-        .appid(APPID)
-        .secret("express-secret")
-        .token(TOKEN)
-        .encoding_aes_key(AES_KEY)
-        .build()
-        .expect("valid configuration");
     let router = Router::new().event("add_waybill", |message: Message, _client| async move {
         let Message::Event(event) = message else {
             return Ok(None);
@@ -913,9 +905,7 @@ async fn the_callback_answers_add_waybill() {
                 .into(),
         ))
     });
-    let callback = MessageCallback::account(Client::new(config).expect("client"), router)
-        .expect("an account's callback");
-    let wechat = Wechat::new(TOKEN, AES_KEY, APPID);
+    let (callback, wechat) = provider_url(router);
     let push = ADD_WAYBILL.replace("1533042556", &now().to_string());
     let answer = callback.handle_account(wechat.safe_push(&push)).await;
     let reply = wechat.open_reply(&answer);

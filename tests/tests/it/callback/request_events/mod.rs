@@ -21,6 +21,21 @@ const APPID: &str = "wx5823bf96d3bd56c7";
 const TOKEN: &str = "expresstoken";
 const AES_KEY: &str = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
 
+/// A provider's (or a mini program's) own message URL serving `router`, and
+/// WeChat's side of it (its token and key).
+pub(super) fn provider_url(router: Router) -> (MessageCallback, Wechat) {
+    let config = Config::builder()
+        .appid(APPID)
+        .secret("provider-secret")
+        .token(TOKEN)
+        .encoding_aes_key(AES_KEY)
+        .build()
+        .expect("valid configuration");
+    let callback = MessageCallback::account(Client::new(config).expect("client"), router)
+        .expect("an account's callback");
+    (callback, Wechat::new(TOKEN, AES_KEY, APPID))
+}
+
 /// The typed request of a push.
 pub(super) fn request(document: &str) -> Event {
     let message = if document.starts_with('{') {
@@ -59,13 +74,6 @@ pub(super) fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
 /// the typed answer, XML or JSON as it came, encrypted as it came.
 #[tokio::test]
 async fn every_delivery_of_a_request_is_answered() {
-    let config = Config::builder()
-        .appid(APPID)
-        .secret("express-secret")
-        .token(TOKEN)
-        .encoding_aes_key(AES_KEY)
-        .build()
-        .expect("valid configuration");
     let runs = Arc::new(AtomicUsize::new(0));
     let counted = Arc::clone(&runs);
     let router = Router::new().event("get_quota", move |message: Message, _client| {
@@ -80,9 +88,7 @@ async fn every_delivery_of_a_request_is_answered() {
             Ok(Some(query.reply(0, "success", 42).into()))
         }
     });
-    let callback = MessageCallback::account(Client::new(config).expect("client"), router)
-        .expect("an account's callback");
-    let wechat = Wechat::new(TOKEN, AES_KEY, APPID);
+    let (callback, wechat) = provider_url(router);
     let push = express::GET_QUOTA.replace("1533042556", &now().to_string());
     for delivery in 1..=2 {
         let answer = callback.handle_account(wechat.safe_push(&push)).await;
@@ -119,13 +125,6 @@ async fn every_delivery_of_a_request_is_answered() {
 /// retry answered `success` (as a repeated event is) would never stop.
 #[tokio::test]
 async fn virtual_payment_pushes_are_acknowledged_on_every_delivery() {
-    let config = Config::builder()
-        .appid(APPID)
-        .secret("mini-program-secret")
-        .token(TOKEN)
-        .encoding_aes_key(AES_KEY)
-        .build()
-        .expect("valid configuration");
     let runs = Arc::new(AtomicUsize::new(0));
     let counted = Arc::clone(&runs);
     let router = Router::new().event(
@@ -138,9 +137,7 @@ async fn virtual_payment_pushes_are_acknowledged_on_every_delivery() {
             }
         },
     );
-    let callback = MessageCallback::account(Client::new(config).expect("client"), router)
-        .expect("an account's callback");
-    let wechat = Wechat::new(TOKEN, AES_KEY, APPID);
+    let (callback, wechat) = provider_url(router);
     let push = serde_json::json!({
         "ToUserName": "gh_1234567890ab", "FromUserName": "o_wechat_official", "CreateTime": now(),
         "MsgType": "event", "Event": "xpay_goods_deliver_notify",
