@@ -580,6 +580,8 @@ pub enum Event {
     CooperationShopOrder(StoreLinkedOrder),
     /// `related_shop_order_submission`: WeChat Store, to a linked mini program: an order was placed through it.
     RelatedShopOrderSubmission(StoreLinkedOrder),
+
+    // The logistics helper's requests to an express company.
     /// `get_quota`: logistics helper, to an express company: a merchant's
     /// balance, answered with [`QuotaQuery::reply`].
     GetQuota(QuotaQuery),
@@ -626,8 +628,8 @@ pub enum Event {
     /// `update_business_bind_result`: logistics helper, to a merchant: an
     /// express company reviewed the account it asked to bind.
     UpdateBusinessBindResult(ExpressBindResult),
-    // (above: the logistics helper's requests to an express company;
-    // below: instant delivery's requests to a delivery company)
+
+    // Instant delivery's requests to a delivery company.
     /// `transport_precreate_order`: instant delivery, to a delivery company: a quote for an order, answered with [`DeliveryOrder::reply`].
     TransportPrecreateOrder(Box<DeliveryOrder>),
     /// `transport_add_order`: instant delivery, to a delivery company: place an order, answered with [`DeliveryOrder::reply`].
@@ -657,7 +659,7 @@ pub enum Event {
     /// `cancel_auth_account`: instant delivery, to a delivery company: a merchant unbinds its account, answered with [`AuthCancellation::reply`].
     CancelAuthAccount(AuthCancellation),
 
-    // (below: the mini-program trade component's events)
+    // The mini-program trade component's events.
     /// `open_product_account_register`: trade component, to the mini program: the component was opened, or its access cancelled.
     OpenProductAccountRegister(TradeAccountRegister),
     /// `open_product_brand_audit`: trade component, to the mini program: a brand's review outcome.
@@ -721,7 +723,7 @@ pub enum Event {
     /// `miniprogram_sharer_action`: trade component, to the mini program: a sharer shared a WeChat Channels card.
     MiniprogramSharerAction(TradeSharerAction),
 
-    // (below: cards, gift cards, comments, media and other notifications)
+    // Cards, gift cards, complaints, reviews, media, mini-game payments.
     /// `giftcard_pay_done`: gift cards, to the account: a user paid for a
     /// gift-card order.
     GiftcardPayDone(GiftCardOrder),
@@ -775,7 +777,7 @@ pub enum Event {
     /// over an after-sale order moved on.
     ComplaintNotify(TradeComplaintNotify),
 
-    // (below: the WeChat Store league and supplier events)
+    // The WeChat Store's league, talents and suppliers.
     /// `head_supplier_subscribe_product_baseinfo_update`: WeChat Store, to a league institution: a subscribed product's base information changed.
     HeadSupplierSubscribeProductBaseinfoUpdate(Box<LeagueProductInfo>),
     /// `head_supplier_subscribe_product_planinfo_update`: WeChat Store, to a league institution: a subscribed product's promotion plan changed.
@@ -1445,6 +1447,7 @@ impl Event {
         ("related_shop_order_submission", |t| {
             Event::RelatedShopOrderSubmission(StoreLinkedOrder::from_tree(t))
         }),
+        // The logistics helper's requests to an express company.
         ("get_quota", |t| Event::GetQuota(QuotaQuery::from_tree(t))),
         ("check_biz", |t| {
             Event::CheckBiz(Box::new(BusinessCheck::from_tree(t)))
@@ -1488,8 +1491,7 @@ impl Event {
         ("update_business_bind_result", |t| {
             Event::UpdateBusinessBindResult(ExpressBindResult::from_tree(t))
         }),
-        // (above: the logistics helper's requests to an express company;
-        // below: instant delivery's requests to a delivery company)
+        // Instant delivery's requests to a delivery company.
         ("transport_precreate_order", |t| {
             Event::TransportPrecreateOrder(Box::new(DeliveryOrder::from_tree(
                 t,
@@ -1550,7 +1552,7 @@ impl Event {
         ("cancel_auth_account", |t| {
             Event::CancelAuthAccount(AuthCancellation::from_tree(t))
         }),
-        // (below: the mini-program trade component's events)
+        // The mini-program trade component's events.
         ("open_product_account_register", |t| {
             Event::OpenProductAccountRegister(TradeAccountRegister::from_tree(t))
         }),
@@ -1644,7 +1646,7 @@ impl Event {
         ("miniprogram_sharer_action", |t| {
             Event::MiniprogramSharerAction(TradeSharerAction::from_tree(t))
         }),
-        // (below: cards, gift cards, comments, media and other notifications)
+        // Cards, gift cards, complaints, reviews, media, mini-game payments.
         ("giftcard_pay_done", |t| {
             Event::GiftcardPayDone(GiftCardOrder::from_tree(t))
         }),
@@ -1698,7 +1700,7 @@ impl Event {
         ("complaint_notify", |t| {
             Event::ComplaintNotify(TradeComplaintNotify::from_tree(t))
         }),
-        // (below: the WeChat Store league and supplier events)
+        // The WeChat Store's league, talents and suppliers.
         ("head_supplier_subscribe_product_baseinfo_update", |t| {
             Event::HeadSupplierSubscribeProductBaseinfoUpdate(Box::new(
                 LeagueProductInfo::from_tree(t),
